@@ -1,0 +1,43 @@
+// Bundles the CLI, the language server and the VS Code client with esbuild.
+// Native modules (tree-sitter, tree-sitter-go) stay external: they load their N-API prebuilds
+// from node_modules at run time, in Node and in VS Code's Electron alike.
+import * as esbuild from 'esbuild';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import * as path from 'node:path';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+const quiet = process.argv.includes('--quiet');
+const production = process.argv.includes('--production');
+
+const common = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  external: ['tree-sitter', 'tree-sitter-go', 'vscode'],
+  define: { HEAPSCOPE_VERSION: JSON.stringify(pkg.version) },
+  logLevel: quiet ? 'warning' : 'info',
+  absWorkingDir: root,
+};
+
+const entries = [
+  { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+];
+for (const [entry, out] of [
+  ['server/src/lsp/server.ts', 'dist/server.js'],
+  ['server/src/profile/worker.ts', 'dist/profileWorker.js'],
+  ['client/src/extension.ts', 'dist/client.js'],
+]) {
+  try {
+    readFileSync(path.join(root, entry));
+    entries.push({ entryPoints: [entry], outfile: out });
+  } catch {
+    // Not written yet in this checkout.
+  }
+}
+
+await Promise.all(entries.map((e) => esbuild.build({ ...common, ...e })));
