@@ -1,0 +1,36 @@
+// Which findings a user sees and at what severity: the kinds table's defaults, overridden by
+// settings (editor) or flags (CLI). Shared by the CLI and the language server.
+import { kindInfo } from './kinds';
+import type { Finding, Severity } from './types';
+
+/** Per-kind overrides; keys are kind ids (`escape.moved`) or families (`escape`). */
+export type KindSettings = Record<string, { enabled?: boolean; severity?: Severity } | undefined>;
+
+export interface PresentOptions {
+  /** Show every kind, including those hidden by default. */
+  all?: boolean;
+  kinds?: KindSettings;
+}
+
+function override(settings: KindSettings | undefined, kind: string): { enabled?: boolean; severity?: Severity } {
+  if (!settings) return {};
+  const family = kind.split('.')[0] ?? kind;
+  return { ...(settings[family] ?? {}), ...(settings[kind] ?? {}) };
+}
+
+/** Whether a kind is shown under these options. */
+export function isKindShown(kind: string, opts: PresentOptions): boolean {
+  if (opts.all) return true;
+  return override(opts.kinds, kind).enabled ?? kindInfo(kind).shownByDefault;
+}
+
+/** The findings to show, with severities from settings when set (profile severities are kept). */
+export function presentFindings(findings: readonly Finding[], opts: PresentOptions): Finding[] {
+  const out: Finding[] = [];
+  for (const f of findings) {
+    if (!isKindShown(f.kind, opts)) continue;
+    const sev = override(opts.kinds, f.kind).severity;
+    out.push(sev && f.alloc === null ? { ...f, severity: sev } : f);
+  }
+  return out;
+}
