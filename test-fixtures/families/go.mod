@@ -1,0 +1,3 @@
+module example.com/families
+
+go 1.21
