@@ -1,0 +1,255 @@
+// Plain-language messages for compiler decisions. The compiler's exact text is always kept next
+// to these (Finding.compiler); this module only explains it in words a Go developer acts on.
+import type { CompilerDecision, CompilerPos, Explanation, FlowEdge, FlowStep, RelatedLocation } from './types';
+
+/** Wraps code in backticks for messages. */
+function code(text: string): string {
+  return '`' + text.replace(/`/g, "'") + '`';
+}
+
+/** The callee of a call expression as the compiler prints it: `fmt.Sprintf("%d", ...)` → `fmt.Sprintf`. */
+export function calleeOf(expr: string): string | null {
+  const text = expr.trim();
+  if (!text.endsWith(')')) return null;
+  // Walk back to the '(' that matches the final ')': method expressions print as
+  // `(*sync.WaitGroup).Add(wg, 1)`, so the first '(' is not the call's.
+  let depth = 0;
+  for (let i = text.length - 1; i >= 0; i--) {
+    const c = text[i];
+    if (c === ')') depth++;
+    else if (c === '(' && --depth === 0) {
+      const callee = text.slice(0, i).trim();
+      return /^[\w.*()[\]]+$/.test(callee) ? callee : null;
+    }
+  }
+  return null;
+}
+
+function where(pos: CompilerPos | null, from: CompilerPos): string {
+  if (!pos) return '';
+  if (pos.file !== from.file) {
+    const base = pos.file.split(/[\\/]/).pop() ?? pos.file;
+    return ` at ${base}:${pos.line}`;
+  }
+  return ` at line ${pos.line}`;
+}
+
+/** Why a value escapes, from the step of the chain that is closest to where it ends up. */
+function reasonFromStep(step: FlowStep, edge: FlowEdge, at: CompilerPos): string | null {
+  const loc = where(step.pos, at);
+  // `flow: ~r0 ← &x` means the address of x travels, not a copy of its value.
+  const it = edge.from.startsWith('&') && !edge.from.startsWith('&{storage for') ? 'its address' : 'it';
+  switch (step.reason) {
+    case 'return':
+      return `${it} is returned${loc}`;
+    case 'captured by a closure':
+      return `it is captured by a closure${loc}`;
+    case 'call parameter': {
+      const callee = calleeOf(step.expr);
+      const target = edge.to === '{heap}' ? 'which lets it escape' : 'which keeps it';
+      return callee ? `${it} is passed to ${code(callee)}${loc}, ${target}` : `${it} is passed to a call${loc}, ${target}`;
+    }
+    case 'interface-converted':
+      return `it is converted to an interface${loc}`;
+    case 'key of map put':
+      return `it is used as a map key${loc}`;
+    case 'value of map put':
+      return `it is stored in a map${loc}`;
+    case 'slice-literal-element':
+      return `it is put into a slice literal${loc}`;
+    case 'slice-element':
+      return `it is stored in a slice${loc}`;
+    case 'array-element':
+      return `it is stored in an array${loc}`;
+    case 'struct literal element':
+    case 'struct-literal-element':
+      return `it is stored in a struct literal${loc}`;
+    case 'too large for stack':
+      return 'it is too large for the stack';
+    case 'non-constant size':
+      return 'its size is not known at compile time';
+    case 'go func':
+    case 'call to go':
+      return `it is used by a goroutine${loc}`;
+    case 'defer func':
+      return `it is used by a deferred call${loc}`;
+    case 'assign':
+    case 'assign-pair':
+      if (edge.to === '{heap}') return `${it} is stored in heap memory${loc}`;
+      return null;
+    default:
+      return null;
+  }
+}
+
+/** Describes where a flow ends: `~r0` (a result), `{heap}`, a closure's storage, a variable. */
+function describeSink(to: string): string {
+  if (/^~r\d+$/.test(to) || /^~R\d+$/.test(to)) return 'it is returned';
+  if (to === '{heap}') return 'it reaches the heap';
+  if (to.startsWith('{storage for func literal}')) return 'it is captured by a closure that escapes';
+  if (to.startsWith('{storage for ... argument}')) return 'it is passed as a variadic argument that escapes';
+  return `it flows into ${code(to)}, which escapes`;
+}
+
+/** The most telling reason across an explanation's chain, or null when there is no chain. */
+export function escapeReason(explanations: readonly Explanation[], at: CompilerPos): string | null {
+  for (const ex of explanations) {
+    // The compiler prints the edges from the value towards where it ends up; the last edge's
+    // steps say what finally lets it out, so search from the end.
+    for (let i = ex.flows.length - 1; i >= 0; i--) {
+      const edge = ex.flows[i] as FlowEdge;
+      for (let j = edge.steps.length - 1; j >= 0; j--) {
+        const r = reasonFromStep(edge.steps[j] as FlowStep, edge, at);
+        if (r) return r;
+      }
+    }
+    const last = ex.flows[ex.flows.length - 1];
+    if (last) {
+      const step = last.steps[last.steps.length - 1];
+      return describeSink(last.to) + (step ? where(step.pos, at) : '');
+    }
+    if (/non-constant size/.test(ex.header)) return 'its size is not known at compile time';
+    if (/too large for stack/.test(ex.header)) return 'it is too large for the stack';
+  }
+  return null;
+}
+
+function subjectOf(d: CompilerDecision): string {
+  return d.details.subject ?? d.text;
+}
+
+/** Plain words for why a function cannot be inlined. */
+function inlineRefusal(reason: string | undefined, cost?: number, budget?: number): string {
+  if (cost !== undefined && budget !== undefined) return `its cost ${cost} exceeds the budget of ${budget}`;
+  if (!reason) return 'the compiler gave no reason';
+  if (/unhandled op GO\b/.test(reason)) return `it starts a goroutine (${reason})`;
+  if (/unhandled op DEFER\b/.test(reason)) return `it defers a call (${reason})`;
+  if (/unhandled op (RANGE|FOR|SELECT|CLOSURE|RECOVER)/.test(reason)) return `it contains a statement the inliner does not handle (${reason})`;
+  if (/marked go:noinline/.test(reason)) return 'it is marked //go:noinline';
+  if (/recursive/.test(reason)) return 'it is recursive';
+  return reason;
+}
+
+/** The one-line message for a decision. */
+export function decisionMessage(d: CompilerDecision): string {
+  const subject = subjectOf(d);
+  const why = escapeReason(d.explanations, d.pos);
+  const because = (s: string | null): string => (s ? `: ${s}` : ' (run with -m=2 to see why)');
+  switch (d.kind) {
+    case 'escape.moved':
+      return `${code(subject)} is moved to the heap${because(why)}`;
+    case 'escape.heap': {
+      // Go 1.25+ prints `append escapes to heap` for the backing array append allocates.
+      if (subject === 'append') return `the backing array grown by this \`append\` is allocated on the heap${because(why)}`;
+      const note = d.details.note ? `: ${d.details.note === 'non-constant size' ? 'its size is not known at compile time' : d.details.note}` : '';
+      return `${code(subject)} is allocated on the heap${note || because(why)}`;
+    }
+    case 'escape.closure':
+      return `this closure is allocated on the heap, with the variables it captures${because(why)}`;
+    case 'noescape':
+      return `${code(subject)} does not escape: it stays on the stack`;
+    case 'noescape.zerocopy':
+      return 'this conversion shares memory with its operand: no copy, no allocation';
+    case 'leak.param': {
+      const dest = leakDestination(d.explanations);
+      return `parameter ${code(subject)} leaks${dest}: callers must heap-allocate what they pass to it`;
+    }
+    case 'leak.content':
+      return `what parameter ${code(subject)} points to leaks${leakDestination(d.explanations)}; the parameter itself does not`;
+    case 'leak.result': {
+      const level = d.details.level !== undefined && d.details.level > 0 ? ` (through ${d.details.level} dereference${d.details.level > 1 ? 's' : ''})` : '';
+      return `parameter ${code(subject)} flows to result ${d.details.result ?? ''}${level}: whether it escapes is decided at each call site`.replace(/ {2,}/g, ' ');
+    }
+    case 'leak.closure':
+      return `closure reference ${code(subject)} leaks`;
+    case 'capture.ref': {
+      const why2 = d.details.assign ? 'it is assigned after being captured' : d.details.addr ? 'its address is taken' : 'it is too large to copy';
+      return `${code(subject)} is captured by reference by a closure${d.details.func ? ` in ${code(d.details.func)}` : ''}: ${why2}`;
+    }
+    case 'capture.value':
+      return `${code(subject)} is captured by value (copied${d.details.width !== undefined ? `, ${d.details.width} bytes` : ''}) by a closure${d.details.func ? ` in ${code(d.details.func)}` : ''}`;
+    case 'inline.can': {
+      const cost = d.details.cost !== undefined ? ` (cost ${d.details.cost}${d.details.budget !== undefined ? ` of ${d.details.budget}` : ''})` : '';
+      return `${code(d.details.func ?? subject)} can be inlined${cost}`;
+    }
+    case 'inline.cannot':
+      return `${code(d.details.func ?? subject)} cannot be inlined: ${inlineRefusal(d.details.reason, d.details.cost, d.details.budget)}`;
+    case 'inline.call':
+      return `the call to ${code(d.details.func ?? subject)} is inlined here`;
+    case 'devirtualize':
+      return `the interface call ${code(d.details.func ?? subject)} is turned into a direct call${d.details.target ? ` to ${code(d.details.target)}` : ''}`;
+    case 'loopvar.heap':
+      return `loop variable ${code(subject)} is per-iteration (Go 1.22+) and heap-allocated on every iteration`;
+    case 'loopvar.stack':
+      return `loop variable ${code(subject)} is per-iteration (Go 1.22+) and stays on the stack`;
+    case 'other.keptalive':
+      return `${code(subject)} is kept alive by b.Loop so the benchmark's work is not optimised away`;
+    case 'other':
+      return d.text;
+  }
+}
+
+function leakDestination(explanations: readonly Explanation[]): string {
+  for (const ex of explanations) {
+    const m = /leaks to (.+?)(?: for \S+)?(?: with derefs=(-?\d+))?$/.exec(ex.header);
+    if (!m) continue;
+    const to = m[1] ?? '';
+    if (to === '{heap}') return ' to the heap';
+    if (to.startsWith('{storage for func literal}')) return ' to a closure';
+    if (/^~r\d+$/.test(to)) return ' to a result';
+    return ` to ${code(to)}`;
+  }
+  return '';
+}
+
+const STEP_WORDS: Record<string, string> = {
+  'address-of': 'its address is taken',
+  return: 'it is returned',
+  spill: 'it is stored in a temporary',
+  'call parameter': 'it is passed to a call',
+  assign: 'it is assigned',
+  'assign-pair': 'it is assigned',
+  'captured by a closure': 'it is captured by a closure',
+  reference: 'it is referenced',
+  'slice-literal-element': 'it is put in a slice literal',
+  'slice-element': 'it is stored in a slice',
+  'array-element': 'it is stored in an array',
+  'struct literal element': 'it is stored in a struct literal',
+  'interface-converted': 'it is converted to an interface',
+  'key of map put': 'it is used as a map key',
+  'value of map put': 'it is stored in a map',
+  'range-deref': 'a range loop reads through it',
+  dot: 'a field is selected',
+  'dot-equals': 'a field is assigned',
+  'star-dot-equals': 'a field is assigned through a pointer',
+  'indirection': 'it is dereferenced',
+  'too large for stack': 'it is too large for the stack',
+  'non-constant size': 'its size is not known at compile time',
+};
+
+/** A flow step in words: `its address is taken: \`&p\``. */
+export function stepWords(step: FlowStep): string {
+  const words = STEP_WORDS[step.reason] ?? step.reason;
+  return `${words}: \`${step.expr}\``;
+}
+
+/** The explanation chain as numbered steps, each pointing at its location. */
+export function explanationSteps(d: CompilerDecision): RelatedLocation[] {
+  const steps: RelatedLocation[] = [];
+  let n = 0;
+  for (const ex of d.explanations) {
+    for (const edge of ex.flows) {
+      const flow = edge.to || edge.from ? ` (flow ${edge.to} ← ${edge.from})` : '';
+      for (const step of edge.steps) {
+        const pos = step.pos ?? d.pos;
+        n++;
+        steps.push({ file: pos.file, line: pos.line, column: pos.column, message: `${n}. ${stepWords(step)}${flow}` });
+      }
+      if (edge.steps.length === 0) {
+        n++;
+        steps.push({ file: d.pos.file, line: d.pos.line, column: d.pos.column, message: `${n}. ${edge.to} ← ${edge.from}` });
+      }
+    }
+  }
+  return steps;
+}
