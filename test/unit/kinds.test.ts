@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { allKinds, kindInfo, parseSeverity, registerKinds, severityAtLeast } from '../../server/src/engine/kinds';
 import { presentFindings } from '../../server/src/engine/present';
 import type { Finding } from '../../server/src/engine/types';
-import { kindsMarkdown } from '../../scripts/kinds-doc';
+import { kindsDocMarkdown } from '../../scripts/gen-docs';
 import { splitFlags } from '../../server/src/cli/flags';
 
 const FAMILIES = ['escape', 'noescape', 'leak', 'inline', 'capture', 'devirtualize', 'alloc', 'loopvar', 'prealloc', 'build', 'other'];
@@ -27,7 +27,7 @@ test('unknown kinds fall back to their family, then to other', () => {
 
 test('docs/KINDS.md is generated from the table and up to date', () => {
   const onDisk = readFileSync(path.join(__dirname, '..', '..', 'docs', 'KINDS.md'), 'utf8');
-  assert.equal(onDisk, kindsMarkdown(), 'run: node --import tsx scripts/kinds-doc.ts');
+  assert.equal(onDisk, kindsDocMarkdown(), 'run: npm run docs');
 });
 
 test('severity names and ordering', () => {
