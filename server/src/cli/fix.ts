@@ -1,0 +1,294 @@
+// `heapscope fix [--apply] [--only id,…] [--json] [patterns…]`: finds Heapscope's fixes, prints
+// them as a unified diff (default), applies them (--apply), or lists them (--json).
+//
+// Fixes are applied in rounds on an in-memory overlay: each round compiles the packages with
+// the current texts (so compiler evidence and positions are fresh), takes the fixes whose edits
+// do not overlap, and keeps each only if the file stays gofmt-clean. Fixes that touch imports
+// (sprintf-itoa) go one per file per round, because whether fmt is still used depends on the
+// others. The last round finds nothing more to do — which is what a second run sees — and must
+// compile without new errors, else nothing is written.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { analyze, SourceCache } from '../engine/analyze';
+import { findModule } from '../engine/goRunner';
+import type { Finding, FindingEdit, FindingFix } from '../engine/types';
+import { applyEdits, editsConflict, findFixes, FIX_TABLE } from '../fixes/index';
+import { goexperimentHasLoopvar } from '../fixes/languageVersion';
+
+interface Io {
+  stdout(s: string): void;
+  stderr(s: string): void;
+}
+
+/** One fix as `--json` reports it. */
+export interface AppliedFix {
+  file: string;
+  line: number;
+  id: string;
+  title: string;
+}
+
+/** Options of `heapscope fix`. */
+export interface FixOptions {
+  patterns: string[];
+  apply: boolean;
+  json: boolean;
+  only: string[] | null;
+  allowUpperBound: boolean;
+  goBinary: string | undefined;
+  tags: string[] | undefined;
+  cwd: string;
+}
+
+const MAX_ROUNDS = 25;
+const IMPORT_FIXES = new Set(['sprintf-itoa']);
+
+const USAGE = `Usage: heapscope fix [--apply] [--only id,…] [--json] [patterns…]
+
+Prints Heapscope's fixes as a unified diff, or applies them with --apply.
+  --apply               write the fixed files
+  --only ids            only these fixes (${FIX_TABLE.map((f) => f.id).join(', ')})
+  --json                print {"applied": [{file, line, id, title}]} (the fixes it would apply without --apply)
+  --allow-upper-bound   let prealloc fixes use an upper bound of the count (conditional appends)
+  --tags a,b            build tags
+  --go PATH             the go command to run
+  --cwd DIR             run as if started in DIR
+`;
+
+/** Parses the arguments of `heapscope fix`; throws an Error with a usage message on bad ones. */
+export function parseFixArgs(args: string[], cwd: string): FixOptions {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      apply: { type: 'boolean' },
+      json: { type: 'boolean' },
+      only: { type: 'string' },
+      'allow-upper-bound': { type: 'boolean' },
+      tags: { type: 'string' },
+      go: { type: 'string' },
+      cwd: { type: 'string' },
+    },
+  });
+  let only: string[] | null = null;
+  if (values.only !== undefined) {
+    only = values.only.split(',').map((s) => s.trim()).filter(Boolean);
+    const unknown = only.filter((id) => !FIX_TABLE.some((f) => f.id === id));
+    if (unknown.length) throw new Error(`unknown fix id ${unknown.join(', ')}; known: ${FIX_TABLE.map((f) => f.id).join(', ')}`);
+  }
+  return {
+    patterns: positionals.length ? positionals : ['./...'],
+    apply: values.apply ?? false,
+    json: values.json ?? false,
+    only,
+    allowUpperBound: values['allow-upper-bound'] ?? false,
+    goBinary: values.go,
+    tags: values.tags !== undefined ? values.tags.split(/[,\s]+/).filter(Boolean) : undefined,
+    cwd: path.resolve(cwd, values.cwd ?? '.'),
+  };
+}
+
+/** Runs `heapscope fix`; returns the exit status (0 ok, 2 usage, 3 nothing analysed, 1 fixes refused as a whole). */
+export async function runFix(args: string[], io: Io, cwd: string): Promise<number> {
+  let opts: FixOptions;
+  try {
+    opts = parseFixArgs(args, cwd);
+  } catch (err) {
+    io.stderr(`heapscope fix: ${(err as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+  try {
+    const result = await planFixes(opts, io);
+    if (!result) return 3;
+    return await report(opts, result, io);
+  } catch (err) {
+    io.stderr(`heapscope fix: ${(err as Error).message}\n`);
+    return 3;
+  }
+}
+
+/** The outcome of planning: new texts by file, what was applied and what was refused. */
+export interface FixPlan {
+  originals: Map<string, string>;
+  texts: Map<string, string>;
+  applied: AppliedFix[];
+  refused: Array<AppliedFix & { reason: string }>;
+}
+
+/** Runs the rounds on an overlay and returns the new texts; null when nothing could be analysed. */
+export async function planFixes(opts: FixOptions, io: Io): Promise<FixPlan | null> {
+  const module = await findModule(opts.cwd);
+  const root = module?.root ?? opts.cwd;
+  const overlay = new Map<string, string>();
+  const originals = new Map<string, string>();
+  const applied: AppliedFix[] = [];
+  const refused: FixPlan['refused'] = [];
+  const refusedKeys = new Set<string>();
+  const goModByDir = new Map<string, string | null>();
+  const loopvarExperiment = goexperimentHasLoopvar(process.env.GOEXPERIMENT);
+  // Per file, the edits of each earlier round, to report lines in the original text.
+  const history = new Map<string, FindingEdit[][]>();
+  let firstErrors: Set<string> | null = null;
+
+  for (let round = 1; round <= MAX_ROUNDS; round++) {
+    const analysis = await analyze({
+      cwd: opts.cwd,
+      patterns: opts.patterns,
+      tests: true,
+      tags: opts.tags,
+      goBinary: opts.goBinary,
+      overlay: new Map(overlay),
+    });
+    if (analysis.run.packages.length === 0) {
+      io.stderr(`heapscope fix: no packages matched ${opts.patterns.join(' ')}\n`);
+      return null;
+    }
+    const errors = new Set(analysis.findings.filter((f) => f.kind === 'build').map((f) => `${f.file}: ${f.message}`));
+    if (firstErrors === null) firstErrors = errors;
+    const introduced = [...errors].filter((e) => !firstErrors?.has(e));
+    if (introduced.length) {
+      // The fixes so far broke the build: write nothing.
+      throw new Error(`fixes would break the build, nothing written:\n  ${introduced.join('\n  ')}`);
+    }
+    const sources = new SourceCache(overlay);
+    const byFile = new Map<string, Finding[]>();
+    for (const f of analysis.findings) {
+      const list = byFile.get(f.file) ?? [];
+      list.push(f);
+      byFile.set(f.file, list);
+    }
+    const files = [...new Set(analysis.run.packages.filter((p) => p.error === null).flatMap((p) => p.files))].filter(
+      (f) => f.endsWith('.go') && isInside(root, f),
+    );
+    let changed = 0;
+    for (const file of files.sort()) {
+      const source = sources.get(file);
+      if (!source || /^\/\/ Code generated .* DO NOT EDIT\.$/m.test(source.text.slice(0, 2000))) continue;
+      const dir = path.dirname(file);
+      if (!goModByDir.has(dir)) goModByDir.set(dir, (await findModule(dir))?.goVersion ?? null);
+      const found = findFixes(
+        {
+          file,
+          source,
+          findings: byFile.get(file) ?? [],
+          goVersion: { module: goModByDir.get(dir) ?? null, goexperimentLoopvar: loopvarExperiment },
+          allowUpperBound: opts.allowUpperBound,
+        },
+        opts.only ?? undefined,
+      );
+      const candidates = found.flatMap((f) => f.fixes.map((fix) => ({ finding: f, fix })));
+      if (candidates.length === 0) continue;
+      const text = source.text;
+      if (!(await isGofmtClean(text))) {
+        if (round === 1) io.stderr(`heapscope fix: ${path.relative(opts.cwd, file)} is not gofmt-formatted; its fixes are skipped\n`);
+        continue;
+      }
+      const chosen: Array<{ finding: Finding; fix: FindingFix }> = [];
+      let importFix = false;
+      for (const c of candidates) {
+        const key = `${file}:${c.fix.id}:${c.fix.title}`;
+        if (refusedKeys.has(key)) continue;
+        if (IMPORT_FIXES.has(c.fix.id) && importFix) continue;
+        if (chosen.some((o) => editsConflict(o.fix.edits, c.fix.edits))) continue;
+        const trial = applyEdits(text, [...chosen.flatMap((o) => o.fix.edits), ...c.fix.edits]);
+        if (!(await isGofmtClean(trial))) {
+          refusedKeys.add(key);
+          refused.push({ file, line: c.finding.line, id: c.fix.id, title: c.fix.title, reason: 'the result would not be gofmt-formatted' });
+          continue;
+        }
+        chosen.push(c);
+        if (IMPORT_FIXES.has(c.fix.id)) importFix = true;
+      }
+      if (chosen.length === 0) continue;
+      if (!originals.has(file)) originals.set(file, text);
+      overlay.set(file, applyEdits(text, chosen.flatMap((c) => c.fix.edits)));
+      const rounds = history.get(file) ?? [];
+      for (const c of chosen) applied.push({ file, line: originalLine(c.finding.line, rounds), id: c.fix.id, title: c.fix.title });
+      rounds.push(chosen.flatMap((c) => c.fix.edits));
+      history.set(file, rounds);
+      changed++;
+    }
+    if (changed === 0) return { originals, texts: overlay, applied, refused };
+  }
+  throw new Error(`fixes did not settle after ${MAX_ROUNDS} rounds`);
+}
+
+/** Maps a line of the text after `rounds` of edits back to the original text's line. */
+export function originalLine(line: number, rounds: readonly FindingEdit[][]): number {
+  let l = line;
+  for (let r = rounds.length - 1; r >= 0; r--) {
+    let shift = 0;
+    let back = 0;
+    for (const e of [...rounds[r]].sort((a, b) => a.line - b.line || a.column - b.column)) {
+      const added = (e.newText.match(/\n/g) ?? []).length - (e.endLine - e.line);
+      const newEnd = e.endLine + shift + added;
+      // The edit lies wholly before line l (ending at the start of l counts as before).
+      if (newEnd < l || (newEnd === l && e.endColumn === 1)) back += added;
+      shift += added;
+    }
+    l -= back;
+  }
+  return l;
+}
+
+function isInside(root: string, file: string): boolean {
+  const rel = path.relative(root, file);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
+/** Prints the plan (diff, JSON) and writes the files with --apply. */
+async function report(opts: FixOptions, plan: FixPlan, io: Io): Promise<number> {
+  for (const r of plan.refused) io.stderr(`heapscope fix: ${path.relative(opts.cwd, r.file)}:${r.line}: ${r.id} refused: ${r.reason}\n`);
+  if (opts.apply) {
+    for (const [file, text] of plan.texts) await writeFile(file, text);
+  }
+  if (opts.json) {
+    io.stdout(`${JSON.stringify({ applied: plan.applied }, null, 2)}\n`);
+  } else if (!opts.apply) {
+    for (const [file, text] of plan.texts) io.stdout(await unifiedDiff(path.relative(opts.cwd, file), plan.originals.get(file) ?? '', text));
+  }
+  const files = plan.texts.size;
+  io.stderr(
+    `heapscope fix: ${opts.apply ? 'applied' : 'would apply'} ${plan.applied.length} fix${plan.applied.length === 1 ? '' : 'es'} in ${files} file${files === 1 ? '' : 's'}\n`,
+  );
+  return 0;
+}
+
+/** Runs a command with stdin; resolves with its exit code and output (never rejects on a non-zero exit). */
+function run(cmd: string, args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(cmd, args, { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      if (err && typeof (err as NodeJS.ErrnoException).code === 'string') return reject(err);
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+    if (input !== undefined) child.stdin?.end(input);
+  });
+}
+
+/** Whether gofmt leaves the text as it is (`gofmt -l` prints nothing for it). */
+export async function isGofmtClean(text: string): Promise<boolean> {
+  const r = await run('gofmt', ['-l'], text);
+  if (r.code !== 0) return false; // syntax error
+  return r.stdout.trim() === '';
+}
+
+/** A unified diff of two texts by the system's `diff -u`, labelled with the file's name. */
+export async function unifiedDiff(name: string, before: string, after: string): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'heapscope-diff-'));
+  try {
+    const a = path.join(dir, 'a');
+    const b = path.join(dir, 'b');
+    await writeFile(a, before);
+    await writeFile(b, after);
+    const r = await run('diff', ['-u', '--label', `a/${name}`, '--label', `b/${name}`, a, b]);
+    if (r.code > 1) throw new Error(`diff failed: ${r.stderr}`);
+    return r.stdout;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+

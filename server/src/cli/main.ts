@@ -1,0 +1,241 @@
+// The `heapscope` command line: `check` (escape analysis as compiler-style lines, JSON or SARIF).
+// Exit status: 0 ok; 1 findings at or above --fail-on; 2 usage error; 3 nothing could be analysed.
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { analyzeRun, SourceCache } from '../engine/analyze';
+import { GoNotFoundError, NotInModuleError, runCompiler } from '../engine/goRunner';
+import { parseSeverity, severityAtLeast } from '../engine/kinds';
+import { isKindShown, presentFindings } from '../engine/present';
+import type { Severity } from '../engine/types';
+import { formatJson, formatSarif, formatText, type ReportInput } from './report';
+import { splitFlags } from './flags';
+import { runLsp } from './lsp';
+import { toolVersion } from './version';
+
+export const EXIT_OK = 0;
+export const EXIT_FAIL_ON = 1;
+export const EXIT_USAGE = 2;
+export const EXIT_NOTHING_ANALYSED = 3;
+
+const USAGE = `Usage: heapscope <command> [options]
+
+Commands:
+  check [patterns or dirs…]   report heap allocations and escape decisions (default: ./...)
+  lsp --stdio                 run the language server (for Neovim, Helix, Emacs, …)
+  version                     print the version
+
+Options of check:
+  --all                  every decision (does not escape, inlining, captures), one per compiler line
+  --explain              print each finding's explanation steps and the compiler's text
+  --json                 the JSON report (same as --format json)
+  --format text|json|sarif
+  --fail-on SEVERITY     exit 1 when a finding is at least error|warning|information|hint
+  --gcflags "FLAGS"      compiler flags replacing -m=2 (e.g. "-m -l")
+  --tags a,b             build tags
+  --go PATH              the go command to run (default: go on PATH)
+  --no-tests             leave out _test.go files
+  --cwd DIR              run as if started in DIR
+  --timeout SECONDS      give up after this long (default 600)
+`;
+
+const CHECK_STRING_OPTIONS = ['format', 'fail-on', 'gcflags', 'tags', 'go', 'cwd', 'timeout'];
+
+/**
+ * Joins `--opt value` into `--opt=value` for options that take a value: node's parseArgs refuses a
+ * value that starts with '-', and `--gcflags "-m -l"` is exactly what users type.
+ */
+export function joinOptionValues(args: readonly string[], valued: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (a === '--') {
+      out.push(...args.slice(i));
+      break;
+    }
+    const name = a.startsWith('--') ? a.slice(2) : null;
+    if (name !== null && valued.includes(name) && i + 1 < args.length) {
+      out.push(`${a}=${args[i + 1] as string}`);
+      i++;
+    } else out.push(a);
+  }
+  return out;
+}
+
+/** A usage error: printed with the usage text, exit status 2. */
+export class UsageError extends Error {}
+
+interface CheckOptions {
+  patterns: string[];
+  all: boolean;
+  explain: boolean;
+  format: 'text' | 'json' | 'sarif';
+  failOn: Severity | null;
+  gcflags: string[] | undefined;
+  tags: string[] | undefined;
+  goBinary: string | undefined;
+  tests: boolean;
+  cwd: string;
+  timeoutMs: number;
+}
+
+/** Parses `check`'s arguments; throws UsageError on bad ones. */
+export function parseCheckArgs(args: string[], cwd: string): CheckOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: joinOptionValues(args, CHECK_STRING_OPTIONS),
+      allowPositionals: true,
+      strict: true,
+      options: {
+        all: { type: 'boolean' },
+        explain: { type: 'boolean' },
+        json: { type: 'boolean' },
+        format: { type: 'string' },
+        'fail-on': { type: 'string' },
+        gcflags: { type: 'string' },
+        tags: { type: 'string' },
+        go: { type: 'string' },
+        'no-tests': { type: 'boolean' },
+        cwd: { type: 'string' },
+        timeout: { type: 'string' },
+      },
+    });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const v = parsed.values;
+  const format = v.json ? 'json' : (v.format ?? 'text');
+  if (format !== 'text' && format !== 'json' && format !== 'sarif') throw new UsageError(`--format must be text, json or sarif, not ${JSON.stringify(format)}`);
+  let failOn: Severity | null = null;
+  if (v['fail-on'] !== undefined) {
+    failOn = parseSeverity(v['fail-on']);
+    if (!failOn) throw new UsageError(`--fail-on must be error, warning, information or hint, not ${JSON.stringify(v['fail-on'])}`);
+  }
+  let timeoutMs = 600_000;
+  if (v.timeout !== undefined) {
+    const s = Number(v.timeout);
+    if (!Number.isFinite(s) || s <= 0) throw new UsageError(`--timeout must be a positive number of seconds, not ${JSON.stringify(v.timeout)}`);
+    timeoutMs = s * 1000;
+  }
+  let gcflags: string[] | undefined;
+  if (v.gcflags !== undefined) {
+    try {
+      gcflags = splitFlags(v.gcflags);
+    } catch (err) {
+      throw new UsageError(`--gcflags: ${(err as Error).message}`);
+    }
+  }
+  return {
+    patterns: parsed.positionals.length ? parsed.positionals : ['./...'],
+    all: v.all ?? false,
+    explain: v.explain ?? false,
+    format,
+    failOn,
+    gcflags,
+    tags: v.tags !== undefined ? v.tags.split(/[,\s]+/).filter(Boolean) : undefined,
+    goBinary: v.go,
+    tests: !(v['no-tests'] ?? false),
+    cwd: path.resolve(cwd, v.cwd ?? '.'),
+    timeoutMs,
+  };
+}
+
+interface Io {
+  stdout: (s: string) => void;
+  stderr: (s: string) => void;
+}
+
+/** Runs `heapscope check`; returns the exit status. */
+export async function runCheck(opts: CheckOptions, io: Io, signal?: AbortSignal): Promise<number> {
+  let run;
+  try {
+    run = await runCompiler({
+      cwd: opts.cwd,
+      patterns: opts.patterns,
+      tests: opts.tests,
+      gcflags: opts.gcflags,
+      tags: opts.tags,
+      goBinary: opts.goBinary,
+      timeoutMs: opts.timeoutMs,
+      signal,
+    });
+  } catch (err) {
+    if (err instanceof GoNotFoundError || err instanceof NotInModuleError) {
+      io.stderr(`heapscope: ${err.message}\n`);
+      return EXIT_NOTHING_ANALYSED;
+    }
+    io.stderr(`heapscope: ${(err as Error).message}\n`);
+    return EXIT_NOTHING_ANALYSED;
+  }
+  const sources = new SourceCache();
+  const present = { all: opts.all };
+  const analysis = analyzeRun(run, sources, (kind) => isKindShown(kind, present));
+  const findings = presentFindings(analysis.findings, present);
+  const report: ReportInput = {
+    goVersion: run.goVersion,
+    packages: run.packages,
+    findings,
+    cwd: opts.cwd,
+    toolVersion: toolVersion(),
+    profile: null,
+  };
+  if (opts.format === 'json') io.stdout(formatJson(report));
+  else if (opts.format === 'sarif') io.stdout(formatSarif(report, sources));
+  else io.stdout(formatText(report, opts.explain));
+
+  for (const p of analysis.problems) io.stderr(`heapscope: ${p.importPath}: ${p.message}\n`);
+  if (run.stderrOther.trim()) io.stderr(run.stderrOther.replace(/\n?$/, '\n'));
+  const failed = run.packages.filter((p) => p.error !== null).length;
+  const analysed = run.packages.length - failed;
+  io.stderr(
+    `heapscope: ${findings.length} finding${findings.length === 1 ? '' : 's'} in ${analysed} package${analysed === 1 ? '' : 's'}` +
+      (failed ? `, ${failed} with errors` : '') +
+      ` (${run.goVersion}, ${(run.durationMs / 1000).toFixed(1)} s)\n`,
+  );
+  if (analysed === 0) return EXIT_NOTHING_ANALYSED;
+  if (opts.failOn && findings.some((f) => severityAtLeast(f.severity, opts.failOn as Severity))) return EXIT_FAIL_ON;
+  return EXIT_OK;
+}
+
+/** Entry point: dispatches on the command; returns the exit status. */
+export async function main(argv: string[], io: Io, cwd = process.cwd()): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'check':
+        return await runCheck(parseCheckArgs(rest, cwd), io);
+      case 'lsp':
+        return await runLsp(rest);
+      case 'version':
+      case '--version':
+        io.stdout(`heapscope ${toolVersion()}\n`);
+        return EXIT_OK;
+      case undefined:
+      case 'help':
+      case '--help':
+      case '-h':
+        io.stdout(USAGE);
+        return command === undefined ? EXIT_USAGE : EXIT_OK;
+      default:
+        throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError) {
+      io.stderr(`heapscope: ${err.message}\n\n${USAGE}`);
+      return EXIT_USAGE;
+    }
+    throw err;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2), { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) }).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`heapscope: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
+      process.exitCode = 70;
+    },
+  );
+}

@@ -1,0 +1,182 @@
+// An open Go document and the findings it shows, kept on their syntax nodes between compiler
+// runs: each edit is applied to the tree-sitter tree incrementally (GoSourceFile.edit) and every
+// range is re-confirmed on the new tree (trackRanges). Ranges whose node is gone are dropped, so
+// no squiggle sits on code it is not about.
+import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
+import { LineIndex } from '../engine/positions';
+import { GoSourceFile, mapThroughEdits, trackRanges } from '../engine/syntax';
+import type { ByteRange, Finding } from '../engine/types';
+
+/** Files larger than this are not parsed while typing: their diagnostics are dropped on the first edit. */
+export const LIVE_TRACKING_LIMIT = 1 << 20;
+
+/** A finding and where it is now in the document. */
+export interface TrackedFinding {
+  finding: Finding;
+  /** Current range (1-based lines, byte columns) in the document's text. */
+  range: ByteRange;
+  /** Type of the node spanning the range; null when no node spans it exactly (tracked by offsets). */
+  nodeType: string | null;
+  /** Kept from the last good compile while the package does not compile. */
+  stale: boolean;
+}
+
+/** The anchor of a range in a file: the type of the node spanning exactly that range, if any. */
+export function anchorIn(file: GoSourceFile, r: ByteRange): string | null {
+  const s = file.lines.byteToOffset(r.line, r.column);
+  const e = file.lines.byteToOffset(r.endLine, r.endColumn);
+  if (e <= s) return null;
+  for (let n: ReturnType<typeof file.tree.rootNode.descendantForIndex> | null = file.tree.rootNode.descendantForIndex(s, e); n; n = n.parent) {
+    if (n.startIndex !== s || n.endIndex !== e) return null;
+    if (n.type !== 'ERROR') return n.type;
+  }
+  return null;
+}
+
+/** Maps findings located in `from` (a version of the document) to `to`; gone ones are dropped. */
+export function trackFindings(from: GoSourceFile, to: GoSourceFile, items: readonly TrackedFinding[]): TrackedFinding[] {
+  if (from === to) return [...items];
+  const edits = to.editsSince(from);
+  // Re-confirming every node costs a tree query per finding (thousands in a big file). Code away
+  // from the edits keeps its parse unless the edit opened or closed a comment or a literal, so
+  // those findings only shift; the ones near an edit are confirmed on the new tree.
+  const local = edits !== null && edits.every((e) => !/[`"'*]|\/\*/.test(from.text.slice(e.start, e.oldEnd) + to.text.slice(e.start, e.newEnd)));
+  if (local && edits) {
+    const near = (t: TrackedFinding): boolean => {
+      const s = from.lines.byteToOffset(t.range.line, t.range.column);
+      const e = from.lines.byteToOffset(t.range.endLine, t.range.endColumn);
+      return edits.some((ed) => ed.start <= e + 1 && ed.oldEnd + 1 >= s) || t.nodeType === null;
+    };
+    const out: TrackedFinding[] = [];
+    const check: TrackedFinding[] = [];
+    // Edits are sequential: map each untouched range through all of them (shift only).
+    for (const t of items) {
+      if (near(t)) {
+        check.push(t);
+        continue;
+      }
+      const s = from.lines.byteToOffset(t.range.line, t.range.column);
+      const e = from.lines.byteToOffset(t.range.endLine, t.range.endColumn);
+      const c = mapThroughEdits(s, e, edits)[0];
+      if (c) out.push({ ...t, range: to.byteRange(c[0], c[1]) });
+    }
+    return check.length === 0 ? out : [...out, ...confirmAll(from, to, check, edits)];
+  }
+  return confirmAll(from, to, items, edits);
+}
+
+function confirmAll(from: GoSourceFile, to: GoSourceFile, items: readonly TrackedFinding[], edits: ReturnType<GoSourceFile['editsSince']>): TrackedFinding[] {
+  const withNode = items.filter((t) => t.nodeType !== null);
+  const mapped = trackRanges(from, to, withNode.map((t) => ({ range: t.range, nodeType: t.nodeType as string })));
+  const out: TrackedFinding[] = [];
+  withNode.forEach((t, i) => {
+    const r = mapped[i];
+    if (r) out.push({ ...t, range: r });
+  });
+  // Ranges with no node of their own (compile errors at odd places) follow by offsets only.
+  for (const t of items) {
+    if (t.nodeType !== null) continue;
+    const s = from.lines.byteToOffset(t.range.line, t.range.column);
+    const e = from.lines.byteToOffset(t.range.endLine, t.range.endColumn);
+    const c = edits ? mapThroughEdits(s, e, edits)[0] : undefined;
+    if (c) out.push({ ...t, range: to.byteRange(c[0], c[1]) });
+  }
+  return out;
+}
+
+/** One document the editor has open. */
+export class OpenDocument {
+  readonly uri: string;
+  readonly path: string;
+  version: number;
+  /** The parsed text; null for files over LIVE_TRACKING_LIMIT. */
+  file: GoSourceFile | null;
+  /** Current text and its line index (the file's own when parsed). */
+  private plain: { text: string; lines: LineIndex };
+  tracked: TrackedFinding[] = [];
+  /** True once the text was edited after the last results were applied (fixes are then withheld). */
+  editedSinceResults = false;
+  /** True once the document differs from what was last saved or opened. */
+  dirty = false;
+
+  constructor(uri: string, path: string, version: number, text: string) {
+    this.uri = uri;
+    this.path = path;
+    this.version = version;
+    this.file = text.length > LIVE_TRACKING_LIMIT ? null : GoSourceFile.parse(text);
+    this.plain = { text, lines: this.file ? this.file.lines : new LineIndex(text) };
+  }
+
+  get text(): string {
+    return this.file ? this.file.text : this.plain.text;
+  }
+
+  get lines(): LineIndex {
+    return this.file ? this.file.lines : this.plain.lines;
+  }
+
+  /** Whether live tracking is off for this document (too large). */
+  get large(): boolean {
+    return this.file === null;
+  }
+
+  /** Applies the editor's changes in order and moves every finding with its node. */
+  applyChanges(changes: readonly TextDocumentContentChangeEvent[], version: number): void {
+    this.version = version;
+    this.dirty = true;
+    this.editedSinceResults = true;
+    if (this.file === null) {
+      let text = this.plain.text;
+      for (const c of changes) {
+        if ('range' in c) {
+          const lines = new LineIndex(text);
+          text = text.slice(0, lines.offsetAt(c.range.start)) + c.text + text.slice(lines.offsetAt(c.range.end));
+        } else text = c.text;
+      }
+      this.plain = { text, lines: new LineIndex(text) };
+      this.tracked = [];
+      return;
+    }
+    const before = this.file;
+    let file = before;
+    for (const c of changes) {
+      file =
+        'range' in c
+          ? file.edit({ startLine0: c.range.start.line, startChar0: c.range.start.character, endLine0: c.range.end.line, endChar0: c.range.end.character, text: c.text })
+          : GoSourceFile.parse(c.text);
+    }
+    this.file = file;
+    this.plain = { text: '', lines: file.lines };
+    this.tracked = trackFindings(before, file, this.tracked);
+  }
+
+  /**
+   * Shows new results: `findings` are located in `compiled` (the text the compiler saw for this
+   * file); they are mapped onto the current text.
+   */
+  setFindings(findings: readonly Finding[], compiled: string, stale: ReadonlyArray<Finding> = []): void {
+    if (this.file === null) {
+      // No tree for huge files: show results only when the text is exactly what was compiled.
+      this.tracked =
+        compiled === this.plain.text
+          ? [...stale.map((f) => ({ finding: f, range: rangeOf(f), nodeType: null, stale: true })), ...findings.map((f) => ({ finding: f, range: rangeOf(f), nodeType: null, stale: false }))]
+          : [];
+      this.editedSinceResults = false;
+      return;
+    }
+    const source = compiled === this.file.text ? this.file : GoSourceFile.parse(compiled);
+    const items: TrackedFinding[] = findings.map((f) => ({ finding: f, range: rangeOf(f), nodeType: anchorIn(source, f), stale: false }));
+    this.tracked = [...stale.map((f) => this.keepStale(f)).filter((t): t is TrackedFinding => t !== null), ...trackFindings(source, this.file, items)];
+    this.editedSinceResults = source !== this.file;
+  }
+
+  /** Findings of the last good compile stay where they are tracked now, marked stale. */
+  private keepStale(f: Finding): TrackedFinding | null {
+    const now = this.tracked.find((t) => t.finding === f);
+    return now ? { ...now, stale: true } : null;
+  }
+}
+
+function rangeOf(f: Finding): ByteRange {
+  return { line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn };
+}

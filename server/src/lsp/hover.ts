@@ -1,0 +1,58 @@
+// The hover text of findings: what happens, why (numbered steps with links), what it costs,
+// what to do, and the compiler's exact words. A plain function; the handler only finds the findings.
+import { kindInfo } from '../engine/kinds';
+import type { Finding, RelatedLocation } from '../engine/types';
+import { fileUri } from './diagnostics';
+
+/** A markdown link to a step's location: `[file:line:col](file:///…#Lline,col)`. */
+export function stepLink(r: RelatedLocation): string {
+  const base = r.file.split(/[\\/]/).pop() ?? r.file;
+  const col = Math.max(1, r.column);
+  return `[${base}:${r.line}:${col}](${fileUri(r.file)}#L${r.line},${col})`;
+}
+
+function bytesText(n: number): string {
+  if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(1)} MiB`;
+  if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(1)} KiB`;
+  return `${n} B`;
+}
+
+/** Escapes markdown-special characters in text that is not code. */
+function md(text: string): string {
+  return text.replace(/([\\*_[\]<>])/g, '\\$1');
+}
+
+/** The markdown of one finding's hover section. */
+export function findingHoverMarkdown(f: Finding): string {
+  const parts: string[] = [];
+  parts.push(`**${md(kindInfo(f.kind).title)}** — ${f.message.replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'))}`);
+  const d = f.decision;
+  if (d && (d.kind === 'inline.can' || d.kind === 'inline.cannot')) {
+    const { cost, budget, reason } = d.details;
+    if (cost !== undefined) parts.push(`Inlining cost: ${cost}${budget !== undefined ? ` (budget ${budget})` : ''}`);
+    if (d.kind === 'inline.cannot' && reason) parts.push(`Refused because: ${md(reason)}`);
+  }
+  if (f.related.length > 0) {
+    const steps = f.related.map((r, i) => {
+      const text = r.message.replace(/^\d+\.\s*/, '');
+      return `${i + 1}. ${stepLink(r)} \`${text.replace(/`/g, "'")}\``;
+    });
+    parts.push(`**Why**\n\n${steps.join('\n')}`);
+  }
+  if (f.alloc) {
+    parts.push(`**Cost**: ${bytesText(f.alloc.bytes)} in ${f.alloc.objects} objects (${(f.alloc.share * 100).toFixed(1)}% of the profile)`);
+  }
+  if (f.fixes.length > 0) {
+    parts.push(`**What to do**\n\n${f.fixes.map((x) => `- ${md(x.title)}`).join('\n')}`);
+  }
+  if (f.compiler) {
+    const lines = d ? [d.text, ...d.explanations.flatMap((e) => e.lines)] : [f.compiler.message];
+    parts.push('Compiler (`-m=2`):\n\n```text\n' + lines.join('\n').replace(/```/g, "'''") + '\n```');
+  }
+  return parts.join('\n\n');
+}
+
+/** The hover markdown of all findings under the cursor, separated by rules. */
+export function hoverMarkdown(findings: readonly Finding[]): string {
+  return findings.map(findingHoverMarkdown).join('\n\n---\n\n');
+}

@@ -1,0 +1,343 @@
+// The language server through a real connection: the built dist/server.js over stdio, driven by
+// vscode-jsonrpc as an editor would, on a temp copy of the example module and the real `go`.
+// Every wait is on an event (diagnostics, status, process exit), never on a sleep.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import type { Diagnostic, Hover, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
+import type { StatusParams } from '../../server/src/lsp/protocol';
+
+const root = path.resolve(__dirname, '..', '..');
+
+/** One server process and everything it sent. */
+class Client {
+  readonly proc: ChildProcess;
+  readonly rpc: MessageConnection;
+  readonly events: Array<{ method: string; params: unknown; at: number }> = [];
+  private waiters: Array<() => void> = [];
+  settings: Record<string, unknown>;
+  stderr = '';
+
+  constructor(settings: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env) {
+    this.settings = settings;
+    this.proc = spawn(process.execPath, [path.join(root, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env });
+    this.proc.stderr!.on('data', (c: Buffer) => (this.stderr += c.toString()));
+    this.rpc = createMessageConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
+    const record = (method: string, params: unknown): void => {
+      this.events.push({ method, params, at: performance.now() });
+      for (const w of this.waiters.splice(0)) w();
+    };
+    this.rpc.onNotification((method, params) => record(method, params));
+    this.rpc.onRequest('workspace/configuration', () => [this.settings]);
+    this.rpc.onRequest('window/workDoneProgress/create', (p) => {
+      record('window/workDoneProgress/create', p);
+      return null;
+    });
+    this.rpc.onRequest('client/registerCapability', (p) => {
+      record('client/registerCapability', p);
+      return null;
+    });
+    this.rpc.listen();
+  }
+
+  /** Waits until `pick` returns a value for some event after index `from`. */
+  async waitFor<T>(pick: (e: { method: string; params: unknown; at: number }) => T | undefined, from = 0, timeoutMs = 60_000): Promise<{ value: T; at: number; index: number }> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      for (let i = from; i < this.events.length; i++) {
+        const v = pick(this.events[i]!);
+        if (v !== undefined) return { value: v, at: this.events[i]!.at, index: i };
+      }
+      if (Date.now() > deadline) throw new Error(`timed out; events: ${JSON.stringify(this.events.map((e) => e.method + ' ' + JSON.stringify(e.params).slice(0, 200)))}\nstderr: ${this.stderr}`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, Math.max(0, deadline - Date.now()));
+        this.waiters.push(() => {
+          clearTimeout(t);
+          resolve();
+        });
+      });
+    }
+  }
+
+  diagnosticsFor(uri: string, from = 0, when: (d: Diagnostic[]) => boolean = () => true): Promise<{ value: Diagnostic[]; at: number; index: number }> {
+    return this.waitFor((e) => {
+      if (e.method !== 'textDocument/publishDiagnostics') return undefined;
+      const p = e.params as PublishDiagnosticsParams;
+      return p.uri === uri && when(p.diagnostics) ? p.diagnostics : undefined;
+    }, from);
+  }
+
+  statusAfter(from: number, state: StatusParams['state']): Promise<{ value: StatusParams; at: number; index: number }> {
+    return this.waitFor((e) => (e.method === 'heapscope/status' && (e.params as StatusParams).state === state ? (e.params as StatusParams) : undefined), from);
+  }
+
+  async initialize(rootDir: string): Promise<void> {
+    await this.rpc.sendRequest('initialize', {
+      processId: process.pid,
+      rootUri: pathToFileURL(rootDir).toString(),
+      workspaceFolders: [{ uri: pathToFileURL(rootDir).toString(), name: 'example' }],
+      capabilities: {
+        window: { workDoneProgress: true },
+        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, didChangeWatchedFiles: { dynamicRegistration: true } },
+        textDocument: { hover: { contentFormat: ['markdown'] }, codeAction: { resolveSupport: { properties: ['edit'] } }, publishDiagnostics: { relatedInformation: true } },
+      },
+      initializationOptions: this.settings,
+    });
+    await this.rpc.sendNotification('initialized', {});
+  }
+
+  exited(): Promise<number | null> {
+    return new Promise((resolve) => {
+      if (this.proc.exitCode !== null) resolve(this.proc.exitCode);
+      else this.proc.once('exit', (code) => resolve(code));
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.proc.exitCode !== null) return;
+    await this.rpc.sendRequest('shutdown').catch(() => undefined);
+    await this.rpc.sendNotification('exit').catch(() => undefined);
+    await this.exited();
+    this.rpc.dispose();
+  }
+}
+
+/** The text a diagnostic's range covers (ranges within one line, or across lines). */
+function textAt(text: string, d: Diagnostic): string {
+  const lines = text.split('\n');
+  const { start, end } = d.range;
+  if (start.line === end.line) return lines[start.line]!.slice(start.character, end.character);
+  return [lines[start.line]!.slice(start.character), ...lines.slice(start.line + 1, end.line), lines[end.line]!.slice(0, end.character)].join('\n');
+}
+
+/** go and compile processes that are children of pid (any depth). */
+function goProcessesUnder(pid: number): string[] {
+  const out = execFileSync('ps', ['-eo', 'pid=,ppid=,comm='], { encoding: 'utf8' });
+  const rows = out.trim().split('\n').map((l) => l.trim().split(/\s+/)).map(([p, pp, c]) => ({ pid: Number(p), ppid: Number(pp), comm: c ?? '' }));
+  const tree = new Set([pid]);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const r of rows) if (tree.has(r.ppid) && !tree.has(r.pid)) (tree.add(r.pid), (changed = true));
+  }
+  return rows.filter((r) => tree.has(r.pid) && r.pid !== pid && /^(go|compile|asm|link|vet|cgo)$/.test(r.comm)).map((r) => `${r.pid} ${r.comm}`);
+}
+
+/** Polls a condition on the process table (which sends no events) until it holds or the time is up. */
+async function untilTrue(cond: () => boolean, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (cond()) return true;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return false;
+}
+
+function allGoProcesses(): string[] {
+  const out = execFileSync('ps', ['-eo', 'pid=,comm='], { encoding: 'utf8' });
+  return out.trim().split('\n').map((l) => l.trim()).filter((l) => / (go|compile)$/.test(l));
+}
+
+let work = '';
+let demoPath = '';
+let demoUri = '';
+let demoText = '';
+
+before(() => {
+  execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--quiet'], { cwd: root, stdio: 'inherit' });
+  work = mkdtempSync(path.join(os.tmpdir(), 'heapscope-lsp-'));
+  cpSync(path.join(root, 'test-fixtures', 'example'), work, { recursive: true });
+  demoPath = path.join(work, 'demo.go');
+  demoUri = pathToFileURL(demoPath).toString();
+  demoText = readFileSync(demoPath, 'utf8');
+});
+
+after(() => {
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+const isMoved = (d: Diagnostic): boolean => d.code === 'escape.moved';
+const isMake = (d: Diagnostic, text: string): boolean => d.code === 'escape.heap' && textAt(text, d) === 'make([]byte, n)';
+
+test('open, hover, edits, save, settings, shutdown', async () => {
+  const c = new Client({});
+  try {
+    await c.initialize(work);
+    await c.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: demoUri, languageId: 'go', version: 1, text: demoText } });
+    const first = await c.diagnosticsFor(demoUri, 0, (ds) => ds.length > 0);
+    const diags = first.value;
+    // Ranges on the right nodes.
+    const moved = diags.find((d) => isMoved(d) && textAt(demoText, d) === 'p');
+    assert.ok(moved, `no moved-to-heap diagnostic on p: ${JSON.stringify(diags.map((d) => [d.code, textAt(demoText, d)]))}`);
+    assert.equal(moved.range.start.line, 15);
+    assert.equal(moved.source, 'heapscope');
+    assert.match(String(moved.codeDescription?.href), /KINDS\.md#escape-moved$/);
+    assert.ok((moved.relatedInformation ?? []).length >= 2, 'explanation steps as related information');
+    assert.ok(diags.some((d) => isMake(d, demoText)), 'make([]byte, n) is reported on the call');
+    // Hidden by default.
+    assert.ok(!diags.some((d) => String(d.code).startsWith('noescape') || String(d.code).startsWith('inline')));
+    // Progress and status were reported.
+    assert.ok(c.events.some((e) => e.method === 'window/workDoneProgress/create'));
+    const ok = await c.statusAfter(0, 'ok');
+    assert.ok(ok.value.heapAllocations >= 3, JSON.stringify(ok.value));
+
+    // Hover on p: plain words, numbered steps with links, the compiler's text.
+    const hover = (await c.rpc.sendRequest('textDocument/hover', { textDocument: { uri: demoUri }, position: moved.range.start })) as Hover;
+    const md = (hover.contents as { value: string }).value;
+    assert.match(md, /moved to the heap/);
+    assert.match(md, /1\. \[demo\.go:17:9\]\(file:\/\/.*demo\.go#L17,9\)/);
+    assert.match(md, /2\. \[demo\.go:17:2\]/);
+    assert.match(md, /```text\nmoved to heap: p\n/);
+
+    // Insert 3 lines at the top: shifted diagnostics before any recompile, within 50 ms.
+    let mark = c.events.length;
+    const t0 = performance.now();
+    await c.rpc.sendNotification('textDocument/didChange', {
+      textDocument: { uri: demoUri, version: 2 },
+      contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '// a\n// b\n// c\n' }],
+    });
+    const shifted = await c.diagnosticsFor(demoUri, mark);
+    const edited = '// a\n// b\n// c\n' + demoText;
+    const movedNow = shifted.value.find(isMoved)!;
+    assert.equal(movedNow.range.start.line, 18);
+    assert.equal(textAt(edited, movedNow), 'p');
+    assert.ok(shifted.value.some((d) => isMake(d, edited)));
+    assert.ok(shifted.at - t0 < 50, `shift published after ${shifted.at - t0} ms`);
+    assert.ok(!c.events.slice(mark, shifted.index).some((e) => e.method === 'heapscope/status'), 'no recompile before the shift');
+
+    // Delete the `buf := make([]byte, n)` line: its diagnostic goes, the others stay.
+    const makeLine = edited.split('\n').findIndex((l) => l.includes('buf := make([]byte, n)'));
+    mark = c.events.length;
+    await c.rpc.sendNotification('textDocument/didChange', {
+      textDocument: { uri: demoUri, version: 3 },
+      contentChanges: [{ range: { start: { line: makeLine, character: 0 }, end: { line: makeLine + 1, character: 0 } }, text: '' }],
+    });
+    const afterDelete = await c.diagnosticsFor(demoUri, mark);
+    const deleted = edited.split('\n').filter((_, i) => i !== makeLine).join('\n');
+    assert.ok(!afterDelete.value.some((d) => d.code === 'escape.heap' && d.range.start.line === makeLine), 'the deleted make call has no diagnostic');
+    for (const d of afterDelete.value) assert.notEqual(textAt(deleted, d), '', `empty range for ${d.code}`);
+    assert.ok(afterDelete.value.some(isMoved));
+
+    // Save the original text back: re-analysed, progress and status observed.
+    writeFileSync(demoPath, demoText);
+    mark = c.events.length;
+    await c.rpc.sendNotification('textDocument/didChange', {
+      textDocument: { uri: demoUri, version: 4 },
+      contentChanges: [{ text: demoText }],
+    });
+    await c.rpc.sendNotification('textDocument/didSave', { textDocument: { uri: demoUri } });
+    await c.statusAfter(mark, 'analysing');
+    await c.statusAfter(mark, 'ok');
+    const saved = await c.diagnosticsFor(demoUri, mark, (ds) => ds.some((d) => isMake(d, demoText)));
+    assert.ok(saved.value.some((d) => isMoved(d) && textAt(demoText, d) === 'p'));
+    assert.ok(c.events.slice(mark).some((e) => e.method === 'window/workDoneProgress/create'));
+
+    // Settings: enable noescape → re-published with noescape diagnostics, no recompile needed.
+    mark = c.events.length;
+    c.settings = { kinds: { noescape: { enabled: true, severity: 'hint' } } };
+    await c.rpc.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    const withNoescape = await c.diagnosticsFor(demoUri, mark, (ds) => ds.some((d) => d.code === 'noescape'));
+    const ne = withNoescape.value.find((d) => d.code === 'noescape')!;
+    assert.equal(ne.severity, 4, 'hint severity');
+    const neHover = (await c.rpc.sendRequest('textDocument/hover', { textDocument: { uri: demoUri }, position: ne.range.start })) as Hover | null;
+    assert.match((neHover!.contents as { value: string }).value, /does not escape/);
+
+    // Raw compiler output of the package.
+    const raw = (await c.rpc.sendRequest('heapscope/compilerOutput', { uri: demoUri })) as { text: string; packagePath: string };
+    assert.match(raw.text, /moved to heap: p/);
+    assert.match(raw.packagePath, /heapdemo/);
+
+    // Shutdown + exit ends the process.
+    await c.rpc.sendRequest('shutdown');
+    await c.rpc.sendNotification('exit');
+    assert.equal(await c.exited(), 0);
+  } finally {
+    await c.stop();
+  }
+});
+
+test('cancellation: saves during a long compile leave no go process behind', async () => {
+  // A slow package: a large generated file keeps the compiler busy for a while.
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'heapscope-cancel-'));
+  writeFileSync(path.join(dir, 'go.mod'), 'module example.com/slow\n\ngo 1.21\n');
+  const funcs = Array.from({ length: 3000 }, (_, i) => `func F${i}(n int) *[]int { s := make([]int, n); s = append(s, ${i}); return &s }`).join('\n');
+  writeFileSync(path.join(dir, 'slow.go'), `package slow\n\n${funcs}\n`);
+  const uri = pathToFileURL(path.join(dir, 'slow.go')).toString();
+  const c = new Client({ env: { GOFLAGS: '-a' } });
+  try {
+    await c.initialize(dir);
+    await c.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text: readFileSync(path.join(dir, 'slow.go'), 'utf8') } });
+    await c.statusAfter(0, 'analysing');
+    // Wait until a compiler process exists, then supersede the run twice.
+    const running = await untilTrue(() => goProcessesUnder(c.proc.pid!).length > 0, 30_000);
+    assert.ok(running, 'a go process was running');
+    await c.rpc.sendNotification('textDocument/didSave', { textDocument: { uri } });
+    await c.rpc.sendNotification('textDocument/didSave', { textDocument: { uri } });
+    await c.rpc.sendRequest('shutdown');
+    assert.deepEqual(goProcessesUnder(c.proc.pid!), [], 'no go process left after shutdown');
+    await c.rpc.sendNotification('exit');
+    await c.exited();
+  } finally {
+    await c.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('untrusted: no go process is ever started, status says untrusted', async () => {
+  const before = new Set(allGoProcesses());
+  const c = new Client({ trusted: false });
+  const seen: string[] = [];
+  const poll = setInterval(() => seen.push(...goProcessesUnder(c.proc.pid!)), 5);
+  try {
+    await c.initialize(work);
+    await c.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: demoUri, languageId: 'go', version: 1, text: demoText } });
+    await c.statusAfter(0, 'untrusted');
+    await c.rpc.sendRequest('workspace/executeCommand', { command: 'heapscope.analyzePackage', arguments: [demoUri] });
+    await c.rpc.sendNotification('textDocument/didSave', { textDocument: { uri: demoUri } });
+    const hover = await c.rpc.sendRequest('textDocument/hover', { textDocument: { uri: demoUri }, position: { line: 15, character: 1 } });
+    assert.equal(hover, null);
+    assert.ok(!c.events.some((e) => e.method === 'textDocument/publishDiagnostics' && (e.params as PublishDiagnosticsParams).diagnostics.length > 0));
+    assert.deepEqual(seen, []);
+    assert.deepEqual(allGoProcesses().filter((p) => !before.has(p)), []);
+  } finally {
+    clearInterval(poll);
+    await c.stop();
+  }
+});
+
+test('bad input: outside a module, missing go, compile error kept stale', async () => {
+  const loose = mkdtempSync(path.join(os.tmpdir(), 'heapscope-loose-'));
+  writeFileSync(path.join(loose, 'x.go'), 'package x\n');
+  const c = new Client({ goPath: '/nonexistent/go' });
+  try {
+    await c.initialize(loose);
+    await c.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: pathToFileURL(path.join(loose, 'x.go')).toString(), languageId: 'go', version: 1, text: 'package x\n' } });
+    const nim = await c.statusAfter(0, 'notInModule');
+    assert.match(nim.value.message, /not inside a Go module/);
+    await c.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: demoUri, languageId: 'go', version: 1, text: demoText } });
+    const noGo = await c.statusAfter(0, 'noGo');
+    assert.match(noGo.value.message, /\/nonexistent\/go/);
+    // Good go again → ok; then break the file on disk and save → stale results + the compile error.
+    let mark = c.events.length;
+    c.settings = {};
+    await c.rpc.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await c.statusAfter(mark, 'ok');
+    const broken = demoText.replace('return &p', 'return &p +');
+    writeFileSync(demoPath, broken);
+    mark = c.events.length;
+    await c.rpc.sendNotification('textDocument/didChange', { textDocument: { uri: demoUri, version: 2 }, contentChanges: [{ text: broken }] });
+    await c.rpc.sendNotification('textDocument/didSave', { textDocument: { uri: demoUri } });
+    await c.statusAfter(mark, 'stale');
+    const ds = await c.diagnosticsFor(demoUri, mark, (d) => d.some((x) => x.code === 'build'));
+    assert.ok(ds.value.some((d) => d.code === 'build' && d.severity === 1));
+    assert.ok(ds.value.some((d) => d.code === 'escape.heap' && /stale: package does not compile/.test(String(d.message))));
+  } finally {
+    writeFileSync(demoPath, demoText);
+    await c.stop();
+    rmSync(loose, { recursive: true, force: true });
+  }
+});
