@@ -1,0 +1,510 @@
+// Go syntax trees (tree-sitter-go) for mapping compiler decisions onto the code they are about,
+// and for keeping those ranges on the same code while the user types.
+//
+// Units. node-tree-sitter 0.25 feeds a JS string to tree-sitter as UTF-16LE and divides every
+// byte count it returns by 2 (src/conversions.cc, BYTES_PER_CHARACTER = 2): `startIndex`,
+// `endIndex` and `Point.column` are all UTF-16 code units, rows are 0-based and split at "\n".
+// Verified by experiment: in `var größe = "😀x"` the identifier spans columns 4–9 and the string
+// literal 5 units, not bytes. So tree positions are LSP positions; everything this module exports
+// is in `ByteRange` units (1-based lines, 1-based UTF-8 byte columns, end exclusive, as the Go
+// compiler counts), except where a name or comment says LSP/UTF-16.
+import Parser = require('tree-sitter');
+import Go = require('tree-sitter-go');
+import type { ByteRange, CompilerDecision } from './types';
+import { LineIndex, type LspPosition } from './positions';
+
+type Node = Parser.SyntaxNode;
+
+let sharedParser: Parser | null = null;
+
+/** The one parser of this process; parsing is synchronous, so one instance is enough. */
+function parser(): Parser {
+  if (!sharedParser) {
+    sharedParser = new Parser();
+    sharedParser.setLanguage(Go as unknown as Parser.Language);
+  }
+  return sharedParser;
+}
+
+/** A syntax node as plain data: its tree-sitter type, range and text. */
+export interface SyntaxNodeInfo {
+  type: string;
+  range: ByteRange;
+  text: string;
+}
+
+/** Where a finding sits in the tree: its range and the type of the node spanning exactly that range. */
+export interface SyntaxAnchor {
+  range: ByteRange;
+  nodeType: string;
+}
+
+/** An LSP-style edit: a 0-based UTF-16 range of the old text and its replacement. */
+export interface LspTextChange {
+  startLine0: number;
+  startChar0: number;
+  endLine0: number;
+  endChar0: number;
+  text: string;
+}
+
+/** One applied edit in UTF-16 offsets: `[start, oldEnd)` of the old text became `[start, newEnd)`. */
+export interface OffsetEdit {
+  start: number;
+  oldEnd: number;
+  newEnd: number;
+}
+
+/** How many recent edits a file remembers, so tracking across a few versions stays precise. */
+const HISTORY_LIMIT = 64;
+let nextVersion = 1;
+
+/**
+ * A parsed Go file. Immutable: `edit` returns a new file and leaves this one usable.
+ * Every node object handed to JS stays cached by node-tree-sitter and is updated by each later
+ * edit of that tree, so a live (edited) file should not be queried node by node: map decisions on
+ * a file parsed from the compiled text, then `trackRanges` from it to the live file.
+ */
+export class GoSourceFile {
+  readonly text: string;
+  readonly lines: LineIndex;
+  /** Unique per instance; tracking uses it to find the edits between two files. */
+  readonly version: number;
+  /** The last edits that led to this file: each takes version `from` to the next. */
+  private readonly history: ReadonlyArray<{ from: number; edit: OffsetEdit }>;
+  private currentTree: Parser.Tree | null;
+
+  private constructor(text: string, tree: Parser.Tree, lines: LineIndex, history: ReadonlyArray<{ from: number; edit: OffsetEdit }>) {
+    this.text = text;
+    this.currentTree = tree;
+    this.lines = lines;
+    this.version = nextVersion++;
+    this.history = history;
+  }
+
+  /** Parses `text` from scratch. */
+  static parse(text: string): GoSourceFile {
+    return new GoSourceFile(text, parser().parse(text), new LineIndex(text), []);
+  }
+
+  /** The syntax tree (positions in UTF-16 units, see the top of this file). */
+  get tree(): Parser.Tree {
+    // `edit` hands this file's tree to the incremental parse (tree-sitter edits trees in place
+    // and node-tree-sitter has no Tree.copy); re-parse only if this old version is queried again.
+    if (!this.currentTree) this.currentTree = parser().parse(this.text);
+    return this.currentTree;
+  }
+
+  /**
+   * Applies an LSP range edit (0-based lines, UTF-16 characters, clamped into the text)
+   * incrementally and returns the new file; this file stays valid.
+   */
+  edit(change: LspTextChange): GoSourceFile {
+    const a = this.lines.offsetAt({ line: change.startLine0, character: change.startChar0 });
+    const b = this.lines.offsetAt({ line: change.endLine0, character: change.endChar0 });
+    const start = Math.min(a, b);
+    const oldEnd = Math.max(a, b);
+    const text = this.text.slice(0, start) + change.text + this.text.slice(oldEnd);
+    const newEnd = start + change.text.length;
+    const lines = this.lines.withEdit(start, oldEnd, change.text, text);
+    const old = this.tree;
+    this.currentTree = null;
+    old.edit({
+      startIndex: start,
+      oldEndIndex: oldEnd,
+      newEndIndex: newEnd,
+      startPosition: pointAt(this.lines, start),
+      oldEndPosition: pointAt(this.lines, oldEnd),
+      newEndPosition: pointAt(lines, newEnd),
+    });
+    const tree = parser().parse(text, old);
+    const history = [...this.history, { from: this.version, edit: { start, oldEnd, newEnd } }].slice(-HISTORY_LIMIT);
+    return new GoSourceFile(text, tree, lines, history);
+  }
+
+  /** The node range a compiler decision is about; never zero-width (see `anchorForDecision`). */
+  rangeForDecision(d: CompilerDecision): ByteRange {
+    return this.anchorForDecision(d).range;
+  }
+
+  /** The node a compiler decision is about, with its type for `trackRange`. */
+  anchorForDecision(d: CompilerDecision): SyntaxAnchor {
+    const node = nodeForDecision(this, d);
+    return { range: this.byteRange(node.startIndex, node.endIndex), nodeType: node.type };
+  }
+
+  /** The smallest node at a Go position (1-based line, 1-based byte column), or the nearest token when the point is blank. */
+  nodeAt(line1: number, byteCol1: number): SyntaxNodeInfo {
+    const at = this.lines.byteToOffset(line1, byteCol1);
+    const node = this.tree.rootNode.descendantForIndex(at);
+    const n = node.childCount === 0 && node.endIndex > at ? node : tokenNear(this, at);
+    return { type: n.type, range: this.byteRange(n.startIndex, n.endIndex), text: n.text };
+  }
+
+  /** Converts UTF-16 offsets to a ByteRange. */
+  byteRange(start: number, end: number): ByteRange {
+    const s = this.lines.offsetToByte(start);
+    const e = this.lines.offsetToByte(end);
+    return { line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
+  }
+
+  /** Converts a ByteRange to an LSP range (0-based, UTF-16). */
+  lspRange(r: ByteRange): { start: LspPosition; end: LspPosition } {
+    return { start: this.lines.byteColumnToUtf16(r.line, r.column), end: this.lines.byteColumnToUtf16(r.endLine, r.endColumn) };
+  }
+
+  /** The edits from `older` to this file in order, or null when `older` is not among the remembered ancestors. */
+  editsSince(older: GoSourceFile): OffsetEdit[] | null {
+    if (older.version === this.version) return [];
+    const i = this.history.findIndex((h) => h.from === older.version);
+    return i < 0 ? null : this.history.slice(i).map((h) => h.edit);
+  }
+}
+
+/** The tree-sitter point (row, UTF-16 column) of an offset, counting "\r" as part of its line as tree-sitter does. */
+function pointAt(lines: LineIndex, offset: number): Parser.Point {
+  const row = lines.positionAt(offset).line;
+  return { row, column: offset - lines.lineStart(row) };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mapping decisions onto nodes.
+
+/** What kind of node a decision is about, from its kind and subject. */
+export type NodeShape = 'identifier' | 'funcLiteral' | 'address' | 'composite' | 'call' | 'selector' | 'binary' | 'variadic' | 'funcName' | 'token';
+
+const IDENTIFIER_TYPES = ['identifier', 'field_identifier', 'type_identifier', 'package_identifier'];
+const CALL_TYPES = ['call_expression', 'type_conversion_expression'];
+const FUNCTION_TYPES = ['function_declaration', 'method_declaration', 'func_literal'];
+
+/** Node types that answer each shape, most specific first. */
+const SHAPE_TYPES: Record<NodeShape, string[]> = {
+  identifier: IDENTIFIER_TYPES,
+  funcLiteral: ['func_literal'],
+  address: ['unary_expression', 'composite_literal'],
+  composite: ['composite_literal'],
+  call: CALL_TYPES,
+  selector: ['selector_expression'],
+  binary: ['binary_expression'],
+  variadic: ['argument_list'],
+  funcName: FUNCTION_TYPES,
+  token: [],
+};
+
+const IDENT_RE = /^[\p{L}_][\p{L}\p{N}_]*$/u;
+
+/** The shape a decision's subject names, e.g. `make([]byte, n)` → call, `&Point{...}` → address. */
+export function shapeOfDecision(d: CompilerDecision): NodeShape {
+  const subject = d.details.subject ?? '';
+  switch (d.kind) {
+    case 'escape.moved':
+    case 'leak.param':
+    case 'leak.content':
+    case 'leak.result':
+    case 'leak.closure':
+    case 'capture.ref':
+    case 'capture.value':
+    case 'loopvar.heap':
+    case 'loopvar.stack':
+    case 'other.keptalive':
+      return 'identifier';
+    case 'escape.closure':
+      return 'funcLiteral';
+    case 'inline.can':
+    case 'inline.cannot':
+      return 'funcName';
+    case 'inline.call':
+    case 'devirtualize':
+    case 'noescape.zerocopy':
+      return 'call';
+    case 'escape.heap':
+    case 'noescape':
+      return shapeOfSubject(subject);
+    default:
+      return 'token';
+  }
+}
+
+/** The shape of an expression as the compiler prints it (`func literal`, `... argument`, `p.X`, `w + ","`). */
+export function shapeOfSubject(subject: string): NodeShape {
+  const s = subject.trim();
+  if (s === '') return 'token';
+  if (s.startsWith('func literal')) return 'funcLiteral';
+  if (s.startsWith('... argument')) return 'variadic';
+  if (s.startsWith('&')) return 'address';
+  if (s.endsWith('}')) return 'composite';
+  if (IDENT_RE.test(s)) return s === 'append' ? 'call' : 'identifier';
+  if (s.endsWith(')')) return 'call';
+  if (/\s(?:\+|-|\*|\/|%|&|\||\^|<<|>>|&\^|==|!=|<|<=|>|>=|&&|\|\|)\s/.test(s)) return 'binary';
+  if (/^[\p{L}_][\p{L}\p{N}_.]*\.[\p{L}_][\p{L}\p{N}_]*$/u.test(s)) return 'selector';
+  return 'token';
+}
+
+/** The point a node is reported at by the compiler: a call at `(`, a selector at `.`, a literal at `{`, a binary expression at its operator. */
+function reportedAt(n: Node): number {
+  switch (n.type) {
+    case 'call_expression':
+      return n.childForFieldName('arguments')?.startIndex ?? n.startIndex;
+    case 'type_conversion_expression':
+      return n.children.find((c) => c.type === '(')?.startIndex ?? n.startIndex;
+    case 'selector_expression':
+      return n.children.find((c) => c.type === '.')?.startIndex ?? n.startIndex;
+    case 'composite_literal':
+      return n.childForFieldName('body')?.startIndex ?? n.startIndex;
+    case 'binary_expression':
+      return n.childForFieldName('operator')?.startIndex ?? n.startIndex;
+    case 'assignment_statement':
+    case 'short_var_declaration':
+      return n.childForFieldName('operator')?.startIndex ?? n.children[1]?.startIndex ?? n.startIndex;
+    default:
+      return n.startIndex;
+  }
+}
+
+/** A comparison key for source text and the compiler's rendering of it: no blanks, no parentheses, `{...}` bodies dropped. */
+function textKey(s: string): string {
+  return s.replace(/\{[^]*\}$/, '{}').replace(/[\s()]/g, '');
+}
+
+/** The callee part of a call-shaped text, as a key (`([]byte)(s)` → `[]byte`). */
+function calleeKey(s: string): string {
+  let depth = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i];
+    if (c === '(' && depth === 0 && i > 0) return textKey(s.slice(0, i));
+    if (c === '(' || c === '[') depth++;
+    if (c === ')' || c === ']') depth--;
+  }
+  return textKey(s);
+}
+
+/** Whether node `n` is what the shape asks for (beyond its type). */
+function fitsShape(n: Node, shape: NodeShape): boolean {
+  if (!SHAPE_TYPES[shape].includes(n.type)) return false;
+  if (shape === 'address' && n.type === 'unary_expression') return n.childForFieldName('operator')?.type === '&';
+  return true;
+}
+
+/** The node a decision is about, by the numbered rules below; always a real (non-empty) node. */
+function nodeForDecision(file: GoSourceFile, d: CompilerDecision): Node {
+  const lines = file.lines;
+  const row = Math.max(0, Math.min(d.pos.line - 1, lines.lineCount - 1));
+  const at = lines.byteToOffset(d.pos.line, d.pos.column);
+  const root = file.tree.rootNode;
+  const shape = shapeOfDecision(d);
+  const subject = d.details.subject ?? '';
+  const leaf = root.descendantForIndex(at);
+  const chain = ancestors(leaf);
+
+  if (d.pos.column > 0) {
+    if (shape === 'funcName') {
+      const fn = chain.find((n) => FUNCTION_TYPES.includes(n.type));
+      if (fn && fn.startPosition.row === row) return functionNameNode(fn);
+    } else if (shape === 'identifier') {
+      if (IDENTIFIER_TYPES.includes(leaf.type) && (!subject || !IDENT_RE.test(subject) || leaf.text === subject)) return leaf;
+    } else if (shape !== 'token') {
+      // 1. A node of the right shape that the compiler reports at exactly this point.
+      const reported = chain.find((n) => fitsShape(n, shape) && reportedAt(n) === at);
+      // `&T{...}` reported at its `{` is still about the whole `&` expression.
+      if (reported && shape === 'address' && reported.type === 'composite_literal' && reported.parent && fitsShape(reported.parent, 'address')) return reported.parent;
+      if (reported) return reported;
+      // 2. An enclosing node of the right shape whose text is the subject (`string(b)` is
+      //    reported at `b` when the converted value escapes).
+      const key = textKey(subject);
+      const same = subject ? chain.find((n) => fitsShape(n, shape) && textKey(n.text) === key) : undefined;
+      if (same) return same;
+      // 3. Conversions are reported at their operand (`[]byte(s)` at `s`): the nearest enclosing
+      //    call with the same callee; Go ≥ 1.22 may print constants in the arguments as values.
+      //    Without a subject (`zero-copy string->[]byte conversion`), the innermost call on the line.
+      if (shape === 'call') {
+        const callee = subject ? calleeKey(subject) : null;
+        const call = chain.find((n) => CALL_TYPES.includes(n.type) && n.startPosition.row === row && (callee === null || calleeKey(n.text) === callee));
+        if (call) return call;
+      }
+    }
+  }
+  // 4. No column, or nothing at the point: the node of the right shape on the line whose text is
+  //    the subject, nearest to the point.
+  //    `X escapes to heap` is about a use, which follows the declarations on a line: search from
+  //    the line's end for it when there is no column.
+  const from = d.pos.column <= 0 && d.kind === 'escape.heap' ? lines.lineEnd(row) : at;
+  const onLine = subject || d.details.func ? searchLine(file, row, from, shape, subject, d.details.func) : null;
+  if (onLine) return onLine;
+  // 5. The token at the point, else the nearest token on the line.
+  return tokenNear(file, at);
+}
+
+/** The node and its ancestors, innermost first, up to (not including) the source file. */
+function ancestors(n: Node): Node[] {
+  const out: Node[] = [];
+  for (let c: Node | null = n; c && c.type !== 'source_file'; c = c.parent) out.push(c);
+  return out;
+}
+
+/** The name identifier of a function or method declaration; the `func` keyword of a literal. */
+function functionNameNode(fn: Node): Node {
+  return fn.childForFieldName('name') ?? fn.child(0) ?? fn;
+}
+
+/** A node of `shape` on 0-based line `row` whose text matches the subject (or the function name), nearest to offset `at`. */
+function searchLine(file: GoSourceFile, row: number, at: number, shape: NodeShape, subject: string, func: string | undefined): Node | null {
+  const lineStart = file.lines.lineStart(row);
+  const lineEnd = file.lines.lineEnd(row);
+  let types = SHAPE_TYPES[shape];
+  let want = textKey(subject);
+  const funcName = (func ?? subject).split('.').pop() ?? '';
+  if (shape === 'funcName') {
+    types = IDENTIFIER_TYPES;
+    want = funcName;
+  } else if (shape === 'call' && !subject && funcName) {
+    // `inlining call to fmt.Println` without a column: a call on the line whose callee ends in the name.
+    const calls = file.tree.rootNode
+      .descendantsOfType(CALL_TYPES, { row, column: 0 }, { row, column: lineEnd - lineStart })
+      .filter((n) => n.startPosition.row === row && (n.childForFieldName('function')?.text.split('.').pop() ?? '') === funcName);
+    calls.sort((x, y) => Math.abs(reportedAt(x) - at) - Math.abs(reportedAt(y) - at));
+    return calls[0] ?? null;
+  } else if (shape === 'variadic') {
+    // `... argument` names no call: only an unambiguous one (a single call on the line) will do.
+    const lists = file.tree.rootNode
+      .descendantsOfType('argument_list', { row, column: 0 }, { row, column: lineEnd - lineStart })
+      .filter((n) => n.startPosition.row === row);
+    return lists.length === 1 ? lists[0]! : null;
+  } else if (shape === 'token') {
+    types = IDENTIFIER_TYPES;
+  }
+  if (!want) return null;
+  const found = file.tree.rootNode
+    .descendantsOfType(types, { row, column: 0 }, { row, column: lineEnd - lineStart })
+    .filter((n) => n.startPosition.row === row && (shape !== 'address' || fitsShape(n, shape)))
+    .filter((n) => (shape === 'funcName' || IDENTIFIER_TYPES.includes(n.type) ? n.text === want : textKey(n.text) === want));
+  found.sort((x, y) => Math.abs(x.startIndex - at) - Math.abs(y.startIndex - at));
+  return found[0] ?? null;
+}
+
+/** The non-empty token containing `at`, else the next token on its line, else the previous one, else the nearest in the file. */
+function tokenNear(file: GoSourceFile, at: number): Node {
+  const root = file.tree.rootNode;
+  const row = file.lines.positionAt(at).line;
+  const here = firstLeafEndingAfter(root, at);
+  if (here && here.startIndex <= at) return here;
+  if (here && here.startPosition.row === row) return here;
+  const before = lastLeafStartingBefore(root, at);
+  if (before && before.endPosition.row === row) return before;
+  return here ?? before ?? root;
+}
+
+/**
+ * The first non-empty leaf whose end lies after `at` (it contains `at` or starts after it).
+ * Uses the native firstChildForIndex: reading `children` marshals every child of a node into JS,
+ * which for a file's root (hundreds of declarations) dominated the mapping time.
+ */
+function firstLeafEndingAfter(root: Node, at: number): Node | null {
+  let n: Node | null = root;
+  while (n && n.childCount > 0) {
+    let c: Node | null = n.firstChildForIndex(at);
+    // Skip zero-width (missing) nodes and children that end exactly at `at`.
+    while (c && (c.endIndex <= at || c.endIndex === c.startIndex)) c = c.nextSibling;
+    n = c;
+  }
+  return n && n !== root ? n : null;
+}
+
+/** The last non-empty leaf that starts before `at`. */
+function lastLeafStartingBefore(root: Node, at: number): Node | null {
+  let n: Node | null = root;
+  while (n && n.childCount > 0) {
+    const after = n.firstChildForIndex(at);
+    let c: Node | null = after === null ? n.lastChild : after.startIndex < at ? after : after.previousSibling;
+    while (c && (c.startIndex >= at || c.endIndex === c.startIndex)) c = c.previousSibling;
+    n = c;
+  }
+  return n && n !== root ? n : null;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tracking ranges through edits.
+//
+// The language server re-publishes diagnostics after each edit without recompiling, so each
+// range must move with its code, and must disappear rather than sit on code it is not about.
+// A range is mapped through the edits by offsets only (before an edit: unchanged; after: shifted;
+// containing it: grows or shrinks), then confirmed in the new tree: a node of the same type must
+// span exactly the mapped range, and a name (identifier) must still read the same. Anything else
+// (the node was deleted, an edit crossed its boundary, an unclosed comment swallowed it) gives null.
+
+/** One range to track and the type of the node it spans (from `anchorForDecision`). */
+export type TrackedItem = SyntaxAnchor;
+
+/** Maps `range` (spanning a node of `nodeType` in `oldFile`) to the same node in `newFile`, or null when that node is gone. */
+export function trackRange(oldFile: GoSourceFile, newFile: GoSourceFile, range: ByteRange, nodeType: string): ByteRange | null {
+  return trackRanges(oldFile, newFile, [{ range, nodeType }])[0] ?? null;
+}
+
+/**
+ * Maps many ranges at once (the per-edit cost of the language server): each result is the
+ * range of the same node in `newFile`, or null when it is gone. Works for any two versions:
+ * through the remembered edits when `newFile` descends from `oldFile`, otherwise through the one
+ * edit that the common prefix and suffix of the two texts imply.
+ */
+export function trackRanges(oldFile: GoSourceFile, newFile: GoSourceFile, items: readonly TrackedItem[]): Array<ByteRange | null> {
+  const edits = newFile.editsSince(oldFile) ?? diffEdit(oldFile.text, newFile.text);
+  // A cursor, not nodes: every node object handed to JS is cached by node-tree-sitter and
+  // updated by every later `tree.edit`, which would make the next keystroke slower.
+  const cursor = newFile.tree.walk();
+  return items.map(({ range, nodeType }) => {
+    const s = oldFile.lines.byteToOffset(range.line, range.column);
+    const e = oldFile.lines.byteToOffset(range.endLine, range.endColumn);
+    if (e <= s) return null;
+    const leafText = IDENTIFIER_TYPES.includes(nodeType) ? oldFile.text.slice(s, e) : null;
+    for (const [ns, ne] of mapThroughEdits(s, e, edits)) {
+      if (ne <= ns) continue;
+      if (leafText !== null && newFile.text.slice(ns, ne) !== leafText) continue;
+      if (hasNodeSpanning(cursor, ns, ne, nodeType)) return newFile.byteRange(ns, ne);
+    }
+    return null;
+  });
+}
+
+/** The single edit that turns `a` into `b`: everything between their common prefix and suffix. */
+function diffEdit(a: string, b: string): OffsetEdit[] {
+  if (a === b) return [];
+  let p = 0;
+  const max = Math.min(a.length, b.length);
+  while (p < max && a.charCodeAt(p) === b.charCodeAt(p)) p++;
+  let q = 0;
+  while (q < max - p && a.charCodeAt(a.length - 1 - q) === b.charCodeAt(b.length - 1 - q)) q++;
+  return [{ start: p, oldEnd: a.length - q, newEnd: b.length - q }];
+}
+
+/**
+ * Candidate positions of `[s, e)` after the edits, most likely first: unchanged before an edit,
+ * shifted after it, grown or shrunk when it contains the edit (both when the edit only touches it).
+ */
+export function mapThroughEdits(s: number, e: number, edits: readonly OffsetEdit[]): Array<[number, number]> {
+  let candidates: Array<[number, number]> = [[s, e]];
+  for (const ed of edits) {
+    const d = ed.newEnd - ed.oldEnd;
+    const next: Array<[number, number]> = [];
+    for (const [cs, ce] of candidates) {
+      if (ed.start >= ce) next.push([cs, ce]);
+      else if (ed.oldEnd <= cs) next.push([cs + d, ce + d]);
+      if (ed.start >= cs && ed.oldEnd <= ce) next.push([cs, ce + d]);
+    }
+    candidates = next.filter(([a, b], i) => next.findIndex(([x, y]) => x === a && y === b) === i).slice(0, 4);
+    if (candidates.length === 0) break;
+  }
+  return candidates;
+}
+
+/** Whether the cursor's tree has a node of `type` spanning exactly `[s, e)` (UTF-16 offsets); descends from the root. */
+function hasNodeSpanning(cursor: Parser.TreeCursor, s: number, e: number, type: string): boolean {
+  while (cursor.gotoParent());
+  for (;;) {
+    const cs = cursor.startIndex;
+    const ce = cursor.endIndex;
+    if (cs > s || ce < e) return false;
+    if (cs === s && ce === e && cursor.nodeType === type) return true;
+    // node-tree-sitter 0.25 returns the child's index, or null when there is none (its .d.ts says boolean).
+    const moved = cursor.gotoFirstChildForIndex(s) as unknown;
+    if (moved === null || moved === false || moved === -1 || moved === undefined) return false;
+  }
+}

@@ -1,0 +1,3 @@
+module example.com/syntaxmapping
+
+go 1.26

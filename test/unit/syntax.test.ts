@@ -1,0 +1,288 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import fc from 'fast-check';
+import { parseCompilerOutput } from '../../server/src/engine/compilerOutput';
+import { GoSourceFile, trackRange, trackRanges, mapThroughEdits } from '../../server/src/engine/syntax';
+import type { ByteRange, CompilerDecision } from '../../server/src/engine/types';
+
+/** Every node of a tree with its type and positions, to compare incremental and full parses exactly. */
+function dump(f: GoSourceFile): string {
+  const out: string[] = [];
+  const c = f.tree.walk();
+  for (;;) {
+    out.push(`${c.nodeType} ${c.startIndex}-${c.endIndex} ${c.startPosition.row}:${c.startPosition.column}-${c.endPosition.row}:${c.endPosition.column}`);
+    if (c.gotoFirstChild() || c.gotoNextSibling()) continue;
+    let up = false;
+    while (c.gotoParent()) if (c.gotoNextSibling()) { up = true; break; }
+    if (!up) return out.join('\n');
+  }
+}
+
+const FIXTURE = path.join(__dirname, '..', '..', 'test-fixtures', 'syntax', 'mapping');
+
+/** The text a ByteRange covers in a file. */
+function textOf(f: GoSourceFile, r: ByteRange): string {
+  return f.text.slice(f.lines.byteToOffset(r.line, r.column), f.lines.byteToOffset(r.endLine, r.endColumn));
+}
+
+/** Copies the fixture module to a temp dir (optionally with CRLF line endings), runs the real compiler there and returns its decisions with the parsed files. */
+function compileFixture(crlf: boolean): { decisions: CompilerDecision[]; files: Map<string, GoSourceFile> } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'heapscope-syntax-'));
+  try {
+    cpSync(FIXTURE, dir, { recursive: true });
+    const files = new Map<string, GoSourceFile>();
+    for (const name of readdirSync(dir).filter((n) => n.endsWith('.go'))) {
+      let text = readFileSync(path.join(dir, name), 'utf8');
+      if (crlf) {
+        text = text.replace(/\n/g, '\r\n');
+        writeFileSync(path.join(dir, name), text);
+      }
+      files.set(path.join(dir, name), GoSourceFile.parse(text));
+    }
+    // Run from the module root, as the tool does, so printed paths are relative to it.
+    const r = spawnSync('go', ['build', '-gcflags=-m=2', '.'], { cwd: dir, encoding: 'utf8', env: { ...process.env, GOFLAGS: '' } });
+    assert.equal(r.status, 0, r.stderr);
+    const parsed = parseCompilerOutput(r.stderr, { resolveFile: (p) => (p.startsWith('<') ? p : path.resolve(dir, p)) });
+    return { decisions: parsed.decisions.filter((d) => files.has(d.pos.file)), files };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The mapped text of the decision of `kind` about `subject` on the fixture line containing `lineHint`. */
+function mapped(run: ReturnType<typeof compileFixture>, kind: string, subject: string | undefined, lineHint: string): string[] {
+  const out: string[] = [];
+  for (const d of run.decisions) {
+    const f = run.files.get(d.pos.file)!;
+    if (d.kind !== kind || (subject !== undefined && d.details.subject !== subject)) continue;
+    if (!f.lines.lineText(d.pos.line - 1).includes(lineHint)) continue;
+    out.push(textOf(f, f.rangeForDecision(d)));
+  }
+  return out;
+}
+
+for (const crlf of [false, true]) {
+  test(`real compiler decisions map onto their syntax nodes${crlf ? ' (CRLF files)' : ''}`, () => {
+    const run = compileFixture(crlf);
+    assert.ok(run.decisions.length > 50, `only ${run.decisions.length} decisions`);
+    const cases: Array<[kind: string, subject: string | undefined, lineHint: string, want: string]> = [
+      ['escape.moved', 'x', 'x := 42', 'x'],
+      ['escape.heap', 'make([]byte, n)', 'buf := make', 'make([]byte, n)'],
+      ['capture.ref', 'größe', 'größe := 0', 'größe'],
+      ['escape.moved', 'größe', 'größe := 0', 'größe'],
+      ['escape.closure', 'func literal', 'return func() int {', 'func() int {\n\t\tgröße++\n\t\treturn größe\n\t}'],
+      ['escape.heap', '&Point{...}', '&Point{X: i}', '&Point{X: i}'],
+      ['escape.heap', 'Point{...}', 'return Point{X: i}', 'Point{X: i}'],
+      ['leak.result', 'p', 'func Leak(', 'p'],
+      ['leak.param', 'p', 'func LeakHeap(', 'p'],
+      ['escape.heap', 'p.X', 'sink = p.X', 'p.X'],
+      ['escape.heap', '"😀" + w + ","', 'func Concat', '"😀" + w + ","'],
+      ['escape.heap', 's', 'func Concat', 's'],
+      ['noescape', '... argument', 'func Varargs', '(a, b)'],
+      ['escape.heap', 'b', 'func Varargs', 'b'],
+      ['escape.heap', 'new(Point)', 'func New()', 'new(Point)'],
+      ['escape.heap', '([]byte)(s)', 'func Conv', '[]byte(s)'],
+      ['capture.value', 'i', 'for i := 0; i < 3', 'i'],
+      ['escape.heap', 'append', 'fs = append', 'append(fs, func() int { return i })'],
+      ['noescape', 'T{}', 'func Devirt', 'T{}'],
+      ['devirtualize', undefined, 'func Devirt', 'i.M()'],
+      ['inline.call', undefined, 'func Varargs', 'fmt.Println(a, b)'],
+      ['inline.can', undefined, 'func Moved', 'Moved'],
+      ['inline.can', undefined, 'func (r *R) Get', 'Get'],
+      ['inline.can', undefined, 'return func() int {', 'func'],
+      ['inline.cannot', undefined, 'func Big', 'Big'],
+      ['escape.heap', 'i * 2', 'fmt.Println(i, i*2', 'i*2'],
+      ['escape.heap', '[]int{...}', 's := []int{', '[]int{1, 2, n}'],
+      ['escape.heap', 'map[string]int{...}', 'm := map', 'map[string]int{"a": n}'],
+      ['escape.heap', 'string(b)', 'func Str', 'string(b)'],
+      ['escape.moved', 'res', 'func Named', 'res'],
+      ['noescape.zerocopy', undefined, 'range []byte(s)', '[]byte(s)'],
+      // Past byte column 255 the compiler prints no column: found on the line by its subject.
+      ['escape.heap', 'make([]byte, n)', 'func Long(', 'make([]byte, n)'],
+      ['inline.call', undefined, 'func LongCall', 'fmt.Println(n)'],
+      ['noescape', '... argument', 'func LongCall', '(n)'],
+      ['escape.heap', 'n', 'func LongCall', 'n'],
+    ];
+    for (const [kind, subject, hint, want] of cases) {
+      const got = mapped(run, kind, subject, hint);
+      assert.ok(got.length > 0, `no ${kind} ${subject ?? ''} decision on the line with ${hint}`);
+      for (const g of got) assert.equal(g.replace(/\r/g, ''), want, `${kind} ${subject ?? ''} on the line with ${hint}`);
+    }
+    // Without a column, `n escapes to heap` is the use in the call, not the parameter.
+    const nUse = run.decisions.find((d) => d.kind === 'escape.heap' && d.details.subject === 'n' && d.pos.column === 0)!;
+    assert.ok(run.files.get(nUse.pos.file)!.rangeForDecision(nUse).column > 255);
+    // Every decision maps to a real, non-blank range on or around its line.
+    for (const d of run.decisions) {
+      const f = run.files.get(d.pos.file)!;
+      const r = f.rangeForDecision(d);
+      const t = textOf(f, r);
+      assert.ok(t.trim().length > 0, `${d.text} → empty range ${JSON.stringify(r)}`);
+      assert.ok(r.line <= d.pos.line && r.endLine >= d.pos.line, `${d.text} → range ${JSON.stringify(r)} not on line ${d.pos.line}`);
+      if (d.details.subject && /^[\p{L}_][\p{L}\p{N}_]*$/u.test(d.details.subject) && d.kind !== 'escape.heap') assert.equal(t, d.details.subject, d.text);
+    }
+  });
+}
+
+/** A decision at a position, for mapping tests that need no compiler. */
+function decision(kind: CompilerDecision['kind'], line: number, column: number, subject?: string): CompilerDecision {
+  return { kind, pos: { file: 'x.go', line, column }, text: '', details: subject ? { subject } : {}, explanations: [], packagePath: '' };
+}
+
+test('fallbacks always give a real range: a point in blanks or past the line end takes the nearest token', () => {
+  const f = GoSourceFile.parse('package p\n\nfunc f() {\n\tx := 1   \n\t_ = x\n}\n');
+  assert.equal(textOf(f, f.rangeForDecision(decision('other', 4, 8))), '1'); // in trailing blanks
+  assert.equal(textOf(f, f.rangeForDecision(decision('other', 4, 200))), '1'); // past the end
+  assert.equal(textOf(f, f.rangeForDecision(decision('other', 4, 0))), 'x'); // no column
+  assert.equal(textOf(f, f.rangeForDecision(decision('other', 2, 1))), 'func'); // empty line
+  assert.equal(textOf(f, f.rangeForDecision(decision('escape.moved', 5, 0, 'x'))), 'x');
+  assert.deepEqual(f.nodeAt(4, 2), { type: 'identifier', range: { line: 4, column: 2, endLine: 4, endColumn: 3 }, text: 'x' });
+});
+
+const SOURCE = `package p
+
+func f(n int) []byte {
+\tx := 42
+\tbuf := make([]byte, n)
+\t_ = &x
+\treturn buf
+}
+`;
+
+/** The anchors of `x` (moved to heap) and `make([]byte, n)` in SOURCE. */
+function anchors(f: GoSourceFile) {
+  const x = f.anchorForDecision(decision('escape.moved', 4, 2, 'x'));
+  const mk = f.anchorForDecision(decision('escape.heap', 5, 13, 'make([]byte, n)'));
+  assert.equal(textOf(f, x.range), 'x');
+  assert.equal(textOf(f, mk.range), 'make([]byte, n)');
+  return { x, mk };
+}
+
+test('edit re-parses incrementally to the same tree as a full parse, and the old file stays usable', () => {
+  const f = GoSourceFile.parse(SOURCE);
+  const g = f.edit({ startLine0: 2, startChar0: 0, endLine0: 2, endChar0: 0, text: '// größe 😀\n' });
+  assert.equal(g.text, SOURCE.replace('func f', '// größe 😀\nfunc f'));
+  assert.equal(dump(g), dump(GoSourceFile.parse(g.text)));
+  assert.equal(f.tree.rootNode.toString(), GoSourceFile.parse(SOURCE).tree.rootNode.toString());
+  assert.equal(textOf(f, anchors(f).x.range), 'x');
+});
+
+test('tracking: lines inserted above move the range down', () => {
+  const f = GoSourceFile.parse(SOURCE);
+  const { x, mk } = anchors(f);
+  const g = f.edit({ startLine0: 2, startChar0: 0, endLine0: 2, endChar0: 0, text: '// one\n// two 😀\n' });
+  const nx = trackRange(f, g, x.range, x.nodeType);
+  assert.deepEqual(nx, { line: 6, column: 2, endLine: 6, endColumn: 3 });
+  const nm = trackRange(f, g, mk.range, mk.nodeType)!;
+  assert.equal(textOf(g, nm), 'make([]byte, n)');
+  assert.equal(nm.line, 7);
+});
+
+test('tracking: a range before the edit stays; non-ASCII text inserted before a node on its line shifts its byte columns', () => {
+  const f = GoSourceFile.parse(SOURCE);
+  const { x, mk } = anchors(f);
+  // Line 5 is "\tbuf := make([]byte, n)"; rename buf to größe (UTF-16 chars 1..4).
+  const g = f.edit({ startLine0: 4, startChar0: 1, endLine0: 4, endChar0: 4, text: 'größe' });
+  assert.deepEqual(trackRange(f, g, x.range, x.nodeType), x.range);
+  const nm = trackRange(f, g, mk.range, mk.nodeType)!;
+  assert.equal(textOf(g, nm), 'make([]byte, n)');
+  assert.equal(nm.column, mk.range.column + 4); // größe is 7 bytes, buf 3
+});
+
+test('tracking: an edit inside a node grows the range with its node', () => {
+  const f = GoSourceFile.parse(SOURCE);
+  const { mk } = anchors(f);
+  const g = f.edit({ startLine0: 4, startChar0: 22, endLine0: 4, endChar0: 22, text: '+1' });
+  assert.ok(g.text.includes('make([]byte, n+1)'));
+  const nm = trackRange(f, g, mk.range, mk.nodeType)!;
+  assert.equal(textOf(g, nm), 'make([]byte, n+1)');
+});
+
+test('tracking: a deleted node, a renamed variable or a swallowed node gives null', () => {
+  const f = GoSourceFile.parse(SOURCE);
+  const { x, mk } = anchors(f);
+  const deleted = f.edit({ startLine0: 3, startChar0: 0, endLine0: 4, endChar0: 0, text: '' });
+  assert.equal(trackRange(f, deleted, x.range, x.nodeType), null);
+  assert.equal(textOf(deleted, trackRange(f, deleted, mk.range, mk.nodeType)!), 'make([]byte, n)');
+  const renamed = f.edit({ startLine0: 3, startChar0: 2, endLine0: 3, endChar0: 2, text: 'y' });
+  assert.equal(trackRange(f, renamed, x.range, x.nodeType), null);
+  const prefixed = f.edit({ startLine0: 3, startChar0: 1, endLine0: 3, endChar0: 1, text: 'y' });
+  assert.equal(trackRange(f, prefixed, x.range, x.nodeType), null);
+  // Commenting out both lines turns the nodes into comment text.
+  const commented = f
+    .edit({ startLine0: 3, startChar0: 1, endLine0: 3, endChar0: 1, text: '// ' })
+    .edit({ startLine0: 4, startChar0: 1, endLine0: 4, endChar0: 1, text: '// ' });
+  assert.deepEqual(trackRanges(f, commented, [x, mk]), [null, null]);
+  // Replacing the call by another expression of a different type.
+  const replaced = f.edit({ startLine0: 4, startChar0: 8, endLine0: 4, endChar0: 23, text: 'nil' });
+  assert.equal(trackRange(f, replaced, mk.range, mk.nodeType), null);
+});
+
+test('tracking works across several edits and between unrelated parses of the texts', () => {
+  const f = GoSourceFile.parse(SOURCE);
+  const { x, mk } = anchors(f);
+  const g = f
+    .edit({ startLine0: 0, startChar0: 0, endLine0: 0, endChar0: 0, text: '// header\n' })
+    .edit({ startLine0: 5, startChar0: 22, endLine0: 5, endChar0: 22, text: '*2' })
+    .edit({ startLine0: 4, startChar0: 0, endLine0: 4, endChar0: 0, text: '\t// note\n' });
+  const [nx, nm] = trackRanges(f, g, [x, mk]);
+  assert.equal(textOf(g, nx!), 'x');
+  assert.equal(nx!.line, 6);
+  assert.equal(textOf(g, nm!), 'make([]byte, n*2)');
+  // A fresh parse has no edit history: the texts' difference is used instead, as one edit from
+  // the first to the last changed character, so ranges between separate edits are dropped.
+  const fresh = GoSourceFile.parse(g.text);
+  assert.deepEqual(trackRanges(f, fresh, [x, mk]), [null, null]);
+  const oneEdit = GoSourceFile.parse(SOURCE.replace('\tx := 42', '\t// note\n\tx := 42'));
+  assert.deepEqual(trackRanges(f, oneEdit, [x, mk]).map((r) => r && textOf(oneEdit, r)), ['x', 'make([]byte, n)']);
+  assert.deepEqual(trackRange(f, GoSourceFile.parse(SOURCE), mk.range, mk.nodeType), mk.range);
+});
+
+test('mapThroughEdits: before stays, after shifts, containing grows, crossing is dropped', () => {
+  assert.deepEqual(mapThroughEdits(10, 20, [{ start: 30, oldEnd: 35, newEnd: 31 }]), [[10, 20]]);
+  assert.deepEqual(mapThroughEdits(10, 20, [{ start: 0, oldEnd: 5, newEnd: 8 }]), [[13, 23]]);
+  assert.deepEqual(mapThroughEdits(10, 20, [{ start: 12, oldEnd: 14, newEnd: 19 }]), [[10, 25]]);
+  assert.deepEqual(mapThroughEdits(10, 20, [{ start: 5, oldEnd: 12, newEnd: 5 }]), []);
+  assert.deepEqual(mapThroughEdits(10, 20, [{ start: 20, oldEnd: 20, newEnd: 22 }]), [[10, 20], [10, 22]]);
+});
+
+test('property: incremental edits give the same tree as a full parse, and tracked ranges stay on identical text', () => {
+  const base = readFileSync(path.join(FIXTURE, 'a.go'), 'utf8');
+  const piece = fc.constantFrom('x', '\n', '}', '{', 'größe', '😀', '"', '/*', '\r\n', ' ', 'func', '(', '');
+  fc.assert(
+    fc.property(fc.array(fc.tuple(fc.nat(), fc.nat(20), piece), { minLength: 1, maxLength: 5 }), (edits) => {
+      const f = GoSourceFile.parse(base);
+      const ids = f.tree.rootNode.descendantsOfType(['identifier', 'call_expression', 'composite_literal']).map((n) => ({
+        range: f.byteRange(n.startIndex, n.endIndex),
+        nodeType: n.type,
+      }));
+      let g = f;
+      for (const [at, len, text] of edits) {
+        const s = g.lines.positionAt(at % (g.text.length + 1));
+        const e = g.lines.positionAt(Math.min(g.text.length, g.lines.offsetAt(s) + len));
+        g = g.edit({ startLine0: s.line, startChar0: s.character, endLine0: e.line, endChar0: e.character, text });
+      }
+      assert.equal(dump(g), dump(GoSourceFile.parse(g.text)));
+      const tracked = trackRanges(f, g, ids);
+      tracked.forEach((r, i) => {
+        if (r === null) return;
+        const before = textOf(f, ids[i]!.range);
+        if (ids[i]!.nodeType === 'identifier') assert.equal(textOf(g, r), before);
+        const node = g.tree.rootNode.descendantForIndex(g.lines.byteToOffset(r.line, r.column), g.lines.byteToOffset(r.endLine, r.endColumn));
+        assert.ok(node.text.length > 0);
+      });
+    }),
+    { numRuns: 60 },
+  );
+});
+
+test('shapes: an `&T{...}` reported at its `{` still maps to the whole `&` expression', () => {
+  const f = GoSourceFile.parse('package p\n\nfunc f(i int) *P { return &P{X: i} }\n');
+  const line = f.lines.lineText(2);
+  const brace = Buffer.byteLength(line.slice(0, line.indexOf('{X'))) + 1;
+  assert.equal(textOf(f, f.rangeForDecision(decision('escape.heap', 3, brace, '&P{...}'))), '&P{X: i}');
+  assert.equal(textOf(f, f.rangeForDecision(decision('escape.heap', 3, brace, 'P{...}'))), 'P{X: i}');
+});
