@@ -239,3 +239,28 @@ test('usage errors exit 2 with the usage text', async () => {
     assert.match(res.stderr, /Usage: heapscope/);
   }
 });
+
+test('fixes appear in check --json with the same ids as heapscope fix, and fix is idempotent', async () => {
+  const dir = path.join(tmp, 'fixme');
+  cpSync(path.join(root, 'test-fixtures', 'example'), dir, { recursive: true });
+  const report = JSON.parse((await heapscope(['check', '--json', '.'], dir)).stdout) as JsonReport;
+  const capture = report.diagnostics.find((d) => d.kind === 'loopvar.capture');
+  assert.ok(capture, 'the Go 1.21 goroutine capture of i is reported');
+  assert.equal(capture.severity, 'warning');
+  const fix = capture.fixes[0] as { id: string; edits: Array<{ newText: string; line: number }> };
+  assert.equal(fix.id, 'copy-loop-var');
+  assert.equal(fix.edits[0]?.newText.trim(), 'i := i');
+  const planned = JSON.parse((await heapscope(['fix', '--json', '.'], dir)).stdout) as { applied: Array<{ id: string; file: string; line: number }> };
+  const ids = planned.applied.map((a) => a.id).sort();
+  assert.deepEqual(ids, ['copy-loop-var', 'prealloc-map', 'prealloc-slice']);
+  const fromCheck = report.diagnostics.flatMap((d) => (d.fixes as Array<{ id: string }>).map((f) => f.id)).sort();
+  assert.deepEqual(fromCheck, ids, 'check and fix offer the same fixes');
+  assert.equal(readFileSync(path.join(dir, 'demo.go'), 'utf8'), readFileSync(path.join(root, 'test-fixtures', 'example', 'demo.go'), 'utf8'), 'without --apply nothing is written');
+  const applied = await heapscope(['fix', '--apply', '.'], dir);
+  assert.equal(applied.code, 0, applied.stderr);
+  assert.match(readFileSync(path.join(dir, 'demo.go'), 'utf8'), /\n\t\ti := i\n/);
+  execFileSync('go', ['vet', './...'], { cwd: dir });
+  execFileSync('go', ['test', './...'], { cwd: dir });
+  const again = JSON.parse((await heapscope(['fix', '--json', '.'], dir)).stdout) as { applied: unknown[] };
+  assert.deepEqual(again.applied, [], 'a second run finds nothing more to do');
+});

@@ -15,8 +15,8 @@ import { parseArgs } from 'node:util';
 import { analyze, SourceCache } from '../engine/analyze';
 import { findModule } from '../engine/goRunner';
 import type { Finding, FindingEdit, FindingFix } from '../engine/types';
-import { applyEdits, editsConflict, findFixes, FIX_TABLE } from '../fixes/index';
-import { goexperimentHasLoopvar } from '../fixes/languageVersion';
+import { fixesForAnalysis } from '../fixes/forAnalysis';
+import { applyEdits, editsConflict, FIX_TABLE } from '../fixes/index';
 
 interface Io {
   stdout(s: string): void;
@@ -128,8 +128,6 @@ export async function planFixes(opts: FixOptions, io: Io): Promise<FixPlan | nul
   const applied: AppliedFix[] = [];
   const refused: FixPlan['refused'] = [];
   const refusedKeys = new Set<string>();
-  const goModByDir = new Map<string, string | null>();
-  const loopvarExperiment = goexperimentHasLoopvar(process.env.GOEXPERIMENT);
   // Per file, the edits of each earlier round, to report lines in the original text.
   const history = new Map<string, FindingEdit[][]>();
   let firstErrors: Set<string> | null = null;
@@ -155,31 +153,14 @@ export async function planFixes(opts: FixOptions, io: Io): Promise<FixPlan | nul
       throw new Error(`fixes would break the build, nothing written:\n  ${introduced.join('\n  ')}`);
     }
     const sources = new SourceCache(overlay);
-    const byFile = new Map<string, Finding[]>();
-    for (const f of analysis.findings) {
-      const list = byFile.get(f.file) ?? [];
-      list.push(f);
-      byFile.set(f.file, list);
-    }
-    const files = [...new Set(analysis.run.packages.filter((p) => p.error === null).flatMap((p) => p.files))].filter(
-      (f) => f.endsWith('.go') && isInside(root, f),
-    );
+    const perFile = await fixesForAnalysis(analysis, sources, {
+      root,
+      only: opts.only ?? undefined,
+      allowUpperBound: opts.allowUpperBound,
+      goexperiment: process.env.GOEXPERIMENT,
+    });
     let changed = 0;
-    for (const file of files.sort()) {
-      const source = sources.get(file);
-      if (!source || /^\/\/ Code generated .* DO NOT EDIT\.$/m.test(source.text.slice(0, 2000))) continue;
-      const dir = path.dirname(file);
-      if (!goModByDir.has(dir)) goModByDir.set(dir, (await findModule(dir))?.goVersion ?? null);
-      const found = findFixes(
-        {
-          file,
-          source,
-          findings: byFile.get(file) ?? [],
-          goVersion: { module: goModByDir.get(dir) ?? null, goexperimentLoopvar: loopvarExperiment },
-          allowUpperBound: opts.allowUpperBound,
-        },
-        opts.only ?? undefined,
-      );
+    for (const { file, source, found } of perFile) {
       const candidates = found.flatMap((f) => f.fixes.map((fix) => ({ finding: f, fix })));
       if (candidates.length === 0) continue;
       const text = source.text;
@@ -223,7 +204,7 @@ export function originalLine(line: number, rounds: readonly FindingEdit[][]): nu
   for (let r = rounds.length - 1; r >= 0; r--) {
     let shift = 0;
     let back = 0;
-    for (const e of [...rounds[r]].sort((a, b) => a.line - b.line || a.column - b.column)) {
+    for (const e of [...(rounds[r] as FindingEdit[])].sort((a, b) => a.line - b.line || a.column - b.column)) {
       const added = (e.newText.match(/\n/g) ?? []).length - (e.endLine - e.line);
       const newEnd = e.endLine + shift + added;
       // The edit lies wholly before line l (ending at the start of l counts as before).
@@ -233,11 +214,6 @@ export function originalLine(line: number, rounds: readonly FindingEdit[][]): nu
     l -= back;
   }
   return l;
-}
-
-function isInside(root: string, file: string): boolean {
-  const rel = path.relative(root, file);
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
 }
 
 /** Prints the plan (diff, JSON) and writes the files with --apply. */

@@ -2,13 +2,15 @@
 // Exit status: 0 ok; 1 findings at or above --fail-on; 2 usage error; 3 nothing could be analysed.
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyzeRun, SourceCache } from '../engine/analyze';
+import { analyzeRun, compareFindings, SourceCache } from '../engine/analyze';
+import { fixesForAnalysis } from '../fixes/forAnalysis';
 import { GoNotFoundError, NotInModuleError, runCompiler } from '../engine/goRunner';
 import { parseSeverity, severityAtLeast } from '../engine/kinds';
 import { isKindShown, presentFindings } from '../engine/present';
 import type { Severity } from '../engine/types';
 import { formatJson, formatSarif, formatText, type ReportInput } from './report';
 import { splitFlags } from './flags';
+import { runFix } from './fix';
 import { runLsp } from './lsp';
 import { toolVersion } from './version';
 
@@ -21,6 +23,8 @@ const USAGE = `Usage: heapscope <command> [options]
 
 Commands:
   check [patterns or dirs…]   report heap allocations and escape decisions (default: ./...)
+  fix [--apply] [--only id,…] [--json] [patterns…]
+                              fix allocations safely: prints a unified diff, or applies it
   lsp --stdio                 run the language server (for Neovim, Helix, Emacs, …)
   version                     print the version
 
@@ -76,6 +80,7 @@ interface CheckOptions {
   tests: boolean;
   cwd: string;
   timeoutMs: number;
+  goexperiment: string | undefined;
 }
 
 /** Parses `check`'s arguments; throws UsageError on bad ones. */
@@ -137,6 +142,7 @@ export function parseCheckArgs(args: string[], cwd: string): CheckOptions {
     tests: !(v['no-tests'] ?? false),
     cwd: path.resolve(cwd, v.cwd ?? '.'),
     timeoutMs,
+    goexperiment: process.env.GOEXPERIMENT,
   };
 }
 
@@ -170,7 +176,9 @@ export async function runCheck(opts: CheckOptions, io: Io, signal?: AbortSignal)
   const sources = new SourceCache();
   const present = { all: opts.all };
   const analysis = analyzeRun(run, sources, (kind) => isKindShown(kind, present));
-  const findings = presentFindings(analysis.findings, present);
+  // Fixes read the compiler's findings as evidence (captures, moves), so look for them before presenting.
+  const fixFindings = (await fixesForAnalysis(analysis, sources, { root: run.workingDir, goexperiment: opts.goexperiment })).flatMap((f) => f.found);
+  const findings = presentFindings([...analysis.findings, ...fixFindings].sort(compareFindings), present);
   const report: ReportInput = {
     goVersion: run.goVersion,
     packages: run.packages,
@@ -204,6 +212,8 @@ export async function main(argv: string[], io: Io, cwd = process.cwd()): Promise
     switch (command) {
       case 'check':
         return await runCheck(parseCheckArgs(rest, cwd), io);
+      case 'fix':
+        return await runFix(rest, io, cwd);
       case 'lsp':
         return await runLsp(rest);
       case 'version':

@@ -1,0 +1,26 @@
+// The input every fix module reads: one parsed file, the compiler's findings for it, and what
+// decides its language version.
+import type { GoSourceFile } from '../engine/syntax';
+import type { Finding } from '../engine/types';
+
+/** The Go version facts that decide a file's language version. */
+export interface GoVersionInfo {
+  /** The go.mod `go` line (e.g. "1.21"); null when unknown. */
+  module: string | null;
+  /** GOEXPERIMENT contains loopvar: every file has Go 1.22 loop semantics. */
+  goexperimentLoopvar: boolean;
+}
+
+/** What findFixes needs for one file. */
+export interface FixInput {
+  /** Absolute path. */
+  file: string;
+  source: GoSourceFile;
+  /** The compiler's (and profile's) findings for this file; empty when compiler output is not available. */
+  findings: readonly Finding[];
+  goVersion: GoVersionInfo;
+  /** Let prealloc fixes use an upper bound of the count (conditional appends, loops with break/continue). Default false. */
+  allowUpperBound?: boolean;
+}
+
+export type { Finding };

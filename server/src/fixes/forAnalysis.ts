@@ -1,0 +1,68 @@
+// Fix findings for a whole analysis: the one place that walks an analysis's files and asks each
+// fix for its findings, used by `heapscope check`, `heapscope fix` and the language server, so the
+// same ids and edits appear everywhere.
+import * as path from 'node:path';
+import type { Analysis, SourceCache } from '../engine/analyze';
+import { findModule } from '../engine/goRunner';
+import type { GoSourceFile } from '../engine/syntax';
+import type { Finding } from '../engine/types';
+import { findFixes } from './index';
+import { goexperimentHasLoopvar } from './languageVersion';
+
+export interface FixSearchOptions {
+  /** Only files inside this directory get fixes (the module root): never the standard library or the module cache. */
+  root: string;
+  only?: readonly string[];
+  allowUpperBound?: boolean;
+  /** GOEXPERIMENT as the build sees it. */
+  goexperiment?: string;
+}
+
+/** The fix findings of one file, with the source they were computed on. */
+export interface FileFixes {
+  file: string;
+  source: GoSourceFile;
+  found: Finding[];
+}
+
+const GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/m;
+
+/** Whether `file` lies inside `dir`. */
+export function isInside(dir: string, file: string): boolean {
+  const rel = path.relative(dir, file);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
+/** Every fix finding of the analysed packages' files, per file, in file order (generated files are skipped). */
+export async function fixesForAnalysis(analysis: Analysis, sources: SourceCache, opts: FixSearchOptions): Promise<FileFixes[]> {
+  const byFile = new Map<string, Finding[]>();
+  for (const f of analysis.findings) {
+    const list = byFile.get(f.file) ?? [];
+    list.push(f);
+    byFile.set(f.file, list);
+  }
+  const files = [...new Set(analysis.run.packages.filter((p) => p.error === null).flatMap((p) => p.files))]
+    .filter((f) => f.endsWith('.go') && isInside(opts.root, f))
+    .sort();
+  const goLineByDir = new Map<string, string | null>();
+  const loopvar = goexperimentHasLoopvar(opts.goexperiment);
+  const out: FileFixes[] = [];
+  for (const file of files) {
+    const source = sources.get(file);
+    if (!source || GENERATED.test(source.text.slice(0, 2000))) continue;
+    const dir = path.dirname(file);
+    if (!goLineByDir.has(dir)) goLineByDir.set(dir, (await findModule(dir))?.goVersion ?? null);
+    const found = findFixes(
+      {
+        file,
+        source,
+        findings: byFile.get(file) ?? [],
+        goVersion: { module: goLineByDir.get(dir) ?? null, goexperimentLoopvar: loopvar },
+        allowUpperBound: opts.allowUpperBound,
+      },
+      opts.only ?? undefined,
+    );
+    out.push({ file, source, found });
+  }
+  return out;
+}

@@ -1,0 +1,3 @@
+module example.com/fixes122
+
+go 1.22

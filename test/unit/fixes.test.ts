@@ -1,0 +1,151 @@
+// Unit tests of the fixes (no Go toolchain): which fixes are offered where, language-version
+// rules, edit application, and the evidence-first severities.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { GoSourceFile } from '../../server/src/engine/syntax';
+import { allKinds } from '../../server/src/engine/kinds';
+import type { Finding } from '../../server/src/engine/types';
+import { applyEdits, EditError, findFixes, FIX_TABLE } from '../../server/src/fixes/index';
+import { constraintGoVersion, fileLanguageVersion } from '../../server/src/fixes/languageVersion';
+
+const FIXTURES = path.resolve(__dirname, '../../test-fixtures/fixes');
+
+function fixesIn(text: string, module: string | null, opts: { loopvar?: boolean; findings?: Finding[]; upper?: boolean } = {}): Finding[] {
+  return findFixes({
+    file: '/x/a.go',
+    source: GoSourceFile.parse(text),
+    findings: opts.findings ?? [],
+    goVersion: { module, goexperimentLoopvar: opts.loopvar ?? false },
+    allowUpperBound: opts.upper,
+  });
+}
+
+for (const mod of ['go121', 'go122']) {
+  const dir = path.join(FIXTURES, mod);
+  const goLine = /^go (\S+)$/m.exec(readFileSync(path.join(dir, 'go.mod'), 'utf8'))?.[1] ?? null;
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.go') && !n.endsWith('_test.go'))) {
+    test(`${mod}/${name}: fixes offered exactly at the // want markers`, () => {
+      const text = readFileSync(path.join(dir, name), 'utf8');
+      const want = text.split('\n').flatMap((l, i) => {
+        const m = /\/\/ want: ([\w\- ]+)$/.exec(l);
+        return m ? m[1].trim().split(/\s+/).map((id) => `${i + 1} ${id}`) : [];
+      });
+      const got = fixesIn(text, goLine).flatMap((f) => f.fixes.map((x) => `${f.line} ${x.id}`));
+      assert.deepEqual(got.sort(), want.sort());
+    });
+  }
+}
+
+const CAPTURE = `package p
+
+func F(n int) []func() int {
+	fs := make([]func() int, 0, n)
+	for i := 0; i < n; i++ {
+		fs = append(fs, func() int { return i })
+	}
+	return fs
+}
+`;
+
+test('copy-loop-var follows the language version: go.mod line, //go:build override (floor go1.21), GOEXPERIMENT', () => {
+  assert.equal(fixesIn(CAPTURE, '1.21').length, 1);
+  assert.equal(fixesIn(CAPTURE, '1.22').length, 0);
+  assert.equal(fixesIn(CAPTURE, null).length, 0, 'unknown version: never offered');
+  assert.equal(fixesIn(CAPTURE, '1.21', { loopvar: true }).length, 0);
+  assert.equal(fixesIn(`//go:build go1.22\n\n${CAPTURE}`, '1.21').length, 0);
+  assert.equal(fixesIn(`//go:build go1.21 && linux\n\n${CAPTURE}`, '1.22').length, 1);
+  assert.equal(fixesIn(`//go:build go1.18\n\n${CAPTURE}`, '1.22').length, 1, 'downgrade stops at go1.21, still old semantics');
+  assert.deepEqual(constraintGoVersion('go1.21 || go1.22'), [1, 21]);
+  assert.equal(constraintGoVersion('!go1.22'), null);
+  assert.deepEqual(fileLanguageVersion('//go:build go1.19\n\npackage p\n', { module: '1.23', goexperimentLoopvar: false }).version, [1, 21]);
+});
+
+test('copy-loop-var edit inserts gofmt-indented copies as the first statement', () => {
+  const [f] = fixesIn(CAPTURE, '1.21');
+  assert.equal(f.kind, 'loopvar.capture');
+  assert.equal(f.severity, 'warning');
+  const out = applyEdits(CAPTURE, f.fixes[0].edits);
+  assert.match(out, /for i := 0; i < n; i\+\+ \{\n\t\ti := i\n\t\tfs = append/);
+});
+
+test('copy-loop-var with compiler evidence: a passed-on closure whose variable is not moved to the heap gets no fix', () => {
+  const text = `package p
+
+func apply(f func()) { f() }
+
+func G(xs []int) {
+	for _, x := range xs {
+		apply(func() { _ = x })
+	}
+}
+`;
+  assert.equal(fixesIn(text, '1.21').length, 1, 'without compiler output: assume it outlives');
+  const other: Finding = {
+    file: '/x/a.go', line: 3, column: 6, endLine: 3, endColumn: 11, severity: 'hint', kind: 'inline.can', message: '', compiler: null,
+    related: [], fixes: [], alloc: null, packagePath: 'p',
+    decision: { kind: 'inline.can', pos: { file: '/x/a.go', line: 3, column: 6 }, text: 'can inline apply', details: {}, explanations: [], packagePath: 'p' },
+  };
+  assert.equal(fixesIn(text, '1.21', { findings: [other] }).length, 0);
+});
+
+test('prealloc-slice keeps nil-ness: var s []T gets a guarded make before the loop', () => {
+  const text = `package p
+
+func Sq(xs []int) []int {
+	var out []int
+	for _, x := range xs {
+		out = append(out, x*x)
+	}
+	return out
+}
+`;
+  const [f] = fixesIn(text, '1.21');
+  assert.equal(f.severity, 'hint');
+  assert.equal(
+    applyEdits(text, f.fixes[0].edits),
+    text.replace('\tfor _, x', '\tif len(xs) > 0 {\n\t\tout = make([]int, 0, len(xs))\n\t}\n\tfor _, x'),
+  );
+  // Conditional append: only with the upper-bound setting, and never for a nil slice.
+  const cond = text.replace('out = append(out, x*x)', 'if x > 0 {\n\t\t\tout = append(out, x*x)\n\t\t}');
+  assert.equal(fixesIn(cond, '1.21').length, 0);
+  assert.equal(fixesIn(cond, '1.21', { upper: true }).length, 0);
+  const condEmpty = cond.replace('var out []int', 'out := []int{}');
+  assert.equal(fixesIn(condEmpty, '1.21').length, 0);
+  assert.equal(fixesIn(condEmpty, '1.21', { upper: true }).length, 1);
+});
+
+test('a profile cost on the same line promotes prealloc hints (≥5% warning, ≥1% information)', () => {
+  const text = `package p
+
+func Sq(xs []int) []int {
+	out := []int{}
+	for _, x := range xs {
+		out = append(out, x)
+	}
+	return out
+}
+`;
+  const alloc = (share: number): Finding => ({
+    file: '/x/a.go', line: 6, column: 9, endLine: 6, endColumn: 10, severity: 'hint', kind: 'alloc.site', message: '', compiler: null,
+    related: [], fixes: [], alloc: { bytes: 1, objects: 1, share }, packagePath: 'p', decision: null,
+  });
+  assert.equal(fixesIn(text, '1.21', { findings: [alloc(0.2)] })[0].severity, 'warning');
+  assert.equal(fixesIn(text, '1.21', { findings: [alloc(0.02)] })[0].severity, 'information');
+  assert.equal(fixesIn(text, '1.21', { findings: [alloc(0.001)] })[0].severity, 'hint');
+});
+
+test('applyEdits validates: overlapping and out-of-range edits throw, identical duplicates apply once', () => {
+  const e = (line: number, column: number, endLine: number, endColumn: number, newText: string) => ({ file: 'f', line, column, endLine, endColumn, newText });
+  assert.equal(applyEdits('héllo\nworld\n', [e(1, 4, 1, 6, 'LL'), e(2, 1, 2, 1, '>')]), 'héLLo\n>world\n');
+  assert.throws(() => applyEdits('hello\n', [e(1, 1, 1, 4, 'a'), e(1, 3, 1, 5, 'b')]), EditError);
+  assert.throws(() => applyEdits('hello\n', [e(1, 9, 1, 9, 'a')]), EditError);
+  assert.throws(() => applyEdits('hello\n', [e(7, 1, 7, 1, 'a')]), EditError);
+  assert.equal(applyEdits('ab', [e(1, 2, 1, 2, 'X'), e(1, 2, 1, 2, 'X')]), 'aXb');
+});
+
+test('the fix table and kinds: unique ids, kinds registered', () => {
+  assert.deepEqual(FIX_TABLE.map((f) => f.id), ['copy-loop-var', 'prealloc-slice', 'prealloc-map', 'sprintf-itoa']);
+  for (const f of FIX_TABLE) assert.ok(allKinds().some((k) => k.id === f.kind), f.kind);
+});
