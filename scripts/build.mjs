@@ -26,18 +26,10 @@ const common = {
 
 const entries = [
   { entryPoints: ['server/src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: ['server/src/lsp/server.ts'], outfile: 'dist/server.js' },
+  // Profiles are decoded in a worker thread; profileWorkerScript() finds it next to the bundle.
+  { entryPoints: ['server/src/profile/worker.ts'], outfile: 'dist/profile-worker.js' },
+  { entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js' },
 ];
-for (const [entry, out] of [
-  ['server/src/lsp/server.ts', 'dist/server.js'],
-  ['server/src/profile/worker.ts', 'dist/profileWorker.js'],
-  ['client/src/extension.ts', 'dist/client.js'],
-]) {
-  try {
-    readFileSync(path.join(root, entry));
-    entries.push({ entryPoints: [entry], outfile: out });
-  } catch {
-    // Not written yet in this checkout.
-  }
-}
 
 await Promise.all(entries.map((e) => esbuild.build({ ...common, ...e })));

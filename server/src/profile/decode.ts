@@ -1,0 +1,123 @@
+// Reading pprof files: gunzip (with a size cap), protobuf decode with pprof-format, and a check
+// that the file really is an allocation profile. Every failure is a ProfileError with a message
+// meant for the user; nothing here throws anything else for bad bytes.
+import { gunzipSync } from 'node:zlib';
+import { Profile } from 'pprof-format';
+
+/** The four sample types of Go's allocs and heap profiles. */
+export type AllocSampleType = 'alloc_space' | 'alloc_objects' | 'inuse_space' | 'inuse_objects';
+
+/** Every sample type the user may select, in the order Go writes them. */
+export const ALLOC_SAMPLE_TYPES: readonly AllocSampleType[] = ['alloc_objects', 'alloc_space', 'inuse_objects', 'inuse_space'];
+
+/** Default cap on the decompressed size of one profile: 512 MiB. */
+export const DEFAULT_MAX_PROFILE_BYTES = 512 * 1024 * 1024;
+
+/** Why a profile could not be used. */
+export type ProfileErrorCode = 'read-failed' | 'not-a-profile' | 'truncated' | 'too-large' | 'not-an-allocation-profile';
+
+/** An error whose message can be shown to the user as is. */
+export class ProfileError extends Error {
+  constructor(
+    readonly code: ProfileErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ProfileError';
+  }
+}
+
+/** Options for reading a profile. */
+export interface DecodeOptions {
+  /** Largest decompressed size accepted, in bytes (gzip-bomb guard). Default 512 MiB. */
+  maxBytes?: number;
+}
+
+/** Returns true when the bytes start with the gzip magic number 1f 8b. */
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b;
+}
+
+/** Returns the decompressed protobuf bytes of a profile file (gunzipped when gzip), refusing more than maxBytes. */
+export function unzipProfile(bytes: Uint8Array, name: string, maxBytes = DEFAULT_MAX_PROFILE_BYTES): Uint8Array {
+  if (!isGzip(bytes)) {
+    if (bytes.length > maxBytes) {
+      throw new ProfileError('too-large', `${name}: the profile is ${bytes.length} bytes, more than the limit of ${maxBytes} bytes`);
+    }
+    return bytes;
+  }
+  try {
+    return gunzipSync(bytes, { maxOutputLength: maxBytes });
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
+      throw new ProfileError(
+        'too-large',
+        `${name}: the profile decompresses to more than the limit of ${maxBytes} bytes; refusing it (raise the profile size limit if it is genuine)`,
+      );
+    }
+    if (code === 'Z_BUF_ERROR') {
+      throw new ProfileError('truncated', `${name}: the gzip stream ends early: the profile file is truncated`);
+    }
+    throw new ProfileError('not-a-profile', `${name}: gzip data is corrupt (${(err as Error).message})`);
+  }
+}
+
+/** Returns the decoded profile, or throws a ProfileError when the bytes are not a pprof protobuf. */
+export function decodeProfile(bytes: Uint8Array, name: string, options: DecodeOptions = {}): Profile {
+  const raw = unzipProfile(bytes, name, options.maxBytes);
+  let profile: Profile;
+  try {
+    profile = Profile.decode(raw);
+  } catch (err) {
+    // pprof-format reads past the end of a cut-off buffer or meets an impossible wire type.
+    const truncated = err instanceof RangeError || /out of range|index|bounds/i.test(String((err as Error).message));
+    throw new ProfileError(
+      truncated ? 'truncated' : 'not-a-profile',
+      truncated ? `${name}: the profile data ends early: the file is truncated or not a pprof profile` : `${name}: not a pprof profile (${(err as Error).message})`,
+    );
+  }
+  checkStructure(profile, name);
+  return profile;
+}
+
+/** Returns the sample type names of a profile, e.g. ['alloc_objects', 'alloc_space', …]. */
+export function sampleTypeNames(profile: Profile): string[] {
+  const strings = profile.stringTable.strings;
+  return profile.sampleType.map((t) => strings[Number(t.type)] ?? '');
+}
+
+/** Throws a ProfileError naming the profile's kind when it is not an allocation (allocs/heap) profile. */
+export function checkAllocationProfile(profile: Profile, name: string): void {
+  const types = sampleTypeNames(profile);
+  const missing = ALLOC_SAMPLE_TYPES.filter((t) => !types.includes(t));
+  if (missing.length === 0) return;
+  const units = profile.sampleType.map((t) => `${profile.stringTable.strings[Number(t.type)] ?? ''}/${profile.stringTable.strings[Number(t.unit)] ?? ''}`);
+  throw new ProfileError(
+    'not-an-allocation-profile',
+    `${name}: this is ${describeKind(types)} (sample types ${units.join(', ')}), not an allocation profile; ` +
+      'use one written by `go test -memprofile`, runtime/pprof.WriteHeapProfile or /debug/pprof/allocs (or /heap)',
+  );
+}
+
+/** Returns a phrase naming a non-allocation profile from its sample types. */
+function describeKind(types: string[]): string {
+  if (types.includes('cpu')) return 'a CPU profile';
+  if (types.includes('goroutine')) return 'a goroutine profile';
+  if (types.includes('contentions') || types.includes('delay')) return 'a block or mutex profile';
+  if (types.length === 0) return 'a profile with no sample types';
+  return 'not an allocation profile';
+}
+
+/** Throws when the decoded message cannot be a Go pprof profile (protobuf decodes almost anything). */
+function checkStructure(profile: Profile, name: string): void {
+  const strings = profile.stringTable.strings;
+  const n = profile.sampleType.length;
+  const bad =
+    n === 0 ||
+    strings.length === 0 ||
+    strings[0] !== '' ||
+    profile.sampleType.some((t) => Number(t.type) >= strings.length) ||
+    profile.sample.some((s) => s.value.length !== n);
+  if (bad) throw new ProfileError('not-a-profile', `${name}: not a pprof profile (no valid sample types or string table)`);
+}

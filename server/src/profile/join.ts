@@ -1,0 +1,129 @@
+// Joining a mapped profile with findings: each finding gets the bytes, objects and share of its
+// line (plus what functions inlined at that line allocated), allocation findings take their
+// severity from the share, and hot lines with no finding become `alloc.site` findings.
+import type { AllocCost, Finding, Severity } from '../engine/types';
+import { chosenValue, type CostPair } from './attribute';
+import type { AllocSampleType } from './decode';
+import type { MappedLine, MappedProfile } from './mapping';
+
+/** Shares (0..1) at or above which a finding is a warning or information; below, a hint. */
+export interface SeverityThresholds {
+  warning: number;
+  information: number;
+}
+
+/** Default thresholds: ≥ 5% warning, ≥ 1% information. */
+export const DEFAULT_SEVERITY_THRESHOLDS: SeverityThresholds = { warning: 0.05, information: 0.01 };
+
+/** Options for joining. */
+export interface JoinOptions {
+  thresholds?: SeverityThresholds;
+  /** Lines without a finding become alloc.site findings from this share up (0..1). Default 0.001. */
+  minSiteShare?: number;
+}
+
+/** The kind id of findings made from hot profile lines. */
+export const ALLOC_SITE_KIND = 'alloc.site';
+
+// Families whose findings are about allocations: with a profile, their severity follows the share.
+const ALLOCATION_FAMILIES = new Set(['escape', 'alloc', 'loopvar']);
+
+/** Returns the severity a share earns under the thresholds. */
+export function severityForShare(share: number, thresholds: SeverityThresholds = DEFAULT_SEVERITY_THRESHOLDS): Severity {
+  if (share >= thresholds.warning) return 'warning';
+  if (share >= thresholds.information) return 'information';
+  return 'hint';
+}
+
+/** Returns the cost of a line as a finding there carries it: its own allocations plus those of functions inlined at it. */
+export function lineCost(line: MappedLine, profile: Pick<MappedProfile, 'total' | 'sampleType'>): AllocCost {
+  const bytes = line.flat.bytes + line.inlined.bytes;
+  const objects = line.flat.objects + line.inlined.objects;
+  const total = chosenValue(profile.total, profile.sampleType);
+  const value = chosenValue({ bytes, objects }, profile.sampleType);
+  return { bytes, objects, share: total > 0 ? value / total : 0 };
+}
+
+/** Returns the findings with `alloc` attached by line, severities from shares, and new alloc.site findings for hot lines without one. */
+export function joinFindings(findings: Finding[], profile: MappedProfile, options: JoinOptions = {}): Finding[] {
+  const thresholds = options.thresholds ?? DEFAULT_SEVERITY_THRESHOLDS;
+  const minSiteShare = options.minSiteShare ?? 0.001;
+  const byLine = new Map<string, MappedLine>();
+  for (const l of profile.lines) byLine.set(`${l.file}:${l.line}`, l);
+
+  const covered = new Set<string>();
+  const joined = findings.map((f): Finding => {
+    const key = `${f.file}:${f.line}`;
+    covered.add(key);
+    const line = byLine.get(key);
+    const alloc: AllocCost = line ? lineCost(line, profile) : { bytes: 0, objects: 0, share: 0 };
+    const family = f.kind.split('.')[0];
+    const severity = f.severity !== 'error' && ALLOCATION_FAMILIES.has(family) ? severityForShare(alloc.share, thresholds) : f.severity;
+    return { ...f, alloc, severity };
+  });
+
+  for (const line of profile.lines) {
+    const key = `${line.file}:${line.line}`;
+    if (covered.has(key) || (line.flat.bytes === 0 && line.flat.objects === 0 && line.inlined.bytes === 0)) continue;
+    const alloc = lineCost(line, profile);
+    if (alloc.share < minSiteShare || alloc.share === 0) continue;
+    joined.push({
+      file: line.file,
+      line: line.line,
+      column: line.column,
+      endLine: line.line,
+      endColumn: line.endColumn,
+      severity: severityForShare(alloc.share, thresholds),
+      kind: ALLOC_SITE_KIND,
+      message: `${formatAllocCost(alloc, profile.sampleType, false)} allocated here (${formatShare(alloc.share)} of ${profile.sampleType})`,
+      compiler: null,
+      related: [],
+      fixes: [],
+      alloc,
+      packagePath: line.packagePath,
+      decision: null,
+    });
+  }
+  return joined;
+}
+
+/** Returns a byte size as pprof-like units with 1024 steps, e.g. `2.3 MB`, `512 B`. */
+export function formatBytes(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB', 'PB'];
+  let v = bytes;
+  let i = 0;
+  while (Math.abs(v) >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return `${i === 0 ? String(Math.round(v)) : v.toFixed(1)} ${units[i]}`;
+}
+
+/** Returns a count with K/M/G steps of 1000, e.g. `14.1 K`, `812`. */
+export function formatCount(n: number): string {
+  const units = ['', ' K', ' M', ' G', ' T'];
+  let v = n;
+  let i = 0;
+  while (Math.abs(v) >= 1000 && i < units.length - 1) {
+    v /= 1000;
+    i++;
+  }
+  return i === 0 ? String(Math.round(v)) : `${v.toFixed(1)}${units[i]}`;
+}
+
+/** Returns a share 0..1 as a percentage with sensible precision, e.g. `23%`, `2.3%`, `0.042%`. */
+export function formatShare(share: number): string {
+  const p = share * 100;
+  if (p === 0) return '0%';
+  if (p >= 10) return `${Math.round(p)}%`;
+  if (p >= 1) return `${p.toFixed(1)}%`;
+  return `${Number(p.toPrecision(2))}%`;
+}
+
+/** Returns the hover's cost line, e.g. `2.3 GB · 14.1 M objects · 23% of alloc_space` (without the share when withShare is false). */
+export function formatAllocCost(cost: AllocCost | (CostPair & { share?: number }), sampleType: AllocSampleType, withShare = true): string {
+  const objects = `${formatCount(cost.objects)} ${cost.objects === 1 ? 'object' : 'objects'}`;
+  const parts = [formatBytes(cost.bytes), objects];
+  if (withShare) parts.push(`${formatShare(cost.share ?? 0)} of ${sampleType}`);
+  return parts.join(' · ');
+}

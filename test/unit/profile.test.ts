@@ -1,0 +1,156 @@
+// Profile engine pieces that need no Go toolchain: names, formatting, severity, decoding errors,
+// and attribution on small profiles built with pprof-format's encoder.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { gzipSync } from 'node:zlib';
+import { Function as PFunction, Line, Location, Profile, Sample, StringTable, ValueType } from 'pprof-format';
+import {
+  attributeProfiles,
+  checkAllocationProfile,
+  decodeProfile,
+  formatAllocCost,
+  formatBytes,
+  formatCount,
+  formatShare,
+  functionDeclarations,
+  mapProfileToModule,
+  parseFunctionName,
+  ProfileError,
+  severityForShare,
+  unescapeModulePath,
+} from '../../server/src/profile';
+
+test('parseFunctionName splits package, receiver and declared name', () => {
+  assert.deepEqual(parseFunctionName('example.com/mod/sub.(*T).Method'), { packagePath: 'example.com/mod/sub', receiver: 'T', name: 'Method' });
+  assert.deepEqual(parseFunctionName('example.com/mod.T.Method.func1'), { packagePath: 'example.com/mod', receiver: 'T', name: 'Method' });
+  assert.deepEqual(parseFunctionName('example.com/mod.Grow.func2.1'), { packagePath: 'example.com/mod', receiver: null, name: 'Grow' });
+  assert.deepEqual(parseFunctionName('example.com/mod.Run.deferwrap1'), { packagePath: 'example.com/mod', receiver: null, name: 'Run' });
+  assert.deepEqual(parseFunctionName('example.com/mod.(*List[go.shape.int]).Push'), { packagePath: 'example.com/mod', receiver: 'List', name: 'Push' });
+  assert.deepEqual(parseFunctionName('example.com/mod.Map[go.shape.string,go.shape.int]'), { packagePath: 'example.com/mod', receiver: null, name: 'Map' });
+  assert.deepEqual(parseFunctionName('example.com/mod.init.0'), { packagePath: 'example.com/mod', receiver: null, name: 'init' });
+  assert.deepEqual(parseFunctionName('example.com/mod.glob..func1'), { packagePath: 'example.com/mod', receiver: null, name: null });
+  assert.deepEqual(parseFunctionName('main.main'), { packagePath: 'main', receiver: null, name: 'main' });
+  assert.deepEqual(parseFunctionName('example.com/v.2/x.F'), { packagePath: 'example.com/v.2/x', receiver: null, name: 'F' });
+});
+
+test('unescapeModulePath undoes the module cache escaping', () => {
+  assert.equal(unescapeModulePath('/go/pkg/mod/github.com/!burnt!sushi/toml@v1.3.2/decode.go'), '/go/pkg/mod/github.com/BurntSushi/toml/decode.go');
+});
+
+test('formatting matches the hover', () => {
+  assert.equal(formatBytes(512), '512 B');
+  assert.equal(formatBytes(2.3 * 1024 ** 3), '2.3 GB');
+  assert.equal(formatBytes(1536), '1.5 kB');
+  assert.equal(formatCount(812), '812');
+  assert.equal(formatCount(14_100), '14.1 K');
+  assert.equal(formatCount(14_100_000), '14.1 M');
+  assert.equal(formatShare(0.23), '23%');
+  assert.equal(formatShare(0.023), '2.3%');
+  assert.equal(formatShare(0.00042), '0.042%');
+  assert.equal(formatShare(0), '0%');
+  assert.equal(formatAllocCost({ bytes: 2.3 * 1024 ** 3, objects: 14_100_000, share: 0.23 }, 'alloc_space'), '2.3 GB · 14.1 M objects · 23% of alloc_space');
+  assert.equal(formatAllocCost({ bytes: 8, objects: 1, share: 0 }, 'inuse_space', false), '8 B · 1 object');
+});
+
+test('severity follows the share with configurable thresholds', () => {
+  assert.equal(severityForShare(0.05), 'warning');
+  assert.equal(severityForShare(0.0499), 'information');
+  assert.equal(severityForShare(0.01), 'information');
+  assert.equal(severityForShare(0.0099), 'hint');
+  assert.equal(severityForShare(0.2, { warning: 0.5, information: 0.1 }), 'information');
+});
+
+/** Builds a small allocs profile: stacks are lists of locations, each a list of [function, line]. */
+function buildProfile(stacks: Array<{ locs: Array<Array<[string, number]>>; objects: number; bytes: number }>, types = ['alloc_objects', 'alloc_space', 'inuse_objects', 'inuse_space']): Profile {
+  const strings = new StringTable();
+  const fns = new Map<string, PFunction>();
+  const locations: Location[] = [];
+  const samples: Sample[] = [];
+  for (const st of stacks) {
+    const ids = st.locs.map((lines) => {
+      const loc = new Location({
+        id: locations.length + 1,
+        line: lines.map(([fn, line]) => {
+          let f = fns.get(fn);
+          if (!f) fns.set(fn, (f = new PFunction({ id: fns.size + 1, name: strings.dedup(fn), filename: strings.dedup('/src/m/a.go') })));
+          return new Line({ functionId: f.id, line });
+        }),
+      });
+      locations.push(loc);
+      return loc.id;
+    });
+    samples.push(new Sample({ locationId: ids, value: types.map((t) => (t.endsWith('objects') || t === 'samples' ? st.objects : st.bytes)) }));
+  }
+  const sampleType = types.map((t) => new ValueType({ type: strings.dedup(t), unit: strings.dedup(t.endsWith('space') ? 'bytes' : 'count') }));
+  return new Profile({ sampleType, sample: samples, location: locations, function: [...fns.values()], stringTable: strings });
+}
+
+test('attribution: flat at the innermost frame, cum once per sample, inlined credit at the call site', () => {
+  const p = buildProfile([
+    // leaf(10) inlined into caller(20); caller recursing twice at line 21; main at 30.
+    { locs: [[['m.leaf', 10], ['m.caller', 20]], [['m.caller', 21]], [['m.caller', 21]], [['m.main', 30]]], objects: 2, bytes: 64 },
+    { locs: [[['m.caller', 22]], [['m.main', 30]]], objects: 1, bytes: 1000 },
+  ]);
+  const decoded = decodeProfile(gzipSync(p.encode()), 'test.pprof');
+  const a = attributeProfiles([decoded]);
+  const at = (fn: string, line: number) => a.lines.find((l) => l.function === fn && l.line === line);
+  assert.deepEqual(a.total, { bytes: 1064, objects: 3 });
+  assert.deepEqual(at('m.leaf', 10)?.flat, { bytes: 64, objects: 2 });
+  assert.deepEqual(at('m.caller', 20)?.flat, { bytes: 0, objects: 0 });
+  assert.deepEqual(at('m.caller', 20)?.inlined, { bytes: 64, objects: 2 });
+  assert.deepEqual(at('m.caller', 21)?.cum, { bytes: 64, objects: 2 }, 'a recurring line counts once per sample');
+  assert.deepEqual(at('m.main', 30)?.cum, { bytes: 1064, objects: 3 });
+  assert.deepEqual(at('m.caller', 22)?.flat, { bytes: 1000, objects: 1 });
+  assert.deepEqual(
+    at('m.leaf', 10)?.paths[0].frames.map((f) => `${f.function}:${f.line}`),
+    ['m.leaf:10', 'm.caller:20', 'm.caller:21', 'm.caller:21', 'm.main:30'],
+  );
+  const byObjects = attributeProfiles([decoded], { sampleType: 'alloc_objects' });
+  assert.deepEqual(byObjects.total, a.total);
+});
+
+test('decoding: random bytes, gzip bombs and CPU profiles are refused with clear messages', () => {
+  assert.throws(() => decodeProfile(randomBytes(2048), 'r.bin'), (e: unknown) => e instanceof ProfileError && /^r\.bin: /.test(e.message));
+  assert.throws(
+    () => decodeProfile(gzipSync(Buffer.alloc(8 << 20)), 'bomb.pprof', { maxBytes: 1 << 20 }),
+    (e: unknown) => e instanceof ProfileError && e.code === 'too-large',
+  );
+  const cpu = buildProfile([{ locs: [[['m.f', 1]]], objects: 1, bytes: 10 }], ['samples', 'cpu']);
+  const decoded = decodeProfile(cpu.encode(), 'cpu.pprof');
+  assert.throws(() => checkAllocationProfile(decoded, 'cpu.pprof'), (e: unknown) => e instanceof ProfileError && /CPU profile/.test(e.message));
+});
+
+test('functionDeclarations finds functions and methods with their spans', () => {
+  const src = 'package p\n\ntype T struct{}\n\nfunc (t *T) M() {\n\t_ = 1\n}\n\nfunc F[X any](x X) {\n}\n\nfunc (l List[E]) Len() int { return 0 }\n';
+  assert.deepEqual(functionDeclarations(src), [
+    { receiver: 'T', name: 'M', startLine: 5, endLine: 7 },
+    { receiver: null, name: 'F', startLine: 9, endLine: 10 },
+    { receiver: 'List', name: 'Len', startLine: 12, endLine: 12 },
+  ]);
+});
+
+test('mapping: function name picks the package, the base name the file, the declaration confirms the line', () => {
+  const p = buildProfile([
+    { locs: [[['example.com/m/sub.(*T).M', 6]], [['example.com/m.F', 4]]], objects: 1, bytes: 100 },
+    { locs: [[['example.com/m.F', 4]]], objects: 2, bytes: 50 },
+    { locs: [[['fmt.Sprintf', 9]]], objects: 3, bytes: 7 },
+  ]);
+  const attribution = attributeProfiles([p]);
+  // Relabel the profile file names as another machine's paths via the lines themselves.
+  for (const l of attribution.lines) l.file = l.function.includes('/sub.') ? '/other/machine/sub/t.go' : l.function.startsWith('fmt') ? '/go/src/fmt/print.go' : '/other/machine/f.go';
+  const files: Record<string, string> = {
+    '/local/sub/t.go': 'package sub\n\ntype T struct{}\n\nfunc (t *T) M() {\n\t_ = make([]byte, 1)\n}\n',
+    '/local/f.go': 'package m\n\n// F was rewritten since.\nvar F = 1\n',
+  };
+  const mapped = mapProfileToModule(attribution, { root: '/local', modulePath: 'example.com/m', files: Object.keys(files) }, (f) => files[f] ?? null);
+  assert.deepEqual(
+    mapped.lines.map((l) => [l.file, l.line, l.column, l.endColumn, l.packagePath]),
+    [['/local/sub/t.go', 6, 2, 21, 'example.com/m/sub']],
+  );
+  assert.deepEqual(mapped.mapped, { bytes: 100, objects: 1 });
+  assert.deepEqual(mapped.unmapped, [
+    { file: '/other/machine/f.go', reason: 'file changed since profile', bytes: 50, objects: 2 },
+    { file: '/go/src/fmt/print.go', reason: 'not in this module', bytes: 7, objects: 3 },
+  ]);
+});
