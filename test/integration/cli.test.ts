@@ -264,3 +264,40 @@ test('fixes appear in check --json with the same ids as heapscope fix, and fix i
   const again = JSON.parse((await heapscope(['fix', '--json', '.'], dir)).stdout) as { applied: unknown[] };
   assert.deepEqual(again.applied, [], 'a second run finds nothing more to do');
 });
+
+test('--profile weighs findings by a real allocation profile and ranks them by cost', async () => {
+  const dir = path.join(tmp, 'profiled-example');
+  cpSync(path.join(root, 'test-fixtures', 'example'), dir, { recursive: true });
+  const prof = path.join(tmp, 'example.pprof');
+  execFileSync('go', ['test', '-run', '^$', '-bench', '.', '-benchtime', '300x', '-memprofile', prof, '-memprofilerate', '1', '-o', path.join(tmp, 'example.test'), '.'], { cwd: dir });
+  const res = await heapscope(['check', '--json', '--profile', prof, '.'], dir);
+  assert.equal(res.code, 0, res.stderr);
+  const report = JSON.parse(res.stdout) as JsonReport & { profile: { files: string[]; sampleType: string; total: { bytes: number; objects: number }; mapped: { bytes: number }; unmapped: unknown[]; sites: Array<{ file: string; line: number; flat: { bytes: number } }> } };
+  assert.equal(report.profile.sampleType, 'alloc_space');
+  assert.deepEqual(report.profile.files, [prof]);
+  assert.ok(report.profile.total.bytes > 0 && report.profile.mapped.bytes > 0);
+  const squares = report.diagnostics.find((d) => d.kind === 'escape.heap' && d.line === 29 && d.file.endsWith('demo.go'));
+  const alloc = squares?.alloc as { bytes: number; objects: number; share: number } | undefined;
+  assert.ok(alloc && alloc.bytes > 0 && alloc.share > 0.05, `Squares' append is the hottest line: ${JSON.stringify(alloc)}`);
+  assert.equal(squares?.severity, 'warning');
+  const site = report.profile.sites.find((s) => s.file.endsWith('demo.go') && s.line === 29);
+  assert.equal(site?.flat.bytes, alloc.bytes - 0, 'the diagnostic carries the line’s own bytes');
+  const text = await heapscope(['check', '--profile', prof, '.'], dir);
+  const first = text.stdout.split('\n')[0] ?? '';
+  assert.match(first, /^demo\.go:29:\d+: warning: .*\(\d+(\.\d+)? [kMG]?B · [\d.]+ [KM]? ?objects · \d+(\.\d+)?% of alloc_space\)/, 'the costliest finding comes first');
+});
+
+test('bad profiles get one clear message and nothing is analysed with wrong numbers', async () => {
+  const junk = path.join(tmp, 'junk.pprof');
+  writeFileSync(junk, 'this is not a profile');
+  const a = await heapscope(['check', '--profile', junk, '--cwd', 'test-fixtures/example', '.']);
+  assert.equal(a.code, 3);
+  assert.match(a.stderr, /junk\.pprof/);
+  const cpu = path.join(tmp, 'cpu.pprof');
+  execFileSync('go', ['test', '-run', '^$', '-bench', 'NewPoint', '-benchtime', '100x', '-cpuprofile', cpu, '-o', path.join(tmp, 'cpu.test'), '.'], { cwd: path.join(root, 'test-fixtures', 'example') });
+  const b = await heapscope(['check', '--profile', cpu, '--cwd', 'test-fixtures/example', '.']);
+  assert.equal(b.code, 3);
+  assert.match(b.stderr, /cpu|CPU/);
+  const c = await heapscope(['check', '--sample', 'cpu', '--cwd', 'test-fixtures/example', '.']);
+  assert.equal(c.code, 2);
+});

@@ -154,3 +154,19 @@ test('mapping: function name picks the package, the base name the file, the decl
     { file: '/go/src/fmt/print.go', reason: 'not in this module', bytes: 7, objects: 3 },
   ]);
 });
+
+test('with a profile, allocation findings take the severity of their share; correctness findings keep theirs', () => {
+  const { joinFindings } = require('../../server/src/profile/join') as typeof import('../../server/src/profile/join');
+  const line = (n: number, bytes: number) => ({ file: '/m/a.go', line: n, column: 2, endColumn: 9, function: 'm.F', profileFile: '/m/a.go', packagePath: 'm', flat: { bytes, objects: 1 }, cum: { bytes, objects: 1 }, inlined: { bytes: 0, objects: 0 }, paths: [] });
+  const mapped = { sampleType: 'alloc_space' as const, total: { bytes: 1000, objects: 3 }, mapped: { bytes: 1000, objects: 3 }, unmapped: [], lines: [line(3, 900), line(5, 100)] };
+  const f = (lineNo: number, kind: string, severity: 'warning' | 'information' | 'hint') => ({ file: '/m/a.go', line: lineNo, column: 2, endLine: lineNo, endColumn: 3, severity, kind, message: kind, compiler: null, related: [], fixes: [], alloc: null, packagePath: 'm', decision: null });
+  const joined = joinFindings([f(3, 'escape.moved', 'information'), f(7, 'escape.heap', 'information'), f(7, 'loopvar.capture', 'warning'), f(3, 'prealloc.slice', 'hint')], mapped);
+  const by = (kind: string) => joined.find((j) => j.kind === kind);
+  assert.equal(by('escape.moved')?.severity, 'warning', '90% of the bytes');
+  assert.equal(by('prealloc.slice')?.severity, 'warning', 'a profile promotes a hint');
+  assert.equal(by('escape.heap')?.severity, 'hint', 'a line the profile never saw');
+  assert.equal(by('loopvar.capture')?.severity, 'warning', 'a correctness fix is never demoted');
+  const site = joined.find((j) => j.kind === 'alloc.site');
+  assert.equal(site?.line, 5);
+  assert.equal(site?.severity, 'warning');
+});

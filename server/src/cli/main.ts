@@ -4,11 +4,25 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyzeRun, compareFindings, SourceCache } from '../engine/analyze';
 import { fixesForAnalysis } from '../fixes/forAnalysis';
-import { GoNotFoundError, NotInModuleError, runCompiler } from '../engine/goRunner';
+import { findModule, GoNotFoundError, NotInModuleError, runCompiler } from '../engine/goRunner';
+import {
+  ALLOC_SAMPLE_TYPES,
+  formatAllocCost,
+  formatShare,
+  joinFindings,
+  loadProfiles,
+  mapProfileToModule,
+  ProfileError,
+  profileReport,
+  profileWarnings,
+  type AllocSampleType,
+  type LoadedProfile,
+  type ProfileReport,
+} from '../profile/index';
 import { parseSeverity, severityAtLeast } from '../engine/kinds';
 import { isKindShown, presentFindings } from '../engine/present';
-import type { Severity } from '../engine/types';
-import { formatJson, formatSarif, formatText, type ReportInput } from './report';
+import type { Finding, Severity } from '../engine/types';
+import { displayPath, formatJson, formatSarif, formatText, type ReportInput } from './report';
 import { splitFlags } from './flags';
 import { runFix } from './fix';
 import { runLsp } from './lsp';
@@ -40,9 +54,12 @@ Options of check:
   --no-tests             leave out _test.go files
   --cwd DIR              run as if started in DIR
   --timeout SECONDS      give up after this long (default 600)
+  --profile FILE         weigh findings by an allocation profile (repeatable: profiles are merged)
+  --sample TYPE          alloc_space (default), alloc_objects, inuse_space or inuse_objects
+  --max-profile-mb N     refuse profiles larger than this once decompressed (default 512)
 `;
 
-const CHECK_STRING_OPTIONS = ['format', 'fail-on', 'gcflags', 'tags', 'go', 'cwd', 'timeout'];
+const CHECK_STRING_OPTIONS = ['format', 'fail-on', 'gcflags', 'tags', 'go', 'cwd', 'timeout', 'profile', 'sample', 'max-profile-mb'];
 
 /**
  * Joins `--opt value` into `--opt=value` for options that take a value: node's parseArgs refuses a
@@ -81,6 +98,9 @@ interface CheckOptions {
   cwd: string;
   timeoutMs: number;
   goexperiment: string | undefined;
+  profiles: string[];
+  sampleType: AllocSampleType;
+  maxProfileBytes: number | undefined;
 }
 
 /** Parses `check`'s arguments; throws UsageError on bad ones. */
@@ -103,6 +123,9 @@ export function parseCheckArgs(args: string[], cwd: string): CheckOptions {
         'no-tests': { type: 'boolean' },
         cwd: { type: 'string' },
         timeout: { type: 'string' },
+        profile: { type: 'string', multiple: true },
+        sample: { type: 'string' },
+        'max-profile-mb': { type: 'string' },
       },
     });
   } catch (err) {
@@ -130,6 +153,14 @@ export function parseCheckArgs(args: string[], cwd: string): CheckOptions {
       throw new UsageError(`--gcflags: ${(err as Error).message}`);
     }
   }
+  const sampleType = (v.sample ?? 'alloc_space') as AllocSampleType;
+  if (!ALLOC_SAMPLE_TYPES.includes(sampleType)) throw new UsageError(`--sample must be one of ${ALLOC_SAMPLE_TYPES.join(', ')}, not ${JSON.stringify(v.sample)}`);
+  let maxProfileBytes: number | undefined;
+  if (v['max-profile-mb'] !== undefined) {
+    const mb = Number(v['max-profile-mb']);
+    if (!Number.isFinite(mb) || mb <= 0) throw new UsageError(`--max-profile-mb must be a positive number, not ${JSON.stringify(v['max-profile-mb'])}`);
+    maxProfileBytes = mb * 1024 * 1024;
+  }
   return {
     patterns: parsed.positionals.length ? parsed.positionals : ['./...'],
     all: v.all ?? false,
@@ -143,6 +174,9 @@ export function parseCheckArgs(args: string[], cwd: string): CheckOptions {
     cwd: path.resolve(cwd, v.cwd ?? '.'),
     timeoutMs,
     goexperiment: process.env.GOEXPERIMENT,
+    profiles: (v.profile ?? []).map((f) => path.resolve(cwd, f)),
+    sampleType,
+    maxProfileBytes,
   };
 }
 
@@ -153,6 +187,16 @@ interface Io {
 
 /** Runs `heapscope check`; returns the exit status. */
 export async function runCheck(opts: CheckOptions, io: Io, signal?: AbortSignal): Promise<number> {
+  let loaded: LoadedProfile | null = null;
+  if (opts.profiles.length > 0) {
+    try {
+      loaded = loadProfiles(opts.profiles, { sampleType: opts.sampleType, maxBytes: opts.maxProfileBytes });
+    } catch (err) {
+      if (!(err instanceof ProfileError)) throw err;
+      io.stderr(`heapscope: ${err.message}\n`);
+      return EXIT_NOTHING_ANALYSED;
+    }
+  }
   let run;
   try {
     run = await runCompiler({
@@ -178,14 +222,30 @@ export async function runCheck(opts: CheckOptions, io: Io, signal?: AbortSignal)
   const analysis = analyzeRun(run, sources, (kind) => isKindShown(kind, present));
   // Fixes read the compiler's findings as evidence (captures, moves), so look for them before presenting.
   const fixFindings = (await fixesForAnalysis(analysis, sources, { root: run.workingDir, goexperiment: opts.goexperiment })).flatMap((f) => f.found);
-  const findings = presentFindings([...analysis.findings, ...fixFindings].sort(compareFindings), present);
+  let all = [...analysis.findings, ...fixFindings];
+  let profile: ProfileReport | null = null;
+  if (loaded) {
+    const module = await findModule(opts.cwd);
+    const files = [...new Set(run.packages.flatMap((p) => p.files))];
+    const mapped = mapProfileToModule(loaded.attribution, { root: module?.root ?? run.workingDir, modulePath: module?.modulePath ?? '', files });
+    all = joinFindings(all, mapped);
+    profile = profileReport(loaded.files, mapped);
+    for (const w of profileWarnings(mapped, module?.modulePath ?? '')) io.stderr(`heapscope: ${w}\n`);
+    const mappedShare = mapped.total.bytes > 0 ? mapped.mapped.bytes / mapped.total.bytes : 0;
+    io.stderr(
+      `heapscope: profile ${loaded.files.map((f) => displayPath(f, opts.cwd)).join(', ')}: ${formatAllocCost({ ...mapped.total, share: 0 }, opts.sampleType, false)} in all, ${formatShare(mappedShare)} of the bytes on this module's lines\n`,
+    );
+  }
+  // With a profile, the allocations that cost the most come first.
+  const order = loaded ? (a: Finding, b: Finding) => (b.alloc?.share ?? -1) - (a.alloc?.share ?? -1) || compareFindings(a, b) : compareFindings;
+  const findings = presentFindings(all.sort(order), present);
   const report: ReportInput = {
     goVersion: run.goVersion,
     packages: run.packages,
     findings,
     cwd: opts.cwd,
     toolVersion: toolVersion(),
-    profile: null,
+    profile,
   };
   if (opts.format === 'json') io.stdout(formatJson(report));
   else if (opts.format === 'sarif') io.stdout(formatSarif(report, sources));

@@ -3,6 +3,7 @@
 import * as path from 'node:path';
 import { allKinds, kindDocsUrl, kindInfo } from '../engine/kinds';
 import type { SourceCache } from '../engine/analyze';
+import { formatAllocCost, type ProfileReport } from '../profile/index';
 import type { Finding, PackageResult, Severity } from '../engine/types';
 
 /** Version of the JSON contract; bump only for incompatible changes. */
@@ -17,7 +18,7 @@ export interface ReportInput {
   cwd: string;
   toolVersion: string;
   /** The `profile` object of the JSON contract; null without a profile. */
-  profile: unknown;
+  profile: ProfileReport | null;
 }
 
 /** A path relative to cwd when inside it, else absolute. */
@@ -29,9 +30,11 @@ export function displayPath(file: string, cwd: string): string {
 /** `file:line:col: severity: message` lines, the way Go tools print them; steps indented when asked. */
 export function formatText(input: ReportInput, explain: boolean): string {
   const out: string[] = [];
+  const sampleType = input.profile?.sampleType;
   for (const f of input.findings) {
     const col = f.column > 0 ? `${f.column}:` : '';
-    out.push(`${displayPath(f.file, input.cwd)}:${f.line}:${col} ${f.severity}: ${f.message} [${f.kind}]`);
+    const cost = f.alloc && f.alloc.bytes + f.alloc.objects > 0 && sampleType && f.kind !== 'alloc.site' ? ` (${formatAllocCost(f.alloc, sampleType)})` : '';
+    out.push(`${displayPath(f.file, input.cwd)}:${f.line}:${col} ${f.severity}: ${f.message}${cost} [${f.kind}]`);
     if (explain) {
       if (f.compiler && f.compiler.message !== f.message) out.push(`    compiler: ${f.compiler.message}`);
       for (const r of f.related) out.push(`    ${r.message.replace(/^(\d+)\. /, '$1. ')} at ${displayPath(r.file, input.cwd)}:${r.line}${r.column > 0 ? `:${r.column}` : ''}`);

@@ -26,7 +26,10 @@ export interface JoinOptions {
 export const ALLOC_SITE_KIND = 'alloc.site';
 
 // Families whose findings are about allocations: with a profile, their severity follows the share.
-const ALLOCATION_FAMILIES = new Set(['escape', 'alloc', 'loopvar']);
+const ALLOCATION_FAMILIES = new Set(['escape', 'alloc', 'loopvar', 'prealloc']);
+// Correctness findings keep their severity whatever the profile says: a goroutine that sees a later
+// iteration's loop variable is a bug even when it allocates nothing.
+const CORRECTNESS_KINDS = new Set(['loopvar.capture']);
 
 /** Returns the severity a share earns under the thresholds. */
 export function severityForShare(share: number, thresholds: SeverityThresholds = DEFAULT_SEVERITY_THRESHOLDS): Severity {
@@ -58,7 +61,8 @@ export function joinFindings(findings: Finding[], profile: MappedProfile, option
     const line = byLine.get(key);
     const alloc: AllocCost = line ? lineCost(line, profile) : { bytes: 0, objects: 0, share: 0 };
     const family = f.kind.split('.')[0];
-    const severity = f.severity !== 'error' && ALLOCATION_FAMILIES.has(family) ? severityForShare(alloc.share, thresholds) : f.severity;
+    const byShare = f.severity !== 'error' && ALLOCATION_FAMILIES.has(family) && !CORRECTNESS_KINDS.has(f.kind);
+    const severity = byShare ? severityForShare(alloc.share, thresholds) : f.severity;
     return { ...f, alloc, severity };
   });
 
