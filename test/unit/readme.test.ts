@@ -1,5 +1,4 @@
-// The settings and commands tables in the user docs (README.md and the draft it is merged from,
-// docs/USER-GUIDE-DRAFT.md) are the tables scripts/gen-docs.ts generates from package.json, so
+// The settings and commands tables in the README are the tables scripts/gen-docs.ts generates from package.json, so
 // they cannot drift. Each table sits between `<!-- heapscope:settings-table -->` and
 // `<!-- /heapscope:settings-table -->` (likewise `commands-table`); UPDATE_SNAPSHOTS=1 rewrites them.
 import { test } from 'node:test';
@@ -10,7 +9,7 @@ import { commandsMarkdown, settingsMarkdown, withGeneratedKinds, type Manifest }
 
 const root = path.resolve(__dirname, '..', '..');
 const pkg = withGeneratedKinds(JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Manifest);
-const DOCS = ['README.md', path.join('docs', 'USER-GUIDE-DRAFT.md')];
+const DOCS = ['README.md'];
 
 /** The first markdown table in a generated document (its header, rule and rows). */
 function firstTable(md: string): string {
@@ -40,9 +39,9 @@ test('the generated tables list every contributed setting and command', () => {
   for (const c of pkg.contributes.commands) assert.ok(TABLES['commands-table'].includes(`\`${c.command}\``), c.command);
 });
 
-test('the user guide draft has both tables', () => {
-  const draft = readFileSync(path.join(root, 'docs', 'USER-GUIDE-DRAFT.md'), 'utf8');
-  for (const name of Object.keys(TABLES)) assert.notEqual(region(draft, name), null, `docs/USER-GUIDE-DRAFT.md has <!-- heapscope:${name} -->`);
+test('the README has both tables', () => {
+  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+  for (const name of Object.keys(TABLES)) assert.notEqual(region(readme, name), null, `README.md has <!-- heapscope:${name} -->`);
 });
 
 for (const rel of DOCS) {
