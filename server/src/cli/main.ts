@@ -2,9 +2,9 @@
 // Exit status: 0 ok; 1 findings at or above --fail-on; 2 usage error; 3 nothing could be analysed.
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyzeRun, compareFindings, SourceCache } from '../engine/analyze';
+import { analyze, compareFindings, SourceCache } from '../engine/analyze';
 import { fixesForAnalysis } from '../fixes/forAnalysis';
-import { findModule, GoNotFoundError, NotInModuleError, runCompiler } from '../engine/goRunner';
+import { findModule } from '../engine/goRunner';
 import {
   ALLOC_SAMPLE_TYPES,
   formatAllocCost,
@@ -24,8 +24,6 @@ import { isKindShown, presentFindings } from '../engine/present';
 import type { Finding, Severity } from '../engine/types';
 import { displayPath, formatJson, formatSarif, formatText, type ReportInput } from './report';
 import { splitFlags } from './flags';
-import { runFix } from './fix';
-import { runLsp } from './lsp';
 import { toolVersion } from './version';
 
 export const EXIT_OK = 0;
@@ -197,9 +195,11 @@ export async function runCheck(opts: CheckOptions, io: Io, signal?: AbortSignal)
       return EXIT_NOTHING_ANALYSED;
     }
   }
-  let run;
+  const present = { all: opts.all };
+  const sources = new SourceCache();
+  let analysis;
   try {
-    run = await runCompiler({
+    analysis = await analyze({
       cwd: opts.cwd,
       patterns: opts.patterns,
       tests: opts.tests,
@@ -208,18 +208,14 @@ export async function runCheck(opts: CheckOptions, io: Io, signal?: AbortSignal)
       goBinary: opts.goBinary,
       timeoutMs: opts.timeoutMs,
       signal,
+      sources,
+      selectKind: (kind) => isKindShown(kind, present),
     });
   } catch (err) {
-    if (err instanceof GoNotFoundError || err instanceof NotInModuleError) {
-      io.stderr(`heapscope: ${err.message}\n`);
-      return EXIT_NOTHING_ANALYSED;
-    }
     io.stderr(`heapscope: ${(err as Error).message}\n`);
     return EXIT_NOTHING_ANALYSED;
   }
-  const sources = new SourceCache();
-  const present = { all: opts.all };
-  const analysis = analyzeRun(run, sources, (kind) => isKindShown(kind, present));
+  const run = analysis.run;
   // Fixes read the compiler's findings as evidence (captures, moves), so look for them before presenting.
   const fixFindings = (await fixesForAnalysis(analysis, sources, { root: run.workingDir, goexperiment: opts.goexperiment })).flatMap((f) => f.found);
   let all = [...analysis.findings, ...fixFindings];
@@ -272,10 +268,11 @@ export async function main(argv: string[], io: Io, cwd = process.cwd()): Promise
     switch (command) {
       case 'check':
         return await runCheck(parseCheckArgs(rest, cwd), io);
+      // Loaded on demand: the language server's libraries cost ~100 ms of start-up `check` does not need.
       case 'fix':
-        return await runFix(rest, io, cwd);
+        return await (require('./fix') as typeof import('./fix')).runFix(rest, io, cwd);
       case 'lsp':
-        return await runLsp(rest);
+        return await (require('./lsp') as typeof import('./lsp')).runLsp(rest);
       case 'version':
       case '--version':
         io.stdout(`heapscope ${toolVersion()}\n`);

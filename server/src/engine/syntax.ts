@@ -13,8 +13,6 @@ import Go = require('tree-sitter-go');
 import type { ByteRange, CompilerDecision } from './types';
 import { LineIndex, type LspPosition } from './positions';
 
-type Node = Parser.SyntaxNode;
-
 let sharedParser: Parser | null = null;
 
 /** The one parser of this process; parsing is synchronous, so one instance is enough. */
@@ -130,15 +128,18 @@ export class GoSourceFile {
   /** The node a compiler decision is about, with its type for `trackRange`. */
   anchorForDecision(d: CompilerDecision): SyntaxAnchor {
     const node = nodeForDecision(this, d);
-    return { range: this.byteRange(node.startIndex, node.endIndex), nodeType: node.type };
+    return { range: this.byteRange(node.start, node.end), nodeType: node.type };
   }
 
   /** The smallest node at a Go position (1-based line, 1-based byte column), or the nearest token when the point is blank. */
   nodeAt(line1: number, byteCol1: number): SyntaxNodeInfo {
     const at = this.lines.byteToOffset(line1, byteCol1);
-    const node = this.tree.rootNode.descendantForIndex(at);
-    const n = node.childCount === 0 && node.endIndex > at ? node : tokenNear(this, at);
-    return { type: n.type, range: this.byteRange(n.startIndex, n.endIndex), text: n.text };
+    const w = walkOf(this);
+    const leaf = chainAt(w, at)[0];
+    // chainAt leaves the cursor on the innermost node: a token when it has no children.
+    const isToken = leaf !== undefined && !w.cursor.gotoFirstChild() && leaf.end > at;
+    const n = isToken ? leaf : tokenNear(this, at);
+    return { type: n.type, range: this.byteRange(n.start, n.end), text: this.text.slice(n.start, n.end) };
   }
 
   /** Converts UTF-16 offsets to a ByteRange. */
@@ -240,27 +241,6 @@ export function shapeOfSubject(subject: string): NodeShape {
   return 'token';
 }
 
-/** The point a node is reported at by the compiler: a call at `(`, a selector at `.`, a literal at `{`, a binary expression at its operator. */
-function reportedAt(n: Node): number {
-  switch (n.type) {
-    case 'call_expression':
-      return n.childForFieldName('arguments')?.startIndex ?? n.startIndex;
-    case 'type_conversion_expression':
-      return n.children.find((c) => c.type === '(')?.startIndex ?? n.startIndex;
-    case 'selector_expression':
-      return n.children.find((c) => c.type === '.')?.startIndex ?? n.startIndex;
-    case 'composite_literal':
-      return n.childForFieldName('body')?.startIndex ?? n.startIndex;
-    case 'binary_expression':
-      return n.childForFieldName('operator')?.startIndex ?? n.startIndex;
-    case 'assignment_statement':
-    case 'short_var_declaration':
-      return n.childForFieldName('operator')?.startIndex ?? n.children[1]?.startIndex ?? n.startIndex;
-    default:
-      return n.startIndex;
-  }
-}
-
 /** A comparison key for source text and the compiler's rendering of it: no blanks, no parentheses, `{...}` bodies dropped. */
 function textKey(s: string): string {
   return s.replace(/\{[^]*\}$/, '{}').replace(/[\s()]/g, '');
@@ -278,47 +258,218 @@ function calleeKey(s: string): string {
   return textKey(s);
 }
 
+// Mapping reads the tree through one TreeCursor per file and keeps what it learns as plain data
+// (`NodeView`): node-tree-sitter turns every node object that reaches JS into a cached wrapper
+// (BigInt id, per-tree cache, updated by later edits), and walking `.parent` or
+// `descendantsOfType` that way cost most of `heapscope check`'s own time on large packages.
+
+/** A node as plain data: its type and UTF-16 range, plus what mapping needs to know about its children. */
+interface NodeView {
+  type: string;
+  start: number;
+  end: number;
+  /** Where the compiler reports this node (see `reportedAt`); `start` for other types. */
+  reported: number;
+  /** The operator's type of a unary expression; null otherwise. */
+  operator: string | null;
+  /** The name of a function declaration (the `func` keyword of a literal); the callee of a call. */
+  part: { type: string; start: number; end: number } | null;
+}
+
+/** A file's cursor and root, and the ancestor chains already computed (decisions often share a point). */
+interface TreeWalk {
+  tree: Parser.Tree;
+  /** Stays on the root: `cursor.resetTo(atRoot)` rewinds. (`cursor.reset(node)` cannot be used:
+   *  node-tree-sitter 0.25 does not marshal its argument and resets to whatever node was last.) */
+  atRoot: Parser.TreeCursor;
+  cursor: Parser.TreeCursor;
+  chains: Map<number, NodeView[]>;
+}
+
+const walks = new WeakMap<GoSourceFile, TreeWalk>();
+
+/** The file's walk state, made again if the file's tree object changed. */
+function walkOf(file: GoSourceFile): TreeWalk {
+  const tree = file.tree;
+  let w = walks.get(file);
+  if (!w || w.tree !== tree) {
+    w = { tree, atRoot: tree.walk(), cursor: tree.walk(), chains: new Map() };
+    walks.set(file, w);
+  }
+  return w;
+}
+
+/** node-tree-sitter 0.25 returns the child's index, or null when there is none (its .d.ts says boolean). */
+function moved(result: unknown): boolean {
+  return result !== null && result !== false && result !== -1 && result !== undefined;
+}
+
+/**
+ * Moves the cursor to the first child ending after `at`, as `Node.firstChildForIndex` finds it.
+ * The native cursor call gives up when a hidden token (Go's "\n" terminators) ends after `at`
+ * before any visible child does; then scan the children.
+ */
+function gotoChildEndingAfter(c: Parser.TreeCursor, at: number): boolean {
+  if (moved(c.gotoFirstChildForIndex(at))) return true;
+  if (!c.gotoFirstChild()) return false;
+  do if (c.endIndex > at) return true;
+  while (c.gotoNextSibling());
+  c.gotoParent();
+  return false;
+}
+
+/** Node types whose children `viewHere` reads. */
+const DETAILED_TYPES = new Set([
+  'call_expression',
+  'type_conversion_expression',
+  'selector_expression',
+  'composite_literal',
+  'binary_expression',
+  'assignment_statement',
+  'short_var_declaration',
+  'unary_expression',
+  'function_declaration',
+  'method_declaration',
+  'func_literal',
+]);
+
+/**
+ * The node under the cursor as a NodeView; leaves the cursor where it was. The reported point
+ * is where the compiler reports a node: a call at `(`, a selector at `.`, a literal at `{`,
+ * a binary expression or assignment at its operator.
+ */
+function viewHere(c: Parser.TreeCursor): NodeView {
+  const type = c.nodeType;
+  const start = c.startIndex;
+  const end = c.endIndex;
+  const view: NodeView = { type, start, end, reported: start, operator: null, part: null };
+  if (!DETAILED_TYPES.has(type) || !c.gotoFirstChild()) return view;
+  let index = 0;
+  let found = false;
+  do {
+    const field = c.currentFieldName as string | null | undefined;
+    const ct = c.nodeType;
+    switch (type) {
+      case 'call_expression':
+        if (field === 'arguments' && !found) (view.reported = c.startIndex), (found = true);
+        else if (field === 'function' && !view.part) view.part = { type: ct, start: c.startIndex, end: c.endIndex };
+        break;
+      case 'type_conversion_expression':
+        if (ct === '(' && !found) (view.reported = c.startIndex), (found = true);
+        break;
+      case 'selector_expression':
+        if (ct === '.' && !found) (view.reported = c.startIndex), (found = true);
+        break;
+      case 'composite_literal':
+        if (field === 'body' && !found) (view.reported = c.startIndex), (found = true);
+        break;
+      case 'binary_expression':
+        if (field === 'operator' && !found) (view.reported = c.startIndex), (found = true);
+        break;
+      case 'assignment_statement':
+      case 'short_var_declaration':
+        if (field === 'operator' && !found) (view.reported = c.startIndex), (found = true);
+        else if (index === 1 && !found) view.reported = c.startIndex;
+        break;
+      case 'unary_expression':
+        if (field === 'operator' && view.operator === null) view.operator = ct;
+        break;
+      default:
+        // Functions: the name field, else the first child (`func` of a literal).
+        if (field === 'name') view.part = { type: ct, start: c.startIndex, end: c.endIndex };
+        else if (index === 0) view.part = { type: ct, start: c.startIndex, end: c.endIndex };
+    }
+    index++;
+  } while (c.gotoNextSibling());
+  c.gotoParent();
+  return view;
+}
+
+/**
+ * The smallest node containing offset `at` and its ancestors, innermost first, up to (not
+ * including) the source file: what `descendantForIndex(at)` and `.parent` give, read with the
+ * cursor. Leaves the cursor on the innermost node.
+ */
+function chainAt(w: TreeWalk, at: number): NodeView[] {
+  const c = w.cursor;
+  c.resetTo(w.atRoot);
+  const outerFirst: NodeView[] = [];
+  while (gotoChildEndingAfter(c, at)) {
+    // The cursor takes the first child ending after `at`; one starting after it (`at` is in a
+    // gap between children) does not contain the point, so the parent is the answer.
+    if (c.startIndex > at) {
+      c.gotoParent();
+      break;
+    }
+    outerFirst.push(viewHere(c));
+  }
+  return outerFirst.reverse();
+}
+
+/** The chain at `at`, computed once per point and file. */
+function cachedChainAt(w: TreeWalk, at: number): NodeView[] {
+  let chain = w.chains.get(at);
+  if (!chain) {
+    chain = chainAt(w, at);
+    w.chains.set(at, chain);
+  }
+  return chain;
+}
+
+/** The whole file as a NodeView, for the rare decision that no token is near. */
+function rootView(file: GoSourceFile): NodeView {
+  return { type: 'source_file', start: 0, end: file.text.length, reported: 0, operator: null, part: null };
+}
+
 /** Whether node `n` is what the shape asks for (beyond its type). */
-function fitsShape(n: Node, shape: NodeShape): boolean {
+function fitsShape(n: NodeView, shape: NodeShape): boolean {
   if (!SHAPE_TYPES[shape].includes(n.type)) return false;
-  if (shape === 'address' && n.type === 'unary_expression') return n.childForFieldName('operator')?.type === '&';
+  if (shape === 'address' && n.type === 'unary_expression') return n.operator === '&';
   return true;
 }
 
+/** The 0-based row of a UTF-16 offset, as tree-sitter counts rows. */
+function rowOf(file: GoSourceFile, offset: number): number {
+  return file.lines.positionAt(offset).line;
+}
+
 /** The node a decision is about, by the numbered rules below; always a real (non-empty) node. */
-function nodeForDecision(file: GoSourceFile, d: CompilerDecision): Node {
+function nodeForDecision(file: GoSourceFile, d: CompilerDecision): { type: string; start: number; end: number } {
   const lines = file.lines;
   const row = Math.max(0, Math.min(d.pos.line - 1, lines.lineCount - 1));
   const at = lines.byteToOffset(d.pos.line, d.pos.column);
-  const root = file.tree.rootNode;
+  const w = walkOf(file);
   const shape = shapeOfDecision(d);
   const subject = d.details.subject ?? '';
-  const leaf = root.descendantForIndex(at);
-  const chain = ancestors(leaf);
+  const text = file.text;
 
   if (d.pos.column > 0) {
+    const chain = cachedChainAt(w, at);
+    const leaf = chain[0];
     if (shape === 'funcName') {
       const fn = chain.find((n) => FUNCTION_TYPES.includes(n.type));
-      if (fn && fn.startPosition.row === row) return functionNameNode(fn);
+      if (fn && rowOf(file, fn.start) === row) return fn.part ?? fn;
     } else if (shape === 'identifier') {
-      if (IDENTIFIER_TYPES.includes(leaf.type) && (!subject || !IDENT_RE.test(subject) || leaf.text === subject)) return leaf;
+      if (leaf && IDENTIFIER_TYPES.includes(leaf.type) && (!subject || !IDENT_RE.test(subject) || text.slice(leaf.start, leaf.end) === subject)) return leaf;
     } else if (shape !== 'token') {
       // 1. A node of the right shape that the compiler reports at exactly this point.
-      const reported = chain.find((n) => fitsShape(n, shape) && reportedAt(n) === at);
+      const i = chain.findIndex((n) => fitsShape(n, shape) && n.reported === at);
+      const reported = i >= 0 ? chain[i] : undefined;
       // `&T{...}` reported at its `{` is still about the whole `&` expression.
-      if (reported && shape === 'address' && reported.type === 'composite_literal' && reported.parent && fitsShape(reported.parent, 'address')) return reported.parent;
+      const parent = chain[i + 1];
+      if (reported && shape === 'address' && reported.type === 'composite_literal' && parent && fitsShape(parent, 'address')) return parent;
       if (reported) return reported;
       // 2. An enclosing node of the right shape whose text is the subject (`string(b)` is
       //    reported at `b` when the converted value escapes).
       const key = textKey(subject);
-      const same = subject ? chain.find((n) => fitsShape(n, shape) && textKey(n.text) === key) : undefined;
+      const same = subject ? chain.find((n) => fitsShape(n, shape) && textKey(text.slice(n.start, n.end)) === key) : undefined;
       if (same) return same;
       // 3. Conversions are reported at their operand (`[]byte(s)` at `s`): the nearest enclosing
       //    call with the same callee; Go ≥ 1.22 may print constants in the arguments as values.
       //    Without a subject (`zero-copy string->[]byte conversion`), the innermost call on the line.
       if (shape === 'call') {
         const callee = subject ? calleeKey(subject) : null;
-        const call = chain.find((n) => CALL_TYPES.includes(n.type) && n.startPosition.row === row && (callee === null || calleeKey(n.text) === callee));
+        const call = chain.find((n) => CALL_TYPES.includes(n.type) && rowOf(file, n.start) === row && (callee === null || calleeKey(text.slice(n.start, n.end)) === callee));
         if (call) return call;
       }
     }
@@ -334,22 +485,33 @@ function nodeForDecision(file: GoSourceFile, d: CompilerDecision): Node {
   return tokenNear(file, at);
 }
 
-/** The node and its ancestors, innermost first, up to (not including) the source file. */
-function ancestors(n: Node): Node[] {
-  const out: Node[] = [];
-  for (let c: Node | null = n; c && c.type !== 'source_file'; c = c.parent) out.push(c);
+/** Nodes of the given types that start on 0-based line `row`, in document order (a cursor walk over the line only). */
+function nodesStartingOnRow(file: GoSourceFile, row: number, types: readonly string[]): NodeView[] {
+  const w = walkOf(file);
+  const c = w.cursor;
+  const lineStart = file.lines.lineStart(row);
+  const nextLine = row + 1 < file.lines.lineCount ? file.lines.lineStart(row + 1) : file.text.length + 1;
+  const out: NodeView[] = [];
+  // Pre-order over the nodes overlapping the line: children ending before it are skipped by
+  // gotoFirstChildForIndex, siblings starting after it end the loop.
+  const visit = (): void => {
+    const start = c.startIndex;
+    if (start >= lineStart && types.includes(c.nodeType)) out.push(viewHere(c));
+    if (!gotoChildEndingAfter(c, lineStart)) return;
+    do {
+      if (c.startIndex >= nextLine) break;
+      visit();
+    } while (c.gotoNextSibling());
+    c.gotoParent();
+  };
+  c.resetTo(w.atRoot);
+  visit();
   return out;
 }
 
-/** The name identifier of a function or method declaration; the `func` keyword of a literal. */
-function functionNameNode(fn: Node): Node {
-  return fn.childForFieldName('name') ?? fn.child(0) ?? fn;
-}
-
 /** A node of `shape` on 0-based line `row` whose text matches the subject (or the function name), nearest to offset `at`. */
-function searchLine(file: GoSourceFile, row: number, at: number, shape: NodeShape, subject: string, func: string | undefined): Node | null {
-  const lineStart = file.lines.lineStart(row);
-  const lineEnd = file.lines.lineEnd(row);
+function searchLine(file: GoSourceFile, row: number, at: number, shape: NodeShape, subject: string, func: string | undefined): NodeView | null {
+  const text = file.text;
   let types = SHAPE_TYPES[shape];
   let want = textKey(subject);
   const funcName = (func ?? subject).split('.').pop() ?? '';
@@ -358,67 +520,68 @@ function searchLine(file: GoSourceFile, row: number, at: number, shape: NodeShap
     want = funcName;
   } else if (shape === 'call' && !subject && funcName) {
     // `inlining call to fmt.Println` without a column: a call on the line whose callee ends in the name.
-    const calls = file.tree.rootNode
-      .descendantsOfType(CALL_TYPES, { row, column: 0 }, { row, column: lineEnd - lineStart })
-      .filter((n) => n.startPosition.row === row && (n.childForFieldName('function')?.text.split('.').pop() ?? '') === funcName);
-    calls.sort((x, y) => Math.abs(reportedAt(x) - at) - Math.abs(reportedAt(y) - at));
+    const calls = nodesStartingOnRow(file, row, CALL_TYPES).filter((n) => (n.part && n.type === 'call_expression' ? text.slice(n.part.start, n.part.end).split('.').pop() : '') === funcName);
+    calls.sort((x, y) => Math.abs(x.reported - at) - Math.abs(y.reported - at));
     return calls[0] ?? null;
   } else if (shape === 'variadic') {
     // `... argument` names no call: only an unambiguous one (a single call on the line) will do.
-    const lists = file.tree.rootNode
-      .descendantsOfType('argument_list', { row, column: 0 }, { row, column: lineEnd - lineStart })
-      .filter((n) => n.startPosition.row === row);
+    const lists = nodesStartingOnRow(file, row, ['argument_list']);
     return lists.length === 1 ? lists[0]! : null;
   } else if (shape === 'token') {
     types = IDENTIFIER_TYPES;
   }
   if (!want) return null;
-  const found = file.tree.rootNode
-    .descendantsOfType(types, { row, column: 0 }, { row, column: lineEnd - lineStart })
-    .filter((n) => n.startPosition.row === row && (shape !== 'address' || fitsShape(n, shape)))
-    .filter((n) => (shape === 'funcName' || IDENTIFIER_TYPES.includes(n.type) ? n.text === want : textKey(n.text) === want));
-  found.sort((x, y) => Math.abs(x.startIndex - at) - Math.abs(y.startIndex - at));
+  const found = nodesStartingOnRow(file, row, types)
+    .filter((n) => shape !== 'address' || fitsShape(n, shape))
+    .filter((n) => (shape === 'funcName' || IDENTIFIER_TYPES.includes(n.type) ? text.slice(n.start, n.end) === want : textKey(text.slice(n.start, n.end)) === want));
+  found.sort((x, y) => Math.abs(x.start - at) - Math.abs(y.start - at));
   return found[0] ?? null;
 }
 
 /** The non-empty token containing `at`, else the next token on its line, else the previous one, else the nearest in the file. */
-function tokenNear(file: GoSourceFile, at: number): Node {
-  const root = file.tree.rootNode;
-  const row = file.lines.positionAt(at).line;
-  const here = firstLeafEndingAfter(root, at);
-  if (here && here.startIndex <= at) return here;
-  if (here && here.startPosition.row === row) return here;
-  const before = lastLeafStartingBefore(root, at);
-  if (before && before.endPosition.row === row) return before;
-  return here ?? before ?? root;
+function tokenNear(file: GoSourceFile, at: number): NodeView {
+  const row = rowOf(file, at);
+  const here = firstLeafEndingAfter(file, at);
+  if (here && here.start <= at) return here;
+  if (here && rowOf(file, here.start) === row) return here;
+  const before = lastLeafStartingBefore(file, at);
+  if (before && rowOf(file, before.end) === row) return before;
+  return here ?? before ?? rootView(file);
 }
 
-/**
- * The first non-empty leaf whose end lies after `at` (it contains `at` or starts after it).
- * Uses the native firstChildForIndex: reading `children` marshals every child of a node into JS,
- * which for a file's root (hundreds of declarations) dominated the mapping time.
- */
-function firstLeafEndingAfter(root: Node, at: number): Node | null {
-  let n: Node | null = root;
-  while (n && n.childCount > 0) {
-    let c: Node | null = n.firstChildForIndex(at);
+/** The first non-empty leaf whose end lies after `at` (it contains `at` or starts after it). */
+function firstLeafEndingAfter(file: GoSourceFile, at: number): NodeView | null {
+  const w = walkOf(file);
+  const c = w.cursor;
+  c.resetTo(w.atRoot);
+  let depth = 0;
+  for (;;) {
+    if (!gotoChildEndingAfter(c, at)) {
+      // A leaf, or a node none of whose children ends after `at`.
+      if (c.gotoFirstChild()) return null;
+      return depth > 0 ? viewHere(c) : null;
+    }
+    depth++;
     // Skip zero-width (missing) nodes and children that end exactly at `at`.
-    while (c && (c.endIndex <= at || c.endIndex === c.startIndex)) c = c.nextSibling;
-    n = c;
+    while (c.endIndex <= at || c.endIndex === c.startIndex) if (!c.gotoNextSibling()) return null;
   }
-  return n && n !== root ? n : null;
 }
 
 /** The last non-empty leaf that starts before `at`. */
-function lastLeafStartingBefore(root: Node, at: number): Node | null {
-  let n: Node | null = root;
-  while (n && n.childCount > 0) {
-    const after = n.firstChildForIndex(at);
-    let c: Node | null = after === null ? n.lastChild : after.startIndex < at ? after : after.previousSibling;
-    while (c && (c.startIndex >= at || c.endIndex === c.startIndex)) c = c.previousSibling;
-    n = c;
+function lastLeafStartingBefore(file: GoSourceFile, at: number): NodeView | null {
+  const w = walkOf(file);
+  const c = w.cursor;
+  c.resetTo(w.atRoot);
+  let depth = 0;
+  for (;;) {
+    if (gotoChildEndingAfter(c, at)) {
+      if (c.startIndex >= at && !c.gotoPreviousSibling()) return null;
+    } else if (!c.gotoLastChild()) {
+      return depth > 0 ? viewHere(c) : null;
+    }
+    depth++;
+    while (c.startIndex >= at || c.endIndex === c.startIndex) if (!c.gotoPreviousSibling()) return null;
   }
-  return n && n !== root ? n : null;
 }
 
 // ---------------------------------------------------------------------------------------------
