@@ -301,3 +301,15 @@ test('bad profiles get one clear message and nothing is analysed with wrong numb
   const c = await heapscope(['check', '--sample', 'cpu', '--cwd', 'test-fixtures/example', '.']);
   assert.equal(c.code, 2);
 });
+
+test('PGO and GOFLAGS are respected: default.pgo lets a hot function over budget be inlined', async () => {
+  const dir = path.join(root, 'test-fixtures', 'pgo');
+  const withPgo = await heapscope(['check', '--all', '--no-tests', '.'], dir);
+  assert.match(withPgo.stdout, /main\.go:10:6: hint: `heavy` can be inlined \(cost \d+\)/);
+  const off = await new Promise<CliResult>((resolve) =>
+    execFile(process.execPath, [cli, 'check', '--all', '--no-tests', '.'], { cwd: dir, env: { ...process.env, GOFLAGS: '-pgo=off' } }, (err, stdout, stderr) =>
+      resolve({ code: err ? 1 : 0, stdout, stderr }),
+    ),
+  );
+  assert.match(off.stdout, /`heavy` cannot be inlined: its cost \d+ exceeds the budget of 80/);
+});

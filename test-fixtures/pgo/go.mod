@@ -1,0 +1,3 @@
+module example.com/pgo
+
+go 1.21
