@@ -102,7 +102,8 @@ export async function run(): Promise<BenchFigure[]> {
 
     const ours: number[] = [];
     const pprof: number[] = [];
-    const rounds = 3;
+    // pprof needs minutes per run on a profile this size: HEAPSCOPE_BENCH_PROFILE_ROUNDS sets how many pairs.
+    const rounds = Number(process.env.HEAPSCOPE_BENCH_PROFILE_ROUNDS ?? 1);
     for (let i = 0; i < rounds; i++) {
       let t = performance.now();
       const loaded = loadProfiles([file]);
