@@ -7,6 +7,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { allKinds, kindDocsAnchor, type KindInfo } from '../server/src/engine/kinds';
+// The fixes register their finding kinds (loopvar.capture, prealloc.*, …) when loaded.
+import '../server/src/fixes/index';
 
 /** The parts of package.json these functions read. */
 export interface Manifest {

@@ -8,6 +8,7 @@ import {
   CloseAction,
   DidChangeConfigurationNotification,
   ErrorAction,
+  ExecuteCommandRequest,
   LanguageClient,
   type ResponseError,
   State,
@@ -21,11 +22,15 @@ import {
   CONFIG_SECTION,
   Commands,
   STATUS_NOTIFICATION,
+  TOP_ALLOCATION_SITES_REQUEST,
   type CompilerOutputParams,
   type CompilerOutputResult,
+  type TopAllocationSitesParams,
+  type TopAllocationSitesResult,
   type KindSetting,
   type StatusParams,
 } from '../../server/src/lsp/protocol';
+import { allocationSiteItems, type AllocationSiteItem } from './allocationSites';
 import { OUTPUT_LANGUAGE_ID, OUTPUT_SCHEME, outputDocumentPath, outputDocumentText } from './compilerOutputDocument';
 import { applyKindSelection, kindPickItems, type KindPickItem } from './kindToggle';
 import { findOutputPositions, jumpTarget, resolveOutputFile, type OutputPosition } from './outputLinks';
@@ -39,6 +44,11 @@ const ClientCommands = {
   restartServer: 'heapscope.restartServer',
   toggleKinds: 'heapscope.toggleKinds',
   showLog: 'heapscope.showLog',
+  // The server's own commands (heapscope.loadProfile / clearProfile) are registered by the
+  // language client; these palette commands ask for the file first, then execute them.
+  loadProfile: 'heapscope.loadAllocationProfile',
+  clearProfile: 'heapscope.clearAllocationProfile',
+  topAllocationSites: 'heapscope.topAllocationSites',
 } as const;
 
 /** Context key for `when` clauses: true while the server runs (its commands exist only then). */
@@ -84,6 +94,9 @@ class HeapscopeExtension implements vscode.Disposable {
       vscode.commands.registerCommand(ClientCommands.restartServer, () => this.restart()),
       vscode.commands.registerCommand(ClientCommands.showCompilerOutput, () => this.showCompilerOutput()),
       vscode.commands.registerCommand(ClientCommands.toggleKinds, () => this.toggleKinds()),
+      vscode.commands.registerCommand(ClientCommands.loadProfile, () => this.loadProfile()),
+      vscode.commands.registerCommand(ClientCommands.clearProfile, () => this.serverCommand(Commands.clearProfile, [])),
+      vscode.commands.registerCommand(ClientCommands.topAllocationSites, () => this.topAllocationSites()),
       vscode.window.onDidChangeActiveTextEditor(() => this.renderStatus()),
       // Setting changes reach the server through the didChangeConfiguration registration it makes
       // (the server then pulls through the middleware below). Trust is no setting: when Restricted
@@ -274,6 +287,56 @@ class HeapscopeExtension implements vscode.Disposable {
     let doc = await vscode.workspace.openTextDocument(uri);
     if (doc.languageId !== OUTPUT_LANGUAGE_ID) doc = await vscode.languages.setTextDocumentLanguage(doc, OUTPUT_LANGUAGE_ID);
     await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+  }
+
+  /** Runs one of the server's commands through workspace/executeCommand. */
+  private async serverCommand(command: string, args: unknown[]): Promise<void> {
+    const client = this.client;
+    if (client === undefined || !client.isRunning()) {
+      void vscode.window.showInformationMessage('Heapscope: the language server is not running.');
+      return;
+    }
+    await client.sendRequest(ExecuteCommandRequest.type, { command, arguments: args });
+  }
+
+  /** "Load Allocation Profile…": pick pprof files; the server loads them in place of `heapscope.profiles`. */
+  private async loadProfile(): Promise<void> {
+    const picked = await vscode.window.showOpenDialog({
+      canSelectMany: true,
+      openLabel: 'Load Profile',
+      title: 'Heapscope: allocation profile (go test -memprofile, runtime/pprof, net/http/pprof heap or allocs)',
+      defaultUri: vscode.workspace.workspaceFolders?.[0]?.uri,
+      filters: { 'pprof profiles': ['pprof', 'prof', 'pb', 'gz', 'out'], 'All files': ['*'] },
+    });
+    if (picked === undefined || picked.length === 0) return;
+    this.log.info(`Loading allocation profile ${picked.map((u) => u.fsPath).join(', ')}.`);
+    await this.serverCommand(Commands.loadProfile, picked.map((u) => u.fsPath));
+  }
+
+  /** "Top Allocation Sites": the profile's lines by share; picking one opens it at that line. */
+  private async topAllocationSites(): Promise<void> {
+    const client = this.client;
+    if (client === undefined || !client.isRunning()) {
+      void vscode.window.showInformationMessage('Heapscope: the language server is not running.');
+      return;
+    }
+    const params: TopAllocationSitesParams = { limit: 100 };
+    const result = await client.sendRequest<TopAllocationSitesResult>(TOP_ALLOCATION_SITES_REQUEST, params);
+    if (result.sites.length === 0) {
+      void vscode.window.showInformationMessage(`Heapscope: ${result.message ?? 'the profile has no allocation sites in this module.'}`);
+      return;
+    }
+    const picked = await vscode.window.showQuickPick<AllocationSiteItem & vscode.QuickPickItem>(allocationSiteItems(result.sites), {
+      title: `Heapscope: top allocation sites (${result.sampleType ?? 'alloc_space'})`,
+      matchOnDescription: true,
+      matchOnDetail: true,
+    });
+    if (picked === undefined) return;
+    const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(picked.uri));
+    const line = Math.min(picked.line, Math.max(0, doc.lineCount - 1));
+    const at = doc.lineAt(line).firstNonWhitespaceCharacterIndex;
+    const pos = new vscode.Position(line, at);
+    await vscode.window.showTextDocument(doc, { selection: new vscode.Range(pos, pos) });
   }
 
   private async toggleKinds(): Promise<void> {

@@ -16,6 +16,10 @@ export const SERVER_SETTING_KEYS: Readonly<Record<string, keyof HeapscopeSetting
   buildTags: 'buildTags',
   goPath: 'goPath',
   env: 'env',
+  profiles: 'profiles',
+  profileSampleType: 'profileSampleType',
+  severityThresholds: 'severityThresholds',
+  profileHints: 'profileHints',
 };
 
 /** Replaces `${workspaceFolder}` and a leading `~` in a path setting, as VS Code users expect. */

@@ -24,8 +24,32 @@ function tip(sentence: string, status: StatusParams | null): string {
   return `Heapscope: ${sentence}${extra}\n\n${CLICK}`;
 }
 
-/** Returns what the status bar shows for the last `heapscope/status` (null: the server is starting). */
+/** Returns a byte count in pprof-like units (1024 steps), e.g. `2.3 MB`. */
+export function bytesText(bytes: number): string {
+  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
+  let v = bytes;
+  let i = 0;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  return i === 0 ? `${Math.round(v)} B` : `${v.toFixed(1)} ${units[i]}`;
+}
+
+/** Returns what the status bar shows for the last `heapscope/status`, with the loaded profile's total when one is loaded. */
 export function statusView(status: StatusParams | null): StatusView {
+  const view = baseStatusView(status);
+  const profile = status?.profile;
+  if (!profile) return view;
+  const total = profile.sampleType.endsWith('_space') ? bytesText(profile.total.bytes) : `${profile.total.objects} objects`;
+  return {
+    ...view,
+    text: `${view.text} $(graph) ${total}`,
+    tooltip: view.tooltip.replace(`\n\n${CLICK}`, `\n\nProfile: ${profile.text}\n\n${CLICK}`),
+  };
+}
+
+function baseStatusView(status: StatusParams | null): StatusView {
   if (status === null) return { text: '$(loading~spin) Heapscope', tooltip: tip('starting the language server', null), background: 'none' };
   const pkg = status.package ? ` in ${status.package}` : '';
   switch (status.state) {

@@ -341,3 +341,213 @@ test('bad input: outside a module, missing go, compile error kept stale', async 
     rmSync(loose, { recursive: true, force: true });
   }
 });
+
+/** Applies a workspace edit's changes for one document to its text (LSP ranges, UTF-16). */
+function applyWorkspaceEdit(text: string, uri: string, edit: { changes?: Record<string, Array<{ range: Diagnostic['range']; newText: string }>> } | undefined): string {
+  const edits = edit?.changes?.[uri] ?? [];
+  const starts = [0];
+  for (let i = 0; i < text.length; i++) if (text[i] === '\n') starts.push(i + 1);
+  const offset = (p: { line: number; character: number }): number => (starts[p.line] ?? text.length) + p.character;
+  const sorted = [...edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
+  let out = text;
+  for (const e of sorted) out = out.slice(0, offset(e.range.start)) + e.newText + out.slice(offset(e.range.end));
+  return out;
+}
+
+/** gofmt -l and go build on a module directory: both must be clean. */
+function assertFormattedAndBuilds(dir: string): void {
+  assert.equal(execFileSync('gofmt', ['-l', '.'], { cwd: dir, encoding: 'utf8' }), '', 'gofmt -l lists no file');
+  execFileSync('go', ['build', './...'], { cwd: dir, encoding: 'utf8', stdio: 'pipe' });
+}
+
+interface ActionLike {
+  title: string;
+  kind?: string;
+  data?: { fixId?: string; keys?: string[] };
+  edit?: { changes?: Record<string, Array<{ range: Diagnostic['range']; newText: string }>> };
+}
+
+test('fixes: quick fix and fix-all through code actions, tracked through edits', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'heapscope-fixes-'));
+  cpSync(path.join(root, 'test-fixtures', 'example'), dir, { recursive: true });
+  const file = path.join(dir, 'demo.go');
+  const uri = pathToFileURL(file).toString();
+  const text = readFileSync(file, 'utf8');
+  const c = new Client({});
+  try {
+    await c.initialize(dir);
+    await c.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text } });
+    const got = await c.diagnosticsFor(uri, 0, (ds) => ds.some((d) => d.code === 'loopvar.capture'));
+    const capture = got.value.find((d) => d.code === 'loopvar.capture')!;
+    assert.equal(capture.severity, 2, 'copy-loop-var is a warning');
+    assert.ok(got.value.some((d) => d.code === 'prealloc.slice' && d.severity === 4), 'prealloc is a hint without a profile');
+    assert.deepEqual((capture.data as { fixIds: string[] }).fixIds, ['copy-loop-var']);
+    const sumAsyncLine = text.split('\n').findIndex((l) => l.includes('func SumAsync'));
+    assert.ok(capture.range.start.line > sumAsyncLine && capture.range.start.line < sumAsyncLine + 15, JSON.stringify(capture.range));
+
+    // Quick fix, resolved lazily (the client announced resolveSupport for edits).
+    const actions = (await c.rpc.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: capture.range,
+      context: { diagnostics: [capture], only: ['quickfix'] },
+    })) as ActionLike[];
+    const quick = actions.find((a) => a.data?.fixId === 'copy-loop-var');
+    assert.ok(quick, JSON.stringify(actions));
+    assert.equal(quick.edit, undefined, 'edit computed in codeAction/resolve');
+    const resolved = (await c.rpc.sendRequest('codeAction/resolve', quick)) as ActionLike;
+    const fixed = applyWorkspaceEdit(text, uri, resolved.edit);
+    const lines = fixed.split('\n');
+    const loop = lines.findIndex((l) => l.includes('for i := 0; i < len(xs); i++ {'));
+    assert.equal(lines[loop + 1], '\t\ti := i', 'first statement of the loop body');
+    writeFileSync(file, fixed);
+    assertFormattedAndBuilds(dir);
+    writeFileSync(file, text);
+
+    // Fix all: every fix of the file, none conflicting.
+    const all = (await c.rpc.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [], only: ['source.fixAll.heapscope'] },
+    })) as ActionLike[];
+    assert.equal(all.length, 1);
+    assert.equal(all[0]!.kind, 'source.fixAll.heapscope');
+    const allResolved = (await c.rpc.sendRequest('codeAction/resolve', all[0])) as ActionLike;
+    const allFixed = applyWorkspaceEdit(text, uri, allResolved.edit);
+    assert.match(allFixed, /\n\t\ti := i\n/);
+    assert.match(allFixed, /out := make\(\[\]int, 0, len\(xs\)\)|var out = make\(\[\]int, 0, len\(xs\)\)|make\(\[\]int, 0, len\(xs\)\)/);
+    assert.match(allFixed, /make\(map\[string\]\*Point, len\(keys\)\)/);
+    const keys = all[0]!.data?.keys ?? [];
+    for (const kind of ['loopvar.capture', 'prealloc.slice', 'prealloc.map']) assert.ok(keys.some((k) => k.startsWith(kind + '#')), `${kind} in fix-all: ${JSON.stringify(keys)}`);
+    writeFileSync(file, allFixed);
+    assertFormattedAndBuilds(dir);
+    writeFileSync(file, text);
+
+    // An edit above moves the fix with its code; the resolved edit lands on the new lines.
+    let mark = c.events.length;
+    await c.rpc.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 2 },
+      contentChanges: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '// x\n// y\n' }],
+    });
+    const shifted = await c.diagnosticsFor(uri, mark);
+    const capture2 = shifted.value.find((d) => d.code === 'loopvar.capture')!;
+    assert.equal(capture2.range.start.line, capture.range.start.line + 2);
+    const text2 = '// x\n// y\n' + text;
+    const again = (await c.rpc.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: capture2.range, context: { diagnostics: [capture2], only: ['quickfix'] } })) as ActionLike[];
+    const quick2 = (await c.rpc.sendRequest('codeAction/resolve', again.find((a) => a.data?.fixId === 'copy-loop-var'))) as ActionLike;
+    const fixed2 = applyWorkspaceEdit(text2, uri, quick2.edit);
+    assert.equal(fixed2, '// x\n// y\n' + fixed);
+
+    // An edit inside the loop (between the loop and the closure) withdraws the fix until the next compile.
+    const wgLine = text2.split('\n').findIndex((l) => l.includes('wg.Add(1)'));
+    mark = c.events.length;
+    await c.rpc.sendNotification('textDocument/didChange', {
+      textDocument: { uri, version: 3 },
+      contentChanges: [{ range: { start: { line: wgLine, character: 2 }, end: { line: wgLine, character: 4 } }, text: 'wg' }],
+    });
+    const touched = await c.diagnosticsFor(uri, mark);
+    const capture3 = touched.value.find((d) => d.code === 'loopvar.capture');
+    assert.ok(capture3, 'the diagnostic itself stays');
+    assert.deepEqual((capture3.data as { fixIds?: string[] }).fixIds ?? [], [], 'no live fix offered');
+    const none = (await c.rpc.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: capture3.range, context: { diagnostics: [capture3], only: ['quickfix'] } })) as ActionLike[];
+    assert.deepEqual(none, []);
+    const allAfter = (await c.rpc.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: capture3.range, context: { diagnostics: [], only: ['source.fixAll.heapscope'] } })) as ActionLike[];
+    assert.ok(!(allAfter[0]?.data?.keys ?? []).some((k) => k.startsWith('loopvar.capture#')), 'fix-all leaves the touched fix out');
+  } finally {
+    await c.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('profiles: severities follow the profile, hover cost, inlay hints, top sites, bad profiles keep what was loaded', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'heapscope-profile-lsp-'));
+  const other = mkdtempSync(path.join(os.tmpdir(), 'heapscope-profile-other-'));
+  cpSync(path.join(root, 'test-fixtures', 'profiled'), dir, { recursive: true, filter: (src) => !src.endsWith('.test') });
+  cpSync(path.join(root, 'test-fixtures', 'example'), other, { recursive: true });
+  const prof = path.join(dir, 'prof');
+  execFileSync('mkdir', ['-p', prof]);
+  const goTest = (cwd: string, extra: string[]): void => {
+    execFileSync('go', ['test', '-run', '^$', '-bench', '.', '-benchtime', '200x', '-memprofilerate=1', ...extra], { cwd, stdio: 'pipe' });
+  };
+  goTest(dir, ['-memprofile', path.join(prof, 'mem.pprof'), '-cpuprofile', path.join(prof, 'cpu.pprof')]);
+  goTest(other, ['-memprofile', path.join(prof, 'other.pprof')]);
+  const good = readFileSync(path.join(prof, 'mem.pprof'));
+  writeFileSync(path.join(prof, 'truncated.pprof'), good.subarray(0, Math.floor(good.length / 2)));
+  writeFileSync(path.join(prof, 'notes.pprof'), 'this is not a profile\n');
+
+  const file = path.join(dir, 'alloc.go');
+  const uri = pathToFileURL(file).toString();
+  const text = readFileSync(file, 'utf8');
+  const makeLine = text.split('\n').findIndex((l) => l.includes('return make([]byte, n)'));
+  const appendLine = text.split('\n').findIndex((l) => l.includes('xs = append(xs, i)'));
+  const c = new Client({});
+  const onMake = (ds: Diagnostic[]): Diagnostic | undefined => ds.find((d) => d.code === 'escape.heap' && d.range.start.line === makeLine);
+  try {
+    await c.initialize(dir);
+    await c.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text } });
+    const before = await c.diagnosticsFor(uri, 0, (ds) => onMake(ds) !== undefined);
+    assert.equal(onMake(before.value)!.severity, 3, 'information without a profile');
+
+    assert.equal(before.value.find((d) => d.code === 'prealloc.slice')?.severity, 4, 'prealloc is a hint without a profile');
+    assert.ok(before.value.some((d) => d.severity !== 3 && d.severity !== 4) === false, 'nothing above information without a profile');
+
+    // Load through the setting: the hot make() becomes a warning, and so does the prealloc hint on
+    // the append line the profile shows allocating (evidence first); cold lines become hints.
+    let mark = c.events.length;
+    c.settings = { profiles: ['prof/mem.pprof'] };
+    await c.rpc.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    const withProfile = await c.diagnosticsFor(uri, mark, (ds) => onMake(ds)?.severity === 2);
+    const summary = JSON.stringify(withProfile.value.map((d) => [d.code, d.range.start.line, d.severity]));
+    assert.ok(withProfile.value.some((d) => d.code === 'prealloc.slice' && d.range.start.line === appendLine && d.severity === 2), summary);
+    assert.ok(withProfile.value.some((d) => d.severity === 4 && d.code === 'escape.heap'), `some escape is cold: ${summary}`);
+    const status = await c.waitFor((e) => (e.method === 'heapscope/status' && (e.params as StatusParams).profile ? (e.params as StatusParams) : undefined), mark);
+    assert.match(status.value.profile!.text, /mem\.pprof: .*(B|kB|MB) · .* objects \(alloc_space\)/);
+    assert.equal(status.value.profile!.sampleType, 'alloc_space');
+
+    const hoverAt = async (): Promise<string> => {
+      const h = (await c.rpc.sendRequest('textDocument/hover', { textDocument: { uri }, position: onMake(withProfile.value)!.range.start })) as Hover;
+      return (h.contents as { value: string }).value;
+    };
+    const md = await hoverAt();
+    assert.match(md, /\*\*Cost\*\*: [\d.]+ (B|kB|MB) · [\d.]+( K)? objects · [\d.]+% of alloc_space/);
+    assert.match(md, /Top call paths:\n\n1\. .*MakeBuffer \(alloc\.go:\d+\)/);
+
+    const hints = (await c.rpc.sendRequest('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 200, character: 0 } } })) as Array<{ position: { line: number }; label: string }>;
+    assert.ok(hints.some((h) => h.position.line === makeLine && /% of alloc_space$/.test(h.label)), JSON.stringify(hints));
+
+    const top = (await c.rpc.sendRequest('heapscope/topAllocationSites', { limit: 20 })) as { sites: Array<{ uri: string; line: number; share: number; label: string }> };
+    assert.ok(top.sites.length >= 3);
+    for (let i = 1; i < top.sites.length; i++) assert.ok(top.sites[i - 1]!.share >= top.sites[i]!.share, 'sorted by share');
+    assert.ok(top.sites.some((s) => s.uri === uri && s.line === makeLine));
+
+    // Bad profiles: a clear message, and the loaded profile stays in use.
+    const bad: Array<[string, RegExp]> = [
+      ['prof/notes.pprof', /not a pprof profile/],
+      ['prof/truncated.pprof', /truncated|corrupt|unexpected end/i],
+      ['prof/cpu.pprof', /CPU profile|sample types|allocation profile/i],
+      ['prof/other.pprof', /0% mapped|another program/],
+    ];
+    for (const [name, why] of bad) {
+      mark = c.events.length;
+      c.settings = { profiles: [name] };
+      await c.rpc.sendNotification('workspace/didChangeConfiguration', { settings: null });
+      const msg = await c.waitFor((e) => (e.method === 'window/showMessage' ? (e.params as { type: number; message: string }) : undefined), mark);
+      assert.equal(msg.value.type, 2, 'a warning');
+      assert.match(msg.value.message, why, name);
+      assert.ok(!c.events.slice(mark).some((e) => e.method === 'textDocument/publishDiagnostics' && onMake((e.params as PublishDiagnosticsParams).diagnostics)?.severity !== 2), `${name}: earlier results stay`);
+      assert.match(await hoverAt(), /\*\*Cost\*\*/, `${name}: the loaded profile is still in use`);
+    }
+
+    // Clear Profile: back to the severities without a profile.
+    mark = c.events.length;
+    await c.rpc.sendRequest('workspace/executeCommand', { command: 'heapscope.clearProfile', arguments: [] });
+    await c.diagnosticsFor(uri, mark, (ds) => onMake(ds)?.severity === 3 && ds.find((d) => d.code === 'prealloc.slice')?.severity === 4);
+    // Load Allocation Profile… (the client sends the chosen path).
+    mark = c.events.length;
+    await c.rpc.sendRequest('workspace/executeCommand', { command: 'heapscope.loadProfile', arguments: [path.join(prof, 'mem.pprof')] });
+    await c.diagnosticsFor(uri, mark, (ds) => onMake(ds)?.severity === 2);
+  } finally {
+    await c.stop();
+    rmSync(dir, { recursive: true, force: true });
+    rmSync(other, { recursive: true, force: true });
+  }
+});

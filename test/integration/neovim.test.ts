@@ -26,10 +26,12 @@ interface NvimResult {
   hover: string | null;
   shifted: Array<{ lnum: number; col: number; message: string }>;
   moved: boolean;
+  action_title?: string;
+  fixed_lines?: string[];
   error: string | null;
 }
 
-test('Neovim: diagnostics on the right code, hover, edits move them', { skip: hasNvim ? false : 'nvim not installed' }, () => {
+test('Neovim: diagnostics on the right code, hover, edits move them, a quick fix applies', { skip: hasNvim ? false : 'nvim not installed' }, () => {
   const out = path.join(work, 'result.json');
   const file = path.join(work, 'example', 'demo.go');
   const run = spawnSync('nvim', ['--headless', '-u', 'NONE', '-c', `luafile ${path.join(__dirname, 'nvim', 'lsp.lua')}`], {
@@ -51,4 +53,12 @@ test('Neovim: diagnostics on the right code, hover, edits move them', { skip: ha
   assert.match(String(result.hover) ?? '', /1\. \[demo\.go:17:9\]/);
   assert.ok(result.moved, 'diagnostics moved down two lines after the edit');
   assert.ok(result.shifted.some((d) => d.lnum === moved.lnum + 2));
+  // The copy-loop-var quick fix, applied by Neovim's own apply_workspace_edit after the edit above.
+  assert.equal(result.action_title, 'Copy loop variable i per iteration');
+  const fixed = result.fixed_lines ?? [];
+  assert.deepEqual(fixed.slice(0, 2), ['// one', '// two']);
+  const loop = fixed.findIndex((l) => l.includes('for i := 0; i < len(xs); i++ {'));
+  assert.ok(loop > 0, fixed.join('\n'));
+  assert.equal(fixed[loop + 1], '\t\ti := i');
+  assert.equal(fixed.length, lines.length - 1 + 3, 'two lines inserted by the test, one by the fix (lines ends with the empty string after the last newline)');
 });

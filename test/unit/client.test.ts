@@ -9,7 +9,8 @@ import { allKinds } from '../../server/src/engine/kinds';
 import { isKindShown } from '../../server/src/engine/present';
 import type { ServerState, StatusParams } from '../../server/src/lsp/protocol';
 import { findOutputPositions, jumpTarget, resolveOutputFile } from '../../client/src/outputLinks';
-import { heapAllocationsText, serverStoppedView, statusView } from '../../client/src/statusView';
+import { bytesText, heapAllocationsText, serverStoppedView, statusView } from '../../client/src/statusView';
+import { allocationSiteItems, shareText } from '../../client/src/allocationSites';
 import { expandPath, serverSettings } from '../../client/src/settings';
 import { applyKindSelection, kindPickItems } from '../../client/src/kindToggle';
 import { RestartBudget } from '../../client/src/restartBudget';
@@ -121,6 +122,10 @@ test('settings: VS Code keys become the server shape, validated, with trust and 
     buildTags: ['integration,linux', ' e2e '],
     goPath: '${workspaceFolder}/bin/go',
     env: { GOFLAGS: '-mod=mod', BAD: 1 },
+    profiles: ['prof/*.pprof'],
+    profileSampleType: 'inuse_objects',
+    severityThresholds: { warning: 0.2, information: 7 },
+    profileHints: 'codeLens',
   };
   const s = serverSettings((k) => user[k], { trusted: false, folderPath: '/w/a', home: '/home/u' });
   assert.deepEqual(s, {
@@ -131,8 +136,14 @@ test('settings: VS Code keys become the server shape, validated, with trust and 
     buildTags: ['integration', 'linux', 'e2e'],
     goPath: '/w/a/bin/go',
     env: { GOFLAGS: '-mod=mod' },
+    profiles: ['prof/*.pprof'],
+    profileSampleType: 'inuse_objects',
+    // A share above 1 is not a share: the default stays.
+    severityThresholds: { warning: 0.2, information: 0.01 },
+    profileHints: 'codeLens',
     trusted: false,
   });
+  assert.equal(serverSettings((k) => (k === 'profileHints' ? 'banner' : undefined), { trusted: true }).profileHints, 'inlay');
   const defaults = serverSettings(() => undefined, { trusted: true });
   assert.equal(defaults.analyzeOn, 'save');
   assert.equal(defaults.trusted, true);
@@ -197,4 +208,28 @@ test('compiler output document: one path per package, a message when there is no
   const result = { packagePath: 'example.com/x', packageDir: '/w/x', workingDir: '/w', text: '' };
   assert.equal(outputDocumentText({ ...result, message: 'the package does not compile' }), '# example.com/x\n# No compiler output: the package does not compile\n');
   assert.equal(outputDocumentText({ ...result, text: '# example.com/x\n./a.go:1:2: moved to heap: x\n' }), '# example.com/x\n./a.go:1:2: moved to heap: x\n');
+});
+
+test('status bar: a loaded profile shows its total and files', () => {
+  const profile = { files: ['/w/mem.pprof'], sampleType: 'alloc_space' as const, total: { bytes: 3 * 1024 * 1024 + 200 * 1024, objects: 2600 }, mappedShare: 0.19, text: 'mem.pprof: 3.2 MB · 2.6 K objects (alloc_space), 19% in this module' };
+  const v = statusView({ state: 'ok', heapAllocations: 6, message: '', package: 'example.com/p', profile });
+  assert.equal(v.text, '$(flame) 6 $(graph) 3.2 MB');
+  assert.match(v.tooltip, /Profile: mem\.pprof: 3\.2 MB/);
+  assert.ok(v.tooltip.endsWith('Click to show the Heapscope log.'));
+  const objects = statusView({ state: 'ok', heapAllocations: 6, message: '', profile: { ...profile, sampleType: 'alloc_objects' } });
+  assert.equal(objects.text, '$(flame) 6 $(graph) 2600 objects');
+  assert.equal(bytesText(512), '512 B');
+  assert.equal(bytesText(2.5 * 1024 ** 3), '2.5 GB');
+});
+
+test('top allocation sites: one quick-pick row per site, in order, jumping to its line', () => {
+  const items = allocationSiteItems([
+    { uri: 'file:///w/alloc%20x.go', line: 19, function: 'example.com/profiled.MakeBuffer', bytes: 2e6, objects: 400, share: 0.62, label: '1.9 MB · 400 objects · 62% of alloc_space' },
+    { uri: 'file:///w/sub/sub.go', line: 4, function: 'example.com/profiled/sub.(*T).M', bytes: 1000, objects: 3, share: 0.00042, label: '1000 B · 3 objects · 0.042% of alloc_space' },
+  ]);
+  assert.deepEqual(items.map((i) => i.label), ['$(flame) 62%  alloc x.go:20', '$(flame) 0.04%  sub.go:5']);
+  assert.deepEqual(items.map((i) => i.description), ['profiled.MakeBuffer', 'sub.(*T).M']);
+  assert.equal(items[0]!.detail, '1.9 MB · 400 objects · 62% of alloc_space');
+  assert.equal(items[1]!.line, 4);
+  assert.equal(shareText(0.05), '5.0%');
 });

@@ -1,6 +1,5 @@
 // `heapscope lsp --stdio`: runs the language server in this process over stdio (or --node-ipc).
-import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
-import { startServer } from '../lsp/server';
+import { createServerConnection, startServer } from '../lsp/server';
 
 /** Runs the language server; returns 2 on bad arguments, otherwise never resolves (the exit notification ends the process). */
 export function runLsp(args: string[]): Promise<number> {
@@ -10,6 +9,7 @@ export function runLsp(args: string[]): Promise<number> {
   }
   // createConnection reads the transport from process.argv; make sure the flag is there when called from main().
   for (const a of args) if (!process.argv.includes(a)) process.argv.push(a);
-  startServer(createConnection(ProposedFeatures.all));
+  const { connection, fastWire } = createServerConnection();
+  startServer(connection, { fastWire });
   return new Promise<number>(() => undefined);
 }

@@ -1,29 +1,43 @@
-// Finding fixes → LSP code actions. Fix edits come in byte coordinates (Go's); they are converted
-// to UTF-16 with the LineIndex of the text each edit applies to. Plain functions; the handler in
-// session.ts supplies the findings and the texts.
+// Finding fixes → LSP code actions. Fix edits come in byte coordinates (Go's), already moved to
+// the document's current text by documents.ts; they are converted to UTF-16 with the LineIndex of
+// the text each edit applies to. Plain functions; the handler in session.ts supplies the fixes.
 import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { LineIndex } from '../engine/positions';
-import type { Finding, FindingFix } from '../engine/types';
+import type { FindingEdit, FindingFix } from '../engine/types';
+import { editsConflict } from '../fixes/index';
 import { fileUri, lspRange } from './diagnostics';
 import { FIX_ALL_KIND, type CodeActionData } from './protocol';
 
 /** Looks up the text an edit applies to (open document or disk); null when unreadable. */
 export type LinesOf = (file: string) => LineIndex | null;
 
-/** The workspace edit of some fixes, or null when a file cannot be read or two edits overlap. */
+/** The live fixes of a finding by its key (null or empty when it has none now). */
+export type FixesOf = (key: string) => readonly FindingFix[] | null | undefined;
+
+function sameEdit(a: FindingEdit, b: FindingEdit): boolean {
+  return a.file === b.file && a.line === b.line && a.column === b.column && a.endLine === b.endLine && a.endColumn === b.endColumn && a.newText === b.newText;
+}
+
+/**
+ * The workspace edit of some fixes, or null when a file cannot be read or two edits overlap.
+ * Identical edits of different fixes (the same import added twice) count once, as applyEdits does.
+ */
 export function fixesWorkspaceEdit(fixes: readonly FindingFix[], linesOf: LinesOf): WorkspaceEdit | null {
   const changes: Record<string, TextEdit[]> = {};
   const taken = new Map<string, Array<[number, number]>>();
+  const seen: FindingEdit[] = [];
   for (const fix of fixes) {
     for (const e of fix.edits) {
+      if (seen.some((x) => sameEdit(x, e))) continue;
+      seen.push(e);
       const lines = linesOf(e.file);
       if (!lines) return null;
       const range = lspRange(lines, e);
       const s = lines.offsetAt(range.start);
       const t = lines.offsetAt(range.end);
       const spans = taken.get(e.file) ?? [];
-      // Overlapping edits from different fixes cannot be applied together; the caller skips the fix.
-      if (spans.some(([a, b]) => s < b && a < t)) return null;
+      // Overlapping edits (or two insertions at one point) have no defined result: refuse them.
+      if (spans.some(([a, b]) => (s < b && a < t) || (s === t && a === b && s === a))) return null;
       spans.push([s, t]);
       taken.set(e.file, spans);
       (changes[fileUri(e.file)] ??= []).push({ range, newText: e.newText });
@@ -32,40 +46,45 @@ export function fixesWorkspaceEdit(fixes: readonly FindingFix[], linesOf: LinesO
   return { changes };
 }
 
-/** Unresolved quickfix actions (edit computed in codeAction/resolve) for findings with fixes. */
-export function quickFixActions(uri: string, items: ReadonlyArray<{ finding: Finding; diagnostic: Diagnostic }>): CodeAction[] {
+/** Unresolved quickfix actions (edit computed in codeAction/resolve), one per live fix of each diagnostic's finding. */
+export function quickFixActions(uri: string, items: ReadonlyArray<{ key: string; fixes: readonly FindingFix[]; diagnostic: Diagnostic }>): CodeAction[] {
   const out: CodeAction[] = [];
-  for (const { finding, diagnostic } of items) {
-    for (const fix of finding.fixes) {
-      const data: CodeActionData = { uri, keys: [(diagnostic.data as { key: string }).key], fixId: fix.id };
-      out.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: finding.fixes.length === 1, data });
+  for (const { key, fixes, diagnostic } of items) {
+    for (const fix of fixes) {
+      const data: CodeActionData = { uri, keys: [key], fixId: fix.id };
+      out.push({ title: fix.title, kind: CodeActionKind.QuickFix, diagnostics: [diagnostic], isPreferred: fixes.length === 1, data });
     }
   }
   return out;
 }
 
-/** The unresolved fix-all action of a document, or null when no finding there has a fix. */
+/** The unresolved fix-all action of a document, or null when no finding there has a live fix. */
 export function fixAllAction(uri: string, keys: readonly string[]): CodeAction | null {
   if (keys.length === 0) return null;
   const data: CodeActionData = { uri, keys: [...keys] };
   return { title: 'Apply all Heapscope fixes', kind: FIX_ALL_KIND, data };
 }
 
+/** The fixes fix-all applies: the first fix of each finding, in order, skipping any that conflicts with one already chosen. */
+export function chooseFixAll(keys: readonly string[], fixesOf: FixesOf): FindingFix[] {
+  const chosen: FindingFix[] = [];
+  for (const key of keys) {
+    const fix = fixesOf(key)?.[0];
+    if (!fix || chosen.some((c) => editsConflict(c.edits, fix.edits))) continue;
+    chosen.push(fix);
+  }
+  return chosen;
+}
+
 /**
- * Resolves an action's edit: the named fix of one finding (quickfix) or the first fix of each
- * finding that does not overlap an earlier one (fix all).
+ * Resolves an action's edit: the named fix of one finding (quickfix) or every non-conflicting
+ * first fix (fix all); null when the fix is no longer live (the code changed under it).
  */
-export function resolveActionEdit(data: CodeActionData, findingOf: (key: string) => Finding | undefined, linesOf: LinesOf): WorkspaceEdit | null {
+export function resolveActionEdit(data: CodeActionData, fixesOf: FixesOf, linesOf: LinesOf): WorkspaceEdit | null {
   if (data.fixId !== undefined) {
-    const f = findingOf(data.keys[0] ?? '');
-    const fix = f?.fixes.find((x) => x.id === data.fixId);
+    const fix = fixesOf(data.keys[0] ?? '')?.find((x) => x.id === data.fixId);
     return fix ? fixesWorkspaceEdit([fix], linesOf) : null;
   }
-  const chosen: FindingFix[] = [];
-  for (const key of data.keys) {
-    const fix = findingOf(key)?.fixes[0];
-    if (!fix) continue;
-    if (fixesWorkspaceEdit([...chosen, fix], linesOf)) chosen.push(fix);
-  }
+  const chosen = chooseFixAll(data.keys, fixesOf);
   return chosen.length > 0 ? fixesWorkspaceEdit(chosen, linesOf) : null;
 }

@@ -26,9 +26,17 @@ export function findingKey(f: Finding): string {
   return `${f.kind}|${f.file}|${at}`;
 }
 
-/** The file URI of an absolute path. */
+const uris = new Map<string, string>();
+
+/** The file URI of an absolute path (memoised: related information names the same few files thousands of times). */
 export function fileUri(file: string): string {
-  return pathToFileURL(file).toString();
+  let uri = uris.get(file);
+  if (uri === undefined) {
+    uri = pathToFileURL(file).toString();
+    if (uris.size > 10000) uris.clear();
+    uris.set(file, uri);
+  }
+  return uri;
 }
 
 /** The LSP range of a byte range in a text. */

@@ -4,8 +4,8 @@
 // no squiggle sits on code it is not about.
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { LineIndex } from '../engine/positions';
-import { GoSourceFile, mapThroughEdits, trackRanges } from '../engine/syntax';
-import type { ByteRange, Finding } from '../engine/types';
+import { GoSourceFile, mapThroughEdits, trackRanges, type OffsetEdit } from '../engine/syntax';
+import type { ByteRange, Finding, FindingFix } from '../engine/types';
 
 /** Files larger than this are not parsed while typing: their diagnostics are dropped on the first edit. */
 export const LIVE_TRACKING_LIMIT = 1 << 20;
@@ -19,24 +19,106 @@ export interface TrackedFinding {
   nodeType: string | null;
   /** Kept from the last good compile while the package does not compile. */
   stale: boolean;
+  /**
+   * The finding's fixes with their edits in the document's current coordinates; null once an
+   * edit touched the code between the finding and its edits (the fix waits for the next compile).
+   */
+  fixes: FindingFix[] | null;
 }
 
-/** The anchor of a range in a file: the type of the node spanning exactly that range, if any. */
+/**
+ * The anchor of a range in a file: the type of the innermost non-ERROR node spanning exactly that
+ * range, if any. Walks with a cursor: node objects handed to JS stay cached by node-tree-sitter
+ * and are updated on every later edit of that tree, which made edits slow.
+ */
 export function anchorIn(file: GoSourceFile, r: ByteRange): string | null {
   const s = file.lines.byteToOffset(r.line, r.column);
   const e = file.lines.byteToOffset(r.endLine, r.endColumn);
   if (e <= s) return null;
-  for (let n: ReturnType<typeof file.tree.rootNode.descendantForIndex> | null = file.tree.rootNode.descendantForIndex(s, e); n; n = n.parent) {
-    if (n.startIndex !== s || n.endIndex !== e) return null;
-    if (n.type !== 'ERROR') return n.type;
+  const cursor = file.tree.walk();
+  let found: string | null = null;
+  for (;;) {
+    const cs = cursor.startIndex;
+    const ce = cursor.endIndex;
+    if (cs > s || ce < e) return found;
+    if (cs === s && ce === e && cursor.nodeType !== 'ERROR') found = cursor.nodeType;
+    else if (found !== null) return found;
+    // node-tree-sitter 0.25 returns the child's index, or null when there is none (its .d.ts says boolean).
+    const moved = cursor.gotoFirstChildForIndex(s) as unknown;
+    if (moved === null || moved === false || moved === -1 || moved === undefined) return found;
   }
-  return null;
+}
+
+/** The edits from `from` to `to`: remembered ones, else the one edit their common prefix and suffix imply. */
+export function editsBetween(from: GoSourceFile | string, to: GoSourceFile | string): OffsetEdit[] {
+  if (typeof from !== 'string' && typeof to !== 'string') {
+    const remembered = to.editsSince(from);
+    if (remembered) return remembered;
+  }
+  const a = typeof from === 'string' ? from : from.text;
+  const b = typeof to === 'string' ? to : to.text;
+  if (a === b) return [];
+  let p = 0;
+  const max = Math.min(a.length, b.length);
+  while (p < max && a.charCodeAt(p) === b.charCodeAt(p)) p++;
+  let q = 0;
+  while (q < max - p && a.charCodeAt(a.length - 1 - q) === b.charCodeAt(b.length - 1 - q)) q++;
+  return [{ start: p, oldEnd: a.length - q, newEnd: b.length - q }];
+}
+
+/**
+ * Moves a finding's fixes through edits, or returns null when an edit touches the span from the
+ * finding to its farthest fix edit: applying a fix computed on other code could break the program
+ * (a renamed loop variable, a changed loop bound), so it waits for the next compile instead.
+ */
+export function moveFixes(fromLines: LineIndex, toFile: { byteRange(s: number, e: number): ByteRange }, file: string, range: ByteRange, fixes: readonly FindingFix[] | null, edits: readonly OffsetEdit[]): FindingFix[] | null {
+  if (fixes === null || fixes.length === 0 || edits.length === 0) return fixes === null ? null : [...fixes];
+  const points: number[] = [fromLines.byteToOffset(range.line, range.column), fromLines.byteToOffset(range.endLine, range.endColumn)];
+  for (const fix of fixes) {
+    for (const e of fix.edits) {
+      if (e.file !== file) return null;
+      points.push(fromLines.byteToOffset(e.line, e.column), fromLines.byteToOffset(e.endLine, e.endColumn));
+    }
+  }
+  let lo = Math.min(...points);
+  let hi = Math.max(...points);
+  for (const ed of edits) {
+    // Touching counts: typing right at the insertion point of `v := v` changes what it inserts into.
+    if (ed.start <= hi && ed.oldEnd >= lo) return null;
+    if (ed.oldEnd < lo) {
+      const d = ed.newEnd - ed.oldEnd;
+      for (let i = 0; i < points.length; i++) points[i]! += d;
+      lo += d;
+      hi += d;
+    }
+  }
+  let k = 2;
+  return fixes.map((fix) => ({
+    ...fix,
+    edits: fix.edits.map((e) => {
+      const r = toFile.byteRange(points[k]!, points[k + 1]!);
+      k += 2;
+      return { ...e, ...r };
+    }),
+  }));
 }
 
 /** Maps findings located in `from` (a version of the document) to `to`; gone ones are dropped. */
 export function trackFindings(from: GoSourceFile, to: GoSourceFile, items: readonly TrackedFinding[]): TrackedFinding[] {
   if (from === to) return [...items];
-  const edits = to.editsSince(from);
+  const moved = trackCore(from, to, items);
+  const before = new Map<Finding, ByteRange>();
+  for (const t of items) if (t.fixes !== null) before.set(t.finding, t.range);
+  if (before.size === 0) return moved;
+  const all = editsBetween(from, to);
+  return moved.map((t) => {
+    const origin = before.get(t.finding);
+    return t.fixes === null || !origin ? t : { ...t, fixes: moveFixes(from.lines, to, t.finding.file, origin, t.fixes, all) };
+  });
+}
+
+function trackCore(from: GoSourceFile, to: GoSourceFile, items: readonly TrackedFinding[]): TrackedFinding[] {
+  const edits: OffsetEdit[] | null = editsBetween(from, to);
   // Re-confirming every node costs a tree query per finding (thousands in a big file). Code away
   // from the edits keeps its parse unless the edit opened or closed a comment or a literal, so
   // those findings only shift; the ones near an edit are confirmed on the new tree.
@@ -152,28 +234,40 @@ export class OpenDocument {
 
   /**
    * Shows new results: `findings` are located in `compiled` (the text the compiler saw for this
-   * file); they are mapped onto the current text.
+   * file, or that text parsed); they are mapped onto the current text.
    */
-  setFindings(findings: readonly Finding[], compiled: string, stale: ReadonlyArray<Finding> = []): void {
+  setFindings(findings: readonly Finding[], compiled: string | GoSourceFile, stale: ReadonlyArray<Finding> = []): void {
+    const compiledText = typeof compiled === 'string' ? compiled : compiled.text;
     if (this.file === null) {
       // No tree for huge files: show results only when the text is exactly what was compiled.
       this.tracked =
-        compiled === this.plain.text
-          ? [...stale.map((f) => ({ finding: f, range: rangeOf(f), nodeType: null, stale: true })), ...findings.map((f) => ({ finding: f, range: rangeOf(f), nodeType: null, stale: false }))]
+        compiledText === this.plain.text
+          ? [
+              ...stale.map((f) => ({ finding: f, range: rangeOf(f), nodeType: null, stale: true, fixes: null })),
+              ...findings.map((f) => ({ finding: f, range: rangeOf(f), nodeType: null, stale: false, fixes: f.fixes.length > 0 ? f.fixes : null })),
+            ]
           : [];
       this.editedSinceResults = false;
       return;
     }
-    const source = compiled === this.file.text ? this.file : GoSourceFile.parse(compiled);
-    const items: TrackedFinding[] = findings.map((f) => ({ finding: f, range: rangeOf(f), nodeType: anchorIn(source, f), stale: false }));
-    this.tracked = [...stale.map((f) => this.keepStale(f)).filter((t): t is TrackedFinding => t !== null), ...trackFindings(source, this.file, items)];
-    this.editedSinceResults = source !== this.file;
-  }
-
-  /** Findings of the last good compile stay where they are tracked now, marked stale. */
-  private keepStale(f: Finding): TrackedFinding | null {
-    const now = this.tracked.find((t) => t.finding === f);
-    return now ? { ...now, stale: true } : null;
+    // Anchors are looked up on a tree of the compiled text, never on the live one (see GoSourceFile).
+    const source = typeof compiled === 'string' || compiled === this.file ? GoSourceFile.parse(compiledText) : compiled;
+    const items: TrackedFinding[] = findings.map((f) => ({
+      finding: f,
+      range: rangeOf(f),
+      nodeType: anchorIn(source, f),
+      stale: false,
+      fixes: f.fixes.length > 0 ? f.fixes : null,
+    }));
+    const now = new Map(this.tracked.map((t) => [t.finding, t] as const));
+    const kept: TrackedFinding[] = [];
+    for (const f of stale) {
+      // Findings of the last good compile stay where they are tracked now, marked stale (their fixes withheld).
+      const t = now.get(f);
+      if (t) kept.push({ ...t, stale: true, fixes: null });
+    }
+    this.tracked = [...kept, ...trackFindings(source, this.file, items)];
+    this.editedSinceResults = compiledText !== this.file.text;
   }
 }
 

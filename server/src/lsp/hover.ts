@@ -22,8 +22,11 @@ function md(text: string): string {
   return text.replace(/([\\*_[\]<>])/g, '\\$1');
 }
 
-/** The markdown of one finding's hover section. */
-export function findingHoverMarkdown(f: Finding): string {
+/** Returns a finding's cost section from the loaded profile, or null when it has none. */
+export type CostSection = (f: Finding) => string | null;
+
+/** The markdown of one finding's hover section; `cost` (with a profile loaded) writes the cost part. */
+export function findingHoverMarkdown(f: Finding, cost?: CostSection): string {
   const parts: string[] = [];
   parts.push(`**${md(kindInfo(f.kind).title)}** — ${f.message.replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'))}`);
   const d = f.decision;
@@ -39,7 +42,10 @@ export function findingHoverMarkdown(f: Finding): string {
     });
     parts.push(`**Why**\n\n${steps.join('\n')}`);
   }
-  if (f.alloc) {
+  if (cost) {
+    const c = cost(f);
+    if (c) parts.push(c);
+  } else if (f.alloc) {
     parts.push(`**Cost**: ${bytesText(f.alloc.bytes)} in ${f.alloc.objects} objects (${(f.alloc.share * 100).toFixed(1)}% of the profile)`);
   }
   if (f.fixes.length > 0) {
@@ -53,6 +59,6 @@ export function findingHoverMarkdown(f: Finding): string {
 }
 
 /** The hover markdown of all findings under the cursor, separated by rules. */
-export function hoverMarkdown(findings: readonly Finding[]): string {
-  return findings.map(findingHoverMarkdown).join('\n\n---\n\n');
+export function hoverMarkdown(findings: readonly Finding[], cost?: CostSection): string {
+  return findings.map((f) => findingHoverMarkdown(f, cost)).join('\n\n---\n\n');
 }

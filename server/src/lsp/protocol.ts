@@ -7,6 +7,12 @@ import type { Severity } from '../engine/types';
 /** The configuration section the server pulls with workspace/configuration. */
 export const CONFIG_SECTION = 'heapscope';
 
+/** Sample type of allocation profiles to rank and share by (same names as pprof's). */
+export type ProfileSampleType = 'alloc_space' | 'alloc_objects' | 'inuse_space' | 'inuse_objects';
+
+/** Where profile costs are shown at hot lines. */
+export type ProfileHints = 'inlay' | 'codeLens' | 'off';
+
 /** When the server compiles a package. 'open' and 'save' always happen; 'typing' adds debounced overlay compiles. */
 export type AnalyzeOn = 'open' | 'save' | 'typing';
 
@@ -37,6 +43,14 @@ export interface HeapscopeSettings {
   goPath: string;
   /** Extra environment for go (e.g. GOFLAGS, GOOS, GOARCH). */
   env: Record<string, string>;
+  /** Allocation profiles: paths relative to the workspace folder (or absolute); `*` and `?` allowed in the last segment. */
+  profiles: string[];
+  /** Sample type that ranks findings and defines shares. */
+  profileSampleType: ProfileSampleType;
+  /** Shares (0..1) from which a finding with a profile cost is a warning or information; below, a hint. */
+  severityThresholds: { warning: number; information: number };
+  /** How costs are shown at hot lines. */
+  profileHints: ProfileHints;
   /**
    * False in an untrusted workspace: the server then never runs `go` and reports status 'untrusted'.
    * Editors other than VS Code leave it out (trusted).
@@ -53,6 +67,10 @@ export const DEFAULT_SETTINGS: HeapscopeSettings = {
   buildTags: [],
   goPath: '',
   env: {},
+  profiles: [],
+  profileSampleType: 'alloc_space',
+  severityThresholds: { warning: 0.05, information: 0.01 },
+  profileHints: 'inlay',
   trusted: true,
 };
 
@@ -78,7 +96,52 @@ export interface StatusParams {
   package?: string;
   /** The document the state is about, when one. */
   uri?: string;
+  /** The allocation profile in use, when one is loaded. */
+  profile?: ProfileStatus;
 }
+
+/** The loaded allocation profile, for the status bar. */
+export interface ProfileStatus {
+  /** Absolute paths of the profile files. */
+  files: string[];
+  sampleType: ProfileSampleType;
+  /** Totals of the profile (bytes and objects of the sample type's pair). */
+  total: { bytes: number; objects: number };
+  /** Share (0..1) of the chosen sample that lands on lines of the workspace module. */
+  mappedShare: number;
+  /** One line, e.g. `mem.pprof: 2.3 GB · 14.1 M objects (alloc_space)`. */
+  text: string;
+}
+
+/** `heapscope/topAllocationSites` request parameters. */
+export interface TopAllocationSitesParams {
+  /** At most this many sites (default 50). */
+  limit?: number;
+}
+
+/** One allocating line of the loaded profile, heaviest first. */
+export interface AllocationSite {
+  uri: string;
+  /** 0-based line in the file as the profile saw it. */
+  line: number;
+  function: string;
+  bytes: number;
+  objects: number;
+  /** Share (0..1) of the profile's total for the sample type. */
+  share: number;
+  /** `2.3 GB · 14.1 M objects · 23% of alloc_space`. */
+  label: string;
+}
+
+/** `heapscope/topAllocationSites` result: empty sites and a message when no profile is loaded. */
+export interface TopAllocationSitesResult {
+  sites: AllocationSite[];
+  sampleType?: ProfileSampleType;
+  message?: string;
+}
+
+/** Request method: the allocating lines of the loaded profile by share. */
+export const TOP_ALLOCATION_SITES_REQUEST = 'heapscope/topAllocationSites';
 
 /** Notification method: the server's state changed. */
 export const STATUS_NOTIFICATION = 'heapscope/status';
@@ -111,6 +174,12 @@ export const Commands = {
   analyzePackage: 'heapscope.analyzePackage',
   /** Apply a finding fix: used by resolved code actions. Arguments: [uri: string, findingKey: string, fixId: string]. */
   applyFix: 'heapscope.applyFix',
+  /** Load allocation profiles in place of `heapscope.profiles`. Arguments: [path: string, ...more paths]. */
+  loadProfile: 'heapscope.loadProfile',
+  /** Stop using allocation profiles (until the setting changes or a profile is loaded). No arguments. */
+  clearProfile: 'heapscope.clearProfile',
+  /** Client command: pick one of the top allocation sites and jump to it (code lenses run it too). */
+  topAllocationSites: 'heapscope.topAllocationSites',
 } as const;
 
 /** The code action kind of "fix all heapscope findings in this document". */
@@ -123,8 +192,8 @@ export const DIAGNOSTIC_SOURCE = 'heapscope';
 export interface DiagnosticData {
   /** Stable key of the finding within its package result (kind + compiler position). */
   key: string;
-  /** Ids of the fixes the finding offers (empty for none). */
-  fixIds: string[];
+  /** Ids of the fixes the finding offers now; absent when none (or an edit withdrew them until the next compile). */
+  fixIds?: string[];
   /** Set on diagnostics kept from an earlier compile while the package does not compile. */
   stale?: boolean;
 }
@@ -163,6 +232,9 @@ export function normalizeSettings(raw: unknown): HeapscopeSettings {
   if (s.env !== null && typeof s.env === 'object') {
     for (const [k, v] of Object.entries(s.env as Record<string, unknown>)) if (typeof v === 'string') env[k] = v;
   }
+  const sampleTypes: ProfileSampleType[] = ['alloc_space', 'alloc_objects', 'inuse_space', 'inuse_objects'];
+  const share = (v: unknown, d: number): number => (typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= 1 ? v : d);
+  const th = s.severityThresholds !== null && typeof s.severityThresholds === 'object' ? (s.severityThresholds as Record<string, unknown>) : {};
   const analyzeOn = s.analyzeOn === 'open' || s.analyzeOn === 'save' || s.analyzeOn === 'typing' ? s.analyzeOn : DEFAULT_SETTINGS.analyzeOn;
   return {
     kinds,
@@ -175,6 +247,13 @@ export function normalizeSettings(raw: unknown): HeapscopeSettings {
     buildTags: strings(s.buildTags) ?? [],
     goPath: typeof s.goPath === 'string' ? s.goPath : '',
     env,
+    profiles: strings(s.profiles) ?? [],
+    profileSampleType: sampleTypes.find((t) => t === s.profileSampleType) ?? DEFAULT_SETTINGS.profileSampleType,
+    severityThresholds: {
+      warning: share(th.warning, DEFAULT_SETTINGS.severityThresholds.warning),
+      information: share(th.information, DEFAULT_SETTINGS.severityThresholds.information),
+    },
+    profileHints: s.profileHints === 'inlay' || s.profileHints === 'codeLens' || s.profileHints === 'off' ? s.profileHints : DEFAULT_SETTINGS.profileHints,
     trusted: typeof s.trusted === 'boolean' ? s.trusted : true,
   };
 }

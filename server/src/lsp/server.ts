@@ -6,7 +6,11 @@ import {
   createConnection,
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
+  MessageType,
+  ShowMessageNotification,
   ProposedFeatures,
+  StreamMessageReader,
+  StreamMessageWriter,
   TextDocumentSyncKind,
   type ClientCapabilities,
   type Connection,
@@ -20,9 +24,13 @@ import {
   FIX_ALL_KIND,
   normalizeSettings,
   STATUS_NOTIFICATION,
+  TOP_ALLOCATION_SITES_REQUEST,
   type CompilerOutputParams,
   type StatusParams,
+  type TopAllocationSitesParams,
 } from './protocol';
+import { uriPath } from './session';
+import { fastJsonEncoder } from './wire';
 
 /** The host side of a session over an LSP connection. */
 function connectionHost(connection: Connection, caps: () => ClientCapabilities): SessionHost {
@@ -33,6 +41,14 @@ function connectionHost(connection: Connection, caps: () => ClientCapabilities):
       if (level === 'error') connection.console.error(message);
       else if (level === 'warn') connection.console.warn(message);
       else connection.console.info(message);
+    },
+    // A notification (window/showMessage), not showMessageRequest: nothing to answer, nothing to await.
+    showMessage: (level, message) =>
+      void connection.sendNotification(ShowMessageNotification.type, { type: level === 'error' ? MessageType.Error : MessageType.Warning, message }),
+    refreshHints: () => {
+      const ws = caps().workspace;
+      if (ws?.inlayHint?.refreshSupport) void connection.languages.inlayHint.refresh().catch(() => undefined);
+      if (ws?.codeLens?.refreshSupport) void connection.sendRequest('workspace/codeLens/refresh').catch(() => undefined);
     },
     progress: async (title, message) => {
       if (!caps().window?.workDoneProgress) return { done: () => undefined };
@@ -47,10 +63,11 @@ function connectionHost(connection: Connection, caps: () => ClientCapabilities):
   };
 }
 
-/** Registers every handler on a connection and starts listening; returns the session. */
-export function startServer(connection: Connection): Session {
+/** Registers every handler on a connection and starts listening; returns the session. `fastWire`: the connection writes with wire.ts's encoder. */
+export function startServer(connection: Connection, options: { fastWire?: boolean } = {}): Session {
   let caps: ClientCapabilities = {};
   const session = new Session(connectionHost(connection, () => caps));
+  session.compactDiagnostics = options.fastWire ?? false;
   let initOptions: unknown;
 
   const pullSettings = async (): Promise<void> => {
@@ -66,12 +83,16 @@ export function startServer(connection: Connection): Session {
     initOptions = opts && typeof opts === 'object' && CONFIG_SECTION in opts ? opts[CONFIG_SECTION] : opts;
     session.settings = normalizeSettings(initOptions);
     session.resolveSupport = caps.textDocument?.codeAction?.resolveSupport?.properties.includes('edit') ?? false;
+    const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? null;
+    session.workspaceRoot = (folder ? uriPath(folder) : null) ?? params.rootPath ?? null;
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, FIX_ALL_KIND], resolveProvider: true },
-        executeCommandProvider: { commands: [Commands.analyzePackage] },
+        executeCommandProvider: { commands: [Commands.analyzePackage, Commands.loadProfile, Commands.clearProfile] },
+        inlayHintProvider: true,
+        codeLensProvider: { resolveProvider: false },
       },
       serverInfo: { name: 'heapscope', version: typeof HEAPSCOPE_VERSION === 'string' ? HEAPSCOPE_VERSION : 'dev' },
     };
@@ -87,6 +108,8 @@ export function startServer(connection: Connection): Session {
       });
     }
     await pullSettings().catch((e: unknown) => connection.console.warn(`could not read settings: ${String(e)}`));
+    // Without workspace/configuration the initialization options are all the settings there are.
+    if (!caps.workspace?.configuration) session.configure(session.settings);
   });
 
   connection.onDidChangeConfiguration(async (p) => {
@@ -106,9 +129,18 @@ export function startServer(connection: Connection): Session {
   connection.onCodeAction((p) => session.codeActions(p));
   connection.onCodeActionResolve((a) => session.resolveAction(a));
   connection.onRequest(COMPILER_OUTPUT_REQUEST, (p: CompilerOutputParams) => session.compilerOutput(p.uri));
+  connection.onRequest(TOP_ALLOCATION_SITES_REQUEST, (p: TopAllocationSitesParams | undefined) => session.topAllocationSites(p?.limit));
+  connection.languages.inlayHint.on((p) => session.inlayHints(p.textDocument.uri, p.range));
+  connection.onCodeLens((p) => session.codeLenses(p.textDocument.uri));
   connection.onExecuteCommand(async (p) => {
-    const uri = p.arguments?.[0];
+    const args = p.arguments ?? [];
+    const uri = args[0];
     if (p.command === Commands.analyzePackage && typeof uri === 'string') await session.analyzeNow(uri);
+    if (p.command === Commands.loadProfile) {
+      const files = args.filter((a): a is string => typeof a === 'string');
+      if (files.length > 0) await session.loadProfileCommand(files);
+    }
+    if (p.command === Commands.clearProfile) await session.clearProfileCommand();
     return null;
   });
   connection.onShutdown(() => session.dispose());
@@ -125,7 +157,20 @@ export function startServer(connection: Connection): Session {
 
 declare const HEAPSCOPE_VERSION: string | undefined;
 
+/**
+ * Returns the connection for this process's transport: over stdio with the fast diagnostics
+ * encoder (wire.ts), otherwise what createConnection picks from process.argv (--node-ipc, …).
+ */
+export function createServerConnection(): { connection: Connection; fastWire: boolean } {
+  if (process.argv.includes('--stdio')) {
+    const writer = new StreamMessageWriter(process.stdout, { charset: 'utf-8', contentTypeEncoder: fastJsonEncoder });
+    return { connection: createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), writer), fastWire: true };
+  }
+  return { connection: createConnection(ProposedFeatures.all), fastWire: false };
+}
+
 // Bundled into dist/cli.js too (through cli/lsp.ts): start only when this file is the entry.
 if (require.main === module && /server\.[cm]?[jt]s$/.test(process.argv[1] ?? '')) {
-  startServer(createConnection(ProposedFeatures.all));
+  const { connection, fastWire } = createServerConnection();
+  startServer(connection, { fastWire });
 }

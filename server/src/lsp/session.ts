@@ -1,20 +1,37 @@
 // The language server's state: settings, open documents and per-package results. Handlers in
 // server.ts call these methods; everything that talks to the editor goes through SessionHost, so
 // this module never touches the connection itself.
-import { readFileSync } from 'node:fs';
+import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { CodeAction, CodeActionParams, Diagnostic, Hover, Position, TextDocumentContentChangeEvent, WorkspaceEdit } from 'vscode-languageserver';
+import type { CodeAction, CodeActionParams, CodeLens, Diagnostic, Hover, InlayHint, Position, Range, TextDocumentContentChangeEvent, WorkspaceEdit } from 'vscode-languageserver';
 import { analyzeRun, SourceCache } from '../engine/analyze';
 import { CompilerRunCancelled, findModule, GoNotFoundError, NotInModuleError, runCompiler } from '../engine/goRunner';
 import { LineIndex } from '../engine/positions';
 import { isKindShown, presentFindings, type PresentOptions } from '../engine/present';
-import type { ByteRange, Finding } from '../engine/types';
+import type { GoSourceFile } from '../engine/syntax';
+import type { ByteRange, Finding, FindingFix } from '../engine/types';
+import { fixesForAnalysis } from '../fixes/forAnalysis';
+import { FIX_TABLE } from '../fixes/index';
+import { joinFindings, profileWarnings, ProfileError, type MappedLine, type MappedProfile } from '../profile';
+import { loadMappedProfileInWorker, profileWorkerScript } from '../profile/load';
 import { fixAllAction, quickFixActions, resolveActionEdit, type LinesOf } from './codeActions';
 import { findingDiagnostic, findingKey, isHeapAllocation, lspRange } from './diagnostics';
 import { OpenDocument, type TrackedFinding } from './documents';
 import { hoverMarkdown } from './hover';
-import { DEFAULT_SETTINGS, FIX_ALL_KIND, type CodeActionData, type CompilerOutputResult, type HeapscopeSettings, type StatusParams } from './protocol';
+import { CACHED_JSON, diagnosticTail, type CachedDiagnostic } from './wire';
+import { costMarkdown, hintLabel, linesByPosition, MIN_HINT_SHARE, moduleGoFiles, profileStatus, resolveProfilePaths, topSites } from './profiles';
+import {
+  Commands,
+  DEFAULT_SETTINGS,
+  FIX_ALL_KIND,
+  type CodeActionData,
+  type CompilerOutputResult,
+  type HeapscopeSettings,
+  type ProfileStatus,
+  type StatusParams,
+  type TopAllocationSitesResult,
+} from './protocol';
 
 /** What the session needs from the editor connection. */
 export interface SessionHost {
@@ -23,7 +40,22 @@ export interface SessionHost {
   log(level: 'info' | 'warn' | 'error', message: string): void;
   /** Starts a progress indicator; `done` ends it. */
   progress(title: string, message: string): Promise<{ done(): void }>;
+  /** A message the user should see once (window/showMessage). */
+  showMessage(level: 'warn' | 'error', message: string): void;
+  /** Asks the editor to re-request inlay hints and code lenses (a profile was loaded or cleared). */
+  refreshHints(): void;
 }
+
+/** A loaded allocation profile, mapped onto the workspace module. */
+interface LoadedProfileState {
+  files: string[];
+  mapped: MappedProfile;
+  byLine: Map<string, MappedLine>;
+  status: ProfileStatus;
+}
+
+// Correctness fixes keep their severity with a profile: they are not about cost (issue 5, item 4).
+const CORRECTNESS_KINDS = new Set(FIX_TABLE.filter((f) => f.correctness).map((f) => f.kind));
 
 /** One compile's results for a package, located in the texts the compiler saw. */
 interface PackageResults {
@@ -31,8 +63,12 @@ interface PackageResults {
   workingDir: string;
   output: string;
   findings: Finding[];
+  /** The findings before the profile was joined (compiler and fix findings). */
+  raw: Finding[];
   /** The text the compiler saw for each file with findings. */
   texts: Map<string, string>;
+  /** Those texts parsed, kept only until the results are first shown (trees are large). */
+  parsed: Map<string, GoSourceFile> | null;
 }
 
 /** Per package directory and build configuration. */
@@ -89,11 +125,39 @@ export class Session {
   private readonly inFlight = new Set<Promise<void>>();
   /** Whether code actions may omit the edit and have it resolved later. */
   resolveSupport = false;
+  /**
+   * Set when the connection writes with wire.ts's fastJsonEncoder: published diagnostics then
+   * carry only their range and cached JSON tail (the encoder reads nothing else).
+   */
+  compactDiagnostics = false;
+  /** The workspace folder: profile paths are relative to it, and its module is what profiles map onto. */
+  workspaceRoot: string | null = null;
+  /** The worker script that decodes profiles (dist/profile-worker.js when bundled). */
+  profileWorker = profileWorkerScript();
+  private profile: LoadedProfileState | null = null;
+  /** Files given by "Load Allocation Profile…" (used instead of the setting); [] after "Clear Profile". */
+  private commandProfiles: string[] | null = null;
+  /** What the last load was asked for (files and sample type), to reload only on change. */
+  private profileKey = '';
+  private profileGeneration = 0;
+  private profileWatchers: FSWatcher[] = [];
+  private profileReloadTimer: NodeJS.Timeout | null = null;
+  private readonly shownMessages = new Set<string>();
+  private lastStatus: StatusParams | null = null;
+  /** Settles when the profile load in progress (if any) has been applied or rejected. */
+  profileLoading: Promise<void> = Promise.resolve();
 
   constructor(private readonly host: SessionHost) {}
 
   private get presentOptions(): PresentOptions {
     return { kinds: this.settings.kinds };
+  }
+
+  /** Sends a status, with the loaded profile attached, and remembers it for re-sending. */
+  private status(p: StatusParams): void {
+    const withProfile = this.profile ? { ...p, profile: this.profile.status } : p;
+    this.lastStatus = withProfile;
+    this.host.status(withProfile);
   }
 
   private pkg(dir: string): PackageState {
@@ -193,7 +257,7 @@ export class Session {
     const dirs = new Set([...this.docs.values()].map((d) => path.dirname(d.path)));
     if (!next.trusted) {
       for (const st of this.packages.values()) st.run?.abort();
-      if (dirs.size > 0) this.host.status({ state: 'untrusted', heapAllocations: 0, message: 'Workspace is not trusted: Heapscope does not run go.' });
+      if (dirs.size > 0) this.status({ state: 'untrusted', heapAllocations: 0, message: 'Workspace is not trusted: Heapscope does not run go.' });
     }
     for (const dir of dirs) {
       const st = this.pkg(dir);
@@ -203,6 +267,10 @@ export class Session {
         this.sendStatus(st);
       }
     }
+    const thresholdsChanged = JSON.stringify(prev.severityThresholds) !== JSON.stringify(next.severityThresholds);
+    if (this.profileRequestKey() !== this.profileKey) void this.reloadProfile('settings changed');
+    else if (thresholdsChanged && this.profile) this.rejoinAll();
+    if (prev.profileHints !== next.profileHints) this.host.refreshHints();
     for (const d of this.docs.values()) this.publish(d);
   }
 
@@ -225,7 +293,7 @@ export class Session {
     if (this.disposed) return;
     const st = this.pkg(dir);
     if (!this.settings.trusted) {
-      this.host.status({ state: 'untrusted', heapAllocations: 0, message: 'Workspace is not trusted: Heapscope does not run go.' });
+      this.status({ state: 'untrusted', heapAllocations: 0, message: 'Workspace is not trusted: Heapscope does not run go.' });
       return;
     }
     st.run?.abort();
@@ -254,7 +322,7 @@ export class Session {
         this.reportedNoModule.add(st.dir);
         this.host.log('warn', `${st.dir} is not inside a Go module (no go.mod or go.work above it): not analysed.`);
       }
-      this.host.status({ state: 'notInModule', heapAllocations: 0, message: `${st.dir} is not inside a Go module` });
+      this.status({ state: 'notInModule', heapAllocations: 0, message: `${st.dir} is not inside a Go module` });
       return;
     }
     // The compiler sees the editor's text: unsaved buffers go through -overlay.
@@ -264,7 +332,7 @@ export class Session {
       snapshots.set(d.path, d.text);
       if (d.dirty && readText(d.path) !== d.text) overlay.set(d.path, d.text);
     }
-    this.host.status({ state: 'analysing', heapAllocations: this.heapCount(st), message: `Analysing ${st.dir} (${reason})`, package: st.good?.packagePath });
+    this.status({ state: 'analysing', heapAllocations: this.heapCount(st), message: `Analysing ${st.dir} (${reason})`, package: st.good?.packagePath });
     const progress = await this.host.progress('Heapscope', `analysing ${path.basename(st.dir)}`);
     let run;
     try {
@@ -282,24 +350,34 @@ export class Session {
       if (e instanceof CompilerRunCancelled || ac.signal.aborted) return;
       if (e instanceof GoNotFoundError) {
         this.host.log('error', e.message);
-        this.host.status({ state: 'noGo', heapAllocations: 0, message: `Go not found: tried "${e.goBinary}"` });
+        this.status({ state: 'noGo', heapAllocations: 0, message: `Go not found: tried "${e.goBinary}"` });
         return;
       }
       if (e instanceof NotInModuleError) {
-        this.host.status({ state: 'notInModule', heapAllocations: 0, message: e.message });
+        this.status({ state: 'notInModule', heapAllocations: 0, message: e.message });
         return;
       }
       const msg = e instanceof Error ? e.message : String(e);
       this.host.log('error', msg);
-      this.host.status({ state: 'compileError', heapAllocations: 0, message: msg.split('\n')[0] ?? msg });
+      this.status({ state: 'compileError', heapAllocations: 0, message: msg.split('\n')[0] ?? msg });
       return;
     } finally {
       progress.done();
     }
     if (st.runId !== id || this.disposed) return;
-    const analysis = analyzeRun(run, new SourceCache(snapshots));
+    const sources = new SourceCache(snapshots);
+    const analysis = analyzeRun(run, sources);
+    // Fixes read the compiler's findings as evidence, on the same text the compiler saw.
+    let fixFindings: Finding[] = [];
+    try {
+      const goexperiment = s.env.GOEXPERIMENT ?? process.env.GOEXPERIMENT;
+      fixFindings = (await fixesForAnalysis(analysis, sources, { root: mod.root, goexperiment })).flatMap((f) => f.found);
+    } catch (e) {
+      this.host.log('warn', `looking for fixes in ${st.dir} failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (st.runId !== id || this.disposed) return;
     const seen = new Set<string>();
-    const findings = analysis.findings.filter((f) => {
+    const findings = [...analysis.findings, ...fixFindings].filter((f) => {
       if (path.dirname(f.file) !== st.dir) return false;
       const k = findingKey(f);
       if (seen.has(k)) return false;
@@ -307,11 +385,15 @@ export class Session {
       return true;
     });
     const texts = new Map<string, string>();
+    const parsed = new Map<string, GoSourceFile>();
     for (const f of findings) {
-      if (!texts.has(f.file)) texts.set(f.file, snapshots.get(f.file) ?? readText(f.file) ?? '');
+      if (texts.has(f.file)) continue;
+      const source = sources.get(f.file);
+      if (source) parsed.set(f.file, source);
+      texts.set(f.file, source?.text ?? snapshots.get(f.file) ?? readText(f.file) ?? '');
     }
     const pkgPath = run.packages.find((p) => p.dir === st.dir && !p.forTest)?.importPath ?? run.packages[0]?.importPath ?? st.dir;
-    const results: PackageResults = { packagePath: pkgPath, workingDir: run.workingDir, output: run.output, findings, texts };
+    const results: PackageResults = { packagePath: pkgPath, workingDir: run.workingDir, output: run.output, findings: this.withProfile(findings, st.dir), raw: findings, texts, parsed };
     const failed = findings.some((f) => f.kind === 'build') || run.packages.some((p) => p.error !== null);
     if (failed) {
       st.failed = results;
@@ -326,21 +408,23 @@ export class Session {
       this.applyResults(st, d);
       this.publish(d);
     }
+    results.parsed = null;
     this.sendStatus(st);
   }
 
   /** Puts a package's results on one open document (stale good results plus errors after a failed compile). */
   private applyResults(st: PackageState, doc: OpenDocument): void {
     const forFile = (r: PackageResults | null): Finding[] => (r ? r.findings.filter((f) => f.file === doc.path) : []);
+    const compiled = (r: PackageResults): string | GoSourceFile => r.parsed?.get(doc.path) ?? r.texts.get(doc.path) ?? doc.text;
     if (!st.failed) {
-      doc.setFindings(forFile(st.good), st.good?.texts.get(doc.path) ?? doc.text);
+      doc.setFindings(forFile(st.good), st.good ? compiled(st.good) : doc.text);
       return;
     }
-    if (doc.tracked.length === 0 && st.good) doc.setFindings(forFile(st.good), st.good.texts.get(doc.path) ?? doc.text);
+    if (doc.tracked.length === 0 && st.good) doc.setFindings(forFile(st.good), compiled(st.good));
     const keep = doc.tracked.filter((t) => t.finding.kind !== 'build').map((t) => t.finding);
     doc.setFindings(
       forFile(st.failed).filter((f) => f.kind === 'build'),
-      st.failed.texts.get(doc.path) ?? doc.text,
+      compiled(st.failed),
       keep,
     );
   }
@@ -355,9 +439,9 @@ export class Session {
     if (st.failed) {
       const first = st.failed.findings.find((f) => f.kind === 'build');
       const state = st.good ? 'stale' : 'compileError';
-      this.host.status({ state, heapAllocations: n, message: `${pkg} does not compile${first ? `: ${first.message}` : ''}`, package: pkg });
+      this.status({ state, heapAllocations: n, message: `${pkg} does not compile${first ? `: ${first.message}` : ''}`, package: pkg });
     } else {
-      this.host.status({ state: 'ok', heapAllocations: n, message: `${pkg}: ${n} heap allocation${n === 1 ? '' : 's'}`, package: pkg });
+      this.status({ state: 'ok', heapAllocations: n, message: `${pkg}: ${n} heap allocation${n === 1 ? '' : 's'}`, package: pkg });
     }
   }
 
@@ -381,18 +465,46 @@ export class Session {
     const out: Diagnostic[] = [];
     for (const t of doc.tracked) {
       let c = this.diagnosticCache.get(t.finding);
-      if (!c || c.settings !== this.settings || c.stale !== t.stale) {
+      if (!c || c.settings !== this.settings || c.stale !== t.stale || c.fixes !== t.fixes) {
         const shown = t.finding.kind === 'build' || isKindShown(t.finding.kind, this.presentOptions);
         const f = shown ? (presentFindings([t.finding], { kinds: this.settings.kinds, all: true })[0] ?? t.finding) : null;
-        c = { settings: this.settings, stale: t.stale, diagnostic: f ? findingDiagnostic(f, ZERO_RANGE, t.stale) : null };
+        const diagnostic: CachedDiagnostic | null = f ? findingDiagnostic(f, ZERO_RANGE, t.stale) : null;
+        if (diagnostic) {
+          // A short key (the long one names file, position and text) keeps each publish small.
+          const data = diagnostic.data as { key: string; fixIds?: string[] };
+          data.key = this.keyOf(t.finding);
+          // The fixes offered are the ones still live: none after an edit touched their code.
+          if (t.fixes && t.fixes.length > 0) data.fixIds = t.fixes.map((x) => x.id);
+          else delete data.fixIds;
+          // Everything but the range, serialised once: each publish after an edit only writes ranges.
+          diagnostic[CACHED_JSON] = diagnosticTail(diagnostic);
+        }
+        c = { settings: this.settings, stale: t.stale, fixes: t.fixes, diagnostic };
         this.diagnosticCache.set(t.finding, c);
       }
-      if (c.diagnostic) out.push({ ...c.diagnostic, range: lspRange(doc.lines, t.range) });
+      if (!c.diagnostic) continue;
+      const range = lspRange(doc.lines, t.range);
+      // With the fast encoder only the range and the cached tail are read: skip copying the rest.
+      const tail = this.compactDiagnostics ? c.diagnostic[CACHED_JSON] : undefined;
+      out.push(tail ? ({ range, [CACHED_JSON]: tail } as CachedDiagnostic) : { ...c.diagnostic, range });
     }
     return out;
   }
 
-  private readonly diagnosticCache = new WeakMap<Finding, { settings: HeapscopeSettings; stale: boolean; diagnostic: Diagnostic | null }>();
+  private readonly shortKeys = new WeakMap<Finding, string>();
+  private nextKey = 1;
+
+  /** A short key naming a finding in diagnostics' data and code actions: its kind and a number. */
+  private keyOf(f: Finding): string {
+    let k = this.shortKeys.get(f);
+    if (k === undefined) {
+      k = `${f.kind}#${(this.nextKey++).toString(36)}`;
+      this.shortKeys.set(f, k);
+    }
+    return k;
+  }
+
+  private readonly diagnosticCache = new WeakMap<Finding, { settings: HeapscopeSettings; stale: boolean; fixes: readonly FindingFix[] | null; diagnostic: CachedDiagnostic | null }>();
 
   private publish(doc: OpenDocument): void {
     this.host.publish(doc.uri, this.diagnostics(doc));
@@ -406,7 +518,14 @@ export class Session {
     const hits = this.shown(doc).filter(({ t }) => contains(t.range, at.line, at.column));
     if (hits.length === 0) return null;
     hits.sort((a, b) => span(a.t.range) - span(b.t.range));
-    return { contents: { kind: 'markdown', value: hoverMarkdown(hits.map((h) => h.f)) }, range: lspRange(doc.lines, hits[0]!.t.range) };
+    const profile = this.profile;
+    const cost = profile
+      ? (f: Finding): string | null =>
+          f.alloc && (f.alloc.bytes > 0 || f.alloc.objects > 0)
+            ? costMarkdown(f.alloc, profile.mapped.sampleType, profile.byLine.get(`${f.file}:${f.line}`)?.paths ?? [])
+            : null
+      : undefined;
+    return { contents: { kind: 'markdown', value: hoverMarkdown(hits.map((h) => h.f), cost) }, range: lspRange(doc.lines, hits[0]!.t.range) };
   }
 
   private linesOf: LinesOf = (file) => {
@@ -415,39 +534,44 @@ export class Session {
     return text === null ? null : new LineIndex(text);
   };
 
-  private findingOf(uri: string, key: string): Finding | undefined {
-    return this.docs.get(uri)?.tracked.find((t) => findingKey(t.finding) === key)?.finding;
+  /** The live fixes of a document's findings by finding key. */
+  private fixesByKey(uri: string): Map<string, FindingFix[]> {
+    const out = new Map<string, FindingFix[]>();
+    for (const t of this.docs.get(uri)?.tracked ?? []) if (t.fixes && t.fixes.length > 0 && !t.stale) out.set(this.keyOf(t.finding), t.fixes);
+    return out;
   }
 
   /** textDocument/codeAction: quick fixes of the diagnostics in the context, and fix-all. */
   codeActions(p: CodeActionParams): CodeAction[] {
     const doc = this.docs.get(p.textDocument.uri);
-    // Fix edits are located in the compiled text: after an edit they wait for the next compile.
-    if (!doc || doc.editedSinceResults) return [];
+    if (!doc) return [];
+    // Fixes are tracked through edits; one whose code was edited since the compile is no longer live.
+    const live = this.fixesByKey(doc.uri);
     const wants = (kind: string): boolean => !p.context.only || p.context.only.some((o) => kind === o || kind.startsWith(o + '.'));
     const actions: CodeAction[] = [];
     if (wants('quickfix')) {
-      const items: Array<{ finding: Finding; diagnostic: Diagnostic }> = [];
+      const items: Array<{ key: string; fixes: FindingFix[]; diagnostic: Diagnostic }> = [];
       for (const diagnostic of p.context.diagnostics) {
         const key = (diagnostic.data as { key?: unknown } | undefined)?.key;
-        const finding = typeof key === 'string' ? this.findingOf(doc.uri, key) : undefined;
-        if (finding && finding.fixes.length > 0) items.push({ finding, diagnostic });
+        const fixes = typeof key === 'string' ? live.get(key) : undefined;
+        if (typeof key === 'string' && fixes) items.push({ key, fixes, diagnostic });
       }
       actions.push(...quickFixActions(doc.uri, items));
     }
     if (wants(FIX_ALL_KIND)) {
-      const keys = this.shown(doc).filter(({ t }) => t.finding.fixes.length > 0).map(({ t }) => findingKey(t.finding));
+      const keys = this.shown(doc).map(({ t }) => this.keyOf(t.finding)).filter((k) => live.has(k));
       const all = fixAllAction(doc.uri, keys);
       if (all) actions.push(all);
     }
     return this.resolveSupport ? actions : actions.map((a) => this.resolveAction(a)).filter((a) => a.edit !== undefined);
   }
 
-  /** codeAction/resolve: computes the action's workspace edit. */
+  /** codeAction/resolve: computes the action's workspace edit from the fixes live now. */
   resolveAction(a: CodeAction): CodeAction {
     const data = a.data as CodeActionData | undefined;
     if (!data || typeof data.uri !== 'string' || !Array.isArray(data.keys)) return a;
-    const edit: WorkspaceEdit | null = resolveActionEdit(data, (k) => this.findingOf(data.uri, k), this.linesOf);
+    const live = this.fixesByKey(data.uri);
+    const edit: WorkspaceEdit | null = resolveActionEdit(data, (k) => live.get(k), this.linesOf);
     return edit ? { ...a, edit } : a;
   }
 
@@ -470,9 +594,205 @@ export class Session {
     await this.analyse(dir, 'requested');
   }
 
+  // ------------------------------------------------------------------------------------------
+  // Allocation profiles
+
+  /** Findings with the loaded profile's costs and severities, plus the package's hot lines without a finding. */
+  private withProfile(raw: Finding[], dir: string): Finding[] {
+    if (!this.profile) return raw;
+    const joined = joinFindings(raw, this.profile.mapped, { thresholds: this.settings.severityThresholds });
+    return joined
+      .map((f, i) => (i < raw.length && CORRECTNESS_KINDS.has(f.kind) ? { ...f, severity: raw[i]!.severity } : f))
+      .filter((f, i) => i < raw.length || path.dirname(f.file) === dir);
+  }
+
+  /** Re-joins every package's results with the current profile and re-publishes open documents. */
+  private rejoinAll(): void {
+    for (const st of this.packages.values()) {
+      if (!st.good && !st.failed) continue;
+      const before = st.good?.findings ?? [];
+      for (const r of [st.good, st.failed]) if (r) r.findings = this.withProfile(r.raw, st.dir);
+      for (const d of this.docsOf(st.dir)) {
+        if (!st.failed && st.good && this.swapFindings(d, before, st.good)) continue;
+        this.applyResults(st, d);
+        this.publish(d);
+      }
+    }
+    this.host.refreshHints();
+    const message = this.profile ? `Profile: ${this.profile.status.text}` : 'No allocation profile in use';
+    this.status(this.lastStatus ? { ...this.lastStatus, profile: undefined } : { state: 'idle', heapAllocations: 0, message });
+  }
+
+  /**
+   * Puts re-joined findings on a document without re-anchoring (which re-parses the compiled
+   * text): ranges are unchanged, only costs and severities differ. New hot lines (alloc.site) are
+   * placed by offsets. Returns false when the document changed since the compile (caller re-applies).
+   */
+  private swapFindings(doc: OpenDocument, before: readonly Finding[], now: PackageResults): boolean {
+    if (doc.editedSinceResults || now.texts.get(doc.path) !== undefined && now.texts.get(doc.path) !== doc.text) return false;
+    const index = new Map(before.map((f, i) => [f, i] as const));
+    const tracked: TrackedFinding[] = [];
+    for (const t of doc.tracked) {
+      const i = index.get(t.finding);
+      if (i === undefined) tracked.push(t);
+      else if (i < now.raw.length) tracked.push({ ...t, finding: now.findings[i]! });
+    }
+    for (let i = now.raw.length; i < now.findings.length; i++) {
+      const f = now.findings[i]!;
+      if (f.file !== doc.path) continue;
+      tracked.push({ finding: f, range: { line: f.line, column: f.column, endLine: f.endLine, endColumn: f.endColumn }, nodeType: null, stale: false, fixes: null });
+    }
+    doc.tracked = tracked;
+    this.publish(doc);
+    return true;
+  }
+
+  private profileFiles(): string[] {
+    return this.commandProfiles ?? resolveProfilePaths(this.settings.profiles, this.workspaceRoot);
+  }
+
+  private profileRequestKey(): string {
+    return JSON.stringify([this.profileFiles(), this.settings.profileSampleType]);
+  }
+
+  /** heapscope.loadProfile: use these profile files instead of the setting. */
+  async loadProfileCommand(files: string[]): Promise<void> {
+    this.commandProfiles = files.map((f) => path.resolve(this.workspaceRoot ?? process.cwd(), f.startsWith('file:') ? (uriPath(f) ?? f) : f));
+    await this.reloadProfile('loaded by command');
+  }
+
+  /** heapscope.clearProfile: stop using profiles until the setting changes or one is loaded. */
+  async clearProfileCommand(): Promise<void> {
+    this.commandProfiles = [];
+    await this.reloadProfile('cleared');
+  }
+
+  /** Tells the user about a profile that cannot be used: log, status, and one message per text; what was loaded stays. */
+  private profileProblem(message: string): void {
+    this.host.log('warn', `profile: ${message}`);
+    if (!this.shownMessages.has(message)) {
+      this.shownMessages.add(message);
+      this.host.showMessage('warn', `Heapscope: ${message}. The previous results stay in use.`);
+    }
+    const last = this.lastStatus ?? { state: 'idle' as const, heapAllocations: 0, message: '' };
+    this.status({ ...last, message: `Profile not used: ${message}` });
+  }
+
+  /** Loads (or clears) the profiles named now, in a worker thread; on failure keeps what was loaded. */
+  reloadProfile(reason: string): Promise<void> {
+    const run = this.reloadProfileNow(reason).catch((e: unknown) => this.profileProblem(e instanceof Error ? e.message : String(e)));
+    this.profileLoading = run;
+    return run;
+  }
+
+  private async reloadProfileNow(reason: string): Promise<void> {
+    const files = this.profileFiles();
+    const sampleType = this.settings.profileSampleType;
+    this.profileKey = this.profileRequestKey();
+    const gen = ++this.profileGeneration;
+    this.watchProfiles();
+    if (files.length === 0) {
+      if (this.profile) {
+        this.profile = null;
+        this.host.log('info', `profile: none in use (${reason})`);
+        this.rejoinAll();
+      }
+      return;
+    }
+    const mod = await findModule(this.workspaceRoot ?? path.dirname(files[0]!), { ...process.env, ...this.settings.env });
+    if (!mod) throw new Error(`the workspace ${this.workspaceRoot ?? ''} is not inside a Go module, so profiles cannot be placed on its files`);
+    const module = { root: mod.root, modulePath: mod.modulePath, files: moduleGoFiles(mod.root) };
+    const t0 = Date.now();
+    let loaded;
+    try {
+      loaded = await loadMappedProfileInWorker(files, { sampleType }, module, this.profileWorker);
+    } catch (e) {
+      if (gen !== this.profileGeneration || this.disposed) return;
+      throw e instanceof ProfileError ? new Error(e.message) : e;
+    }
+    if (gen !== this.profileGeneration || this.disposed) return;
+    const mapped = loaded.mapped;
+    const warnings = profileWarnings(mapped, mod.modulePath || mod.root);
+    if (mapped.total.bytes > 0 && mapped.mapped.bytes === 0 && mapped.mapped.objects === 0) {
+      throw new Error(warnings[0] ?? `none of ${files.join(', ')} maps onto this module (0% mapped)`);
+    }
+    for (const w of warnings) this.host.log('warn', `profile: ${w}`);
+    this.profile = { files, mapped, byLine: linesByPosition(mapped), status: profileStatus(files, mapped) };
+    this.host.log('info', `profile: ${this.profile.status.text}; loaded in ${Date.now() - t0} ms (${reason})`);
+    this.rejoinAll();
+  }
+
+  /** Watches the directories of the profile files and patterns; a change reloads (debounced, as go test writes in steps). */
+  private watchProfiles(): void {
+    for (const w of this.profileWatchers) w.close();
+    this.profileWatchers = [];
+    if (this.disposed) return;
+    const named = this.commandProfiles ?? this.settings.profiles.map((p) => path.resolve(this.workspaceRoot ?? process.cwd(), p));
+    const dirs = new Set(named.map((p) => path.dirname(p)));
+    for (const dir of dirs) {
+      try {
+        const w = watch(dir, { persistent: false }, (_event, name) => {
+          if (name && !named.some((p) => path.dirname(p) === dir && (path.basename(p) === String(name) || /[*?]/.test(path.basename(p))))) return;
+          if (this.profileReloadTimer) clearTimeout(this.profileReloadTimer);
+          this.profileReloadTimer = setTimeout(() => {
+            this.profileReloadTimer = null;
+            void this.reloadProfile('profile file changed');
+          }, 300);
+        });
+        w.on('error', () => w.close());
+        this.profileWatchers.push(w);
+      } catch {
+        // A directory that does not exist yet: the setting will name it again when it does.
+      }
+    }
+  }
+
+  /** heapscope/topAllocationSites: the profile's allocating lines by share. */
+  topAllocationSites(limit = 50): TopAllocationSitesResult {
+    if (!this.profile) return { sites: [], message: 'No allocation profile is loaded.' };
+    return { sites: topSites(this.profile.mapped, limit), sampleType: this.profile.mapped.sampleType };
+  }
+
+  /** The hot lines of a document now: one per line, the finding with the largest share. */
+  private hotLines(uri: string): Array<{ line0: number; label: string; share: number }> {
+    const doc = this.docs.get(uri);
+    if (!doc || !this.profile) return [];
+    const best = new Map<number, Finding>();
+    for (const t of doc.tracked) {
+      const a = t.finding.alloc;
+      if (!a || a.share < MIN_HINT_SHARE) continue;
+      const line0 = t.range.line - 1;
+      const cur = best.get(line0);
+      if (!cur || (cur.alloc?.share ?? 0) < a.share) best.set(line0, t.finding);
+    }
+    const st = this.profile.mapped.sampleType;
+    return [...best.entries()].sort((a, b) => a[0] - b[0]).map(([line0, f]) => ({ line0, label: hintLabel(f.alloc!, st), share: f.alloc!.share }));
+  }
+
+  /** textDocument/inlayHint: the cost at the end of each hot line in the range (setting profileHints = 'inlay'). */
+  inlayHints(uri: string, range: Range): InlayHint[] {
+    if (this.settings.profileHints !== 'inlay') return [];
+    const doc = this.docs.get(uri);
+    if (!doc) return [];
+    return this.hotLines(uri)
+      .filter((h) => h.line0 >= range.start.line && h.line0 <= range.end.line)
+      .map((h) => ({ position: { line: h.line0, character: doc.lines.lineText(h.line0).replace(/\r$/, '').length }, label: h.label, paddingLeft: true }));
+  }
+
+  /** textDocument/codeLens: the cost above each hot line (setting profileHints = 'codeLens'). */
+  codeLenses(uri: string): CodeLens[] {
+    if (this.settings.profileHints !== 'codeLens') return [];
+    return this.hotLines(uri).map((h) => ({
+      range: { start: { line: h.line0, character: 0 }, end: { line: h.line0, character: 0 } },
+      command: { title: `$(flame) ${h.label}`, command: Commands.topAllocationSites },
+    }));
+  }
+
   /** Cancels every compiler run and waits until their processes are gone. */
   async dispose(): Promise<void> {
     this.disposed = true;
+    for (const w of this.profileWatchers) w.close();
+    if (this.profileReloadTimer) clearTimeout(this.profileReloadTimer);
     for (const st of this.packages.values()) {
       if (st.typingTimer) clearTimeout(st.typingTimer);
       st.run?.abort();

@@ -56,6 +56,29 @@ local ok, err = pcall(function()
     table.insert(result.shifted, { lnum = d.lnum, col = d.col, message = d.message })
   end
   result.moved = moved
+
+  -- Apply the copy-loop-var quick fix (still live after the edit above) to the buffer.
+  local capture = nil
+  for _, d in ipairs(vim.diagnostic.get(buf)) do
+    local lsp = d.user_data and d.user_data.lsp
+    if lsp and lsp.code == 'loopvar.capture' then capture = lsp end
+  end
+  assert(capture, 'no loopvar.capture diagnostic')
+  local ca = client.request_sync('textDocument/codeAction', {
+    textDocument = { uri = vim.uri_from_bufnr(buf) },
+    range = capture.range,
+    context = { diagnostics = { capture }, only = { 'quickfix' } },
+  }, 10000, buf)
+  assert(ca and ca.result and #ca.result > 0, 'no code action: ' .. vim.inspect(ca))
+  local action = ca.result[1]
+  result.action_title = action.title
+  if not action.edit then
+    local r = client.request_sync('codeAction/resolve', action, 10000, buf)
+    assert(r and r.result and r.result.edit, 'codeAction/resolve gave no edit: ' .. vim.inspect(r))
+    action = r.result
+  end
+  vim.lsp.util.apply_workspace_edit(action.edit, client.offset_encoding)
+  result.fixed_lines = vim.api.nvim_buf_get_lines(buf, 0, -1, false)
   client.stop()
 end)
 if not ok then result.error = tostring(err) end
