@@ -628,7 +628,7 @@ export function trackRanges(oldFile: GoSourceFile, newFile: GoSourceFile, items:
 }
 
 /** The single edit that turns `a` into `b`: everything between their common prefix and suffix. */
-function diffEdit(a: string, b: string): OffsetEdit[] {
+export function diffEdit(a: string, b: string): OffsetEdit[] {
   if (a === b) return [];
   let p = 0;
   const max = Math.min(a.length, b.length);

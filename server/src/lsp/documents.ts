@@ -4,7 +4,7 @@
 // no squiggle sits on code it is not about.
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { LineIndex } from '../engine/positions';
-import { GoSourceFile, mapThroughEdits, trackRanges, type OffsetEdit } from '../engine/syntax';
+import { diffEdit, GoSourceFile, mapThroughEdits, trackRanges, type OffsetEdit } from '../engine/syntax';
 import type { ByteRange, Finding, FindingFix } from '../engine/types';
 
 /** Files larger than this are not parsed while typing: their diagnostics are dropped on the first edit. */
@@ -55,15 +55,7 @@ export function editsBetween(from: GoSourceFile | string, to: GoSourceFile | str
     const remembered = to.editsSince(from);
     if (remembered) return remembered;
   }
-  const a = typeof from === 'string' ? from : from.text;
-  const b = typeof to === 'string' ? to : to.text;
-  if (a === b) return [];
-  let p = 0;
-  const max = Math.min(a.length, b.length);
-  while (p < max && a.charCodeAt(p) === b.charCodeAt(p)) p++;
-  let q = 0;
-  while (q < max - p && a.charCodeAt(a.length - 1 - q) === b.charCodeAt(b.length - 1 - q)) q++;
-  return [{ start: p, oldEnd: a.length - q, newEnd: b.length - q }];
+  return diffEdit(typeof from === 'string' ? from : from.text, typeof to === 'string' ? to : to.text);
 }
 
 /**
