@@ -21,7 +21,7 @@ function expectedFiles(): string[] {
     'LICENSE.txt',
     'dist/client.js',
     'dist/server.js',
-    ...(existsSync(path.join(root, 'dist', 'profileWorker.js')) ? ['dist/profileWorker.js'] : []),
+    'dist/profile-worker.js',
     'syntaxes/go-compiler-output.tmLanguage.json',
     'docs/images/icon.png',
     'node_modules/tree-sitter/package.json',
