@@ -4,8 +4,8 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import {
@@ -361,4 +361,34 @@ test("the module's toolchain line is honoured when GOTOOLCHAIN allows switching"
   const run = await runCompiler({ cwd: dir, patterns: ['.'], env: { GOTOOLCHAIN: 'go1.21.13+auto' } });
   assert.equal(run.goVersion, 'go1.22.12');
   assert.match(section(run, 'example.com/toolchain'), /\.\/tc\.go:6:2: moved to heap: t/);
+});
+
+test('a process that dies without cleaning up (SIGKILL) takes its go run with it', { skip: process.platform !== 'linux' }, async () => {
+  // A child Node process starts an uncached compile and reports the go process group; we SIGKILL it
+  // as an editor's crash or `kill -9` would. The kernel's parent-death signal must end go at once;
+  // its compile children then exit on their own.
+  const script = `
+    const { runCompiler } = require(${JSON.stringify(path.join(repo, 'server/src/engine/goRunner.ts'))});
+    runCompiler({ cwd: ${JSON.stringify(os.tmpdir())}, patterns: ['net/http'], tests: false,
+      gcflags: ['-m=2', '-c=3', '-memprofilerate=${process.pid}${Date.now()}1'], env: { GOFLAGS: '-x' },
+      onStart: (pid) => process.stdout.write('pgid ' + pid + '\\n'),
+      onStderr: (c) => { if (/\\/compile /.test(c)) process.stdout.write('compiling\\n'); } }).catch(() => {});`;
+  const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  const pgid = await new Promise<number>((resolve, reject) => {
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      out += d;
+      const m = /pgid (\d+)/.exec(out);
+      if (m && out.includes('compiling')) resolve(Number(m[1]));
+    });
+    child.on('exit', () => reject(new Error(`the child exited early: ${out}`)));
+  });
+  child.kill('SIGKILL');
+  const goGone = Date.now();
+  while (existsSync(`/proc/${pgid}`) && Date.now() - goGone < 5000) await new Promise((r) => setTimeout(r, 20));
+  assert.ok(!existsSync(`/proc/${pgid}`), 'go was killed with its parent');
+  // compile finishes its package and exits: nothing of the group may linger.
+  const deadline = Date.now() + 120_000;
+  while (groupMembers([pgid]).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(groupMembers([pgid]), []);
 });

@@ -6,7 +6,7 @@
 // `go build`, works the same from Go 1.21 to 1.26, and tells us each package's files.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import { accessSync, constants as fsConstants, existsSync, promises as fs, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { PackageResult } from './types';
@@ -523,7 +523,8 @@ function runGo(
     installExitHook();
     let child: ChildProcess;
     try {
-      child = spawn(goBinary, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+      const [command, commandArgs] = withParentDeathSignal(goBinary, args, env, cwd);
+      child = spawn(command, commandArgs, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
     } catch (e) {
       return reject(spawnError(e, goBinary));
     }
@@ -566,6 +567,37 @@ function runGo(
       resolve({ code: code ?? 1, stdout, stderr });
     });
   });
+}
+
+const SETPRIV = '/usr/bin/setpriv';
+let setprivAvailable: boolean | undefined;
+
+/**
+ * On Linux, runs go through util-linux's `setpriv --pdeathsig KILL`, so the kernel kills go when
+ * this process dies without a chance to clean up (SIGKILL, a crash): go is in its own process group
+ * and would otherwise outlive a killed language server. Its compile children then exit on their own
+ * (their output pipes are gone). Only when the go binary is known to exist, so that a missing go is
+ * still reported as ENOENT by spawn itself.
+ */
+export function withParentDeathSignal(goBinary: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): [string, string[]] {
+  if (process.platform !== 'linux') return [goBinary, args];
+  setprivAvailable ??= existsSync(SETPRIV);
+  const resolved = setprivAvailable ? resolveExecutable(goBinary, env.PATH ?? '', cwd) : null;
+  return resolved ? [SETPRIV, ['--pdeathsig', 'KILL', '--', resolved, ...args]] : [goBinary, args];
+}
+
+/** The executable a command name resolves to on PATH (or the path itself), or null. */
+function resolveExecutable(command: string, searchPath: string, cwd: string): string | null {
+  const candidates = command.includes('/') ? [path.resolve(cwd, command)] : searchPath.split(':').filter(Boolean).map((d) => path.resolve(cwd, d, command));
+  for (const c of candidates) {
+    try {
+      accessSync(c, fsConstants.X_OK);
+      if (statSync(c).isFile()) return c;
+    } catch {
+      // Not here.
+    }
+  }
+  return null;
 }
 
 function spawnError(e: unknown, goBinary: string): Error {
