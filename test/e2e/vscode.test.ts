@@ -7,7 +7,8 @@
 // HEAPSCOPE_E2E_CACHE another cache dir.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -24,7 +25,19 @@ import {
   type CodeServerDirs,
   type RunningCodeServer,
 } from './codeServer';
-import { goToLine, heapscopeStatusItem, openFile, renderedSquiggles, runCommand, squiggleOnLine, waitForValue, type RenderedSquiggle } from './workbench';
+import {
+  dismissWidgets,
+  goToLine,
+  heapscopeStatusItem,
+  hoverSettled,
+  openFile,
+  renderedLines,
+  renderedSquiggles,
+  runCommand,
+  squiggleBox,
+  waitForValue,
+  type RenderedSquiggle,
+} from './workbench';
 
 const root = path.resolve(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
@@ -57,7 +70,6 @@ const QUIET_SETTINGS = {
 
 let tmp = '';
 let workspace = '';
-let profileFile = '';
 let codeServerBin = '';
 let extensionsDir = '';
 let browser: Browser | undefined;
@@ -79,6 +91,8 @@ async function shot(p: Page, name: string): Promise<void> {
 /** Runs a step; on failure saves a screenshot of the page into the temp dir and says where. */
 async function step<T>(p: Page, name: string, body: () => Promise<T>): Promise<T> {
   try {
+    // Each step starts from the editor, whatever the previous one left open.
+    await dismissWidgets(p);
     return await body();
   } catch (err) {
     const file = path.join(os.tmpdir(), `heapscope-e2e-failure-${name}.png`);
@@ -106,13 +120,6 @@ before(async () => {
   tmp = mkdtempSync(path.join(os.tmpdir(), 'heapscope-e2e-'));
   workspace = path.join(tmp, 'example');
   cpSync(path.join(root, 'test-fixtures', 'example'), workspace, { recursive: true });
-  // A real allocation profile of the workspace copy (paths in it are this copy's): every
-  // allocation recorded, from the benchmark that allocates in NewPoint.
-  profileFile = path.join(tmp, 'mem.pprof');
-  execFileSync('go', ['test', '-run', '^$', '-bench', 'NewPoint', '-benchtime', '2000x', '-memprofilerate', '1', '-memprofile', profileFile, '-o', path.join(tmp, 'heapdemo.test')], {
-    cwd: workspace,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
   extensionsDir = path.join(tmp, 'extensions');
 });
 
@@ -176,9 +183,7 @@ test('hover on a squiggle shows the explanation', async () => {
   assert.ok(p, 'workbench is open');
   await step(p, 'hover', async () => {
     await goToLine(p, 16, 2);
-    const squiggle = await squiggleOnLine(p, 16, 'info');
-    const box = await squiggle.boundingBox();
-    assert.ok(box, 'squiggle has a box');
+    const box = await squiggleBox(p, 16, 'info');
     await p.mouse.move(box.x + Math.min(4, box.width / 2), box.y + box.height / 2);
     const hover = p.locator('.monaco-hover-content').filter({ hasText: /moved to the heap/ }).first();
     await hover.waitFor({ state: 'visible', timeout: 20_000 });
@@ -186,9 +191,37 @@ test('hover on a squiggle shows the explanation', async () => {
     assert.match(text, /`?p`? is moved to the heap|moved to the heap/);
     // The explanation's flow steps link to the position the address is returned at.
     await p.locator('.monaco-hover-content').filter({ hasText: /demo\.go:17/ }).first().waitFor({ timeout: 10_000 });
+    await hoverSettled(p);
     await shot(p, 'hover.png');
   });
 });
+
+/** The title of the copy-loop-variable quick fix in the Ctrl+. menu. */
+const COPY_LOOP_VAR = /^Copy loop variable i per iteration/;
+
+/**
+ * Moves the keyboard focus in the open action widget (the Ctrl+. menu) to the row whose
+ * aria-label matches `wanted`, with ArrowDown/ArrowUp as a user would: clicking a row is
+ * intercepted by the context view's pointer block.
+ */
+async function focusActionRow(p: Page, menu: Locator, wanted: RegExp): Promise<void> {
+  const rows = menu.locator('.monaco-list-row');
+  const labels = await rows.evaluateAll((els) => els.map((e) => [Number(e.getAttribute('data-index')), e.getAttribute('aria-label') ?? ''] as const));
+  const target = labels.find(([, label]) => wanted.test(label))?.[0];
+  if (target === undefined) throw new Error(`no row ${wanted} in the menu: ${JSON.stringify(labels)}`);
+  const focused = menu.locator('.monaco-list-row.focused');
+  if ((await focused.count()) === 0) await p.keyboard.press('ArrowDown');
+  for (let moves = 0; moves <= labels.length; moves++) {
+    const at = Number(await focused.getAttribute('data-index', { timeout: 5_000 }));
+    if (at === target) {
+      assert.match((await focused.getAttribute('aria-label')) ?? '', wanted);
+      return;
+    }
+    await p.keyboard.press(at < target ? 'ArrowDown' : 'ArrowUp');
+    await waitForValue(async () => Number(await focused.getAttribute('data-index', { timeout: 5_000 })), (i) => i !== at, 5_000, `focus to leave row ${at}`);
+  }
+  throw new Error(`the focus did not reach row ${target} (${wanted}) in the menu`);
+}
 
 test('the "copy loop variable" quick fix from Ctrl+. and save', async () => {
   const p = page;
@@ -197,31 +230,36 @@ test('the "copy loop variable" quick fix from Ctrl+. and save', async () => {
     // SumAsync (go 1.21): `for i := 0; …` whose `i` the goroutine captures. Ask where the finding
     // is (the loop's `i`, 48:6), then on the closure (50:6) and the use (53:19).
     const offered: Record<string, string[]> = {};
-    let item: Locator | undefined;
+    const menu = p.locator('.action-widget:visible');
+    const none = p.locator('.monaco-editor-overlaymessage').filter({ hasText: /No code actions/ });
+    let found = false;
     for (const [line, col] of [[48, 6], [50, 6], [53, 19]] as const) {
+      await dismissWidgets(p);
       await goToLine(p, line, col);
       await p.keyboard.press('Control+.');
-      const menu = p.locator('.action-widget');
-      const none = p.locator('.monaco-editor-overlaymessage').filter({ hasText: /No code actions/ });
       await menu.or(none).first().waitFor({ state: 'visible', timeout: 20_000 });
       if (await none.isVisible()) {
         offered[`${line}:${col}`] = [];
-        await p.keyboard.press('Escape');
         continue;
       }
       await menu.locator('.monaco-list-row').first().waitFor({ timeout: 10_000 });
-      offered[`${line}:${col}`] = await menu.locator('.monaco-list-row').allTextContents();
-      const fix = menu.locator('.monaco-list-row').filter({ hasText: /Copy loop variable/ }).first();
-      if (await fix.isVisible()) {
-        item = fix;
+      offered[`${line}:${col}`] = await menu.locator('.monaco-list-row').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+      if (offered[`${line}:${col}`]!.some((label) => COPY_LOOP_VAR.test(label))) {
+        found = true;
         break;
       }
-      await p.keyboard.press('Escape');
     }
-    if (item === undefined) throw new Error(`no "Copy loop variable" quick fix in SumAsync (issue 5); Ctrl+. offered: ${JSON.stringify(offered)}`);
+    if (!found) throw new Error(`no "Copy loop variable" quick fix in SumAsync (issue 5); Ctrl+. offered: ${JSON.stringify(offered)}`);
+    await focusActionRow(p, menu, COPY_LOOP_VAR);
     await shot(p, 'quickfix.png');
-    await item.click();
+    await p.keyboard.press('Enter');
+    await menu.waitFor({ state: 'hidden', timeout: 10_000 });
+    // The editor: the copy is the first statement of the loop body.
     await p.locator('.editor-instance .view-lines .view-line').filter({ hasText: /^\s*i\s:=\si\s*$/ }).first().waitFor({ timeout: 20_000 });
+    const lines = await renderedLines(p);
+    assert.match(lines.get(48) ?? '', /^\s*for i := 0; i < len\(xs\); i\+\+ \{\s*$/, 'line 48 in the editor');
+    assert.equal((lines.get(49) ?? '').trim(), 'i := i', 'line 49 in the editor');
+    assert.equal((lines.get(50) ?? '').trim(), 'wg.Add(1)', 'line 50 in the editor');
     await p.keyboard.press('Control+S');
     const saved = await waitForValue(
       async () => readFileSync(path.join(workspace, 'demo.go'), 'utf8'),
@@ -229,14 +267,18 @@ test('the "copy loop variable" quick fix from Ctrl+. and save', async () => {
       20_000,
       'demo.go saved with `i := i`',
     );
-    assert.match(saved, /for i := 0; i < len\(xs\); i\+\+ \{\n\s*i := i\n/);
+    assert.match(saved, /\n\tfor i := 0; i < len\(xs\); i\+\+ \{\n\t\ti := i\n\t\twg\.Add\(1\)\n/);
     // The per-iteration copy is captured by value: after the save's re-analysis the loop's `i`
-    // no longer moves to the heap.
+    // no longer moves to the heap and the goroutine no longer shares it (no warning on the use).
     await waitForValue(
       () => renderedSquiggles(p),
-      (s) => s.some((q) => q.line === 16) && !s.some((q) => /for i := 0/.test(q.text)),
+      (s) =>
+        s.some((q) => q.line === 47) &&
+        s.some((q) => q.line === 51) &&
+        !s.some((q) => q.line === 48 || q.line === 49) &&
+        !s.some((q) => q.line === 54 && q.severity === 'warning'),
       120_000,
-      'no squiggle on the for line after the fix',
+      'no squiggle on the loop (48, 49) nor warning on the use (54) after the fix; total (47) and the closure (51) still',
     );
     await shot(p, 'after-fix.png');
   });
@@ -248,23 +290,53 @@ test('loading an allocation profile changes severities', async () => {
   const load = pkg.contributes.commands.find((c) => /Load Allocation Profile/.test(c.title));
   assert.ok(load, 'package.json contributes no "Load Allocation Profile…" command (issue 4 not landed)');
   await step(p, 'profile', async () => {
+    // A real allocation profile of the workspace copy (its paths are this copy's), every allocation
+    // recorded: the example's benchmarks make Squares' append (line 29) most of alloc_space, while
+    // NewPoint is inlined into its benchmark and allocates nothing there.
+    const profileFile = path.join(tmp, 'mem.pprof');
+    await promisify(execFile)('go', ['test', '-run', '^$', '-bench', '.', '-benchtime', '2000x', '-memprofilerate', '1', '-memprofile', profileFile, '-o', path.join(tmp, 'heapdemo.test')], {
+      cwd: workspace,
+    });
+    // Line 16 is out of view (the previous step was at 48): Go to Line centres it, which shows 29 too.
     await goToLine(p, 16, 2);
     const before = await renderedSquiggles(p);
-    assert.equal(before.find((q) => q.line === 16)?.severity, 'info', 'NewPoint is information before the profile');
+    const severityAt = (s: RenderedSquiggle[], line: number): string[] => [...new Set(s.filter((q) => q.line === line).map((q) => q.severity))].sort();
+    assert.deepEqual(severityAt(before, 29), ['hint', 'info'], 'append in Squares: escape (information) and pre-allocation (hint) before the profile');
+    assert.deepEqual(severityAt(before, 16), ['info'], 'NewPoint is information before the profile');
     await runCommand(p, `${load.category ? `${load.category}: ` : ''}${load.title}`);
-    // showOpenDialog in VS Code for the web is the simple file dialog: a quick input taking a path.
-    const input = p.locator('.quick-input-widget .quick-input-box input');
+    // showOpenDialog in VS Code for the web is the simple file dialog: a quick input taking a path,
+    // starting at the workspace folder (the client's defaultUri).
+    const dialog = p.locator('.quick-input-widget:visible').filter({ hasText: /allocation profile/ });
+    const input = dialog.locator('.quick-input-box input');
     await input.waitFor({ state: 'visible', timeout: 20_000 });
+    await waitForValue(() => input.inputValue(), (v) => v.startsWith(workspace), 10_000, 'the dialog to start in the workspace folder');
     await input.fill(profileFile);
+    // Enter accepts only once the dialog lists the typed path's folder (before, Enter just moves
+    // the dialog there), so wait for the file's row as a user would.
+    await dialog.locator('.quick-input-list .monaco-list-row').filter({ hasText: /^\s*mem\.pprof\s*$/ }).waitFor({ timeout: 10_000 });
     await p.keyboard.press('Enter');
-    // NewPoint's `p` is (nearly) all of the profile's allocations: far above the 5% warning share.
+    await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
+    // Share ≥ 5% of the profile → warning; allocating nothing in it → hint.
     const after = await waitForValue(
       () => renderedSquiggles(p),
-      (s) => s.find((q) => q.line === 16)?.severity === 'warning',
+      (s) => severityAt(s, 29).join() === 'warning' && severityAt(s, 16).join() === 'hint',
       60_000,
-      'line 16 to become a warning after loading the profile',
+      'line 29 (append in Squares) to become a warning and line 16 (NewPoint) a hint after loading the profile',
     );
-    assert.match(after.find((q) => q.line === 16)?.text ?? '', /p := Point/);
+    assert.match(after.find((q) => q.line === 29)?.text ?? '', /out = append\(out, x\*x\)/);
+    // The hover tells the cost: bytes, objects and the share of the profile.
+    const box = await squiggleBox(p, 29, 'warning');
+    await p.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const hover = p.locator('.monaco-hover-content').filter({ hasText: /% of alloc_space/ }).first();
+    await hover.waitFor({ state: 'visible', timeout: 20_000 });
+    const text = (await hover.textContent()) ?? '';
+    const share = /([\d.]+)% of alloc_space/.exec(text);
+    assert.ok(share, `hover has the share: ${text}`);
+    assert.ok(Number(share[1]) >= 5 && Number(share[1]) <= 100, `a warning's share is at least 5%: ${text}`);
+    assert.match(text, /append/, `hover explains the append: ${text}`);
+    // For the screenshot: the cost line scrolled into the hover's view, the hover's fade-in over.
+    await hover.getByText(/% of alloc_space/).first().scrollIntoViewIfNeeded();
+    await hoverSettled(p);
     await shot(p, 'profile.png');
   });
 });

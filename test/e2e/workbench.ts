@@ -62,6 +62,31 @@ export async function goToLine(page: Page, line: number, column = 1): Promise<vo
   await page.locator('.editor-instance .monaco-editor .margin-view-overlays .active-line-number').filter({ hasText: new RegExp(`^${line}$`) }).waitFor({ timeout: 10_000 });
 }
 
+/** Widgets that take the keyboard while open: quick input, the action (quick-fix) menu, context menus, hovers. */
+const OPEN_WIDGETS = '.quick-input-widget:visible, .action-widget:visible, .context-view .monaco-menu-container:visible, .monaco-hover:visible';
+
+/**
+ * Closes whatever a previous step left open (Escape, as a user would) so the next step starts
+ * from the editor; throws if something stays open.
+ */
+export async function dismissWidgets(page: Page): Promise<void> {
+  const open = page.locator(OPEN_WIDGETS);
+  for (let attempt = 0; attempt < 5 && (await open.count()) > 0; attempt++) {
+    await page.keyboard.press('Escape');
+    await open.first().waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => undefined);
+  }
+  const left = await open.count();
+  if (left > 0) throw new Error(`${left} widget(s) still open after Escape: ${await open.evaluateAll((els) => els.map((e) => e.className).join(' | '))}`);
+}
+
+/** Returns the active editor's rendered lines by gutter line number (text with spaces for nbsp). */
+export async function renderedLines(page: Page): Promise<Map<number, string>> {
+  const script = `(() => {${PAGE_HELPERS}
+    return [...numberByTop].map(([top, n]) => [n, textByTop.get(top) ?? '']);
+  })()`;
+  return new Map((await page.evaluate(script)) as [number, string][]);
+}
+
 /** Returns the squiggles of the active editor's rendered lines, each with its gutter line number and the line's text. */
 export async function renderedSquiggles(page: Page): Promise<RenderedSquiggle[]> {
   const script = `(() => {${PAGE_HELPERS}
@@ -89,14 +114,39 @@ export async function waitForValue<T>(read: () => Promise<T>, ok: (v: T) => bool
   }
 }
 
-/** Returns the squiggle element rendered on gutter line `line` (first of the given severity). */
-export async function squiggleOnLine(page: Page, line: number, severity: RenderedSquiggle['severity']): Promise<Locator> {
+/** A rectangle on the page, in CSS pixels. */
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/**
+ * Returns where the first squiggle of `severity` on gutter line `line` is drawn. Measured in one
+ * evaluation: Monaco rebuilds a line's overlay elements whenever any decoration on it changes
+ * (the word highlight that follows the cursor, say), so an element handle can go stale between
+ * finding it and measuring it.
+ */
+export async function squiggleBox(page: Page, line: number, severity: RenderedSquiggle['severity']): Promise<Box> {
   const script = `(() => {${PAGE_HELPERS}
-    return squigglesOf(${JSON.stringify(severity)}).findIndex((q) => q.parentElement && numberByTop.get(topOf(q.parentElement)) === ${line});
+    const q = squigglesOf(${JSON.stringify(severity)}).find((q) => q.parentElement && numberByTop.get(topOf(q.parentElement)) === ${line});
+    if (!q) return null;
+    const r = q.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 ? { x: r.x, y: r.y, width: r.width, height: r.height } : null;
   })()`;
-  const index = (await page.evaluate(script)) as number;
-  if (index < 0) throw new Error(`no ${severity} squiggle rendered on line ${line}`);
-  return page.locator(`.editor-instance .monaco-editor .view-overlays .squiggly-${severity}`).nth(index);
+  const box = await waitForValue(async () => (await page.evaluate(script)) as Box | null, (b) => b !== null, 10_000, `a ${severity} squiggle rendered on line ${line}`);
+  return box!;
+}
+
+/** Waits until no animation (the hover's fade-in) runs inside an editor hover, so a screenshot shows it opaque. */
+export async function hoverSettled(page: Page): Promise<void> {
+  await waitForValue(
+    async () => (await page.evaluate(`document.getAnimations().filter((a) => a.effect?.target?.closest?.('.monaco-hover')).length`)) as number,
+    (n) => n === 0,
+    5_000,
+    'the hover to finish fading in',
+  );
 }
 
 /** Runs a command from the Command Palette by its full title ("Heapscope: Restart Server"). */
