@@ -63,3 +63,10 @@ test('gcflags are split like the go command does (cmd/internal/quoted)', () => {
   assert.throws(() => splitFlags("'-m"), /unterminated/);
   assert.deepEqual(splitFlags(''), []);
 });
+
+test('option values that start with a dash are joined to their option', () => {
+  const { joinOptionValues } = require('../../server/src/cli/flags') as typeof import('../../server/src/cli/flags');
+  assert.deepEqual(joinOptionValues(['--gcflags', '-m -l', '--all', './...'], ['gcflags']), ['--gcflags=-m -l', '--all', './...']);
+  assert.deepEqual(joinOptionValues(['--', '--gcflags', 'x'], ['gcflags']), ['--', '--gcflags', 'x'], 'nothing after --');
+  assert.deepEqual(joinOptionValues(['--gcflags'], ['gcflags']), ['--gcflags'], 'a missing value is left for parseArgs to report');
+});

@@ -16,6 +16,7 @@ import { analyze, SourceCache } from '../engine/analyze';
 import { findModule } from '../engine/goRunner';
 import type { Finding, FindingEdit, FindingFix } from '../engine/types';
 import { fixesForAnalysis } from '../fixes/forAnalysis';
+import { joinOptionValues } from './flags';
 import { applyEdits, editsConflict, FIX_TABLE } from '../fixes/index';
 
 interface Io {
@@ -61,7 +62,7 @@ Prints Heapscope's fixes as a unified diff, or applies them with --apply.
 /** Parses the arguments of `heapscope fix`; throws an Error with a usage message on bad ones. */
 export function parseFixArgs(args: string[], cwd: string): FixOptions {
   const { values, positionals } = parseArgs({
-    args,
+    args: joinOptionValues(args, ['only', 'tags', 'go', 'cwd']),
     allowPositionals: true,
     strict: true,
     options: {

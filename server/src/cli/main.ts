@@ -23,7 +23,7 @@ import { parseSeverity, severityAtLeast } from '../engine/kinds';
 import { isKindShown, presentFindings } from '../engine/present';
 import type { Finding, Severity } from '../engine/types';
 import { displayPath, formatJson, formatSarif, formatText, type ReportInput } from './report';
-import { splitFlags } from './flags';
+import { joinOptionValues, splitFlags } from './flags';
 import { toolVersion } from './version';
 
 export const EXIT_OK = 0;
@@ -58,27 +58,6 @@ Options of check:
 `;
 
 const CHECK_STRING_OPTIONS = ['format', 'fail-on', 'gcflags', 'tags', 'go', 'cwd', 'timeout', 'profile', 'sample', 'max-profile-mb'];
-
-/**
- * Joins `--opt value` into `--opt=value` for options that take a value: node's parseArgs refuses a
- * value that starts with '-', and `--gcflags "-m -l"` is exactly what users type.
- */
-export function joinOptionValues(args: readonly string[], valued: readonly string[]): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i] as string;
-    if (a === '--') {
-      out.push(...args.slice(i));
-      break;
-    }
-    const name = a.startsWith('--') ? a.slice(2) : null;
-    if (name !== null && valued.includes(name) && i + 1 < args.length) {
-      out.push(`${a}=${args[i + 1] as string}`);
-      i++;
-    } else out.push(a);
-  }
-  return out;
-}
 
 /** A usage error: printed with the usage text, exit status 2. */
 export class UsageError extends Error {}
