@@ -48,6 +48,9 @@ export async function fixesForAnalysis(analysis: Analysis, sources: SourceCache,
   const loopvar = goexperimentHasLoopvar(opts.goexperiment);
   const out: FileFixes[] = [];
   for (const file of files) {
+    // One file at a time, with a turn of the event loop between files: the language server keeps
+    // answering while a large package is searched.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     const source = sources.get(file);
     if (!source || GENERATED.test(source.text.slice(0, 2000))) continue;
     const dir = path.dirname(file);

@@ -5,7 +5,7 @@ import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CodeAction, CodeActionParams, CodeLens, Diagnostic, Hover, InlayHint, Position, Range, TextDocumentContentChangeEvent, WorkspaceEdit } from 'vscode-languageserver';
-import { analyzeRun, SourceCache } from '../engine/analyze';
+import { analyzeRunCooperatively, SourceCache } from '../engine/analyze';
 import { CompilerRunCancelled, findModule, GoNotFoundError, NotInModuleError, runCompiler } from '../engine/goRunner';
 import { LineIndex } from '../engine/positions';
 import { isKindShown, presentFindings, type PresentOptions } from '../engine/present';
@@ -366,7 +366,8 @@ export class Session {
     }
     if (st.runId !== id || this.disposed) return;
     const sources = new SourceCache(snapshots);
-    const analysis = analyzeRun(run, sources);
+    const analysis = await analyzeRunCooperatively(run, sources);
+    if (st.runId !== id || this.disposed) return;
     // Fixes read the compiler's findings as evidence, on the same text the compiler saw.
     let fixFindings: Finding[] = [];
     try {
