@@ -559,7 +559,11 @@ test('stress: 100 edits a second for 10 seconds, syntax errors mid-edit, a file 
   const original = readFileSync(path.join(dir, 'demo.go'), 'utf8');
   // A generated file of the same package, over 1 MB.
   const big = ['package heapdemo', ''];
-  for (let i = 0; big.join("\n").length < 1_100_000; i++) big.push(`// Big${i} returns a pointer to a local.`, `func Big${i}() *int {`, `\tv := ${i}`, '\treturn &v', '}', '');
+  for (let i = 0, size = 0; size < 1_100_000; i++) {
+    const fn = [`// Big${i} returns a pointer to a local.`, `func Big${i}() *int {`, `\tv := ${i}`, '\treturn &v', '}', ''];
+    big.push(...fn);
+    size += fn.join('\n').length + 1;
+  }
   writeFileSync(path.join(dir, 'big.go'), big.join('\n'));
   const c = new Client({});
   try {
