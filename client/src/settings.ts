@@ -20,6 +20,8 @@ export const SERVER_SETTING_KEYS: Readonly<Record<string, keyof HeapscopeSetting
   profileSampleType: 'profileSampleType',
   severityThresholds: 'severityThresholds',
   profileHints: 'profileHints',
+  maxProfileSize: 'maxProfileSizeMb',
+  'fixes.allowUpperBound': 'allowUpperBound',
 };
 
 /** Replaces `${workspaceFolder}` and a leading `~` in a path setting, as VS Code users expect. */

@@ -126,6 +126,8 @@ test('settings: VS Code keys become the server shape, validated, with trust and 
     profileSampleType: 'inuse_objects',
     severityThresholds: { warning: 0.2, information: 7 },
     profileHints: 'codeLens',
+    maxProfileSize: 64,
+    'fixes.allowUpperBound': true,
   };
   const s = serverSettings((k) => user[k], { trusted: false, folderPath: '/w/a', home: '/home/u' });
   assert.deepEqual(s, {
@@ -141,6 +143,8 @@ test('settings: VS Code keys become the server shape, validated, with trust and 
     // A share above 1 is not a share: the default stays.
     severityThresholds: { warning: 0.2, information: 0.01 },
     profileHints: 'codeLens',
+    maxProfileSizeMb: 64,
+    allowUpperBound: true,
     trusted: false,
   });
   assert.equal(serverSettings((k) => (k === 'profileHints' ? 'banner' : undefined), { trusted: true }).profileHints, 'inlay');

@@ -51,6 +51,10 @@ export interface HeapscopeSettings {
   severityThresholds: { warning: number; information: number };
   /** How costs are shown at hot lines. */
   profileHints: ProfileHints;
+  /** Largest decompressed size of one profile, in MiB: a larger one (a gzip bomb) is refused. */
+  maxProfileSizeMb: number;
+  /** Pre-allocation fixes may also use a loop's trip count as an upper bound for conditional appends. */
+  allowUpperBound: boolean;
   /**
    * False in an untrusted workspace: the server then never runs `go` and reports status 'untrusted'.
    * Editors other than VS Code leave it out (trusted).
@@ -71,6 +75,8 @@ export const DEFAULT_SETTINGS: HeapscopeSettings = {
   profileSampleType: 'alloc_space',
   severityThresholds: { warning: 0.05, information: 0.01 },
   profileHints: 'inlay',
+  maxProfileSizeMb: 512,
+  allowUpperBound: false,
   trusted: true,
 };
 
@@ -254,6 +260,9 @@ export function normalizeSettings(raw: unknown): HeapscopeSettings {
       information: share(th.information, DEFAULT_SETTINGS.severityThresholds.information),
     },
     profileHints: s.profileHints === 'inlay' || s.profileHints === 'codeLens' || s.profileHints === 'off' ? s.profileHints : DEFAULT_SETTINGS.profileHints,
+    maxProfileSizeMb:
+      typeof s.maxProfileSizeMb === 'number' && Number.isFinite(s.maxProfileSizeMb) && s.maxProfileSizeMb > 0 ? s.maxProfileSizeMb : DEFAULT_SETTINGS.maxProfileSizeMb,
+    allowUpperBound: typeof s.allowUpperBound === 'boolean' ? s.allowUpperBound : DEFAULT_SETTINGS.allowUpperBound,
     trusted: typeof s.trusted === 'boolean' ? s.trusted : true,
   };
 }

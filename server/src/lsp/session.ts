@@ -88,7 +88,8 @@ interface PackageState {
 
 /** The build configuration part of the settings: results are cached per package and this key. */
 export function buildConfigKey(s: HeapscopeSettings): string {
-  return JSON.stringify([s.gcflags, s.buildTags, s.goPath, s.env]);
+  // allowUpperBound changes which fixes an analysis finds, so it needs a new analysis too.
+  return JSON.stringify([s.gcflags, s.buildTags, s.goPath, s.env, s.allowUpperBound]);
 }
 
 /** The absolute path of a file URI, or null for other schemes. */
@@ -372,7 +373,7 @@ export class Session {
     let fixFindings: Finding[] = [];
     try {
       const goexperiment = s.env.GOEXPERIMENT ?? process.env.GOEXPERIMENT;
-      fixFindings = (await fixesForAnalysis(analysis, sources, { root: mod.root, goexperiment })).flatMap((f) => f.found);
+      fixFindings = (await fixesForAnalysis(analysis, sources, { root: mod.root, goexperiment, allowUpperBound: s.allowUpperBound })).flatMap((f) => f.found);
     } catch (e) {
       this.host.log('warn', `looking for fixes in ${st.dir} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -653,7 +654,7 @@ export class Session {
   }
 
   private profileRequestKey(): string {
-    return JSON.stringify([this.profileFiles(), this.settings.profileSampleType]);
+    return JSON.stringify([this.profileFiles(), this.settings.profileSampleType, this.settings.maxProfileSizeMb]);
   }
 
   /** heapscope.loadProfile: use these profile files instead of the setting. */
@@ -706,7 +707,7 @@ export class Session {
     const t0 = Date.now();
     let loaded;
     try {
-      loaded = await loadMappedProfileInWorker(files, { sampleType }, module, this.profileWorker);
+      loaded = await loadMappedProfileInWorker(files, { sampleType, maxBytes: this.settings.maxProfileSizeMb * 1024 * 1024 }, module, this.profileWorker);
     } catch (e) {
       if (gen !== this.profileGeneration || this.disposed) return;
       throw e instanceof ProfileError ? new Error(e.message) : e;
