@@ -178,8 +178,6 @@ export const COMPILER_OUTPUT_REQUEST = 'heapscope/compilerOutput';
 export const Commands = {
   /** Analyse the package of a document now, ignoring the cache. Arguments: [uri: string]. */
   analyzePackage: 'heapscope.analyzePackage',
-  /** Apply a finding fix: used by resolved code actions. Arguments: [uri: string, findingKey: string, fixId: string]. */
-  applyFix: 'heapscope.applyFix',
   /** Load allocation profiles in place of `heapscope.profiles`. Arguments: [path: string, ...more paths]. */
   loadProfile: 'heapscope.loadProfile',
   /** Stop using allocation profiles (until the setting changes or a profile is loaded). No arguments. */
