@@ -623,3 +623,31 @@ test('stress: 100 edits a second for 10 seconds, syntax errors mid-edit, a file 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('explanation steps after non-ASCII text point at the right characters (byte columns → UTF-16)', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'heapscope-lsp-utf8-'));
+  writeFileSync(path.join(dir, 'go.mod'), 'module u8\n\ngo 1.21\n');
+  const text = 'package u8\n\ntype T struct{ A int }\n\nfunc F() *T {\n\ts := "größe 😀"; t := &T{A: len(s)}\n\treturn t\n}\n';
+  writeFileSync(path.join(dir, 'u.go'), text);
+  const uri = pathToFileURL(path.join(dir, 'u.go')).toString();
+  const c = new Client({});
+  try {
+    await c.initialize(dir);
+    await c.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text } });
+    const got = await c.diagnosticsFor(uri, 0, (ds) => ds.some((d) => d.code === 'escape.heap'));
+    const d = got.value.find((x) => x.code === 'escape.heap');
+    assert.ok(d);
+    assert.equal(textAt(text, d), '&T{A: len(s)}', 'the diagnostic covers the composite literal');
+    const line = text.split('\n')[5]!;
+    const steps = d.relatedInformation ?? [];
+    const spill = steps.find((r) => r.message.includes('&T{...}') && r.message.includes('temporary'));
+    assert.ok(spill, JSON.stringify(steps.map((r) => r.message)));
+    // The compiler says byte column 28; in UTF-16 the `&` is at index 24 (ö, ß: 2 bytes, 1 unit; 😀: 4 bytes, 2 units).
+    assert.equal(spill.location.range.start.character, line.indexOf('&'));
+    const assign = steps.find((r) => r.message.includes('t := &T'));
+    assert.equal(assign?.location.range.start.character, line.lastIndexOf(':='));
+  } finally {
+    await c.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -16,7 +16,7 @@ import { FIX_TABLE } from '../fixes/index';
 import { joinFindings, profileWarnings, ProfileError, type MappedLine, type MappedProfile } from '../profile';
 import { loadMappedProfileInWorker, profileWorkerScript } from '../profile/load';
 import { fixAllAction, quickFixActions, resolveActionEdit, type LinesOf } from './codeActions';
-import { findingDiagnostic, findingKey, isHeapAllocation, lspRange } from './diagnostics';
+import { bytePosition, findingDiagnostic, findingKey, isHeapAllocation, lspRange, type RelatedPosition } from './diagnostics';
 import { OpenDocument, type TrackedFinding } from './documents';
 import { hoverMarkdown } from './hover';
 import { CACHED_JSON, diagnosticTail, type CachedDiagnostic } from './wire';
@@ -460,6 +460,32 @@ export class Session {
     return out;
   }
 
+  /**
+   * Converts the compiler positions of explanation steps to LSP positions on the text the compiler
+   * saw (byte columns → UTF-16), so a step on a line with `größe` or an emoji lands on its token.
+   */
+  private relatedPosition(doc: OpenDocument): RelatedPosition {
+    const st = this.pkg(path.dirname(doc.path));
+    const results = st.good ?? st.failed;
+    if (!results) return bytePosition;
+    let indexes = this.lineIndexes.get(results);
+    if (!indexes) {
+      indexes = new Map();
+      this.lineIndexes.set(results, indexes);
+    }
+    const perFile = indexes;
+    return (file, line, column) => {
+      let lines = perFile.get(file);
+      if (!lines) {
+        const text = results.texts.get(file);
+        if (text === undefined) return bytePosition(file, line, column);
+        lines = new LineIndex(text);
+        perFile.set(file, lines);
+      }
+      return lines.byteColumnToUtf16(line, Math.max(1, column));
+    };
+  }
+
   /** The diagnostics of a document as they should be shown now. */
   diagnostics(doc: OpenDocument): Diagnostic[] {
     // Everything but the range depends only on the finding and the settings: built once, then
@@ -470,7 +496,7 @@ export class Session {
       if (!c || c.settings !== this.settings || c.stale !== t.stale || c.fixes !== t.fixes) {
         const shown = t.finding.kind === 'build' || isKindShown(t.finding.kind, this.presentOptions);
         const f = shown ? (presentFindings([t.finding], { kinds: this.settings.kinds, all: true })[0] ?? t.finding) : null;
-        const diagnostic: CachedDiagnostic | null = f ? findingDiagnostic(f, ZERO_RANGE, t.stale) : null;
+        const diagnostic: CachedDiagnostic | null = f ? findingDiagnostic(f, ZERO_RANGE, t.stale, this.relatedPosition(doc)) : null;
         if (diagnostic) {
           // A short key (the long one names file, position and text) keeps each publish small.
           const data = diagnostic.data as { key: string; fixIds?: string[] };
@@ -506,6 +532,8 @@ export class Session {
     return k;
   }
 
+  /** Line indexes of the compiled texts, per analysis result, for explanation-step positions. */
+  private readonly lineIndexes = new WeakMap<PackageResults, Map<string, LineIndex>>();
   private readonly diagnosticCache = new WeakMap<Finding, { settings: HeapscopeSettings; stale: boolean; fixes: readonly FindingFix[] | null; diagnostic: CachedDiagnostic | null }>();
 
   private publish(doc: OpenDocument): void {
