@@ -21,6 +21,8 @@ class Client {
   readonly events: Array<{ method: string; params: unknown; at: number }> = [];
   private waiters: Array<() => void> = [];
   settings: Record<string, unknown>;
+  /** Settings per workspace folder URI (answers to scoped configuration items); others get `settings`. */
+  folderSettings: Record<string, Record<string, unknown>> = {};
   stderr = '';
 
   constructor(settings: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env) {
@@ -33,7 +35,9 @@ class Client {
       for (const w of this.waiters.splice(0)) w();
     };
     this.rpc.onNotification((method, params) => record(method, params));
-    this.rpc.onRequest('workspace/configuration', () => [this.settings]);
+    this.rpc.onRequest('workspace/configuration', (p: { items: Array<{ scopeUri?: string }> }) =>
+      p.items.map((item) => (item.scopeUri !== undefined ? this.folderSettings[item.scopeUri] : undefined) ?? this.settings),
+    );
     this.rpc.onRequest('window/workDoneProgress/create', (p) => {
       record('window/workDoneProgress/create', p);
       return null;
@@ -76,14 +80,14 @@ class Client {
     return this.waitFor((e) => (e.method === 'heapscope/status' && (e.params as StatusParams).state === state ? (e.params as StatusParams) : undefined), from);
   }
 
-  async initialize(rootDir: string): Promise<void> {
+  async initialize(rootDir: string, folders: string[] = [rootDir]): Promise<void> {
     await this.rpc.sendRequest('initialize', {
       processId: process.pid,
       rootUri: pathToFileURL(rootDir).toString(),
-      workspaceFolders: [{ uri: pathToFileURL(rootDir).toString(), name: 'example' }],
+      workspaceFolders: folders.map((f) => ({ uri: pathToFileURL(f).toString(), name: path.basename(f) })),
       capabilities: {
         window: { workDoneProgress: true },
-        workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, didChangeWatchedFiles: { dynamicRegistration: true } },
+        workspace: { configuration: true, workspaceFolders: true, didChangeConfiguration: { dynamicRegistration: true }, didChangeWatchedFiles: { dynamicRegistration: true } },
         textDocument: { hover: { contentFormat: ['markdown'] }, codeAction: { resolveSupport: { properties: ['edit'] } }, publishDiagnostics: { relatedInformation: true } },
       },
       initializationOptions: this.settings,
@@ -616,6 +620,7 @@ test('stress: 100 edits a second for 10 seconds, syntax errors mid-edit, a file 
     // The big file was analysed with its package and got diagnostics, and the server is still alive.
     const bigDiags = await c.diagnosticsFor(bigUri, 0, (ds) => ds.length > 0);
     assert.ok(bigDiags.value.some((d) => d.code === 'escape.moved'));
+    assert.ok(bigDiags.value.length <= 2500, `a generated file's diagnostics are capped: ${bigDiags.value.length}`);
     assert.equal(c.proc.exitCode, null);
     assert.equal(readFileSync(path.join(dir, 'demo.go'), 'utf8'), original, 'the user’s file on disk is never touched');
   } finally {
@@ -649,5 +654,71 @@ test('explanation steps after non-ASCII text point at the right characters (byte
   } finally {
     await c.stop();
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('multi-root: each workspace folder analyses and shows with its own settings; folders come and go', async () => {
+  const parent = mkdtempSync(path.join(os.tmpdir(), 'heapscope-multi-'));
+  const dirA = path.join(parent, 'a');
+  const dirB = path.join(parent, 'b');
+  cpSync(path.join(root, 'test-fixtures', 'example'), dirA, { recursive: true });
+  cpSync(path.join(root, 'test-fixtures', 'example'), dirB, { recursive: true });
+  const uriA = pathToFileURL(path.join(dirA, 'demo.go')).toString();
+  const uriB = pathToFileURL(path.join(dirB, 'demo.go')).toString();
+  const folderA = pathToFileURL(dirA).toString();
+  const folderB = pathToFileURL(dirB).toString();
+  const c = new Client({});
+  const has = (ds: Diagnostic[], family: string): boolean => ds.some((d) => String(d.code).startsWith(family));
+  const publishedFor = (uri: string, from: number, to: number): boolean =>
+    c.events.slice(from, to).some((e) => e.method === 'textDocument/publishDiagnostics' && (e.params as PublishDiagnosticsParams).uri === uri);
+  try {
+    c.folderSettings = { [folderA]: { kinds: { noescape: { enabled: true } } }, [folderB]: {} };
+    await c.initialize(parent, [dirA, dirB]);
+    // The server asks for the window and for each folder by its URI.
+    await c.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: uriA, languageId: 'go', version: 1, text: demoText } });
+    const a1 = await c.diagnosticsFor(uriA, 0, (ds) => ds.length > 0);
+    await c.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: uriB, languageId: 'go', version: 1, text: demoText } });
+    const b1 = await c.diagnosticsFor(uriB, 0, (ds) => ds.length > 0);
+    assert.ok(has(a1.value, 'noescape'), 'folder A enables noescape');
+    assert.ok(!has(b1.value, 'noescape'), 'folder B does not');
+    assert.ok(b1.value.some(isMoved) && a1.value.some(isMoved));
+
+    // B's settings change: B is re-published with noescape, A is not touched.
+    let mark = c.events.length;
+    c.folderSettings[folderB] = { kinds: { noescape: { enabled: true, severity: 'hint' } } };
+    await c.rpc.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    const b2 = await c.diagnosticsFor(uriB, mark);
+    assert.ok(has(b2.value, 'noescape'), 'B now shows noescape');
+    assert.equal(b2.value.find((d) => d.code === 'noescape')!.severity, 4);
+    assert.ok(!publishedFor(uriA, mark, b2.index), 'A was not re-published');
+
+    // Build settings per folder: inline kinds in both, but -l (no inlining) only in A.
+    mark = c.events.length;
+    c.folderSettings = { [folderA]: { kinds: { inline: { enabled: true } }, gcflags: ['-l'] }, [folderB]: { kinds: { inline: { enabled: true } } } };
+    await c.rpc.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    const b3 = await c.diagnosticsFor(uriB, mark, (ds) => has(ds, 'inline'));
+    assert.ok(b3.value.some((d) => d.code === 'inline.can'), 'B compiled with inlining');
+    // A is recompiled with -l: its publish after that compile has no inline findings (the one
+    // right after the settings change still shows the previous compile's, with inline now enabled).
+    const a3 = await c.diagnosticsFor(uriA, mark, (ds) => ds.some(isMoved) && !has(ds, 'inline'));
+    assert.ok(!has(a3.value, 'noescape'), 'A no longer enables noescape');
+    const rawA = (await c.rpc.sendRequest('heapscope/compilerOutput', { uri: uriA })) as { text: string };
+    const rawB = (await c.rpc.sendRequest('heapscope/compilerOutput', { uri: uriB })) as { text: string };
+    assert.doesNotMatch(rawA.text, /can inline/, 'A compiled with -l');
+    assert.match(rawB.text, /can inline NewPoint/, 'B compiled without -l');
+
+    // Removing folder B: its file falls back to the window's settings (no inline kinds shown).
+    mark = c.events.length;
+    await c.rpc.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [], removed: [{ uri: folderB, name: 'b' }] } });
+    const b4 = await c.diagnosticsFor(uriB, mark);
+    assert.ok(!has(b4.value, 'inline') && b4.value.some(isMoved), `B uses the window's settings: ${JSON.stringify(b4.value.map((d) => d.code))}`);
+    // Adding it back: its own settings again.
+    mark = c.events.length;
+    await c.rpc.sendNotification('workspace/didChangeWorkspaceFolders', { event: { added: [{ uri: folderB, name: 'b' }], removed: [] } });
+    const b5 = await c.diagnosticsFor(uriB, mark);
+    assert.ok(has(b5.value, 'inline'), 'B has its own settings again');
+  } finally {
+    await c.stop();
+    rmSync(parent, { recursive: true, force: true });
   }
 });

@@ -16,6 +16,8 @@ export interface FixSearchOptions {
   allowUpperBound?: boolean;
   /** GOEXPERIMENT as the build sees it. */
   goexperiment?: string;
+  /** Files larger than this many characters are not searched (the language server skips huge generated files). */
+  maxFileChars?: number;
 }
 
 /** The fix findings of one file, with the source they were computed on. */
@@ -53,6 +55,7 @@ export async function fixesForAnalysis(analysis: Analysis, sources: SourceCache,
     await new Promise<void>((resolve) => setImmediate(resolve));
     const source = sources.get(file);
     if (!source || GENERATED.test(source.text.slice(0, 2000))) continue;
+    if (opts.maxFileChars !== undefined && source.text.length > opts.maxFileChars) continue;
     const dir = path.dirname(file);
     if (!goLineByDir.has(dir)) goLineByDir.set(dir, (await findModule(dir))?.goVersion ?? null);
     const found = findFixes(

@@ -30,6 +30,7 @@ import {
   type TopAllocationSitesParams,
 } from './protocol';
 import { uriPath } from './session';
+import { changeFolders, configurationItems, settingsFromConfiguration, type FolderRef } from './folders';
 import { fastJsonEncoder } from './wire';
 
 /** The host side of a session over an LSP connection. */
@@ -69,11 +70,21 @@ export function startServer(connection: Connection, options: { fastWire?: boolea
   const session = new Session(connectionHost(connection, () => caps));
   session.compactDiagnostics = options.fastWire ?? false;
   let initOptions: unknown;
+  let folders: FolderRef[] = [];
+  /** The folders with their paths (non-file URIs have none and own no files). */
+  const folderPaths = (): Array<{ uri: string; path: string }> =>
+    folders.flatMap((f) => {
+      const p = uriPath(f.uri);
+      return p ? [{ uri: f.uri, path: p }] : [];
+    });
 
+  // One request for the window and every folder (scopeUri): each folder's packages use its own settings.
   const pullSettings = async (): Promise<void> => {
     if (caps.workspace?.configuration) {
-      const raw: unknown = await connection.workspace.getConfiguration(CONFIG_SECTION);
-      session.configure(normalizeSettings(raw ?? initOptions));
+      const located = folderPaths();
+      const values: unknown = await connection.workspace.getConfiguration(configurationItems(located));
+      const got = settingsFromConfiguration(Array.isArray(values) ? values : [], located, initOptions);
+      session.configure(got.window, got.folders);
     }
   };
 
@@ -83,8 +94,11 @@ export function startServer(connection: Connection, options: { fastWire?: boolea
     initOptions = opts && typeof opts === 'object' && CONFIG_SECTION in opts ? opts[CONFIG_SECTION] : opts;
     session.settings = normalizeSettings(initOptions);
     session.resolveSupport = caps.textDocument?.codeAction?.resolveSupport?.properties.includes('edit') ?? false;
-    const folder = params.workspaceFolders?.[0]?.uri ?? params.rootUri ?? null;
+    folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []);
+    const folder = folders[0]?.uri ?? null;
     session.workspaceRoot = (folder ? uriPath(folder) : null) ?? params.rootPath ?? null;
+    // Without workspace/configuration every folder uses the initialization options (the window's settings).
+    session.folders = folderPaths().map((f) => ({ ...f, settings: null }));
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
@@ -93,6 +107,7 @@ export function startServer(connection: Connection, options: { fastWire?: boolea
         executeCommandProvider: { commands: [Commands.analyzePackage, Commands.loadProfile, Commands.clearProfile] },
         inlayHintProvider: true,
         codeLensProvider: { resolveProvider: false },
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'heapscope', version: typeof HEAPSCOPE_VERSION === 'string' ? HEAPSCOPE_VERSION : 'dev' },
     };
@@ -105,6 +120,15 @@ export function startServer(connection: Connection, options: { fastWire?: boolea
     if (caps.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
       await connection.client.register(DidChangeWatchedFilesNotification.type, {
         watchers: [{ globPattern: '**/*.go' }, { globPattern: '**/go.mod' }, { globPattern: '**/go.work' }],
+      });
+    }
+    if (caps.workspace?.workspaceFolders) {
+      connection.workspace.onDidChangeWorkspaceFolders(async (e) => {
+        folders = changeFolders(folders, e.added, e.removed);
+        const first = folders[0] ? uriPath(folders[0].uri) : null;
+        if (first) session.workspaceRoot = first;
+        if (caps.workspace?.configuration) await pullSettings().catch((err: unknown) => connection.console.warn(`could not read settings: ${String(err)}`));
+        else session.configure(session.settings, folderPaths().map((f) => ({ ...f, settings: null })));
       });
     }
     await pullSettings().catch((e: unknown) => connection.console.warn(`could not read settings: ${String(e)}`));

@@ -17,9 +17,10 @@ import { joinFindings, profileWarnings, ProfileError, type MappedLine, type Mapp
 import { loadMappedProfileInWorker, profileWorkerScript } from '../profile/load';
 import { fixAllAction, quickFixActions, resolveActionEdit, type LinesOf } from './codeActions';
 import { bytePosition, findingDiagnostic, findingKey, isHeapAllocation, lspRange, type RelatedPosition } from './diagnostics';
-import { OpenDocument, type TrackedFinding } from './documents';
+import { LIVE_TRACKING_LIMIT, OpenDocument, type TrackedFinding } from './documents';
 import { hoverMarkdown } from './hover';
 import { CACHED_JSON, diagnosticTail, type CachedDiagnostic } from './wire';
+import { owningFolder, profileSource, type FolderSettings } from './folders';
 import { costMarkdown, hintLabel, linesByPosition, MIN_HINT_SHARE, moduleGoFiles, profileStatus, resolveProfilePaths, topSites } from './profiles';
 import {
   Commands,
@@ -86,6 +87,10 @@ interface PackageState {
   typingTimer: NodeJS.Timeout | null;
 }
 
+/** At most this many diagnostics per document (a generated 1 MB file can have tens of thousands). */
+export const MAX_DIAGNOSTICS_PER_FILE = 2500;
+const SEVERITY_ORDER: Record<Finding['severity'], number> = { error: 0, warning: 1, information: 2, hint: 3 };
+
 /** The build configuration part of the settings: results are cached per package and this key. */
 export function buildConfigKey(s: HeapscopeSettings): string {
   // allowUpperBound changes which fixes an analysis finds, so it needs a new analysis too.
@@ -117,7 +122,10 @@ function readText(file: string): string | null {
 
 /** Settings, documents and package results of one language server. */
 export class Session {
+  /** The window's settings: trust, and everything for files in no folder with settings of its own. */
   settings: HeapscopeSettings = DEFAULT_SETTINGS;
+  /** The workspace folders with their own settings (set through configure). */
+  folders: FolderSettings[] = [];
   readonly docs = new Map<string, OpenDocument>();
   private readonly packages = new Map<string, PackageState>();
   private readonly reportedNoModule = new Set<string>();
@@ -150,8 +158,13 @@ export class Session {
 
   constructor(private readonly host: SessionHost) {}
 
-  private get presentOptions(): PresentOptions {
-    return { kinds: this.settings.kinds };
+  /** The settings for a file or package directory: its innermost workspace folder's, else the window's. */
+  settingsFor(file: string): HeapscopeSettings {
+    return owningFolder(this.folders, file)?.settings ?? this.settings;
+  }
+
+  private presentOptions(doc: OpenDocument): PresentOptions {
+    return { kinds: this.settingsFor(doc.path).kinds };
   }
 
   /** Sends a status, with the loaded profile attached, and remembers it for re-sending. */
@@ -162,7 +175,7 @@ export class Session {
   }
 
   private pkg(dir: string): PackageState {
-    const key = `${dir}\0${buildConfigKey(this.settings)}`;
+    const key = `${dir}\0${buildConfigKey(this.settingsFor(dir))}`;
     let st = this.packages.get(key);
     if (!st) {
       st = { dir, good: null, failed: null, dirty: false, run: null, running: null, runId: 0, typingTimer: null };
@@ -201,7 +214,7 @@ export class Session {
     if (!doc) return;
     doc.applyChanges(changes, version);
     this.publish(doc);
-    if (this.settings.analyzeOn === 'typing') this.scheduleTypingCompile(doc);
+    if (this.settingsFor(doc.path).analyzeOn === 'typing') this.scheduleTypingCompile(doc);
   }
 
   /** didSave: the package changed on disk; analyse it again. */
@@ -250,29 +263,52 @@ export class Session {
     for (const dir of toAnalyse) void this.analyse(dir, 'files changed');
   }
 
-  /** New settings: re-analyse when the build configuration or trust changed, else re-publish. */
-  configure(next: HeapscopeSettings): void {
-    const prev = this.settings;
-    this.settings = next;
-    const rebuild = buildConfigKey(prev) !== buildConfigKey(next) || (next.trusted && !prev.trusted);
-    const dirs = new Set([...this.docs.values()].map((d) => path.dirname(d.path)));
+  /**
+   * New settings for the window and (when given) the workspace folders; without `folders` the
+   * folder list stays and each folder keeps its own settings. Each open package is re-analysed when
+   * its build configuration or trust changed, and each document re-published when its settings did.
+   */
+  configure(next: HeapscopeSettings, folders?: readonly FolderSettings[]): void {
+    const docs = [...this.docs.values()];
+    const dirs = new Set(docs.map((d) => path.dirname(d.path)));
+    const before = new Map([...dirs].map((dir) => [dir, this.settingsFor(dir)] as const));
+    const prevWindow = this.settings;
+    // Unchanged settings keep their object: diagnostics are cached per settings object.
+    const same = (a: HeapscopeSettings | null | undefined, b: HeapscopeSettings): boolean => !!a && JSON.stringify(a) === JSON.stringify(b);
+    this.settings = same(prevWindow, next) ? prevWindow : next;
+    const old = new Map(this.folders.map((f) => [f.uri, f.settings] as const));
+    this.folders = (folders ?? this.folders).map((f) => {
+      if (!f.settings) return f;
+      // Trust is window-wide.
+      const own = f.settings.trusted === next.trusted ? f.settings : { ...f.settings, trusted: next.trusted };
+      const prev = old.get(f.uri);
+      return { ...f, settings: same(prev, own) ? prev! : own };
+    });
     if (!next.trusted) {
       for (const st of this.packages.values()) st.run?.abort();
       if (dirs.size > 0) this.status({ state: 'untrusted', heapAllocations: 0, message: 'Workspace is not trusted: Heapscope does not run go.' });
     }
+    let thresholdsChanged = false;
+    let hintsChanged = prevWindow.profileHints !== this.settings.profileHints;
     for (const dir of dirs) {
+      const prev = before.get(dir)!;
+      const now = this.settingsFor(dir);
+      if (prev === now) continue;
+      thresholdsChanged ||= JSON.stringify(prev.severityThresholds) !== JSON.stringify(now.severityThresholds);
+      hintsChanged ||= prev.profileHints !== now.profileHints;
+      const rebuild = buildConfigKey(prev) !== buildConfigKey(now) || (now.trusted && !prev.trusted);
+      if (!rebuild) continue;
       const st = this.pkg(dir);
-      if (rebuild && (st.dirty || (!st.good && !st.failed))) void this.analyse(dir, 'settings changed');
-      else if (rebuild) {
+      if (st.dirty || (!st.good && !st.failed)) void this.analyse(dir, 'settings changed');
+      else {
         for (const d of this.docsOf(dir)) this.applyResults(st, d);
         this.sendStatus(st);
       }
     }
-    const thresholdsChanged = JSON.stringify(prev.severityThresholds) !== JSON.stringify(next.severityThresholds);
     if (this.profileRequestKey() !== this.profileKey) void this.reloadProfile('settings changed');
     else if (thresholdsChanged && this.profile) this.rejoinAll();
-    if (prev.profileHints !== next.profileHints) this.host.refreshHints();
-    for (const d of this.docs.values()) this.publish(d);
+    if (hintsChanged) this.host.refreshHints();
+    for (const d of docs) if (before.get(path.dirname(d.path)) !== this.settingsFor(d.path)) this.publish(d);
   }
 
   private scheduleTypingCompile(doc: OpenDocument): void {
@@ -283,7 +319,7 @@ export class Session {
       // Half-typed code would only produce compile errors: wait for text that parses.
       if (this.docsOf(st.dir).some((d) => d.file?.tree.rootNode.hasError)) return;
       void this.analyse(st.dir, 'typing');
-    }, this.settings.typingDelayMs);
+    }, this.settingsFor(st.dir).typingDelayMs);
   }
 
   // ------------------------------------------------------------------------------------------
@@ -315,7 +351,7 @@ export class Session {
   }
 
   private async runPackage(st: PackageState, ac: AbortController, id: number, reason: string): Promise<void> {
-    const s = this.settings;
+    const s = this.settingsFor(st.dir);
     const mod = await findModule(st.dir, { ...process.env, ...s.env });
     if (ac.signal.aborted) return;
     if (mod === null) {
@@ -373,7 +409,10 @@ export class Session {
     let fixFindings: Finding[] = [];
     try {
       const goexperiment = s.env.GOEXPERIMENT ?? process.env.GOEXPERIMENT;
-      fixFindings = (await fixesForAnalysis(analysis, sources, { root: mod.root, goexperiment, allowUpperBound: s.allowUpperBound })).flatMap((f) => f.found);
+      // Files over 1 MB (generated tables, bundles) are not searched for fixes: the search is one
+      // uninterruptible pass per file and would stall hovers and edits for hundreds of ms.
+      const opts = { root: mod.root, goexperiment, allowUpperBound: s.allowUpperBound, maxFileChars: LIVE_TRACKING_LIMIT };
+      fixFindings = (await fixesForAnalysis(analysis, sources, opts)).flatMap((f) => f.found);
     } catch (e) {
       this.host.log('warn', `looking for fixes in ${st.dir} failed: ${e instanceof Error ? e.message : String(e)}`);
     }
@@ -452,9 +491,10 @@ export class Session {
 
   private shown(doc: OpenDocument): Array<{ t: TrackedFinding; f: Finding }> {
     const out: Array<{ t: TrackedFinding; f: Finding }> = [];
+    const options = this.presentOptions(doc);
     for (const t of doc.tracked) {
-      if (t.finding.kind !== 'build' && !isKindShown(t.finding.kind, this.presentOptions)) continue;
-      const f = presentFindings([t.finding], { kinds: this.settings.kinds, all: true })[0] ?? t.finding;
+      if (t.finding.kind !== 'build' && !isKindShown(t.finding.kind, options)) continue;
+      const f = presentFindings([t.finding], { kinds: options.kinds, all: true })[0] ?? t.finding;
       out.push({ t, f });
     }
     return out;
@@ -486,16 +526,34 @@ export class Session {
     };
   }
 
+  /**
+   * The tracked findings a document publishes: all of them, unless a huge file (generated code)
+   * has more than MAX_DIAGNOSTICS_PER_FILE shown — then the most severe and costly ones, so one
+   * publish cannot stall the server for hundreds of milliseconds. Logged once per document.
+   */
+  private publishable(doc: OpenDocument, settings: HeapscopeSettings): readonly TrackedFinding[] {
+    if (doc.tracked.length <= MAX_DIAGNOSTICS_PER_FILE) return doc.tracked;
+    const shown = doc.tracked.filter((t) => t.finding.kind === 'build' || isKindShown(t.finding.kind, { kinds: settings.kinds }));
+    if (shown.length <= MAX_DIAGNOSTICS_PER_FILE) return shown;
+    if (!this.cappedDocs.has(doc.path)) {
+      this.cappedDocs.add(doc.path);
+      this.host.log('info', `${doc.path}: ${shown.length} findings; showing the ${MAX_DIAGNOSTICS_PER_FILE} most severe and costly`);
+    }
+    const rank = (t: TrackedFinding): number => SEVERITY_ORDER[t.finding.severity] * 2 - (t.finding.alloc?.share ?? 0);
+    return [...shown].sort((a, b) => rank(a) - rank(b)).slice(0, MAX_DIAGNOSTICS_PER_FILE);
+  }
+
   /** The diagnostics of a document as they should be shown now. */
   diagnostics(doc: OpenDocument): Diagnostic[] {
     // Everything but the range depends only on the finding and the settings: built once, then
     // each re-publish after an edit only places ranges (the 50 ms budget on big files).
     const out: Diagnostic[] = [];
-    for (const t of doc.tracked) {
+    const settings = this.settingsFor(doc.path);
+    for (const t of this.publishable(doc, settings)) {
       let c = this.diagnosticCache.get(t.finding);
-      if (!c || c.settings !== this.settings || c.stale !== t.stale || c.fixes !== t.fixes) {
-        const shown = t.finding.kind === 'build' || isKindShown(t.finding.kind, this.presentOptions);
-        const f = shown ? (presentFindings([t.finding], { kinds: this.settings.kinds, all: true })[0] ?? t.finding) : null;
+      if (!c || c.settings !== settings || c.stale !== t.stale || c.fixes !== t.fixes) {
+        const shown = t.finding.kind === 'build' || isKindShown(t.finding.kind, { kinds: settings.kinds });
+        const f = shown ? (presentFindings([t.finding], { kinds: settings.kinds, all: true })[0] ?? t.finding) : null;
         const diagnostic: CachedDiagnostic | null = f ? findingDiagnostic(f, ZERO_RANGE, t.stale, this.relatedPosition(doc)) : null;
         if (diagnostic) {
           // A short key (the long one names file, position and text) keeps each publish small.
@@ -507,7 +565,7 @@ export class Session {
           // Everything but the range, serialised once: each publish after an edit only writes ranges.
           diagnostic[CACHED_JSON] = diagnosticTail(diagnostic);
         }
-        c = { settings: this.settings, stale: t.stale, fixes: t.fixes, diagnostic };
+        c = { settings, stale: t.stale, fixes: t.fixes, diagnostic };
         this.diagnosticCache.set(t.finding, c);
       }
       if (!c.diagnostic) continue;
@@ -532,6 +590,8 @@ export class Session {
     return k;
   }
 
+  /** Documents whose diagnostics were capped (logged once). */
+  private readonly cappedDocs = new Set<string>();
   /** Line indexes of the compiled texts, per analysis result, for explanation-step positions. */
   private readonly lineIndexes = new WeakMap<PackageResults, Map<string, LineIndex>>();
   private readonly diagnosticCache = new WeakMap<Finding, { settings: HeapscopeSettings; stale: boolean; fixes: readonly FindingFix[] | null; diagnostic: CachedDiagnostic | null }>();
@@ -630,7 +690,7 @@ export class Session {
   /** Findings with the loaded profile's costs and severities, plus the package's hot lines without a finding. */
   private withProfile(raw: Finding[], dir: string): Finding[] {
     if (!this.profile) return raw;
-    const joined = joinFindings(raw, this.profile.mapped, { thresholds: this.settings.severityThresholds });
+    const joined = joinFindings(raw, this.profile.mapped, { thresholds: this.settingsFor(dir).severityThresholds });
     return joined
       .map((f, i) => (i < raw.length && CORRECTNESS_KINDS.has(f.kind) ? { ...f, severity: raw[i]!.severity } : f))
       .filter((f, i) => i < raw.length || path.dirname(f.file) === dir);
@@ -677,12 +737,19 @@ export class Session {
     return true;
   }
 
+  /** Where the profile settings come from (profiles are window-wide; see folders.ts profileSource). */
+  private get profileSource(): { settings: HeapscopeSettings; root: string | null } {
+    return profileSource(this.settings, this.folders, this.workspaceRoot);
+  }
+
   private profileFiles(): string[] {
-    return this.commandProfiles ?? resolveProfilePaths(this.settings.profiles, this.workspaceRoot);
+    const src = this.profileSource;
+    return this.commandProfiles ?? resolveProfilePaths(src.settings.profiles, src.root);
   }
 
   private profileRequestKey(): string {
-    return JSON.stringify([this.profileFiles(), this.settings.profileSampleType, this.settings.maxProfileSizeMb]);
+    const { settings } = this.profileSource;
+    return JSON.stringify([this.profileFiles(), settings.profileSampleType, settings.maxProfileSizeMb]);
   }
 
   /** heapscope.loadProfile: use these profile files instead of the setting. */
@@ -717,7 +784,8 @@ export class Session {
 
   private async reloadProfileNow(reason: string): Promise<void> {
     const files = this.profileFiles();
-    const sampleType = this.settings.profileSampleType;
+    const src = this.profileSource;
+    const sampleType = src.settings.profileSampleType;
     this.profileKey = this.profileRequestKey();
     const gen = ++this.profileGeneration;
     this.watchProfiles();
@@ -729,13 +797,15 @@ export class Session {
       }
       return;
     }
-    const mod = await findModule(this.workspaceRoot ?? path.dirname(files[0]!), { ...process.env, ...this.settings.env });
-    if (!mod) throw new Error(`the workspace ${this.workspaceRoot ?? ''} is not inside a Go module, so profiles cannot be placed on its files`);
+    // Command-loaded profiles map onto the first folder's module, configured ones onto their folder's.
+    const root = (this.commandProfiles ? this.workspaceRoot : src.root) ?? path.dirname(files[0]!);
+    const mod = await findModule(root, { ...process.env, ...src.settings.env });
+    if (!mod) throw new Error(`the workspace ${root} is not inside a Go module, so profiles cannot be placed on its files`);
     const module = { root: mod.root, modulePath: mod.modulePath, files: moduleGoFiles(mod.root) };
     const t0 = Date.now();
     let loaded;
     try {
-      loaded = await loadMappedProfileInWorker(files, { sampleType, maxBytes: this.settings.maxProfileSizeMb * 1024 * 1024 }, module, this.profileWorker);
+      loaded = await loadMappedProfileInWorker(files, { sampleType, maxBytes: src.settings.maxProfileSizeMb * 1024 * 1024 }, module, this.profileWorker);
     } catch (e) {
       if (gen !== this.profileGeneration || this.disposed) return;
       throw e instanceof ProfileError ? new Error(e.message) : e;
@@ -757,7 +827,8 @@ export class Session {
     for (const w of this.profileWatchers) w.close();
     this.profileWatchers = [];
     if (this.disposed) return;
-    const named = this.commandProfiles ?? this.settings.profiles.map((p) => path.resolve(this.workspaceRoot ?? process.cwd(), p));
+    const src = this.profileSource;
+    const named = this.commandProfiles ?? src.settings.profiles.map((p) => path.resolve(src.root ?? process.cwd(), p));
     const dirs = new Set(named.map((p) => path.dirname(p)));
     for (const dir of dirs) {
       try {
@@ -801,9 +872,8 @@ export class Session {
 
   /** textDocument/inlayHint: the cost at the end of each hot line in the range (setting profileHints = 'inlay'). */
   inlayHints(uri: string, range: Range): InlayHint[] {
-    if (this.settings.profileHints !== 'inlay') return [];
     const doc = this.docs.get(uri);
-    if (!doc) return [];
+    if (!doc || this.settingsFor(doc.path).profileHints !== 'inlay') return [];
     return this.hotLines(uri)
       .filter((h) => h.line0 >= range.start.line && h.line0 <= range.end.line)
       .map((h) => ({ position: { line: h.line0, character: doc.lines.lineText(h.line0).replace(/\r$/, '').length }, label: h.label, paddingLeft: true }));
@@ -811,7 +881,8 @@ export class Session {
 
   /** textDocument/codeLens: the cost above each hot line (setting profileHints = 'codeLens'). */
   codeLenses(uri: string): CodeLens[] {
-    if (this.settings.profileHints !== 'codeLens') return [];
+    const doc = this.docs.get(uri);
+    if (!doc || this.settingsFor(doc.path).profileHints !== 'codeLens') return [];
     return this.hotLines(uri).map((h) => ({
       range: { start: { line: h.line0, character: 0 }, end: { line: h.line0, character: 0 } },
       command: { title: `$(flame) ${h.label}`, command: Commands.topAllocationSites },
