@@ -15,8 +15,79 @@ import { runFix, type AppliedFix } from '../../server/src/cli/fix';
 const run = promisify(execFile);
 const FIXTURES = path.resolve(__dirname, '../../test-fixtures/fixes');
 
-/** Real modules with fast, offline tests; downloaded once into the module cache (never committed). */
-const REAL_MODULES = ['github.com/google/go-cmp@v0.6.0', 'golang.org/x/sync@v0.10.0', 'github.com/google/uuid@v1.6.0'];
+/** A real module from the proxy and exactly the fixes Heapscope applies in it (`file:line id`, original lines). */
+interface RealModule {
+  mod: string;
+  fixes: string[];
+  /** Folders removed from the copy first: cgo packages that cannot build here and that nothing imports. */
+  drop?: string[];
+  /** Extra `go test` flags: old test files that today's vet-during-test rejects (`go vet` is still compared). */
+  testFlags?: string[];
+}
+
+/**
+ * Real modules with fast, offline tests, downloaded once into the module cache (never committed).
+ * Pinning the exact fixes makes the test fail when a fix silently stops being offered. Older
+ * versions (go.mod below 1.22) are chosen on purpose: only they get copy-loop-var.
+ */
+const REAL_MODULES: RealModule[] = [
+  { mod: 'github.com/google/go-cmp@v0.6.0', fixes: ['cmp/options.go:429 prealloc-map', 'cmp/report_references.go:149 prealloc-map'] },
+  { mod: 'golang.org/x/sync@v0.10.0', fixes: [] },
+  { mod: 'github.com/google/uuid@v1.6.0', fixes: [] },
+  {
+    // go 1.17; mostly maps filled from a range, two nil slices that get the length guard.
+    mod: 'github.com/google/go-jsonnet@v0.20.0',
+    drop: ['c-bindings'],
+    fixes: [
+      'ast/util_test.go:11 prealloc-slice',
+      'internal/formatter/sort_imports.go:153 prealloc-map',
+      'linter/internal/types/check.go:99 prealloc-map',
+      'linter/internal/types/graph.go:43 prealloc-slice',
+      'linter/linter.go:50 prealloc-map',
+      'linter/linter.go:69 prealloc-map',
+      'linter/linter.go:74 prealloc-map',
+      'linter/linter_test.go:91 prealloc-slice',
+    ],
+  },
+  {
+    // go 1.12; its tests compare rendered tables byte for byte, so a changed row order or content fails.
+    mod: 'github.com/olekukonko/tablewriter@v0.0.5',
+    testFlags: ['-vet=off'],
+    fixes: [
+      'table.go:289 prealloc-map',
+      'table.go:322 prealloc-slice',
+      'table.go:349 prealloc-slice',
+      'table.go:720 prealloc-slice',
+      'table.go:825 prealloc-slice',
+      'table_with_color.go:77 prealloc-slice',
+    ],
+  },
+  {
+    // go 1.2; a nil slice and a map (not right before the loop) filled in the same loop.
+    mod: 'github.com/emirpasic/gods@v1.18.1',
+    fixes: [
+      'maps/linkedhashmap/serialization.go:80 prealloc-slice',
+      'maps/linkedhashmap/serialization.go:82 prealloc-map',
+      'utils/sort_test.go:85 prealloc-slice',
+      'utils/sort_test.go:99 prealloc-slice',
+    ],
+  },
+  {
+    // go 1.11; table tests whose closures are stored in a package variable.
+    mod: 'github.com/urfave/cli@v1.22.14',
+    fixes: [
+      'help_test.go:267 copy-loop-var',
+      'help_test.go:356 copy-loop-var',
+      'help_test.go:594 copy-loop-var',
+      'help_test.go:665 copy-loop-var',
+    ],
+  },
+  {
+    // go 1.19; adds "strconv" to two import blocks that keep their fmt.
+    mod: 'github.com/magiconair/properties@v1.8.7',
+    fixes: ['load_test.go:144 sprintf-itoa', 'properties_test.go:940 sprintf-itoa'],
+  },
+];
 
 async function go(dir: string, args: string[], env: Record<string, string> = {}): Promise<string> {
   try {
@@ -68,7 +139,7 @@ async function vetDiagnostics(dir: string): Promise<string[]> {
 }
 
 /** Applies everything, checks the toolchain's verdict, and that a second run has nothing to do. */
-async function applyAndVerify(dir: string, testEnv: Record<string, string>): Promise<AppliedFix[]> {
+async function applyAndVerify(dir: string, testEnv: Record<string, string>, testFlags: string[] = []): Promise<AppliedFix[]> {
   // Some real modules predate today's gofmt; the fixes skip such files, so nothing new may appear.
   const before = (await run('gofmt', ['-l', '.'], { cwd: dir })).stdout.trim();
   const vetBefore = await vetDiagnostics(dir);
@@ -81,7 +152,7 @@ async function applyAndVerify(dir: string, testEnv: Record<string, string>): Pro
   const vetAfter = await vetDiagnostics(dir);
   assert.deepEqual(vetAfter.filter((d) => !vetBefore.includes(d)), [], 'new go vet diagnostics');
   await go(dir, ['build', './...']);
-  await go(dir, ['test', '-count=1', './...'], testEnv);
+  await go(dir, ['test', '-count=1', ...testFlags, './...'], testEnv);
   const again = await fix(dir, []);
   assert.deepEqual(again.applied, [], 'a second run must find nothing more to do');
   return applied;
@@ -117,14 +188,18 @@ for (const fixture of ['go121', 'go122']) {
   });
 }
 
-for (const mod of REAL_MODULES) {
-  test(`real module ${mod}: every offered fix keeps gofmt, vet, build and tests green`, { timeout: 600_000 }, async () => {
+for (const { mod, fixes, drop = [], testFlags = [] } of REAL_MODULES) {
+  test(`real module ${mod}: exactly the pinned fixes, and they keep gofmt, vet, build and tests green`, { timeout: 600_000 }, async () => {
     const info = JSON.parse(await go(os.tmpdir(), ['mod', 'download', '-json', mod])) as { Dir: string };
     assert.ok(existsSync(info.Dir));
     const dir = copyModule(info.Dir);
     try {
-      const applied = await applyAndVerify(dir, {});
-      for (const a of applied) assert.ok(['copy-loop-var', 'prealloc-slice', 'prealloc-map', 'sprintf-itoa'].includes(a.id));
+      for (const d of drop) rmSync(path.join(dir, d), { recursive: true });
+      // The tests must pass before fixing, or a failure after it would prove nothing.
+      await go(dir, ['test', '-count=1', ...testFlags, './...']);
+      const applied = await applyAndVerify(dir, {}, testFlags);
+      const got = applied.map((a) => `${path.relative(dir, a.file)}:${a.line} ${a.id}`).sort();
+      assert.deepEqual(got, [...fixes].sort(), 'the fixes applied');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -4,7 +4,7 @@
 // The fix gives each iteration its own copy, `v := v`, as the first statement of the body —
 // what Go 1.22 does for range loops (golang.org/s/loopvar). Never offered in files whose language
 // version has per-iteration variables already, nor where the copy could change what the loop
-// does (the body writes the variable or declares the same name).
+// does (the body writes the variable, steps it through a pointer method, or declares the same name).
 import type { GoSourceFile } from '../engine/syntax';
 import type { Finding } from '../engine/types';
 import { identifiersNamed, isBinding, isWritten, lineIndent, nextLineStart, nodeRange, offsetEdit, restOfLineIsBlank, type GoNode } from './goTree';
@@ -99,19 +99,66 @@ export function findCopyLoopVar(input: FixInput): Finding[] {
   const movedAt = new Set(
     input.findings.filter((f) => f.decision?.kind === 'escape.moved').map((f) => `${f.decision?.pos.line}:${f.decision?.pos.column}`),
   );
+  // `capturing by ref: c (addr=true …)`: somewhere the function takes c's address, maybe
+  // implicitly, through a pointer-method call or method value the syntax cannot tell apart.
+  const addressTakenAt = new Set(
+    input.findings
+      .filter((f) => f.decision?.kind === 'capture.ref' && f.decision.details.addr === true)
+      .map((f) => `${f.decision?.pos.line}:${f.decision?.pos.column}`),
+  );
   const out: Finding[] = [];
   for (const loop of file.tree.rootNode.descendantsOfType('for_statement')) {
-    const finding = loopFinding(input, file, loop, compilerAvailable, movedAt);
+    const finding = loopFinding(input, file, loop, { compilerAvailable, movedAt, addressTakenAt });
     if (finding) out.push(finding);
   }
   return out;
 }
 
-function loopFinding(input: FixInput, file: GoSourceFile, loop: GoNode, compilerAvailable: boolean, movedAt: Set<string>): Finding | null {
+/** What the compiler said about the file's variables, by `line:column` of their declaration. */
+interface CompilerFacts {
+  compilerAvailable: boolean;
+  movedAt: Set<string>;
+  addressTakenAt: Set<string>;
+}
+
+/** Names of the methods with a pointer receiver declared in the file. */
+function pointerMethodNames(root: GoNode): Set<string> {
+  const names = new Set<string>();
+  for (const m of root.descendantsOfType('method_declaration')) {
+    const recv = m.childForFieldName('receiver')?.namedChildren[0];
+    const name = m.childForFieldName('name')?.text;
+    if (name && recv?.childForFieldName('type')?.type === 'pointer_type') names.add(name);
+  }
+  return names;
+}
+
+/**
+ * Whether the body of a three-clause loop may change the loop variable through its address without
+ * an assignment: `c.next()` or `f := c.next` on a pointer method (golang.org/ref/spec#Calls: `&c`
+ * is implied). With the copy that change would go to the copy and no longer steer the loop. The
+ * compiler's `addr=true` covers both; the syntax alone sees any method call, and method values
+ * only of pointer methods declared in the same file.
+ */
+function mayWriteThroughMethod(file: GoSourceFile, body: GoNode, v: LoopVariable, facts: CompilerFacts): boolean {
+  const pos = nodeRange(file, v.decl);
+  if (facts.addressTakenAt.has(`${pos.line}:${pos.column}`)) return true;
+  const pointerMethods = pointerMethodNames(file.tree.rootNode);
+  return identifiersNamed(body, v.name).some((id) => {
+    const sel = id.parent;
+    if (sel?.type !== 'selector_expression' || sel.childForFieldName('operand')?.id !== id.id) return false;
+    const call = sel.parent;
+    if (call?.type === 'call_expression' && call.childForFieldName('function')?.id === sel.id) return true;
+    return pointerMethods.has(sel.childForFieldName('field')?.text ?? '');
+  });
+}
+
+function loopFinding(input: FixInput, file: GoSourceFile, loop: GoNode, facts: CompilerFacts): Finding | null {
+  const { compilerAvailable, movedAt } = facts;
   const body = loop.childForFieldName('body');
   if (!body) return null;
   const vars = loopVariables(loop);
   if (vars.length === 0) return null;
+  const threeClause = loop.namedChildren.some((c) => c.type === 'for_clause');
   const lits = body.descendantsOfType('func_literal');
   const captured: LoopVariable[] = [];
   let firstUse: GoNode | null = null;
@@ -140,6 +187,7 @@ function loopFinding(input: FixInput, file: GoSourceFile, loop: GoNode, compiler
   for (const v of captured) {
     const ids = identifiersNamed(body, v.name);
     if (ids.some((id) => isBinding(id) || isWritten(id))) return null;
+    if (threeClause && mayWriteThroughMethod(file, body, v, facts)) return null;
   }
   const edit = copyEdit(input.file, file, body, captured.map((v) => v.name));
   if (!edit) return null;

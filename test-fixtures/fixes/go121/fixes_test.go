@@ -213,3 +213,20 @@ func TestAllocations(t *testing.T) {
 		}
 	}
 }
+
+func TestCursorLoops(t *testing.T) {
+	// One shared cursor, stepped twice per iteration: two iterations, both closures see 4.
+	for name, got := range map[string][]int{"SkipEveryOther": SkipEveryOther(), "SkipByMethodValue": SkipByMethodValue()} {
+		if !reflect.DeepEqual(got, []int{4, 4}) {
+			t.Errorf("%s: got %v, want [4 4] (fixed=%v)", name, got, fixed)
+		}
+	}
+	list := &node{1, &node{2, &node{3, nil}}}
+	want := []int{3, 3} // the shared p ends on the last node
+	if fixed {
+		want = []int{2, 1}
+	}
+	if got := ListValues(list); !reflect.DeepEqual(got, want) {
+		t.Errorf("ListValues: got %v, want %v (fixed=%v)", got, want, fixed)
+	}
+}
