@@ -651,6 +651,10 @@ test('explanation steps after non-ASCII text point at the right characters (byte
     assert.equal(spill.location.range.start.character, line.indexOf('&'));
     const assign = steps.find((r) => r.message.includes('t := &T'));
     assert.equal(assign?.location.range.start.character, line.lastIndexOf(':='));
+    // The hover's step links: the label keeps the compiler's byte column, the link jumps to the character.
+    const hover = (await c.rpc.sendRequest('textDocument/hover', { textDocument: { uri }, position: d.range.start })) as Hover;
+    const md = (hover.contents as { value: string }).value;
+    assert.ok(md.includes(`[u.go:6:28](${uri}#L6,${line.indexOf('&') + 1})`), md);
   } finally {
     await c.stop();
     rmSync(dir, { recursive: true, force: true });

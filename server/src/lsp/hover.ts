@@ -2,13 +2,18 @@
 // what to do, and the compiler's exact words. A plain function; the handler only finds the findings.
 import { kindInfo } from '../engine/kinds';
 import type { Finding, RelatedLocation } from '../engine/types';
-import { fileUri } from './diagnostics';
+import { bytePosition, fileUri, type RelatedPosition } from './diagnostics';
 
-/** A markdown link to a step's location: `[file:line:col](file:///…#Lline,col)`. */
-export function stepLink(r: RelatedLocation): string {
+/**
+ * A markdown link to a step's location: `[file:line:col](file:///…#Lline,char)`. The label keeps
+ * the compiler's byte column (as Go tools print it); the link's fragment is the editor's 1-based
+ * character column, converted by `position`.
+ */
+export function stepLink(r: RelatedLocation, position: RelatedPosition = bytePosition): string {
   const base = r.file.split(/[\\/]/).pop() ?? r.file;
   const col = Math.max(1, r.column);
-  return `[${base}:${r.line}:${col}](${fileUri(r.file)}#L${r.line},${col})`;
+  const at = position(r.file, r.line, col);
+  return `[${base}:${r.line}:${col}](${fileUri(r.file)}#L${at.line + 1},${at.character + 1})`;
 }
 
 function bytesText(n: number): string {
@@ -26,7 +31,7 @@ function md(text: string): string {
 export type CostSection = (f: Finding) => string | null;
 
 /** The markdown of one finding's hover section; `cost` (with a profile loaded) writes the cost part. */
-export function findingHoverMarkdown(f: Finding, cost?: CostSection): string {
+export function findingHoverMarkdown(f: Finding, cost?: CostSection, position?: RelatedPosition): string {
   const parts: string[] = [];
   parts.push(`**${md(kindInfo(f.kind).title)}** — ${f.message.replace(/[<>]/g, (c) => (c === '<' ? '&lt;' : '&gt;'))}`);
   const d = f.decision;
@@ -38,7 +43,7 @@ export function findingHoverMarkdown(f: Finding, cost?: CostSection): string {
   if (f.related.length > 0) {
     const steps = f.related.map((r, i) => {
       const text = r.message.replace(/^\d+\.\s*/, '');
-      return `${i + 1}. ${stepLink(r)} \`${text.replace(/`/g, "'")}\``;
+      return `${i + 1}. ${stepLink(r, position)} \`${text.replace(/`/g, "'")}\``;
     });
     parts.push(`**Why**\n\n${steps.join('\n')}`);
   }
@@ -59,6 +64,6 @@ export function findingHoverMarkdown(f: Finding, cost?: CostSection): string {
 }
 
 /** The hover markdown of all findings under the cursor, separated by rules. */
-export function hoverMarkdown(findings: readonly Finding[], cost?: CostSection): string {
-  return findings.map((f) => findingHoverMarkdown(f, cost)).join('\n\n---\n\n');
+export function hoverMarkdown(findings: readonly Finding[], cost?: CostSection, position?: RelatedPosition): string {
+  return findings.map((f) => findingHoverMarkdown(f, cost, position)).join('\n\n---\n\n');
 }

@@ -615,7 +615,7 @@ export class Session {
             ? costMarkdown(f.alloc, profile.mapped.sampleType, profile.byLine.get(`${f.file}:${f.line}`)?.paths ?? [])
             : null
       : undefined;
-    return { contents: { kind: 'markdown', value: hoverMarkdown(hits.map((h) => h.f), cost) }, range: lspRange(doc.lines, hits[0]!.t.range) };
+    return { contents: { kind: 'markdown', value: hoverMarkdown(hits.map((h) => h.f), cost, this.relatedPosition(doc)) }, range: lspRange(doc.lines, hits[0]!.t.range) };
   }
 
   private linesOf: LinesOf = (file) => {
