@@ -1,6 +1,7 @@
 // What the status bar item shows for each server state. Pure, so every state's text is tested
 // without VS Code; extension.ts copies the fields onto a StatusBarItem.
 import type { StatusParams } from '../../server/src/lsp/protocol';
+import { formatBytes } from '../../server/src/profile/format';
 
 /** The status bar item's content. */
 export interface StatusView {
@@ -24,24 +25,12 @@ function tip(sentence: string, status: StatusParams | null): string {
   return `Heapscope: ${sentence}${extra}\n\n${CLICK}`;
 }
 
-/** Returns a byte count in pprof-like units (1024 steps), e.g. `2.3 MB`. */
-export function bytesText(bytes: number): string {
-  const units = ['B', 'kB', 'MB', 'GB', 'TB'];
-  let v = bytes;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return i === 0 ? `${Math.round(v)} B` : `${v.toFixed(1)} ${units[i]}`;
-}
-
 /** Returns what the status bar shows for the last `heapscope/status`, with the loaded profile's total when one is loaded. */
 export function statusView(status: StatusParams | null): StatusView {
   const view = baseStatusView(status);
   const profile = status?.profile;
   if (!profile) return view;
-  const total = profile.sampleType.endsWith('_space') ? bytesText(profile.total.bytes) : `${profile.total.objects} objects`;
+  const total = profile.sampleType.endsWith('_space') ? formatBytes(profile.total.bytes) : `${profile.total.objects} objects`;
   return {
     ...view,
     text: `${view.text} $(graph) ${total}`,

@@ -1,6 +1,7 @@
 // The hover text of findings: what happens, why (numbered steps with links), what it costs,
 // what to do, and the compiler's exact words. A plain function; the handler only finds the findings.
 import { kindInfo } from '../engine/kinds';
+import { formatBytes, formatCount, formatShare } from '../profile/format';
 import type { Finding, RelatedLocation } from '../engine/types';
 import { bytePosition, fileUri, type RelatedPosition } from './diagnostics';
 
@@ -14,12 +15,6 @@ export function stepLink(r: RelatedLocation, position: RelatedPosition = bytePos
   const col = Math.max(1, r.column);
   const at = position(r.file, r.line, col);
   return `[${base}:${r.line}:${col}](${fileUri(r.file)}#L${at.line + 1},${at.character + 1})`;
-}
-
-function bytesText(n: number): string {
-  if (n >= 1 << 20) return `${(n / (1 << 20)).toFixed(1)} MiB`;
-  if (n >= 1 << 10) return `${(n / (1 << 10)).toFixed(1)} KiB`;
-  return `${n} B`;
 }
 
 /** Escapes markdown-special characters in text that is not code. */
@@ -51,7 +46,7 @@ export function findingHoverMarkdown(f: Finding, cost?: CostSection, position?: 
     const c = cost(f);
     if (c) parts.push(c);
   } else if (f.alloc) {
-    parts.push(`**Cost**: ${bytesText(f.alloc.bytes)} in ${f.alloc.objects} objects (${(f.alloc.share * 100).toFixed(1)}% of the profile)`);
+    parts.push(`**Cost**: ${formatBytes(f.alloc.bytes)} · ${formatCount(f.alloc.objects)} objects · ${formatShare(f.alloc.share)} of the profile`);
   }
   if (f.fixes.length > 0) {
     parts.push(`**What to do**\n\n${f.fixes.map((x) => `- ${md(x.title)}`).join('\n')}`);

@@ -1,7 +1,7 @@
 // The `profile` object the CLI prints in its JSON output, and user-facing warnings about mapping.
 import type { CostPair } from './attribute';
 import type { AllocSampleType } from './decode';
-import { formatBytes, formatShare } from './join';
+import { formatBytes, formatShare } from './format';
 import type { MappedProfile, UnmappedReason } from './mapping';
 
 /** The CLI's `profile` JSON object. */
