@@ -1,7 +1,8 @@
 // Workspace folders: which folder owns a path, folder-list changes, and settings per folder.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { changeFolders, configurationItems, isInside, owningFolder, profileSource, settingsFromConfiguration } from '../../server/src/lsp/folders';
+import { isInside } from '../../server/src/engine/paths';
+import { changeFolders, configurationItems, owningFolder, profileSource, settingsFromConfiguration } from '../../server/src/lsp/folders';
 import { DEFAULT_SETTINGS, normalizeSettings } from '../../server/src/lsp/protocol';
 
 test('owningFolder picks the innermost folder containing the path, not a prefix sibling', () => {

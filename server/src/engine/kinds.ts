@@ -238,6 +238,11 @@ export function kindDocsUrl(id: string): string {
 
 const SEVERITY_RANK: Record<Severity, number> = { error: 0, warning: 1, information: 2, hint: 3 };
 
+/** A severity's rank: 0 for error, the most severe, up to 3 for hint. */
+export function severityRank(s: Severity): number {
+  return SEVERITY_RANK[s];
+}
+
 /** True when `a` is at least as severe as `b`. */
 export function severityAtLeast(a: Severity, b: Severity): boolean {
   return SEVERITY_RANK[a] <= SEVERITY_RANK[b];

@@ -4,6 +4,7 @@
 import * as path from 'node:path';
 import type { Analysis, SourceCache } from '../engine/analyze';
 import { findModule } from '../engine/goRunner';
+import { isInside } from '../engine/paths';
 import type { GoSourceFile } from '../engine/syntax';
 import type { Finding } from '../engine/types';
 import { findFixes } from './index';
@@ -29,12 +30,6 @@ export interface FileFixes {
 
 const GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/m;
 
-/** Whether `file` lies inside `dir`. */
-export function isInside(dir: string, file: string): boolean {
-  const rel = path.relative(dir, file);
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
-}
-
 /** Every fix finding of the analysed packages' files, per file, in file order (generated files are skipped). */
 export async function fixesForAnalysis(analysis: Analysis, sources: SourceCache, opts: FixSearchOptions): Promise<FileFixes[]> {
   const byFile = new Map<string, Finding[]>();
@@ -44,7 +39,7 @@ export async function fixesForAnalysis(analysis: Analysis, sources: SourceCache,
     byFile.set(f.file, list);
   }
   const files = [...new Set(analysis.run.packages.filter((p) => p.error === null).flatMap((p) => p.files))]
-    .filter((f) => f.endsWith('.go') && isInside(opts.root, f))
+    .filter((f) => f.endsWith('.go') && f !== opts.root && isInside(f, opts.root))
     .sort();
   const goLineByDir = new Map<string, string | null>();
   const loopvar = goexperimentHasLoopvar(opts.goexperiment);

@@ -1,7 +1,7 @@
 // Workspace folders and their settings: which folder owns a path, how the folder list changes,
 // and what a workspace/configuration request asks for. Plain functions over plain data; the
 // session picks settings with them and server.ts wires them to the connection.
-import * as path from 'node:path';
+import { isInside } from '../engine/paths';
 import { CONFIG_SECTION, normalizeSettings, type HeapscopeSettings } from './protocol';
 
 /** One workspace folder: its URI, its absolute path, and its own settings (null: the window's apply). */
@@ -15,12 +15,6 @@ export interface FolderSettings {
 export interface FolderRef {
   uri: string;
   name?: string;
-}
-
-/** Whether `file` is `dir` or lies inside it (both absolute and normalised, as fileURLToPath gives them). */
-export function isInside(file: string, dir: string): boolean {
-  // A string test, not path.relative: it runs for every shown finding on each hover and publish.
-  return file === dir || file.startsWith(dir.endsWith(path.sep) ? dir : dir + path.sep);
 }
 
 /** Returns the innermost folder containing `file` (a nested folder wins over its parent), or null. */

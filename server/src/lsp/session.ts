@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { CodeAction, CodeActionParams, CodeLens, Diagnostic, Hover, InlayHint, Position, Range, TextDocumentContentChangeEvent, WorkspaceEdit } from 'vscode-languageserver';
 import { analyzeRunCooperatively, SourceCache } from '../engine/analyze';
 import { CompilerRunCancelled, findModule, GoNotFoundError, NotInModuleError, runCompiler } from '../engine/goRunner';
+import { severityRank } from '../engine/kinds';
 import { LineIndex } from '../engine/positions';
 import { isKindShown, presentFindings, type PresentOptions } from '../engine/present';
 import type { GoSourceFile } from '../engine/syntax';
@@ -89,7 +90,6 @@ interface PackageState {
 
 /** At most this many diagnostics per document (a generated 1 MB file can have tens of thousands). */
 export const MAX_DIAGNOSTICS_PER_FILE = 2500;
-const SEVERITY_ORDER: Record<Finding['severity'], number> = { error: 0, warning: 1, information: 2, hint: 3 };
 
 /** The build configuration part of the settings: results are cached per package and this key. */
 export function buildConfigKey(s: HeapscopeSettings): string {
@@ -539,7 +539,7 @@ export class Session {
       this.cappedDocs.add(doc.path);
       this.host.log('info', `${doc.path}: ${shown.length} findings; showing the ${MAX_DIAGNOSTICS_PER_FILE} most severe and costly`);
     }
-    const rank = (t: TrackedFinding): number => SEVERITY_ORDER[t.finding.severity] * 2 - (t.finding.alloc?.share ?? 0);
+    const rank = (t: TrackedFinding): number => severityRank(t.finding.severity) * 2 - (t.finding.alloc?.share ?? 0);
     return [...shown].sort((a, b) => rank(a) - rank(b)).slice(0, MAX_DIAGNOSTICS_PER_FILE);
   }
 
