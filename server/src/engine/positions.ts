@@ -8,6 +8,8 @@
 // tree-sitter (gofmt never leaves one).
 
 /** An LSP position: 0-based line, 0-based UTF-16 code units. */
+import type { ByteRange } from './types';
+
 export interface LspPosition {
   line: number;
   character: number;
@@ -180,6 +182,11 @@ export class LineIndex {
       else hi = mid - 1;
     }
     return { line: lo, character: Math.min(o, this.lineEnd(lo)) - this.starts[lo]! };
+  }
+
+  /** A byte range (1-based lines, byte columns, end exclusive) as an LSP range (0-based, UTF-16). */
+  lspRange(r: ByteRange): { start: LspPosition; end: LspPosition } {
+    return { start: this.byteColumnToUtf16(r.line, r.column), end: this.byteColumnToUtf16(r.endLine, r.endColumn) };
   }
 
   /** The UTF-16 offset of a Go position (1-based line, 1-based byte column; 0 = first non-blank). */

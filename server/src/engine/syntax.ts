@@ -151,7 +151,7 @@ export class GoSourceFile {
 
   /** Converts a ByteRange to an LSP range (0-based, UTF-16). */
   lspRange(r: ByteRange): { start: LspPosition; end: LspPosition } {
-    return { start: this.lines.byteColumnToUtf16(r.line, r.column), end: this.lines.byteColumnToUtf16(r.endLine, r.endColumn) };
+    return this.lines.lspRange(r);
   }
 
   /** The edits from `older` to this file in order, or null when `older` is not among the remembered ancestors. */

@@ -5,7 +5,7 @@ import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit, type W
 import type { LineIndex } from '../engine/positions';
 import type { FindingEdit, FindingFix } from '../engine/types';
 import { editsConflict } from '../fixes/index';
-import { fileUri, lspRange } from './diagnostics';
+import { fileUri } from './diagnostics';
 import { FIX_ALL_KIND, type CodeActionData } from './protocol';
 
 /** Looks up the text an edit applies to (open document or disk); null when unreadable. */
@@ -32,7 +32,7 @@ export function fixesWorkspaceEdit(fixes: readonly FindingFix[], linesOf: LinesO
       seen.push(e);
       const lines = linesOf(e.file);
       if (!lines) return null;
-      const range = lspRange(lines, e);
+      const range = lines.lspRange(e);
       const s = lines.offsetAt(range.start);
       const t = lines.offsetAt(range.end);
       const spans = taken.get(e.file) ?? [];

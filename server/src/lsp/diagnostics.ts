@@ -2,8 +2,7 @@
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Position, type Range } from 'vscode-languageserver';
 import { kindDocsUrl } from '../engine/kinds';
-import type { LineIndex } from '../engine/positions';
-import type { ByteRange, Finding, Severity } from '../engine/types';
+import type { Finding, Severity } from '../engine/types';
 import { DIAGNOSTIC_SOURCE, STALE_SUFFIX, type DiagnosticData } from './protocol';
 
 /** The LSP severity of a heapscope severity. */
@@ -37,11 +36,6 @@ export function fileUri(file: string): string {
     uris.set(file, uri);
   }
   return uri;
-}
-
-/** The LSP range of a byte range in a text. */
-export function lspRange(lines: LineIndex, r: ByteRange): Range {
-  return { start: lines.byteColumnToUtf16(r.line, r.column), end: lines.byteColumnToUtf16(r.endLine, r.endColumn) };
 }
 
 /** Whether a finding counts as a heap allocation for the status bar. */

@@ -17,7 +17,7 @@ import { FIX_TABLE } from '../fixes/index';
 import { joinFindings, profileWarnings, ProfileError, type MappedLine, type MappedProfile } from '../profile';
 import { loadMappedProfileInWorker, profileWorkerScript } from '../profile/load';
 import { fixAllAction, quickFixActions, resolveActionEdit, type LinesOf } from './codeActions';
-import { bytePosition, findingDiagnostic, findingKey, isHeapAllocation, lspRange, type RelatedPosition } from './diagnostics';
+import { bytePosition, findingDiagnostic, findingKey, isHeapAllocation, type RelatedPosition } from './diagnostics';
 import { LIVE_TRACKING_LIMIT, OpenDocument, type TrackedFinding } from './documents';
 import { hoverMarkdown } from './hover';
 import { CACHED_JSON, diagnosticTail, type CachedDiagnostic } from './wire';
@@ -569,7 +569,7 @@ export class Session {
         this.diagnosticCache.set(t.finding, c);
       }
       if (!c.diagnostic) continue;
-      const range = lspRange(doc.lines, t.range);
+      const range = doc.lines.lspRange(t.range);
       // With the fast encoder only the range and the cached tail are read: skip copying the rest.
       const tail = this.compactDiagnostics ? c.diagnostic[CACHED_JSON] : undefined;
       out.push(tail ? ({ range, [CACHED_JSON]: tail } as CachedDiagnostic) : { ...c.diagnostic, range });
@@ -615,7 +615,7 @@ export class Session {
             ? costMarkdown(f.alloc, profile.mapped.sampleType, profile.byLine.get(`${f.file}:${f.line}`)?.paths ?? [])
             : null
       : undefined;
-    return { contents: { kind: 'markdown', value: hoverMarkdown(hits.map((h) => h.f), cost, this.relatedPosition(doc)) }, range: lspRange(doc.lines, hits[0]!.t.range) };
+    return { contents: { kind: 'markdown', value: hoverMarkdown(hits.map((h) => h.f), cost, this.relatedPosition(doc)) }, range: doc.lines.lspRange(hits[0]!.t.range) };
   }
 
   private linesOf: LinesOf = (file) => {
