@@ -1,5 +1,5 @@
-// Small questions about tree-sitter-go trees that every fix asks: which statements a block
-// holds, whether a name is bound or written somewhere, what a node's indentation is.
+// Small questions about tree-sitter-go trees that every fix asks: whether a node contains another,
+// whether a name is bound or written somewhere, what a node's indentation is.
 // Offsets are tree-sitter's (UTF-16 units, see engine/syntax.ts); conversion to byte ranges
 // happens only when a fix builds its edits.
 import type Parser = require('tree-sitter');
@@ -7,38 +7,6 @@ import type { GoSourceFile } from '../engine/syntax';
 import type { ByteRange, FindingEdit } from '../engine/types';
 
 export type GoNode = Parser.SyntaxNode;
-
-/** Every node of the subtree in document order (the root included). */
-export function descendants(root: GoNode): GoNode[] {
-  const out: GoNode[] = [];
-  const cursor = root.walk();
-  let more = true;
-  while (more) {
-    out.push(cursor.currentNode);
-    if (cursor.gotoFirstChild()) continue;
-    while (!cursor.gotoNextSibling()) {
-      if (!cursor.gotoParent() || cursor.currentNode.id === root.id) {
-        more = false;
-        break;
-      }
-    }
-  }
-  return out;
-}
-
-/** The statements directly inside a block (tree-sitter-go wraps them in a statement_list). */
-export function blockStatements(block: GoNode | null): GoNode[] {
-  if (!block) return [];
-  const list = block.namedChildren.find((c) => c.type === 'statement_list');
-  return (list ?? block).namedChildren.filter((c) => c.type !== 'comment');
-}
-
-/** The block that directly holds a statement, or null when it sits elsewhere (a case clause, an if header). */
-export function enclosingBlock(stmt: GoNode): GoNode | null {
-  const p = stmt.parent;
-  if (p?.type === 'statement_list' && p.parent?.type === 'block') return p.parent;
-  return null;
-}
 
 /** Whether `inner` lies inside `outer` (or is it). */
 export function contains(outer: GoNode, inner: GoNode): boolean {

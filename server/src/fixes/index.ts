@@ -123,11 +123,6 @@ export function registerFixKinds(): void {
 }
 registerFixKinds();
 
-/** The fix with this id, or undefined. */
-export function fixInfo(id: string): FixInfo | undefined {
-  return FIX_TABLE.find((f) => f.id === id);
-}
-
 /** Findings with fixes for one file (new findings; the given compiler findings are only evidence). */
 export function findFixes(input: FixInput, only?: readonly string[]): Finding[] {
   const out: Finding[] = [];
