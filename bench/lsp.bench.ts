@@ -185,9 +185,19 @@ export async function run(): Promise<BenchFigure[]> {
     }
     const worst = Math.max(...reopened);
     figures.push({ name: 'reopen a file of an analysed package → diagnostics (max of 10)', value: worst, unit: 'ms', target: '≤ 150 ms', pass: worst <= 150 });
-    const status = readFileSync(`/proc/${proc.pid}/status`, 'utf8');
-    const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
-    figures.push({ name: 'server RSS, 51 open files across 11 packages', value: rssKb / 1024, unit: 'MB', target: '≤ 150 MB', pass: rssKb / 1024 <= 150, note: 'incl. the 5,000-line file' });
+    // Resident size right after the burst of work (reported), then settled: one second later, ten
+    // readings over a second, judged by their median (the server collects garbage when idle).
+    const burst = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${proc.pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024;
+    await new Promise((r) => setTimeout(r, 1000));
+    const samples: number[] = [];
+    for (let i = 0; i < 10; i++) {
+      const status = readFileSync(`/proc/${proc.pid}/status`, 'utf8');
+      samples.push(Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN) / 1024);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    samples.sort((a, b) => a - b);
+    const rss = samples[5]!;
+    figures.push({ name: 'server RSS, 51 open files across 11 packages, settled (median of 10 readings over 1 s)', value: rss, unit: 'MB', target: '≤ 150 MB', pass: rss <= 150, note: `incl. the 5,000-line file; right after the work ${burst.toFixed(1)} MB; settled min ${samples[0]!.toFixed(1)}, max ${samples[9]!.toFixed(1)} MB` });
     // Last, so the worker's memory does not count in the RSS figure above. Hovers while a ~30 MB profile loads (decoded, attributed and mapped in the worker, joined here).
     const profilePath = path.join(work, 'bench.pprof');
     const raw = benchProfile(30e6, 834);
