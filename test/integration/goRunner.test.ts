@@ -20,6 +20,7 @@ import {
   resolveCompilerPath,
   runCompiler,
   setMaxConcurrentRuns,
+  splitSections,
   type CompilerRun,
 } from '../../server/src/engine/goRunner';
 import type { PackageResult } from '../../server/src/engine/types';
@@ -215,6 +216,20 @@ test('parseJsonStream splits concatenated objects, braces inside strings include
     { ImportPath: 'b [b.test]' },
   ]);
   assert.throws(() => parseJsonStream('{"a": 1'), SyntaxError);
+});
+
+test('splitSections: headers start sections, go: lines and lines before any header go to other', () => {
+  const stderr = 'go: downloading x v1\n# a\na.go:1:2: x escapes to heap\n\na.go:2:1: can inline f\r\ngo: warning\n# b [b.test]\nb.go:3:4: y does not escape';
+  const { sections, other } = splitSections(stderr);
+  assert.equal(other, 'go: downloading x v1\ngo: warning\n');
+  assert.deepEqual(sections, [
+    { packagePath: 'a', importPath: 'a', text: 'a.go:1:2: x escapes to heap\n\na.go:2:1: can inline f\r\n' },
+    { packagePath: 'b [b.test]', importPath: 'b', text: 'b.go:3:4: y does not escape\n' },
+  ]);
+  assert.deepEqual(splitSections(''), { sections: [], other: '' });
+  assert.deepEqual(splitSections('loose line'), { sections: [], other: 'loose line' });
+  // `# ` alone is no header: the line stays in its section.
+  assert.deepEqual(splitSections('# p\n# \n'), { sections: [{ packagePath: 'p', importPath: 'p', text: '# \n' }], other: '' });
 });
 
 test('parseModFile reads module, go and toolchain lines, quoted or commented', () => {

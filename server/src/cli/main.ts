@@ -25,6 +25,7 @@ import type { Finding, Severity } from '../engine/types';
 import { displayPath, formatJson, formatSarif, formatText, type ReportInput } from './report';
 import { joinOptionValues, splitFlags } from './flags';
 import { toolVersion } from './version';
+import { mark, timingReport } from '../engine/timing';
 
 export const EXIT_OK = 0;
 export const EXIT_FAIL_ON = 1;
@@ -197,6 +198,7 @@ export async function runCheck(opts: CheckOptions, io: Io, signal?: AbortSignal)
   const run = analysis.run;
   // Fixes read the compiler's findings as evidence (captures, moves), so look for them before presenting.
   const fixFindings = (await fixesForAnalysis(analysis, sources, { root: run.workingDir, goexperiment: opts.goexperiment })).flatMap((f) => f.found);
+  mark('fixes found');
   let all = [...analysis.findings, ...fixFindings];
   let profile: ProfileReport | null = null;
   if (loaded) {
@@ -214,6 +216,7 @@ export async function runCheck(opts: CheckOptions, io: Io, signal?: AbortSignal)
   // With a profile, the allocations that cost the most come first.
   const order = loaded ? (a: Finding, b: Finding) => (b.alloc?.share ?? -1) - (a.alloc?.share ?? -1) || compareFindings(a, b) : compareFindings;
   const findings = presentFindings(all.sort(order), present);
+  mark('presented');
   const report: ReportInput = {
     goVersion: run.goVersion,
     packages: run.packages,
@@ -226,6 +229,7 @@ export async function runCheck(opts: CheckOptions, io: Io, signal?: AbortSignal)
   else if (opts.format === 'sarif') io.stdout(formatSarif(report, sources));
   else io.stdout(formatText(report, opts.explain));
 
+  mark('written');
   for (const p of analysis.problems) io.stderr(`heapscope: ${p.importPath}: ${p.message}\n`);
   if (run.stderrOther.trim()) io.stderr(run.stderrOther.replace(/\n?$/, '\n'));
   const failed = run.packages.filter((p) => p.error !== null).length;
@@ -235,6 +239,7 @@ export async function runCheck(opts: CheckOptions, io: Io, signal?: AbortSignal)
       (failed ? `, ${failed} with errors` : '') +
       ` (${run.goVersion}, ${(run.durationMs / 1000).toFixed(1)} s)\n`,
   );
+  io.stderr(timingReport());
   if (analysed === 0) return EXIT_NOTHING_ANALYSED;
   if (opts.failOn && findings.some((f) => severityAtLeast(f.severity, opts.failOn as Severity))) return EXIT_FAIL_ON;
   return EXIT_OK;
@@ -247,11 +252,12 @@ export async function main(argv: string[], io: Io, cwd = process.cwd()): Promise
     switch (command) {
       case 'check':
         return await runCheck(parseCheckArgs(rest, cwd), io);
-      // Loaded on demand: the language server's libraries cost ~100 ms of start-up `check` does not need.
+      // Loaded on demand: start-up `check` does not need. The language server is not even in the
+      // CLI's bundle: scripts/build.mjs points this require at dist/server.js.
       case 'fix':
         return await (require('./fix') as typeof import('./fix')).runFix(rest, io, cwd);
       case 'lsp':
-        return await (require('./lsp') as typeof import('./lsp')).runLsp(rest);
+        return await (require('../lsp/server') as typeof import('../lsp/server')).runLsp(rest);
       case 'version':
       case '--version':
         io.stdout(`heapscope ${toolVersion()}\n`);

@@ -27,17 +27,28 @@ export function displayPath(file: string, cwd: string): string {
   return rel.startsWith('..') || path.isAbsolute(rel) ? file : rel;
 }
 
+/** displayPath, remembered per file: a report names the same few files thousands of times. */
+function displayPaths(cwd: string): (file: string) => string {
+  const known = new Map<string, string>();
+  return (file) => {
+    let shown = known.get(file);
+    if (shown === undefined) known.set(file, (shown = displayPath(file, cwd)));
+    return shown;
+  };
+}
+
 /** `file:line:col: severity: message` lines, the way Go tools print them; steps indented when asked. */
 export function formatText(input: ReportInput, explain: boolean): string {
   const out: string[] = [];
+  const shown = displayPaths(input.cwd);
   const sampleType = input.profile?.sampleType;
   for (const f of input.findings) {
     const col = f.column > 0 ? `${f.column}:` : '';
     const cost = f.alloc && f.alloc.bytes + f.alloc.objects > 0 && sampleType && f.kind !== 'alloc.site' ? ` (${formatAllocCost(f.alloc, sampleType)})` : '';
-    out.push(`${displayPath(f.file, input.cwd)}:${f.line}:${col} ${f.severity}: ${f.message}${cost} [${f.kind}]`);
+    out.push(`${shown(f.file)}:${f.line}:${col} ${f.severity}: ${f.message}${cost} [${f.kind}]`);
     if (explain) {
       if (f.compiler && f.compiler.message !== f.message) out.push(`    compiler: ${f.compiler.message}`);
-      for (const r of f.related) out.push(`    ${r.message.replace(/^(\d+)\. /, '$1. ')} at ${displayPath(r.file, input.cwd)}:${r.line}${r.column > 0 ? `:${r.column}` : ''}`);
+      for (const r of f.related) out.push(`    ${r.message.replace(/^(\d+)\. /, '$1. ')} at ${shown(r.file)}:${r.line}${r.column > 0 ? `:${r.column}` : ''}`);
       for (const fix of f.fixes) out.push(`    fix (${fix.id}): ${fix.title}`);
     }
   }
@@ -99,7 +110,8 @@ export function formatSarif(input: ReportInput, sources: SourceCache): string {
     };
   });
   const ruleIndex = new Map(kindsUsed.map((id, i) => [id, i]));
-  const uri = (file: string): string => displayPath(file, input.cwd).split(path.sep).join('/');
+  const shown = displayPaths(input.cwd);
+  const uri = (file: string): string => shown(file).split(path.sep).join('/');
   const region = (file: string, line: number, column: number, endLine?: number, endColumn?: number): Record<string, number> => {
     const lines = sources.get(file)?.lines ?? null;
     const conv = (l: number, c: number): number => (lines && c > 0 ? lines.byteColumnToUtf16(l, c).character + 1 : Math.max(1, c));

@@ -6,6 +6,7 @@
 // `go build`, works the same from Go 1.21 to 1.26, and tells us each package's files.
 
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mark } from './timing';
 import { accessSync, constants as fsConstants, existsSync, promises as fs, statSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -322,23 +323,38 @@ export function selectPackages(listed: ListedPackage[]): { packages: PackageResu
 // ---------------------------------------------------------------------------------------------
 // Compiler output
 
-/** Splits stderr into `# header` sections; lines outside any section and `go:` messages go to `other`. */
+/**
+ * Splits stderr into `# header` sections; lines outside any section and `go:` messages go to `other`.
+ * A section's lines are copied as runs between the lines that leave it, not one by one: net/http
+ * prints 35,000 lines.
+ */
 export function splitSections(stderr: string): { sections: CompilerSection[]; other: string } {
   const sections: CompilerSection[] = [];
   let other = '';
   let current: CompilerSection | null = null;
-  for (const line of stderr.split(/(?<=\n)/)) {
-    if (line === '') continue;
-    const header = /^# (.+?)\r?\n?$/.exec(line);
+  // The run of lines [runStart, at) not yet added to the current section.
+  let runStart = 0;
+  const flush = (at: number): void => {
+    if (current !== null && at > runStart) current.text += stderr.slice(runStart, at);
+  };
+  for (let at = 0; at < stderr.length; ) {
+    const nl = stderr.indexOf('\n', at);
+    const next = nl < 0 ? stderr.length : nl + 1;
+    const header = stderr.startsWith('# ', at) ? /^# (.+?)\r?\n?$/.exec(stderr.slice(at, next)) : null;
     if (header !== null) {
+      flush(at);
       current = { packagePath: header[1], importPath: header[1].replace(/ \[.*\]$/, ''), text: '' };
       sections.push(current);
-    } else if (current === null || line.startsWith('go: ')) {
-      other += line;
-    } else {
-      current.text += line.endsWith('\n') ? line : line + '\n';
+      runStart = next;
+    } else if (current === null || stderr.startsWith('go: ', at)) {
+      flush(at);
+      other += stderr.slice(at, next);
+      runStart = next;
     }
+    at = next;
   }
+  flush(stderr.length);
+  if (current !== null && current.text !== '' && !current.text.endsWith('\n')) current.text += '\n';
   return { sections, other };
 }
 
@@ -690,6 +706,7 @@ export async function runCompiler(opts: CompilerRunOptions): Promise<CompilerRun
       tags: opts.tags ?? [],
       overlayFile,
     });
+    mark('go started');
     const settled = await Promise.allSettled([
       runGo(goBinary, args, workingDir, goEnv, controller.signal, opts.onStderr, opts.onStart),
       runGo(goBinary, ['env', 'GOVERSION'], workingDir, goEnv, controller.signal, undefined, opts.onStart),
@@ -698,6 +715,7 @@ export async function runCompiler(opts: CompilerRunOptions): Promise<CompilerRun
     if (settled[1].status === 'rejected') throw settled[1].reason;
     const list = settled[0].value;
     const version = settled[1].value;
+    mark('go exited');
     const { sections, other } = splitSections(list.stderr);
     if (list.code !== 0 && list.stdout.trim() === '') {
       throw new GoListError(`go list failed (exit code ${list.code}) in ${workingDir}:\n${list.stderr.trim()}`, list.stderr);

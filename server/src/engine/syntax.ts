@@ -8,21 +8,10 @@
 // literal 5 units, not bytes. So tree positions are LSP positions; everything this module exports
 // is in `ByteRange` units (1-based lines, 1-based UTF-8 byte columns, end exclusive, as the Go
 // compiler counts), except where a name or comment says LSP/UTF-16.
-import Parser = require('tree-sitter');
-import Go = require('tree-sitter-go');
+import type Parser = require('tree-sitter');
 import type { ByteRange, CompilerDecision } from './types';
+import { goParser as parser } from './goParser';
 import { LineIndex, type LspPosition } from './positions';
-
-let sharedParser: Parser | null = null;
-
-/** The one parser of this process; parsing is synchronous, so one instance is enough. */
-function parser(): Parser {
-  if (!sharedParser) {
-    sharedParser = new Parser();
-    sharedParser.setLanguage(Go as unknown as Parser.Language);
-  }
-  return sharedParser;
-}
 
 /** A syntax node as plain data: its tree-sitter type, range and text. */
 export interface SyntaxNodeInfo {

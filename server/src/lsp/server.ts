@@ -221,7 +221,24 @@ export function createServerConnection(): { connection: Connection; fastWire: bo
   return { connection: createConnection(ProposedFeatures.all), fastWire: false };
 }
 
-// Bundled into dist/cli.js too (through cli/lsp.ts): start only when this file is the entry.
+/**
+ * `heapscope lsp --stdio`: runs the language server in this process over stdio (or --node-ipc …).
+ * Returns 2 on bad arguments, otherwise never resolves (the exit notification ends the process).
+ * dist/cli.js loads this from dist/server.js only for that command (scripts/build.mjs).
+ */
+export function runLsp(args: string[]): Promise<number> {
+  if (!args.includes('--stdio') && !args.includes('--node-ipc') && !args.some((a) => a.startsWith('--socket') || a.startsWith('--pipe'))) {
+    process.stderr.write('usage: heapscope lsp --stdio | --node-ipc | --socket=PORT | --pipe=NAME\n');
+    return Promise.resolve(2);
+  }
+  // createConnection reads the transport from process.argv; make sure the flag is there when called from main().
+  for (const a of args) if (!process.argv.includes(a)) process.argv.push(a);
+  const { connection, fastWire } = createServerConnection();
+  startServer(connection, { fastWire });
+  return new Promise<number>(() => undefined);
+}
+
+// Also loaded by dist/cli.js for `heapscope lsp`: start only when this file is the entry.
 if (require.main === module && /server\.[cm]?[jt]s$/.test(process.argv[1] ?? '')) {
   const { connection, fastWire } = createServerConnection();
   startServer(connection, { fastWire });

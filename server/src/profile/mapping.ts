@@ -5,8 +5,7 @@
 // does not, the file changed since the profile was taken and the numbers are withheld.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import Parser from 'tree-sitter';
-import Go from 'tree-sitter-go';
+import { goParser } from '../engine/goParser';
 import { chosenValue, type CallPath, type CostPair, type ProfileAttribution } from './attribute';
 import type { AllocSampleType } from './decode';
 
@@ -150,16 +149,10 @@ function localPackages(module: LocalModule): LocalPackage[] {
   return [...byDir.values()];
 }
 
-let parser: Parser | null = null;
-
 /** Returns the function and method declarations of Go source with their 1-based line spans. */
 export function functionDeclarations(source: string): FuncDecl[] {
-  if (!parser) {
-    parser = new Parser();
-    parser.setLanguage(Go as unknown as Parser.Language);
-  }
   // tree-sitter's default buffer is 32 KiB; large files need a callback or a bigger buffer.
-  const tree = parser.parse(source, undefined, { bufferSize: Math.max(32 * 1024, source.length * 2 + 1) });
+  const tree = goParser().parse(source, undefined, { bufferSize: Math.max(32 * 1024, source.length * 2 + 1) });
   const decls: FuncDecl[] = [];
   for (const node of tree.rootNode.namedChildren) {
     if (node.type !== 'function_declaration' && node.type !== 'method_declaration') continue;
