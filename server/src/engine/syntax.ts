@@ -273,6 +273,8 @@ interface TreeWalk {
   atRoot: Parser.TreeCursor;
   cursor: Parser.TreeCursor;
   chains: Map<number, NodeView[]>;
+  /** nodesStartingOnRow's answers by type list and row (several decisions of a line search it). */
+  rows: Map<readonly string[], Map<number, readonly NodeView[]>>;
 }
 
 const walks = new WeakMap<GoSourceFile, TreeWalk>();
@@ -282,7 +284,7 @@ function walkOf(file: GoSourceFile): TreeWalk {
   const tree = file.tree;
   let w = walks.get(file);
   if (!w || w.tree !== tree) {
-    w = { tree, atRoot: tree.walk(), cursor: tree.walk(), chains: new Map() };
+    w = { tree, atRoot: tree.walk(), cursor: tree.walk(), chains: new Map(), rows: new Map() };
     walks.set(file, w);
   }
   return w;
@@ -307,6 +309,26 @@ function gotoChildEndingAfter(c: Parser.TreeCursor, at: number): boolean {
   return false;
 }
 
+// Names by numeric id, learnt as met: the cursor gives a number cheaper than it makes a string.
+const typeNames: string[] = [];
+const fieldNames: Array<string | null> = [];
+
+/** The type of the node under the cursor. */
+function typeAt(c: Parser.TreeCursor): string {
+  const id = c.nodeTypeId;
+  return (typeNames[id] ??= c.nodeType);
+}
+
+/** The field name of the node under the cursor in its parent, or null. */
+function fieldAt(c: Parser.TreeCursor): string | null {
+  // node-tree-sitter 0.25 gives undefined (its .d.ts says number) when there is no field.
+  const id = c.currentFieldId as number | undefined;
+  if (!id) return null;
+  let name = fieldNames[id];
+  if (name === undefined) fieldNames[id] = name = (c.currentFieldName as string | null | undefined) ?? null;
+  return name;
+}
+
 /** Node types whose children `viewHere` reads. */
 const DETAILED_TYPES = new Set([
   'call_expression',
@@ -328,7 +350,7 @@ const DETAILED_TYPES = new Set([
  * a binary expression or assignment at its operator.
  */
 function viewHere(c: Parser.TreeCursor): NodeView {
-  const type = c.nodeType;
+  const type = typeAt(c);
   const start = c.startIndex;
   const end = c.endIndex;
   const view: NodeView = { type, start, end, reported: start, operator: null, part: null };
@@ -336,8 +358,8 @@ function viewHere(c: Parser.TreeCursor): NodeView {
   let index = 0;
   let found = false;
   do {
-    const field = c.currentFieldName as string | null | undefined;
-    const ct = c.nodeType;
+    const field = fieldAt(c);
+    const ct = typeAt(c);
     switch (type) {
       case 'call_expression':
         if (field === 'arguments' && !found) (view.reported = c.startIndex), (found = true);
@@ -474,9 +496,19 @@ function nodeForDecision(file: GoSourceFile, d: CompilerDecision): { type: strin
   return tokenNear(file, at);
 }
 
-/** Nodes of the given types that start on 0-based line `row`, in document order (a cursor walk over the line only). */
-function nodesStartingOnRow(file: GoSourceFile, row: number, types: readonly string[]): NodeView[] {
+const ARGUMENT_LIST_TYPES: readonly string[] = ['argument_list'];
+
+/** Nodes of the given types (one of the constant lists: they key a cache) that start on 0-based line `row`, in document order (a cursor walk over the line only, once per line and types). */
+function nodesStartingOnRow(file: GoSourceFile, row: number, types: readonly string[]): readonly NodeView[] {
   const w = walkOf(file);
+  let byRow = w.rows.get(types);
+  if (byRow === undefined) w.rows.set(types, (byRow = new Map()));
+  let found = byRow.get(row);
+  if (found === undefined) byRow.set(row, (found = walkRow(file, w, row, types)));
+  return found;
+}
+
+function walkRow(file: GoSourceFile, w: TreeWalk, row: number, types: readonly string[]): NodeView[] {
   const c = w.cursor;
   const lineStart = file.lines.lineStart(row);
   const nextLine = row + 1 < file.lines.lineCount ? file.lines.lineStart(row + 1) : file.text.length + 1;
@@ -485,7 +517,7 @@ function nodesStartingOnRow(file: GoSourceFile, row: number, types: readonly str
   // gotoFirstChildForIndex, siblings starting after it end the loop.
   const visit = (): void => {
     const start = c.startIndex;
-    if (start >= lineStart && types.includes(c.nodeType)) out.push(viewHere(c));
+    if (start >= lineStart && types.includes(typeAt(c))) out.push(viewHere(c));
     if (!gotoChildEndingAfter(c, lineStart)) return;
     do {
       if (c.startIndex >= nextLine) break;
@@ -514,7 +546,7 @@ function searchLine(file: GoSourceFile, row: number, at: number, shape: NodeShap
     return calls[0] ?? null;
   } else if (shape === 'variadic') {
     // `... argument` names no call: only an unambiguous one (a single call on the line) will do.
-    const lists = nodesStartingOnRow(file, row, ['argument_list']);
+    const lists = nodesStartingOnRow(file, row, ARGUMENT_LIST_TYPES);
     return lists.length === 1 ? lists[0]! : null;
   } else if (shape === 'token') {
     types = IDENTIFIER_TYPES;
