@@ -64,13 +64,22 @@ export class SourceCache {
  */
 export async function analyze(opts: AnalyzeOptions): Promise<Analysis> {
   const sources = opts.sources ?? new SourceCache(opts.overlay);
-  const prefetch = opts.prefetch === false ? null : new Prefetch(opts, sources);
+  let prefetch: Prefetch | null = null;
+  let done = false;
+  // Listed once the compile has started: the compile goes first on the start-up path.
+  const onStart = (pid: number): void => {
+    opts.onStart?.(pid);
+    if (opts.prefetch !== false && prefetch === null && !done) {
+      prefetch = new Prefetch(opts, sources);
+    }
+  };
   try {
-    const run = await runCompiler(opts);
-    prefetch?.stop();
+    const run = await runCompiler({ ...opts, onStart });
+    (prefetch as Prefetch | null)?.stop();
     return analyzeRun(run, sources, opts.selectKind);
   } finally {
-    prefetch?.stop();
+    done = true;
+    (prefetch as Prefetch | null)?.stop();
   }
 }
 
