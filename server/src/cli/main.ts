@@ -283,7 +283,10 @@ export async function main(argv: string[], io: Io, cwd = process.cwd()): Promise
 if (require.main === module) {
   main(process.argv.slice(2), { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) }).then(
     (code) => {
+      // Leave as soon as the output is out: a natural exit first finalises every tree-sitter tree
+      // (20–30 ms after a large package). `lsp` never gets here; it ends on the exit notification.
       process.exitCode = code;
+      process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
     },
     (err: unknown) => {
       process.stderr.write(`heapscope: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
