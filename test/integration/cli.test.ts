@@ -18,13 +18,20 @@ interface CliResult {
   stderr: string;
 }
 
-function heapscope(args: string[], cwd = root): Promise<CliResult> {
+function heapscope(args: string[], cwd = root, env: NodeJS.ProcessEnv = withoutTiming()): Promise<CliResult> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { cwd, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
+    execFile(process.execPath, [cli, ...args], { cwd, env, maxBuffer: 256 * 1024 * 1024 }, (err, stdout, stderr) => {
       const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** This process's environment without HEAPSCOPE_TIMING (a developer may have it set). */
+function withoutTiming(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  delete env.HEAPSCOPE_TIMING;
+  return env;
 }
 
 interface SummaryLine {
@@ -156,6 +163,25 @@ test('default output is compiler-style lines with what an editor shows by defaul
   assert.ok(lines.some((l) => l.startsWith('demo.go:16:2: information: `p` is moved to the heap')));
   assert.ok(!lines.some((l) => /does not escape|can be inlined/.test(l)), 'hidden kinds stay hidden');
   assert.match(res.stderr, /heapscope: \d+ findings in 1 package \(go1\.\d+/);
+});
+
+test('HEAPSCOPE_TIMING=1 prints each phase once, in order, on stderr, and changes nothing else', async () => {
+  const args = ['check', '--cwd', 'test-fixtures/example', '.'];
+  const timed = await heapscope(args, root, { ...withoutTiming(), HEAPSCOPE_TIMING: '1' });
+  assert.equal(timed.code, 0, timed.stderr);
+  const phases = [...timed.stderr.matchAll(/^heapscope: timing: (.+) at ([\d.]+) ms \(\+([\d.]+) ms\)$/gm)];
+  assert.deepEqual(
+    phases.map((m) => m[1]),
+    ['go started', 'go exited', 'output parsed', 'findings made', 'fixes found', 'presented', 'written'],
+  );
+  const at = phases.map((m) => Number(m[2]));
+  for (let i = 1; i < at.length; i++) {
+    assert.ok(at[i]! >= at[i - 1]!, `phases in time order: ${timed.stderr}`);
+    assert.ok(Math.abs(Number(phases[i]![3]) - (at[i]! - at[i - 1]!)) < 0.2, 'each delta is the time since the previous phase');
+  }
+  const plain = await heapscope(args);
+  assert.doesNotMatch(plain.stderr, /timing/);
+  assert.equal(timed.stdout, plain.stdout);
 });
 
 test('test files get decisions too, and --no-tests leaves them out', async () => {
