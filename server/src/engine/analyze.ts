@@ -5,7 +5,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { CompilerOutputParser, parsePositionPrefix } from './compilerOutput';
-import { parseJsonStream, runCompiler, resolveCompilerPath, type CompilerRun, type CompilerRunOptions } from './goRunner';
+import { mergeEnv, parseJsonStream, runCompiler, resolveCompilerPath, type CompilerRun, type CompilerRunOptions } from './goRunner';
 import { kindInfo } from './kinds';
 import { decisionMessage, explanationSteps } from './messages';
 import { GoSourceFile } from './syntax';
@@ -64,38 +64,42 @@ export class SourceCache {
  */
 export async function analyze(opts: AnalyzeOptions): Promise<Analysis> {
   const sources = opts.sources ?? new SourceCache(opts.overlay);
-  let prefetch: Prefetch | null = null;
-  let done = false;
-  // Listed once the compile has started: the compile goes first on the start-up path.
+  const prefetch = opts.prefetch === false ? null : new Prefetch(opts, sources);
+  // The files are listed once the compile has started: the compile goes first.
   const onStart = (pid: number): void => {
     opts.onStart?.(pid);
-    if (opts.prefetch !== false && prefetch === null && !done) {
-      prefetch = new Prefetch(opts, sources);
-    }
+    prefetch?.start();
   };
   try {
     const run = await runCompiler({ ...opts, onStart });
-    (prefetch as Prefetch | null)?.stop();
+    prefetch?.stop();
     return analyzeRun(run, sources, opts.selectKind);
   } finally {
-    done = true;
-    (prefetch as Prefetch | null)?.stop();
+    prefetch?.stop();
   }
 }
 
 /** Lists the packages' files with `go list -find` (no compile, a few tens of ms) and parses them one per event-loop turn until stopped. */
 class Prefetch {
+  private started = false;
   private stopped = false;
   private readonly controller = new AbortController();
 
-  constructor(opts: AnalyzeOptions, private readonly sources: SourceCache) {
+  constructor(
+    private readonly opts: AnalyzeOptions,
+    private readonly sources: SourceCache,
+  ) {}
+
+  /** Starts listing (once; never after stop). */
+  start(): void {
+    if (this.started || this.stopped) return;
+    this.started = true;
+    const opts = this.opts;
     const args = ['list', '-e', '-find', '-json=Dir,GoFiles,CgoFiles,TestGoFiles,XTestGoFiles'];
     if (opts.tags && opts.tags.length > 0) args.push(`-tags=${opts.tags.join(',')}`);
     args.push('--', ...(opts.patterns.length > 0 ? opts.patterns : ['.']));
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const [k, v] of Object.entries(opts.env ?? {})) if (v === undefined) delete env[k]; else env[k] = v;
     const tests = opts.tests ?? true;
-    execFile(opts.goBinary ?? 'go', args, { cwd: opts.cwd, env, maxBuffer: 1 << 28, signal: this.controller.signal }, (err, stdout) => {
+    execFile(opts.goBinary ?? 'go', args, { cwd: opts.cwd, env: mergeEnv(opts.env), maxBuffer: 1 << 28, signal: this.controller.signal }, (err, stdout) => {
       if (this.stopped || (err && !stdout)) return;
       void this.parseAll(listedFiles(stdout, tests));
     });

@@ -655,7 +655,8 @@ export function compilerArgs(opts: {
   return args;
 }
 
-function mergeEnv(extra: Record<string, string | undefined> | undefined): NodeJS.ProcessEnv {
+/** This process's environment with `extra` applied (an undefined value removes the variable). */
+export function mergeEnv(extra: Record<string, string | undefined> | undefined): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
   for (const [k, v] of Object.entries(extra ?? {})) {
     if (v === undefined) delete env[k];
