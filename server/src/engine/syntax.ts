@@ -125,8 +125,10 @@ export class GoSourceFile {
     const at = this.lines.byteToOffset(line1, byteCol1);
     const w = walkOf(this);
     const leaf = chainAt(w, at)[0];
-    // chainAt leaves the cursor on the innermost node: a token when it has no children.
-    const isToken = leaf !== undefined && !w.cursor.gotoFirstChild() && leaf.end > at;
+    // chainAt leaves its cursor on the innermost node: a token when it has no children.
+    const hasChildren = w.chainCursor.gotoFirstChild();
+    if (hasChildren) w.chainCursor.gotoParent();
+    const isToken = leaf !== undefined && !hasChildren && leaf.end > at;
     const n = isToken ? leaf : tokenNear(this, at);
     return { type: n.type, range: this.byteRange(n.start, n.end), text: this.text.slice(n.start, n.end) };
   }
@@ -271,7 +273,12 @@ interface TreeWalk {
   /** Stays on the root: `cursor.resetTo(atRoot)` rewinds. (`cursor.reset(node)` cannot be used:
    *  node-tree-sitter 0.25 does not marshal its argument and resets to whatever node was last.) */
   atRoot: Parser.TreeCursor;
+  /** For walks that start at the root (line searches, leaves near a point). */
   cursor: Parser.TreeCursor;
+  /** chainAt's own cursor: stays on the innermost node of `lastChain` (the root when it is empty). */
+  chainCursor: Parser.TreeCursor;
+  /** The chain chainAt found last, outermost first. */
+  lastChain: NodeView[];
   chains: Map<number, NodeView[]>;
   /** nodesStartingOnRow's answers by type list and row (several decisions of a line search it). */
   rows: Map<readonly string[], Map<number, readonly NodeView[]>>;
@@ -284,7 +291,7 @@ function walkOf(file: GoSourceFile): TreeWalk {
   const tree = file.tree;
   let w = walks.get(file);
   if (!w || w.tree !== tree) {
-    w = { tree, atRoot: tree.walk(), cursor: tree.walk(), chains: new Map(), rows: new Map() };
+    w = { tree, atRoot: tree.walk(), cursor: tree.walk(), chainCursor: tree.walk(), lastChain: [], chains: new Map(), rows: new Map() };
     walks.set(file, w);
   }
   return w;
@@ -399,12 +406,23 @@ function viewHere(c: Parser.TreeCursor): NodeView {
 /**
  * The smallest node containing offset `at` and its ancestors, innermost first, up to (not
  * including) the source file: what `descendantForIndex(at)` and `.parent` give, read with the
- * cursor. Leaves the cursor on the innermost node.
+ * cursor. Leaves `w.chainCursor` on the innermost node.
+ *
+ * Decisions come in position order, so the previous point's chain usually shares most of its
+ * ancestors with this one: the walk climbs from the previous innermost node to the nearest
+ * ancestor containing `at` and descends from there. A descent from the root passes through the
+ * same ancestors (each level takes the first child ending after `at`; siblings do not overlap, so
+ * that is the one containing `at`), so the answer is the same, read with fewer calls.
  */
 function chainAt(w: TreeWalk, at: number): NodeView[] {
-  const c = w.cursor;
-  c.resetTo(w.atRoot);
-  const outerFirst: NodeView[] = [];
+  const c = w.chainCursor;
+  const outerFirst = w.lastChain;
+  while (outerFirst.length > 0) {
+    const n = outerFirst[outerFirst.length - 1]!;
+    if (n.start <= at && at < n.end) break;
+    outerFirst.pop();
+    c.gotoParent();
+  }
   while (gotoChildEndingAfter(c, at)) {
     // The cursor takes the first child ending after `at`; one starting after it (`at` is in a
     // gap between children) does not contain the point, so the parent is the answer.
@@ -414,7 +432,7 @@ function chainAt(w: TreeWalk, at: number): NodeView[] {
     }
     outerFirst.push(viewHere(c));
   }
-  return outerFirst.reverse();
+  return outerFirst.slice().reverse();
 }
 
 /** The chain at `at`, computed once per point and file. */
