@@ -6,7 +6,7 @@ import { allKinds, kindInfo, parseSeverity, registerKinds, severityAtLeast } fro
 import { presentFindings } from '../../server/src/engine/present';
 import type { Finding } from '../../server/src/engine/types';
 import { kindsDocMarkdown } from '../../scripts/gen-docs';
-import { splitFlags } from '../../server/src/cli/flags';
+import { splitFlags, splitTags } from '../../server/src/cli/flags';
 
 const FAMILIES = ['escape', 'noescape', 'leak', 'inline', 'capture', 'devirtualize', 'alloc', 'loopvar', 'prealloc', 'build', 'other'];
 
@@ -62,6 +62,12 @@ test('gcflags are split like the go command does (cmd/internal/quoted)', () => {
   assert.deepEqual(splitFlags("-d='a"), ["-d='a"]);
   assert.throws(() => splitFlags("'-m"), /unterminated/);
   assert.deepEqual(splitFlags(''), []);
+});
+
+test('--tags takes commas or spaces, as go build -tags does', () => {
+  assert.deepEqual(splitTags('a,b c,,'), ['a', 'b', 'c']);
+  assert.deepEqual(splitTags(''), []);
+  assert.equal(splitTags(undefined), undefined);
 });
 
 test('option values that start with a dash are joined to their option', () => {

@@ -16,7 +16,7 @@ import { analyze, SourceCache } from '../engine/analyze';
 import { findModule } from '../engine/goRunner';
 import type { Finding, FindingEdit, FindingFix } from '../engine/types';
 import { fixesForAnalysis } from '../fixes/forAnalysis';
-import { joinOptionValues } from './flags';
+import { joinOptionValues, splitTags } from './flags';
 import { applyEdits, editsConflict, FIX_TABLE } from '../fixes/index';
 
 interface Io {
@@ -88,7 +88,7 @@ export function parseFixArgs(args: string[], cwd: string): FixOptions {
     only,
     allowUpperBound: values['allow-upper-bound'] ?? false,
     goBinary: values.go,
-    tags: values.tags !== undefined ? values.tags.split(/[,\s]+/).filter(Boolean) : undefined,
+    tags: splitTags(values.tags),
     cwd: path.resolve(cwd, values.cwd ?? '.'),
   };
 }

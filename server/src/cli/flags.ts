@@ -45,3 +45,8 @@ export function joinOptionValues(args: readonly string[], valued: readonly strin
   }
   return out;
 }
+
+/** The build tags of a `--tags` value: comma- or space-separated, as `go build -tags` takes them; undefined stays undefined. */
+export function splitTags(value: string | undefined): string[] | undefined {
+  return value === undefined ? undefined : value.split(/[,\s]+/).filter(Boolean);
+}

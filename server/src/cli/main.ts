@@ -23,7 +23,7 @@ import { parseSeverity, severityAtLeast } from '../engine/kinds';
 import { isKindShown, presentFindings } from '../engine/present';
 import type { Finding, Severity } from '../engine/types';
 import { displayPath, formatJson, formatSarif, formatText, type ReportInput } from './report';
-import { joinOptionValues, splitFlags } from './flags';
+import { joinOptionValues, splitFlags, splitTags } from './flags';
 import { toolVersion } from './version';
 import { mark, timingReport } from '../engine/timing';
 
@@ -146,7 +146,7 @@ export function parseCheckArgs(args: string[], cwd: string): CheckOptions {
     format,
     failOn,
     gcflags,
-    tags: v.tags !== undefined ? v.tags.split(/[,\s]+/).filter(Boolean) : undefined,
+    tags: splitTags(v.tags),
     goBinary: v.go,
     tests: !(v['no-tests'] ?? false),
     cwd: path.resolve(cwd, v.cwd ?? '.'),
