@@ -336,66 +336,51 @@ function fieldAt(c: Parser.TreeCursor): string | null {
   return name;
 }
 
-/** Node types whose children `viewHere` reads. */
-const DETAILED_TYPES = new Set([
-  'call_expression',
-  'type_conversion_expression',
-  'selector_expression',
-  'composite_literal',
-  'binary_expression',
-  'assignment_statement',
-  'short_var_declaration',
-  'unary_expression',
-  'function_declaration',
-  'method_declaration',
-  'func_literal',
+/**
+ * Where the compiler reports a node of these types: at its child in `field`, or at its `token`
+ * (a call at its arguments' `(`, a conversion at `(`, a selector at `.`, a literal at `{`, a
+ * binary expression or assignment at its operator). Other types are reported at their start.
+ */
+const REPORTED_AT: ReadonlyMap<string, { field: string } | { token: string }> = new Map([
+  ['call_expression', { field: 'arguments' }],
+  ['type_conversion_expression', { token: '(' }],
+  ['selector_expression', { token: '.' }],
+  ['composite_literal', { field: 'body' }],
+  ['binary_expression', { field: 'operator' }],
+  ['assignment_statement', { field: 'operator' }],
+  ['short_var_declaration', { field: 'operator' }],
 ]);
 
-/**
- * The node under the cursor as a NodeView; leaves the cursor where it was. The reported point
- * is where the compiler reports a node: a call at `(`, a selector at `.`, a literal at `{`,
- * a binary expression or assignment at its operator.
- */
+/** Node types whose children `viewHere` reads: those above, `&`/`*` expressions and functions. */
+const DETAILED_TYPES = new Set([...REPORTED_AT.keys(), 'unary_expression', ...FUNCTION_TYPES]);
+
+/** The node under the cursor as a NodeView; leaves the cursor where it was. */
 function viewHere(c: Parser.TreeCursor): NodeView {
   const type = typeAt(c);
   const start = c.startIndex;
   const end = c.endIndex;
   const view: NodeView = { type, start, end, reported: start, operator: null, part: null };
   if (!DETAILED_TYPES.has(type) || !c.gotoFirstChild()) return view;
+  const rule = REPORTED_AT.get(type);
+  const isFunction = FUNCTION_TYPES.includes(type);
   let index = 0;
   let found = false;
   do {
     const field = fieldAt(c);
     const ct = typeAt(c);
-    switch (type) {
-      case 'call_expression':
-        if (field === 'arguments' && !found) (view.reported = c.startIndex), (found = true);
-        else if (field === 'function' && !view.part) view.part = { type: ct, start: c.startIndex, end: c.endIndex };
-        break;
-      case 'type_conversion_expression':
-        if (ct === '(' && !found) (view.reported = c.startIndex), (found = true);
-        break;
-      case 'selector_expression':
-        if (ct === '.' && !found) (view.reported = c.startIndex), (found = true);
-        break;
-      case 'composite_literal':
-        if (field === 'body' && !found) (view.reported = c.startIndex), (found = true);
-        break;
-      case 'binary_expression':
-        if (field === 'operator' && !found) (view.reported = c.startIndex), (found = true);
-        break;
-      case 'assignment_statement':
-      case 'short_var_declaration':
-        if (field === 'operator' && !found) (view.reported = c.startIndex), (found = true);
-        else if (index === 1 && !found) view.reported = c.startIndex;
-        break;
-      case 'unary_expression':
-        if (field === 'operator' && view.operator === null) view.operator = ct;
-        break;
-      default:
-        // Functions: the name field, else the first child (`func` of a literal).
-        if (field === 'name') view.part = { type: ct, start: c.startIndex, end: c.endIndex };
-        else if (index === 0) view.part = { type: ct, start: c.startIndex, end: c.endIndex };
+    if (rule && !found && ('field' in rule ? field === rule.field : ct === rule.token)) {
+      view.reported = c.startIndex;
+      found = true;
+    } else if (rule && !found && index === 1 && (type === 'assignment_statement' || type === 'short_var_declaration')) {
+      // Until the operator is met: the second child (an assignment without one parsed).
+      view.reported = c.startIndex;
+    } else if (type === 'call_expression' && field === 'function' && !view.part) {
+      view.part = { type: ct, start: c.startIndex, end: c.endIndex };
+    } else if (type === 'unary_expression' && field === 'operator' && view.operator === null) {
+      view.operator = ct;
+    } else if (isFunction && (field === 'name' || index === 0)) {
+      // Functions: the name field, else the first child (`func` of a literal).
+      view.part = { type: ct, start: c.startIndex, end: c.endIndex };
     }
     index++;
   } while (c.gotoNextSibling());
