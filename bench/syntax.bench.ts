@@ -125,12 +125,12 @@ export async function run(): Promise<BenchFigure[]> {
     if (lsp.length === 0) throw new Error('no ranges');
   });
   figures.push({
-    name: 'per-edit server cost (edit + track 500 + LSP ranges), 5,000-line file, median',
-    value: perEdit.median,
+    name: 'per-edit server cost (edit + track 500 + LSP ranges), 5,000-line file, p99',
+    value: perEdit.p99,
     unit: 'ms',
     target: '≤ 50 ms',
     pass: perEdit.p99 <= 50,
-    note: `p99 ${perEdit.p99.toFixed(2)} ms; ${curAnchors.length} findings left after ${runs + 6} edits`,
+    note: `median ${perEdit.median.toFixed(2)} ms; ${curAnchors.length} findings left after ${runs + 6} edits`,
   });
   return figures;
 }
