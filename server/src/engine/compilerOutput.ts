@@ -40,13 +40,7 @@ const NINE = 57;
 
 /** Reads decimal digits from `start`; returns the index after them (=== start when none). */
 function digitsEnd(s: string, start: number): number {
-  let i = start;
-  while (i < s.length) {
-    const c = s.charCodeAt(i);
-    if (c < ZERO || c > NINE) break;
-    i++;
-  }
-  return i;
+  return digitsEndBefore(s, start, s.length);
 }
 
 /** Parses a decimal number that must fit in a safe integer; NaN-safe for absurdly long digit runs. */
@@ -76,7 +70,7 @@ const scanned = {
   restStart: 0,
 };
 
-/** Digits end like digitsEnd, within `s[start, end)`. */
+/** Reads decimal digits of `s[start, end)`; returns the index after them (=== start when none). */
 function digitsEndBefore(s: string, start: number, end: number): number {
   let i = start;
   while (i < end) {

@@ -133,19 +133,22 @@ function inlineRefusal(reason: string | undefined, cost?: number, budget?: numbe
 /** The one-line message for a decision. */
 export function decisionMessage(d: CompilerDecision): string {
   const subject = subjectOf(d);
-  const why = escapeReason(d.explanations, d.pos);
-  const because = (s: string | null): string => (s ? `: ${s}` : ' (run with -m=2 to see why)');
+  // The reason reads the explanation's flows (parsed on first read): only the escape kinds use it.
+  const because = (): string => {
+    const why = escapeReason(d.explanations, d.pos);
+    return why ? `: ${why}` : ' (run with -m=2 to see why)';
+  };
   switch (d.kind) {
     case 'escape.moved':
-      return `${code(subject)} is moved to the heap${because(why)}`;
+      return `${code(subject)} is moved to the heap${because()}`;
     case 'escape.heap': {
       // Go 1.25+ prints `append escapes to heap` for the backing array append allocates.
-      if (subject === 'append') return `the backing array grown by this \`append\` is allocated on the heap${because(why)}`;
+      if (subject === 'append') return `the backing array grown by this \`append\` is allocated on the heap${because()}`;
       const note = d.details.note ? `: ${d.details.note === 'non-constant size' ? 'its size is not known at compile time' : d.details.note}` : '';
-      return `${code(subject)} is allocated on the heap${note || because(why)}`;
+      return `${code(subject)} is allocated on the heap${note || because()}`;
     }
     case 'escape.closure':
-      return `this closure is allocated on the heap, with the variables it captures${because(why)}`;
+      return `this closure is allocated on the heap, with the variables it captures${because()}`;
     case 'noescape':
       return `${code(subject)} does not escape: it stays on the stack`;
     case 'noescape.zerocopy':
