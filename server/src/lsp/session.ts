@@ -13,7 +13,6 @@ import { isKindShown, presentFindings, type PresentOptions } from '../engine/pre
 import type { GoSourceFile } from '../engine/syntax';
 import type { ByteRange, Finding, FindingFix } from '../engine/types';
 import { fixesForAnalysis } from '../fixes/forAnalysis';
-import { FIX_TABLE } from '../fixes/index';
 import { joinFindings, profileWarnings, ProfileError, type MappedLine, type MappedProfile } from '../profile';
 import { loadMappedProfileInWorker, profileWorkerScript } from '../profile/load';
 import { fixAllAction, quickFixActions, resolveActionEdit, type LinesOf } from './codeActions';
@@ -55,9 +54,6 @@ interface LoadedProfileState {
   byLine: Map<string, MappedLine>;
   status: ProfileStatus;
 }
-
-// Correctness fixes keep their severity with a profile: they are not about cost (issue 5, item 4).
-const CORRECTNESS_KINDS = new Set(FIX_TABLE.filter((f) => f.correctness).map((f) => f.kind));
 
 /** One compile's results for a package, located in the texts the compiler saw. */
 interface PackageResults {
@@ -691,9 +687,8 @@ export class Session {
   private withProfile(raw: Finding[], dir: string): Finding[] {
     if (!this.profile) return raw;
     const joined = joinFindings(raw, this.profile.mapped, { thresholds: this.settingsFor(dir).severityThresholds });
-    return joined
-      .map((f, i) => (i < raw.length && CORRECTNESS_KINDS.has(f.kind) ? { ...f, severity: raw[i]!.severity } : f))
-      .filter((f, i) => i < raw.length || path.dirname(f.file) === dir);
+    // joinFindings keeps correctness findings (loopvar.capture) at their own severity.
+    return joined.filter((f, i) => i < raw.length || path.dirname(f.file) === dir);
   }
 
   /** Re-joins every package's results with the current profile and re-publishes open documents. */
