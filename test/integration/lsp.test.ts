@@ -549,6 +549,19 @@ test('profiles: severities follow the profile, hover cost, inlay hints, top site
     mark = c.events.length;
     await c.rpc.sendRequest('workspace/executeCommand', { command: 'heapscope.loadProfile', arguments: [path.join(prof, 'mem.pprof')] });
     await c.diagnosticsFor(uri, mark, (ds) => onMake(ds)?.severity === 2);
+
+    // A second build configuration (-l) keeps the first one's results cached. Loading a profile
+    // then re-publishes the open file once, from the configuration in use, not once per cached one.
+    mark = c.events.length;
+    c.settings = { gcflags: ['-l'] };
+    await c.rpc.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    const analysing = await c.statusAfter(mark, 'analysing');
+    await c.statusAfter(analysing.index, 'ok');
+    mark = c.events.length;
+    await c.rpc.sendRequest('workspace/executeCommand', { command: 'heapscope.loadProfile', arguments: [path.join(prof, 'mem.pprof')] });
+    const loaded = await c.waitFor((e) => (e.method === 'heapscope/status' && (e.params as StatusParams).profile ? true : undefined), mark);
+    const publishes = c.events.slice(mark, loaded.index).filter((e) => e.method === 'textDocument/publishDiagnostics' && (e.params as PublishDiagnosticsParams).uri === uri);
+    assert.equal(publishes.length, 1, JSON.stringify(publishes.map((e) => (e.params as PublishDiagnosticsParams).diagnostics.length)));
   } finally {
     await c.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -170,8 +170,13 @@ export class Session {
     this.host.status(withProfile);
   }
 
+  /** A package's key under the current settings: results of other build configurations stay cached under theirs. */
+  private packageKey(dir: string): string {
+    return `${dir}\0${buildConfigKey(this.settingsFor(dir))}`;
+  }
+
   private pkg(dir: string): PackageState {
-    const key = `${dir}\0${buildConfigKey(this.settingsFor(dir))}`;
+    const key = this.packageKey(dir);
     let st = this.packages.get(key);
     if (!st) {
       st = { dir, good: null, failed: null, dirty: false, run: null, running: null, runId: 0, typingTimer: null };
@@ -693,10 +698,12 @@ export class Session {
 
   /** Re-joins every package's results with the current profile and re-publishes open documents. */
   private rejoinAll(): void {
-    for (const st of this.packages.values()) {
+    for (const [key, st] of this.packages) {
       if (!st.good && !st.failed) continue;
       const before = st.good?.findings ?? [];
       for (const r of [st.good, st.failed]) if (r) r.findings = this.withProfile(r.raw, st.dir);
+      // Cached results of another build configuration are re-joined for later, but not shown.
+      if (key !== this.packageKey(st.dir)) continue;
       for (const d of this.docsOf(st.dir)) {
         if (!st.failed && st.good && this.swapFindings(d, before, st.good)) continue;
         this.applyResults(st, d);
