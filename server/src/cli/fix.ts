@@ -103,9 +103,7 @@ export async function runFix(args: string[], io: Io, cwd: string): Promise<numbe
     return 2;
   }
   try {
-    const result = await planFixes(opts, io);
-    if (!result) return 3;
-    return await report(opts, result, io);
+    return await report(opts, await planFixes(opts, io), io);
   } catch (err) {
     io.stderr(`heapscope fix: ${(err as Error).message}\n`);
     return 3;
@@ -120,8 +118,8 @@ export interface FixPlan {
   refused: Array<AppliedFix & { reason: string }>;
 }
 
-/** Runs the rounds on an overlay and returns the new texts; null when nothing could be analysed. */
-export async function planFixes(opts: FixOptions, io: Io): Promise<FixPlan | null> {
+/** Runs the rounds on an overlay and returns the new texts; throws when nothing could be analysed. */
+export async function planFixes(opts: FixOptions, io: Io): Promise<FixPlan> {
   const module = await findModule(opts.cwd);
   const root = module?.root ?? opts.cwd;
   const overlay = new Map<string, string>();
@@ -134,18 +132,18 @@ export async function planFixes(opts: FixOptions, io: Io): Promise<FixPlan | nul
   let firstErrors: Set<string> | null = null;
 
   for (let round = 1; round <= MAX_ROUNDS; round++) {
+    // One snapshot of this round's texts for the compiler and the parsed files alike: each file is parsed once per round.
+    const snapshot = new Map(overlay);
+    const sources = new SourceCache(snapshot);
     const analysis = await analyze({
       cwd: opts.cwd,
       patterns: opts.patterns,
       tests: true,
       tags: opts.tags,
       goBinary: opts.goBinary,
-      overlay: new Map(overlay),
+      overlay: snapshot,
+      sources,
     });
-    if (analysis.run.packages.length === 0) {
-      io.stderr(`heapscope fix: no packages matched ${opts.patterns.join(' ')}\n`);
-      return null;
-    }
     const errors = new Set(analysis.findings.filter((f) => f.kind === 'build').map((f) => `${f.file}: ${f.message}`));
     if (firstErrors === null) firstErrors = errors;
     const introduced = [...errors].filter((e) => !firstErrors?.has(e));
@@ -153,7 +151,6 @@ export async function planFixes(opts: FixOptions, io: Io): Promise<FixPlan | nul
       // The fixes so far broke the build: write nothing.
       throw new Error(`fixes would break the build, nothing written:\n  ${introduced.join('\n  ')}`);
     }
-    const sources = new SourceCache(overlay);
     const perFile = await fixesForAnalysis(analysis, sources, {
       root,
       only: opts.only ?? undefined,
