@@ -550,12 +550,13 @@ export class Session {
     // each re-publish after an edit only places ranges (the 50 ms budget on big files).
     const out: Diagnostic[] = [];
     const settings = this.settingsFor(doc.path);
+    let related: RelatedPosition | null = null;
     for (const t of this.publishable(doc, settings)) {
       let c = this.diagnosticCache.get(t.finding);
       if (!c || c.settings !== settings || c.stale !== t.stale || c.fixes !== t.fixes) {
         const shown = t.finding.kind === 'build' || isKindShown(t.finding.kind, { kinds: settings.kinds });
         const f = shown ? (presentFindings([t.finding], { kinds: settings.kinds, all: true })[0] ?? t.finding) : null;
-        const diagnostic: CachedDiagnostic | null = f ? findingDiagnostic(f, ZERO_RANGE, t.stale, this.relatedPosition(doc)) : null;
+        const diagnostic: CachedDiagnostic | null = f ? findingDiagnostic(f, ZERO_RANGE, t.stale, (related ??= this.relatedPosition(doc))) : null;
         if (diagnostic) {
           // A short key (the long one names file, position and text) keeps each publish small.
           const data = diagnostic.data as { key: string; fixIds?: string[] };
@@ -563,8 +564,9 @@ export class Session {
           // The fixes offered are the ones still live: none after an edit touched their code.
           if (t.fixes && t.fixes.length > 0) data.fixIds = t.fixes.map((x) => x.id);
           else delete data.fixIds;
-          // Everything but the range, serialised once: each publish after an edit only writes ranges.
-          diagnostic[CACHED_JSON] = diagnosticTail(diagnostic);
+          // Everything but the range, serialised once for the fast stdio encoder: each publish
+          // after an edit only writes ranges. (Over IPC, VS Code's transport, nothing reads it.)
+          if (this.compactDiagnostics) diagnostic[CACHED_JSON] = diagnosticTail(diagnostic);
         }
         c = { settings, stale: t.stale, fixes: t.fixes, diagnostic };
         this.diagnosticCache.set(t.finding, c);
