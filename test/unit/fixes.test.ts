@@ -9,6 +9,8 @@ import { allKinds } from '../../server/src/engine/kinds';
 import type { Finding } from '../../server/src/engine/types';
 import { applyEdits, EditError, findFixes, FIX_TABLE } from '../../server/src/fixes/index';
 import { constraintGoVersion, fileLanguageVersion } from '../../server/src/fixes/languageVersion';
+import { joinFindings } from '../../server/src/profile/join';
+import type { MappedLine, MappedProfile } from '../../server/src/profile/mapping';
 
 const FIXTURES = path.resolve(__dirname, '../../test-fixtures/fixes');
 
@@ -117,6 +119,7 @@ func Sq(xs []int) []int {
 });
 
 test('a profile cost on the same line promotes prealloc hints (≥5% warning, ≥1% information)', () => {
+  // Fixes are found before a profile is joined (check, fix and the server alike): the promotion is joinFindings'.
   const text = `package p
 
 func Sq(xs []int) []int {
@@ -127,13 +130,20 @@ func Sq(xs []int) []int {
 	return out
 }
 `;
-  const alloc = (share: number): Finding => ({
-    file: '/x/a.go', line: 6, column: 9, endLine: 6, endColumn: 10, severity: 'hint', kind: 'alloc.site', message: '', compiler: null,
-    related: [], fixes: [], alloc: { bytes: 1, objects: 1, share }, packagePath: 'p', decision: null,
-  });
-  assert.equal(fixesIn(text, '1.21', { findings: [alloc(0.2)] })[0].severity, 'warning');
-  assert.equal(fixesIn(text, '1.21', { findings: [alloc(0.02)] })[0].severity, 'information');
-  assert.equal(fixesIn(text, '1.21', { findings: [alloc(0.001)] })[0].severity, 'hint');
+  const found = fixesIn(text, '1.21');
+  assert.equal(found[0].severity, 'hint', 'a hint without a profile');
+  const withShare = (share: number): Finding[] => {
+    const cost = { bytes: share * 1000, objects: share * 1000 };
+    const line: MappedLine = {
+      file: '/x/a.go', line: 6, column: 3, endColumn: 23, function: 'p.Sq', profileFile: 'a.go', packagePath: 'p',
+      flat: cost, cum: cost, inlined: { bytes: 0, objects: 0 }, paths: [],
+    };
+    const profile: MappedProfile = { sampleType: 'alloc_space', total: { bytes: 1000, objects: 1000 }, mapped: cost, unmapped: [], lines: [line] };
+    return joinFindings(found, profile);
+  };
+  assert.equal(withShare(0.2)[0].severity, 'warning');
+  assert.equal(withShare(0.02)[0].severity, 'information');
+  assert.equal(withShare(0.001)[0].severity, 'hint');
 });
 
 test('applyEdits validates: overlapping and out-of-range edits throw, identical duplicates apply once', () => {

@@ -7,7 +7,7 @@
 // does (the body writes the variable, steps it through a pointer method, or declares the same name).
 import type { GoSourceFile } from '../engine/syntax';
 import type { Finding } from '../engine/types';
-import { identifiersNamed, isBinding, isWritten, lineIndent, nextLineStart, nodeRange, offsetEdit, restOfLineIsBlank, type GoNode } from './goTree';
+import { identifiersNamed, isBinding, isWritten, lineIndent, nextLineStart, nodeRange, nodeStart, offsetEdit, restOfLineIsBlank, type GoNode } from './goTree';
 import { fileLanguageVersion } from './languageVersion';
 import type { FixInput } from './fixTypes';
 
@@ -200,16 +200,12 @@ function loopFinding(input: FixInput, file: GoSourceFile, loop: GoNode, facts: C
     kind: LOOPVAR_CAPTURE_KIND,
     message: `${kindOfUse} captures loop variable${names.length > 1 ? 's' : ''} ${listed}, shared by all iterations before Go 1.22: it may see a later iteration's value`,
     compiler: null,
-    related: captured.map((v) => ({ file: input.file, ...pick(nodeRange(file, v.decl)), message: `loop variable ${v.name} is declared once for the whole loop` })),
+    related: captured.map((v) => ({ file: input.file, ...nodeStart(file, v.decl), message: `loop variable ${v.name} is declared once for the whole loop` })),
     fixes: [{ id: COPY_LOOP_VAR_ID, title: `Copy loop variable${names.length > 1 ? 's' : ''} ${names.join(', ')} per iteration`, edits: [edit] }],
     alloc: null,
     packagePath: input.findings.find((f) => f.packagePath)?.packagePath ?? '',
     decision: null,
   };
-}
-
-function pick(r: { line: number; column: number }): { line: number; column: number } {
-  return { line: r.line, column: r.column };
 }
 
 /** Words for the closure, for the message. */

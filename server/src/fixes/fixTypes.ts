@@ -16,7 +16,7 @@ export interface FixInput {
   /** Absolute path. */
   file: string;
   source: GoSourceFile;
-  /** The compiler's (and profile's) findings for this file; empty when compiler output is not available. */
+  /** The compiler's findings for this file (before any profile is joined); empty when compiler output is not available. */
   findings: readonly Finding[];
   goVersion: GoVersionInfo;
   /** Let prealloc fixes use an upper bound of the count (conditional appends, loops with break/continue). Default false. */

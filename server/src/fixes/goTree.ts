@@ -125,6 +125,12 @@ export function nodeRange(file: GoSourceFile, n: GoNode): ByteRange {
   return file.byteRange(n.startIndex, n.endIndex);
 }
 
+/** Where a node starts: 1-based line and byte column. */
+export function nodeStart(file: GoSourceFile, n: GoNode): { line: number; column: number } {
+  const { line, column } = nodeRange(file, n);
+  return { line, column };
+}
+
 /** An edit replacing `[start, end)` (UTF-16 offsets) with `newText`. */
 export function offsetEdit(file: GoSourceFile, path: string, start: number, end: number, newText: string): FindingEdit {
   return { file: path, ...file.byteRange(start, end), newText };

@@ -11,10 +11,10 @@
 //   is also how a count that might be negative (`range n`, `i < n`) is kept from panicking in
 //   `make`. Upper-bound counts (conditional appends) are never used for a nil slice: a guard
 //   that fires when no append happens would turn nil into empty.
-import type { AllocCost, Finding, Severity } from '../engine/types';
+import type { Finding } from '../engine/types';
 import { loopCount, type LoopCount } from './countedLoop';
 import type { FixInput } from './fixTypes';
-import { identifiersNamed, lineIndent, nodeRange, offsetEdit, type GoNode } from './goTree';
+import { identifiersNamed, lineIndent, mentions, nodeRange, nodeStart, offsetEdit, type GoNode } from './goTree';
 import type { GoSourceFile } from '../engine/syntax';
 
 /** What is being filled: a slice by append, or a map by index assignment. */
@@ -41,21 +41,6 @@ interface StartsEmpty {
   type: string;
   /** The expression to replace for the in-place rewrite (`[]T{}` / `make(...)`). */
   value: GoNode | null;
-}
-
-/** The profile thresholds for promoting an allocation hint: ≥ 5% warning, ≥ 1% information. */
-export function severityFromAlloc(alloc: AllocCost | null): Severity {
-  if (!alloc) return 'hint';
-  if (alloc.share >= 0.05) return 'warning';
-  if (alloc.share >= 0.01) return 'information';
-  return 'hint';
-}
-
-/** The largest profile cost among findings on a line, or null without a profile there. */
-export function allocOnLine(findings: readonly Finding[], line: number): AllocCost | null {
-  let best: AllocCost | null = null;
-  for (const f of findings) if (f.alloc && f.line === line && (!best || f.alloc.share > best.share)) best = f.alloc;
-  return best;
 }
 
 /** Matches `s = append(s, x)` (one element, no `...`) and returns s. */
@@ -140,7 +125,7 @@ function startsEmpty(stmt: GoNode, name: string, collection: Collection): { decl
     if (prev.type === 'comment') continue;
     const d = emptyDeclaration(prev, name, collection);
     if (d) return { decl: d, adjacent };
-    if (identifiersNamed(prev, name).length > 0) return null;
+    if (mentions(prev, name)) return null;
     adjacent = false;
   }
   return null;
@@ -229,25 +214,21 @@ function preallocFinding(
   if (decl.type.includes('\n')) return null;
   const edit = preallocEdit(input.file, file, loopStmt, decl, adjacent, name, collection, count);
   if (!edit) return null;
-  const alloc = allocOnLine(input.findings, nodeRange(file, acc.site).line);
   const what = collection === 'slice' ? `slice \`${name}\` grows by append` : `map \`${name}\` grows`;
   return {
     file: input.file,
     ...nodeRange(file, acc.site),
-    severity: severityFromAlloc(alloc),
+    // A hint; a profile promotes it by its cost when findings are joined (profile/join.ts).
+    severity: 'hint',
     kind: spec.kind,
     message: `${what} on every iteration of a loop that runs \`${count.text}\` times${upperBound ? ' at most' : ''}: give it that capacity up front`,
     compiler: null,
-    related: [{ file: input.file, ...pickPos(nodeRange(file, decl.decl)), message: `${name} is declared empty here` }],
+    related: [{ file: input.file, ...nodeStart(file, decl.decl), message: `${name} is declared empty here` }],
     fixes: [{ id: spec.fixId, title: `Pre-allocate ${name} with capacity ${count.text}`, edits: [edit] }],
-    alloc,
+    alloc: null,
     packagePath: input.findings.find((f) => f.packagePath)?.packagePath ?? '',
     decision: null,
   };
-}
-
-function pickPos(r: { line: number; column: number }): { line: number; column: number } {
-  return { line: r.line, column: r.column };
 }
 
 function preallocEdit(

@@ -8,9 +8,8 @@
 import type { Finding } from '../engine/types';
 import { typeOfExpression } from './declarations';
 import type { FixInput } from './fixTypes';
-import { identifiersNamed, isBinding, isPureOperand, nodeRange, offsetEdit, topLevelFunction, type GoNode } from './goTree';
+import { identifiersNamed, isBinding, isPureOperand, mentions, nodeRange, offsetEdit, topLevelFunction, type GoNode } from './goTree';
 import { importEdits, importSpecs } from './imports';
-import { allocOnLine, severityFromAlloc } from './prealloc';
 
 export const SPRINTF_ITOA_ID = 'sprintf-itoa';
 export const SPRINTF_ITOA_KIND = 'alloc.sprintf';
@@ -51,7 +50,7 @@ export function findSprintfItoa(input: FixInput): Finding[] {
   if (!fmtSpec || (fmtSpec.name !== null && fmtSpec.name !== 'fmt')) return [];
   const strconvSpec = specs.find((s) => s.path === 'strconv');
   if (strconvSpec && strconvSpec.name !== null && strconvSpec.name !== 'strconv') return [];
-  if (!strconvSpec && (declaredInFile(root, 'strconv') || identifiersNamed(root, 'strconv').length > 0)) return [];
+  if (!strconvSpec && (declaredInFile(root, 'strconv') || mentions(root, 'strconv'))) return [];
   if (declaredInFile(root, 'fmt')) return [];
   const out: Finding[] = [];
   const uses = fmtUses(root);
@@ -66,17 +65,17 @@ export function findSprintfItoa(input: FixInput): Finding[] {
     const edits = [offsetEdit(file, input.file, call.startIndex, call.endIndex, `strconv.Itoa(${n.text})`), ...imports];
     edits.sort((a, b) => a.line - b.line || a.column - b.column);
     const range = nodeRange(file, call);
-    const alloc = allocOnLine(input.findings, range.line);
     out.push({
       file: input.file,
       ...range,
-      severity: severityFromAlloc(alloc),
+      // A hint; a profile promotes it by its cost when findings are joined (profile/join.ts).
+      severity: 'hint',
       kind: SPRINTF_ITOA_KIND,
       message: `fmt.Sprintf boxes ${n.text} into an interface and allocates more than strconv.Itoa, which formats an int the same way`,
       compiler: null,
       related: [],
       fixes: [{ id: SPRINTF_ITOA_ID, title: `Use strconv.Itoa(${n.text})`, edits }],
-      alloc,
+      alloc: null,
       packagePath: input.findings.find((f) => f.packagePath)?.packagePath ?? '',
       decision: null,
     });
