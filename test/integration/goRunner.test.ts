@@ -68,6 +68,8 @@ function groupMembers(pgids: number[]): string[] {
 test('example ./...: the test variant with its files and output, no plain duplicate, no test main', async () => {
   const run = await runCompiler({ cwd: example, patterns: ['./...'] });
   assert.equal(run.workingDir, example);
+  assert.equal(run.module?.root, example);
+  assert.equal(run.module?.modulePath, 'example.com/heapdemo');
   assert.match(run.goVersion, /^go1\.\d+/);
   assert.equal(run.exitCode, 0);
   assert.deepEqual(
@@ -252,6 +254,7 @@ test('outside any module: NotInModuleError for ./..., but net/http works', async
     });
     const run = await runCompiler({ cwd: tmp, patterns: ['net/http'], tests: false });
     assert.deepEqual(run.packages.map((p) => p.importPath), ['net/http']);
+    assert.equal(run.module, null);
     assert.equal(pkg(run, 'net/http').error, null);
     assert.match(section(run, 'net/http'), /server\.go:\d+:\d+: .*escapes to heap/);
   } finally {

@@ -13,7 +13,6 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyze, SourceCache } from '../engine/analyze';
-import { findModule } from '../engine/goRunner';
 import type { Finding, FindingEdit, FindingFix } from '../engine/types';
 import { fixesForAnalysis } from '../fixes/forAnalysis';
 import { joinOptionValues, splitTags } from './flags';
@@ -120,8 +119,6 @@ export interface FixPlan {
 
 /** Runs the rounds on an overlay and returns the new texts; throws when nothing could be analysed. */
 export async function planFixes(opts: FixOptions, io: Io): Promise<FixPlan> {
-  const module = await findModule(opts.cwd);
-  const root = module?.root ?? opts.cwd;
   const overlay = new Map<string, string>();
   const originals = new Map<string, string>();
   const applied: AppliedFix[] = [];
@@ -152,7 +149,7 @@ export async function planFixes(opts: FixOptions, io: Io): Promise<FixPlan> {
       throw new Error(`fixes would break the build, nothing written:\n  ${introduced.join('\n  ')}`);
     }
     const perFile = await fixesForAnalysis(analysis, sources, {
-      root,
+      root: analysis.run.module?.root ?? opts.cwd,
       only: opts.only ?? undefined,
       allowUpperBound: opts.allowUpperBound,
       goexperiment: process.env.GOEXPERIMENT,

@@ -4,7 +4,6 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { analyze, compareFindings, SourceCache } from '../engine/analyze';
 import { fixesForAnalysis } from '../fixes/forAnalysis';
-import { findModule } from '../engine/goRunner';
 import {
   ALLOC_SAMPLE_TYPES,
   formatAllocCost,
@@ -202,7 +201,7 @@ export async function runCheck(opts: CheckOptions, io: Io, signal?: AbortSignal)
   let all = [...analysis.findings, ...fixFindings];
   let profile: ProfileReport | null = null;
   if (loaded) {
-    const module = await findModule(opts.cwd);
+    const module = run.module;
     const files = [...new Set(run.packages.flatMap((p) => p.files))];
     const mapped = mapProfileToModule(loaded.attribution, { root: module?.root ?? run.workingDir, modulePath: module?.modulePath ?? '', files });
     all = joinFindings(all, mapped);

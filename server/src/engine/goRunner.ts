@@ -58,6 +58,8 @@ export interface CompilerRun {
   goVersion: string;
   /** The fixed directory the compiler ran in; printed relative paths are relative to it. */
   workingDir: string;
+  /** The module (or workspace) of the directory the run started from; null for standard-library patterns outside any module. */
+  module: GoModule | null;
   /** The packages in scope, test variants preferred, each with its files and error. */
   packages: PackageResult[];
   /** The compiler's stderr restricted to the in-scope sections, headers included. */
@@ -731,6 +733,7 @@ export async function runCompiler(opts: CompilerRunOptions): Promise<CompilerRun
     const kept = sections.filter((s) => inScope.has(s.packagePath));
     return {
       goBinary,
+      module,
       goVersion: version.code === 0 ? version.stdout.trim() : 'unknown',
       workingDir,
       packages,
