@@ -3,6 +3,7 @@
 // with its links, and workspace trust. Everything with logic lives in the plain modules next to
 // this file (tested in test/unit/client.test.ts); this file only wires them to the VS Code API.
 import * as os from 'node:os';
+import * as path from 'node:path';
 import * as vscode from 'vscode';
 import {
   CloseAction,
@@ -76,7 +77,8 @@ class HeapscopeExtension implements vscode.Disposable {
   private readonly budget = new RestartBudget(5, 3 * 60 * 1000);
   private readonly disposables: vscode.Disposable[] = [];
   /** Last status per document URI, plus the last one overall for documents the server did not name. */
-  private readonly statusByUri = new Map<string, StatusParams>();
+  /** The latest status of each package directory, for the active file's status bar. */
+  private readonly statusByDir = new Map<string, StatusParams>();
   private lastStatus: StatusParams | null = null;
   private stoppedReason: string | null = null;
   private offeredOutput = false;
@@ -239,15 +241,15 @@ class HeapscopeExtension implements vscode.Disposable {
   private async restart(): Promise<void> {
     this.log.info('Restarting the language server.');
     this.budget.reset();
-    this.statusByUri.clear();
+    this.statusByDir.clear();
     await this.stopServer();
     await this.start();
   }
 
   private onStatus(status: StatusParams): void {
     this.lastStatus = status;
-    if (status.uri !== undefined) this.statusByUri.set(status.uri, status);
-    const where = status.package ?? status.uri ?? '';
+    if (status.dir !== undefined) this.statusByDir.set(status.dir, status);
+    const where = status.package ?? status.dir ?? '';
     this.log.debug(`status ${status.state}${where ? ` (${where})` : ''}: ${status.message}`);
     this.renderStatus();
   }
@@ -260,7 +262,8 @@ class HeapscopeExtension implements vscode.Disposable {
       this.statusItem.hide();
       return;
     }
-    const status = (editor && this.statusByUri.get(editor.document.uri.toString())) ?? this.lastStatus;
+    const dir = editor?.document.uri.scheme === 'file' ? path.dirname(editor.document.uri.fsPath) : undefined;
+    const status = (dir !== undefined && this.statusByDir.get(dir)) || this.lastStatus;
     const view: StatusView = this.stoppedReason !== null ? serverStoppedView(this.stoppedReason) : statusView(status);
     this.statusItem.text = view.text;
     this.statusItem.tooltip = view.tooltip;

@@ -556,7 +556,10 @@ test('profiles: severities follow the profile, hover cost, inlay hints, top site
     c.settings = { gcflags: ['-l'] };
     await c.rpc.sendNotification('workspace/didChangeConfiguration', { settings: null });
     const analysing = await c.statusAfter(mark, 'analysing');
-    await c.statusAfter(analysing.index, 'ok');
+    const done = await c.statusAfter(analysing.index, 'ok');
+    // The status names its package's directory: the client's status bar shows the active file's package.
+    assert.equal(analysing.value.dir, dir);
+    assert.equal(done.value.dir, dir);
     mark = c.events.length;
     await c.rpc.sendRequest('workspace/executeCommand', { command: 'heapscope.loadProfile', arguments: [path.join(prof, 'mem.pprof')] });
     const loaded = await c.waitFor((e) => (e.method === 'heapscope/status' && (e.params as StatusParams).profile ? true : undefined), mark);

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { allKinds, kindInfo, parseSeverity, registerKinds, severityAtLeast } from '../../server/src/engine/kinds';
-import { presentFindings } from '../../server/src/engine/present';
+import { presentFinding, presentFindings } from '../../server/src/engine/present';
 import type { Finding } from '../../server/src/engine/types';
 import { kindsDocMarkdown } from '../../scripts/gen-docs';
 import { splitFlags, splitTags } from '../../server/src/cli/flags';
@@ -48,6 +48,13 @@ test('presentation: defaults hide noescape and inlining, settings override by fa
   assert.equal(presentFindings(fs, { all: true }).length, 4);
   const custom = presentFindings(fs, { kinds: { inline: { enabled: true }, 'leak.param': { enabled: false }, escape: { severity: 'warning' } } });
   assert.deepEqual(custom.map((f) => `${f.kind}:${f.severity}`), ['escape.moved:warning', 'inline.can:hint']);
+});
+
+test('presentation: compile errors cannot be hidden; presentFinding gives null for a hidden kind', () => {
+  const off = { kinds: { build: { enabled: false }, noescape: { enabled: false } } };
+  assert.equal(presentFinding(finding('build'), off)?.kind, 'build');
+  assert.equal(presentFinding(finding('noescape'), off), null);
+  assert.equal(presentFinding(finding('escape.moved'), { kinds: { escape: { severity: 'warning' } } })?.severity, 'warning');
 });
 
 test('presentation: a profile-derived severity is not overridden by the kind setting', () => {

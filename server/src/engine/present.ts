@@ -18,19 +18,25 @@ function override(settings: KindSettings | undefined, kind: string): { enabled?:
   return { ...(settings[family] ?? {}), ...(settings[kind] ?? {}) };
 }
 
-/** Whether a kind is shown under these options. */
+/** Whether a kind is shown under these options. Compile errors always are: settings cannot hide them. */
 export function isKindShown(kind: string, opts: PresentOptions): boolean {
-  if (opts.all) return true;
+  if (opts.all || kind === 'build') return true;
   return override(opts.kinds, kind).enabled ?? kindInfo(kind).shownByDefault;
 }
 
-/** The findings to show, with severities from settings when set (profile severities are kept). */
+/** The finding as shown, with its severity from settings when set (a profile's is kept); null when its kind is hidden. */
+export function presentFinding(f: Finding, opts: PresentOptions): Finding | null {
+  if (!isKindShown(f.kind, opts)) return null;
+  const sev = override(opts.kinds, f.kind).severity;
+  return sev && f.alloc === null ? { ...f, severity: sev } : f;
+}
+
+/** The findings to show, as presentFinding shows each. */
 export function presentFindings(findings: readonly Finding[], opts: PresentOptions): Finding[] {
   const out: Finding[] = [];
   for (const f of findings) {
-    if (!isKindShown(f.kind, opts)) continue;
-    const sev = override(opts.kinds, f.kind).severity;
-    out.push(sev && f.alloc === null ? { ...f, severity: sev } : f);
+    const shown = presentFinding(f, opts);
+    if (shown) out.push(shown);
   }
   return out;
 }

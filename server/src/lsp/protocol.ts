@@ -100,8 +100,8 @@ export interface StatusParams {
   message: string;
   /** Import path of the package the state is about. */
   package?: string;
-  /** The document the state is about, when one. */
-  uri?: string;
+  /** The directory of the package the state is about, when one: the status bar shows the active file's. */
+  dir?: string;
   /** The allocation profile in use, when one is loaded. */
   profile?: ProfileStatus;
 }

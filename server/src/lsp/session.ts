@@ -9,7 +9,7 @@ import { analyzeRunCooperatively, SourceCache } from '../engine/analyze';
 import { CompilerRunCancelled, findModule, GoNotFoundError, NotInModuleError, runCompiler } from '../engine/goRunner';
 import { severityRank } from '../engine/kinds';
 import { LineIndex } from '../engine/positions';
-import { isKindShown, presentFindings, type PresentOptions } from '../engine/present';
+import { isKindShown, presentFinding, type PresentOptions } from '../engine/present';
 import type { GoSourceFile } from '../engine/syntax';
 import type { ByteRange, Finding, FindingFix } from '../engine/types';
 import { fixesForAnalysis } from '../fixes/forAnalysis';
@@ -360,7 +360,7 @@ export class Session {
         this.reportedNoModule.add(st.dir);
         this.host.log('warn', `${st.dir} is not inside a Go module (no go.mod or go.work above it): not analysed.`);
       }
-      this.status({ state: 'notInModule', heapAllocations: 0, message: `${st.dir} is not inside a Go module` });
+      this.status({ state: 'notInModule', heapAllocations: 0, message: `${st.dir} is not inside a Go module`, dir: st.dir });
       return;
     }
     // The compiler sees the editor's text: unsaved buffers go through -overlay.
@@ -370,7 +370,7 @@ export class Session {
       snapshots.set(d.path, d.text);
       if (d.dirty && readText(d.path) !== d.text) overlay.set(d.path, d.text);
     }
-    this.status({ state: 'analysing', heapAllocations: this.heapCount(st), message: `Analysing ${st.dir} (${reason})`, package: st.good?.packagePath });
+    this.status({ state: 'analysing', heapAllocations: this.heapCount(st), message: `Analysing ${st.dir} (${reason})`, package: st.good?.packagePath, dir: st.dir });
     const progress = await this.host.progress('Heapscope', `analysing ${path.basename(st.dir)}`);
     let run;
     try {
@@ -392,12 +392,12 @@ export class Session {
         return;
       }
       if (e instanceof NotInModuleError) {
-        this.status({ state: 'notInModule', heapAllocations: 0, message: e.message });
+        this.status({ state: 'notInModule', heapAllocations: 0, message: e.message, dir: st.dir });
         return;
       }
       const msg = e instanceof Error ? e.message : String(e);
       this.host.log('error', msg);
-      this.status({ state: 'compileError', heapAllocations: 0, message: msg.split('\n')[0] ?? msg });
+      this.status({ state: 'compileError', heapAllocations: 0, message: msg.split('\n')[0] ?? msg, dir: st.dir });
       return;
     } finally {
       progress.done();
@@ -481,9 +481,9 @@ export class Session {
     if (st.failed) {
       const first = st.failed.findings.find((f) => f.kind === 'build');
       const state = st.good ? 'stale' : 'compileError';
-      this.status({ state, heapAllocations: n, message: `${pkg} does not compile${first ? `: ${first.message}` : ''}`, package: pkg });
+      this.status({ state, heapAllocations: n, message: `${pkg} does not compile${first ? `: ${first.message}` : ''}`, package: pkg, dir: st.dir });
     } else {
-      this.status({ state: 'ok', heapAllocations: n, message: `${pkg}: ${n} heap allocation${n === 1 ? '' : 's'}`, package: pkg });
+      this.status({ state: 'ok', heapAllocations: n, message: `${pkg}: ${n} heap allocation${n === 1 ? '' : 's'}`, package: pkg, dir: st.dir });
     }
   }
 
@@ -494,9 +494,8 @@ export class Session {
     const out: Array<{ t: TrackedFinding; f: Finding }> = [];
     const options = this.presentOptions(doc);
     for (const t of doc.tracked) {
-      if (t.finding.kind !== 'build' && !isKindShown(t.finding.kind, options)) continue;
-      const f = presentFindings([t.finding], { kinds: options.kinds, all: true })[0] ?? t.finding;
-      out.push({ t, f });
+      const f = presentFinding(t.finding, options);
+      if (f) out.push({ t, f });
     }
     return out;
   }
@@ -534,7 +533,7 @@ export class Session {
    */
   private publishable(doc: OpenDocument, settings: HeapscopeSettings): readonly TrackedFinding[] {
     if (doc.tracked.length <= MAX_DIAGNOSTICS_PER_FILE) return doc.tracked;
-    const shown = doc.tracked.filter((t) => t.finding.kind === 'build' || isKindShown(t.finding.kind, { kinds: settings.kinds }));
+    const shown = doc.tracked.filter((t) => isKindShown(t.finding.kind, { kinds: settings.kinds }));
     if (shown.length <= MAX_DIAGNOSTICS_PER_FILE) return shown;
     if (!this.cappedDocs.has(doc.path)) {
       this.cappedDocs.add(doc.path);
@@ -554,8 +553,7 @@ export class Session {
     for (const t of this.publishable(doc, settings)) {
       let c = this.diagnosticCache.get(t.finding);
       if (!c || c.settings !== settings || c.stale !== t.stale || c.fixes !== t.fixes) {
-        const shown = t.finding.kind === 'build' || isKindShown(t.finding.kind, { kinds: settings.kinds });
-        const f = shown ? (presentFindings([t.finding], { kinds: settings.kinds, all: true })[0] ?? t.finding) : null;
+        const f = presentFinding(t.finding, { kinds: settings.kinds });
         const diagnostic: CachedDiagnostic | null = f ? findingDiagnostic(f, ZERO_RANGE, t.stale, (related ??= this.relatedPosition(doc))) : null;
         if (diagnostic) {
           // A short key (the long one names file, position and text) keeps each publish small.
