@@ -565,6 +565,16 @@ test('profiles: severities follow the profile, hover cost, inlay hints, top site
     const loaded = await c.waitFor((e) => (e.method === 'heapscope/status' && (e.params as StatusParams).profile ? true : undefined), mark);
     const publishes = c.events.slice(mark, loaded.index).filter((e) => e.method === 'textDocument/publishDiagnostics' && (e.params as PublishDiagnosticsParams).uri === uri);
     assert.equal(publishes.length, 1, JSON.stringify(publishes.map((e) => (e.params as PublishDiagnosticsParams).diagnostics.length)));
+
+    // New thresholds re-join the profile and re-publish the file once (the hover's answer comes
+    // after every notification the settings change sent).
+    mark = c.events.length;
+    c.settings = { gcflags: ['-l'], severityThresholds: { warning: 0.99, information: 0.001 } };
+    await c.rpc.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await c.diagnosticsFor(uri, mark, (ds) => onMake(ds)?.severity === 3);
+    await c.rpc.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: makeLine, character: 0 } });
+    const rethreshold = c.events.slice(mark).filter((e) => e.method === 'textDocument/publishDiagnostics' && (e.params as PublishDiagnosticsParams).uri === uri);
+    assert.equal(rethreshold.length, 1);
   } finally {
     await c.stop();
     rmSync(dir, { recursive: true, force: true });

@@ -306,10 +306,11 @@ export class Session {
         this.sendStatus(st);
       }
     }
+    let republished = new Set<OpenDocument>();
     if (this.profileRequestKey() !== this.profileKey) void this.reloadProfile('settings changed');
-    else if (thresholdsChanged && this.profile) this.rejoinAll();
+    else if (thresholdsChanged && this.profile) republished = this.rejoinAll();
     if (hintsChanged) this.host.refreshHints();
-    for (const d of docs) if (before.get(path.dirname(d.path)) !== this.settingsFor(d.path)) this.publish(d);
+    for (const d of docs) if (!republished.has(d) && before.get(path.dirname(d.path)) !== this.settingsFor(d.path)) this.publish(d);
   }
 
   private scheduleTypingCompile(doc: OpenDocument): void {
@@ -696,8 +697,9 @@ export class Session {
     return joined.filter((f, i) => i < raw.length || path.dirname(f.file) === dir);
   }
 
-  /** Re-joins every package's results with the current profile and re-publishes open documents. */
-  private rejoinAll(): void {
+  /** Re-joins every package's results with the current profile and re-publishes open documents; returns those it published. */
+  private rejoinAll(): Set<OpenDocument> {
+    const published = new Set<OpenDocument>();
     for (const [key, st] of this.packages) {
       if (!st.good && !st.failed) continue;
       const before = st.good?.findings ?? [];
@@ -705,6 +707,7 @@ export class Session {
       // Cached results of another build configuration are re-joined for later, but not shown.
       if (key !== this.packageKey(st.dir)) continue;
       for (const d of this.docsOf(st.dir)) {
+        published.add(d);
         if (!st.failed && st.good && this.swapFindings(d, before, st.good)) continue;
         this.applyResults(st, d);
         this.publish(d);
@@ -713,6 +716,7 @@ export class Session {
     this.host.refreshHints();
     const message = this.profile ? `Profile: ${this.profile.status.text}` : 'No allocation profile in use';
     this.status(this.lastStatus ? { ...this.lastStatus, profile: undefined } : { state: 'idle', heapAllocations: 0, message });
+    return published;
   }
 
   /**
