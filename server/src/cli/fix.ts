@@ -12,11 +12,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyze, SourceCache } from '../engine/analyze';
+import { SourceCache } from '../engine/analyze';
 import type { Finding, FindingEdit, FindingFix } from '../engine/types';
-import { fixesForAnalysis } from '../fixes/forAnalysis';
 import { joinOptionValues, splitTags } from './flags';
 import { applyEdits, editsConflict, FIX_TABLE } from '../fixes/index';
+import { runPipeline } from '../pipeline/index';
 
 interface Io {
   stdout(s: string): void;
@@ -132,14 +132,10 @@ export async function planFixes(opts: FixOptions, io: Io): Promise<FixPlan> {
     // One snapshot of this round's texts for the compiler and the parsed files alike: each file is parsed once per round.
     const snapshot = new Map(overlay);
     const sources = new SourceCache(snapshot);
-    const analysis = await analyze({
-      cwd: opts.cwd,
-      patterns: opts.patterns,
-      tests: true,
-      tags: opts.tags,
-      goBinary: opts.goBinary,
-      overlay: snapshot,
+    const { analysis, fixes: perFile } = await runPipeline({
+      compile: { cwd: opts.cwd, patterns: opts.patterns, tests: true, tags: opts.tags, goBinary: opts.goBinary, overlay: snapshot },
       sources,
+      fixes: { only: opts.only ?? undefined, allowUpperBound: opts.allowUpperBound },
     });
     const errors = new Set(analysis.findings.filter((f) => f.kind === 'build').map((f) => `${f.file}: ${f.message}`));
     if (firstErrors === null) firstErrors = errors;
@@ -148,12 +144,6 @@ export async function planFixes(opts: FixOptions, io: Io): Promise<FixPlan> {
       // The fixes so far broke the build: write nothing.
       throw new Error(`fixes would break the build, nothing written:\n  ${introduced.join('\n  ')}`);
     }
-    const perFile = await fixesForAnalysis(analysis, sources, {
-      root: analysis.run.module?.root ?? opts.cwd,
-      only: opts.only ?? undefined,
-      allowUpperBound: opts.allowUpperBound,
-      goexperiment: process.env.GOEXPERIMENT,
-    });
     let changed = 0;
     for (const { file, source, found } of perFile) {
       const candidates = found.flatMap((f) => f.fixes.map((fix) => ({ finding: f, fix })));

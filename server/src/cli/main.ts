@@ -2,15 +2,13 @@
 // Exit status: 0 ok; 1 findings at or above --fail-on; 2 usage error; 3 nothing could be analysed.
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { analyze, compareFindings, SourceCache } from '../engine/analyze';
-import { fixesForAnalysis } from '../fixes/forAnalysis';
+import { compareFindings } from '../engine/analyze';
+import { runPipeline, type PipelineResult } from '../pipeline/index';
 import {
   ALLOC_SAMPLE_TYPES,
   formatAllocCost,
   formatShare,
-  joinFindings,
   loadProfiles,
-  mapProfileToModule,
   ProfileError,
   profileReport,
   profileWarnings,
@@ -175,36 +173,33 @@ export async function runCheck(opts: CheckOptions, io: Io, signal?: AbortSignal)
     }
   }
   const present = { all: opts.all };
-  const sources = new SourceCache();
-  let analysis;
+  let result: PipelineResult;
   try {
-    analysis = await analyze({
-      cwd: opts.cwd,
-      patterns: opts.patterns,
-      tests: opts.tests,
-      gcflags: opts.gcflags,
-      tags: opts.tags,
-      goBinary: opts.goBinary,
-      timeoutMs: opts.timeoutMs,
-      signal,
-      sources,
+    result = await runPipeline({
+      compile: {
+        cwd: opts.cwd,
+        patterns: opts.patterns,
+        tests: opts.tests,
+        gcflags: opts.gcflags,
+        tags: opts.tags,
+        goBinary: opts.goBinary,
+        timeoutMs: opts.timeoutMs,
+        signal,
+      },
       selectKind: (kind) => isKindShown(kind, present),
+      fixes: {},
+      profile: loaded ? { attribution: loaded.attribution } : null,
     });
   } catch (err) {
     io.stderr(`heapscope: ${(err as Error).message}\n`);
     return EXIT_NOTHING_ANALYSED;
   }
-  const run = analysis.run;
-  // Fixes read the compiler's findings as evidence (captures, moves), so look for them before presenting.
-  const fixFindings = (await fixesForAnalysis(analysis, sources, { root: run.workingDir, goexperiment: opts.goexperiment })).flatMap((f) => f.found);
-  mark('fixes found');
-  let all = [...analysis.findings, ...fixFindings];
+  const { run, sources } = result;
+  const all = result.findings;
   let profile: ProfileReport | null = null;
-  if (loaded) {
+  if (loaded && result.profile) {
+    const mapped = result.profile;
     const module = run.module;
-    const files = [...new Set(run.packages.flatMap((p) => p.files))];
-    const mapped = mapProfileToModule(loaded.attribution, { root: module?.root ?? run.workingDir, modulePath: module?.modulePath ?? '', files });
-    all = joinFindings(all, mapped);
     profile = profileReport(loaded.files, mapped);
     for (const w of profileWarnings(mapped, module?.modulePath ?? '')) io.stderr(`heapscope: ${w}\n`);
     const mappedShare = mapped.total.bytes > 0 ? mapped.mapped.bytes / mapped.total.bytes : 0;
@@ -229,7 +224,7 @@ export async function runCheck(opts: CheckOptions, io: Io, signal?: AbortSignal)
   else io.stdout(formatText(report, opts.explain));
 
   mark('written');
-  for (const p of analysis.problems) io.stderr(`heapscope: ${p.importPath}: ${p.message}\n`);
+  for (const p of result.analysis.problems) io.stderr(`heapscope: ${p.importPath}: ${p.message}\n`);
   if (run.stderrOther.trim()) io.stderr(run.stderrOther.replace(/\n?$/, '\n'));
   const failed = run.packages.filter((p) => p.error !== null).length;
   const analysed = run.packages.length - failed;

@@ -1,6 +1,7 @@
 // Findings → LSP diagnostics: plain functions over plain data, no connection.
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Position, type Range } from 'vscode-languageserver';
+import { findingKey } from '../engine/analyze';
 import { kindDocsUrl } from '../engine/kinds';
 import type { Finding, Severity } from '../engine/types';
 import { DIAGNOSTIC_SOURCE, STALE_SUFFIX, type DiagnosticData } from './protocol';
@@ -17,12 +18,6 @@ export function lspSeverity(s: Severity): DiagnosticSeverity {
     case 'hint':
       return DiagnosticSeverity.Hint;
   }
-}
-
-/** A key that names a finding across re-publishes: kind, file and the compiler's own position and text. */
-export function findingKey(f: Finding): string {
-  const at = f.compiler ? `${f.compiler.line}:${f.compiler.column}:${f.compiler.message}` : `${f.line}:${f.column}:${f.message}`;
-  return `${f.kind}|${f.file}|${at}`;
 }
 
 const uris = new Map<string, string>();

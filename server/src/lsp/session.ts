@@ -5,18 +5,18 @@ import { readFileSync, watch, type FSWatcher } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CodeAction, CodeActionParams, CodeLens, Diagnostic, Hover, InlayHint, Position, Range, TextDocumentContentChangeEvent, WorkspaceEdit } from 'vscode-languageserver';
-import { analyzeRunCooperatively, SourceCache } from '../engine/analyze';
-import { CompilerRunCancelled, findModule, GoNotFoundError, NotInModuleError, runCompiler } from '../engine/goRunner';
+import { SourceCache } from '../engine/analyze';
+import { CompilerRunCancelled, findModule, GoNotFoundError, NotInModuleError } from '../engine/goRunner';
 import { severityRank } from '../engine/kinds';
 import { LineIndex } from '../engine/positions';
 import { isKindShown, presentFinding, type PresentOptions } from '../engine/present';
 import type { GoSourceFile } from '../engine/syntax';
 import type { ByteRange, Finding, FindingFix } from '../engine/types';
-import { fixesForAnalysis } from '../fixes/forAnalysis';
-import { joinFindings, profileWarnings, ProfileError, type MappedLine, type MappedProfile } from '../profile';
+import { GO, PipelineCancelled, runPipeline, joinProfile, type PipelineDeps, type PipelineResult } from '../pipeline/index';
+import { profileWarnings, ProfileError, type MappedLine, type MappedProfile } from '../profile';
 import { loadMappedProfileInWorker, profileWorkerScript } from '../profile/load';
 import { fixAllAction, quickFixActions, resolveActionEdit, type LinesOf } from './codeActions';
-import { bytePosition, findingDiagnostic, findingKey, isHeapAllocation, type RelatedPosition } from './diagnostics';
+import { bytePosition, findingDiagnostic, isHeapAllocation, type RelatedPosition } from './diagnostics';
 import { LIVE_TRACKING_LIMIT, OpenDocument, type TrackedFinding } from './documents';
 import { hoverMarkdown } from './hover';
 import { CACHED_JSON, diagnosticTail, type CachedDiagnostic } from './wire';
@@ -152,7 +152,14 @@ export class Session {
   /** Settles when the profile load in progress (if any) has been applied or rejected. */
   profileLoading: Promise<void> = Promise.resolve();
 
-  constructor(private readonly host: SessionHost) {}
+  /**
+   * @param host what the session needs from the editor connection
+   * @param pipelineDeps the compiler the pipeline runs; tests pass recorded runs
+   */
+  constructor(
+    private readonly host: SessionHost,
+    private readonly pipelineDeps: PipelineDeps = GO,
+  ) {}
 
   /** The settings for a file or package directory: its innermost workspace folder's, else the window's. */
   settingsFor(file: string): HeapscopeSettings {
@@ -354,16 +361,6 @@ export class Session {
 
   private async runPackage(st: PackageState, ac: AbortController, id: number, reason: string): Promise<void> {
     const s = this.settingsFor(st.dir);
-    const mod = await findModule(st.dir, { ...process.env, ...s.env });
-    if (ac.signal.aborted) return;
-    if (mod === null) {
-      if (!this.reportedNoModule.has(st.dir)) {
-        this.reportedNoModule.add(st.dir);
-        this.host.log('warn', `${st.dir} is not inside a Go module (no go.mod or go.work above it): not analysed.`);
-      }
-      this.status({ state: 'notInModule', heapAllocations: 0, message: `${st.dir} is not inside a Go module`, dir: st.dir });
-      return;
-    }
     // The compiler sees the editor's text: unsaved buffers go through -overlay.
     const snapshots = new Map<string, string>();
     const overlay = new Map<string, string>();
@@ -373,27 +370,45 @@ export class Session {
     }
     this.status({ state: 'analysing', heapAllocations: this.heapCount(st), message: `Analysing ${st.dir} (${reason})`, package: st.good?.packagePath, dir: st.dir });
     const progress = await this.host.progress('Heapscope', `analysing ${path.basename(st.dir)}`);
-    let run;
+    const superseded = (): boolean => st.runId !== id || this.disposed;
+    const sources = new SourceCache(snapshots);
+    let result: PipelineResult;
     try {
-      run = await runCompiler({
-        cwd: st.dir,
-        patterns: ['.'],
-        gcflags: ['-m=2', ...s.gcflags],
-        tags: s.buildTags,
-        goBinary: s.goPath || undefined,
-        env: s.env,
-        overlay,
-        signal: ac.signal,
-      });
+      result = await runPipeline(
+        {
+          compile: {
+            cwd: st.dir,
+            patterns: ['.'],
+            gcflags: ['-m=2', ...s.gcflags],
+            tags: s.buildTags,
+            goBinary: s.goPath || undefined,
+            env: s.env,
+            overlay,
+            signal: ac.signal,
+          },
+          sources,
+          cooperative: true,
+          // Files over 1 MB (generated tables, bundles) are not searched for fixes: the search is one
+          // uninterruptible pass per file and would stall hovers and edits for hundreds of ms.
+          fixes: { allowUpperBound: s.allowUpperBound, maxFileChars: LIVE_TRACKING_LIMIT },
+          scope: { dir: st.dir },
+          isCancelled: superseded,
+        },
+        this.pipelineDeps,
+      );
     } catch (e) {
-      if (e instanceof CompilerRunCancelled || ac.signal.aborted) return;
+      if (e instanceof PipelineCancelled || e instanceof CompilerRunCancelled || ac.signal.aborted) return;
+      if (e instanceof NotInModuleError) {
+        if (!this.reportedNoModule.has(st.dir)) {
+          this.reportedNoModule.add(st.dir);
+          this.host.log('warn', `${st.dir} is not inside a Go module (no go.mod or go.work above it): not analysed.`);
+        }
+        this.status({ state: 'notInModule', heapAllocations: 0, message: e.message, dir: st.dir });
+        return;
+      }
       if (e instanceof GoNotFoundError) {
         this.host.log('error', e.message);
         this.status({ state: 'noGo', heapAllocations: 0, message: `Go not found: tried "${e.goBinary}"` });
-        return;
-      }
-      if (e instanceof NotInModuleError) {
-        this.status({ state: 'notInModule', heapAllocations: 0, message: e.message, dir: st.dir });
         return;
       }
       const msg = e instanceof Error ? e.message : String(e);
@@ -403,30 +418,8 @@ export class Session {
     } finally {
       progress.done();
     }
-    if (st.runId !== id || this.disposed) return;
-    const sources = new SourceCache(snapshots);
-    const analysis = await analyzeRunCooperatively(run, sources);
-    if (st.runId !== id || this.disposed) return;
-    // Fixes read the compiler's findings as evidence, on the same text the compiler saw.
-    let fixFindings: Finding[] = [];
-    try {
-      const goexperiment = s.env.GOEXPERIMENT ?? process.env.GOEXPERIMENT;
-      // Files over 1 MB (generated tables, bundles) are not searched for fixes: the search is one
-      // uninterruptible pass per file and would stall hovers and edits for hundreds of ms.
-      const opts = { root: mod.root, goexperiment, allowUpperBound: s.allowUpperBound, maxFileChars: LIVE_TRACKING_LIMIT };
-      fixFindings = (await fixesForAnalysis(analysis, sources, opts)).flatMap((f) => f.found);
-    } catch (e) {
-      this.host.log('warn', `looking for fixes in ${st.dir} failed: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    if (st.runId !== id || this.disposed) return;
-    const seen = new Set<string>();
-    const findings = [...analysis.findings, ...fixFindings].filter((f) => {
-      if (path.dirname(f.file) !== st.dir) return false;
-      const k = findingKey(f);
-      if (seen.has(k)) return false;
-      seen.add(k);
-      return true;
-    });
+    if (superseded()) return;
+    const { run, analysis, raw: findings } = result;
     const texts = new Map<string, string>();
     const parsed = new Map<string, GoSourceFile>();
     for (const f of findings) {
@@ -436,6 +429,8 @@ export class Session {
       texts.set(f.file, source?.text ?? snapshots.get(f.file) ?? readText(f.file) ?? '');
     }
     const pkgPath = run.packages.find((p) => p.dir === st.dir && !p.forTest)?.importPath ?? run.packages[0]?.importPath ?? st.dir;
+    // The profile join runs here, not inside the pipeline: the profile in use can change while the
+    // package compiles, and a profile change re-joins every package's results without a compile.
     const results: PackageResults = { packagePath: pkgPath, workingDir: run.workingDir, output: run.output, findings: this.withProfile(findings, st.dir), raw: findings, texts, parsed };
     const failed = findings.some((f) => f.kind === 'build') || run.packages.some((p) => p.error !== null);
     if (failed) {
@@ -691,10 +686,7 @@ export class Session {
 
   /** Findings with the loaded profile's costs and severities, plus the package's hot lines without a finding. */
   private withProfile(raw: Finding[], dir: string): Finding[] {
-    if (!this.profile) return raw;
-    const joined = joinFindings(raw, this.profile.mapped, { thresholds: this.settingsFor(dir).severityThresholds });
-    // joinFindings keeps correctness findings (loopvar.capture) at their own severity.
-    return joined.filter((f, i) => i < raw.length || path.dirname(f.file) === dir);
+    return this.profile ? joinProfile(raw, this.profile.mapped, { thresholds: this.settingsFor(dir).severityThresholds, scopeDir: dir }) : raw;
   }
 
   /** Re-joins every package's results with the current profile and re-publishes open documents; returns those it published. */

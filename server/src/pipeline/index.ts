@@ -1,0 +1,180 @@
+// The one analysis pipeline that `heapscope check`, `heapscope fix` and the language server call:
+//
+//   run (go list -export -gcflags=-m=2) → parse → map → findings → fixes → de-duplicate → profile join
+//
+// Each stage adds to what the previous one produced and never reaches back into it. The compiler
+// run is injected (PipelineDeps), so a test can drive the whole pipeline with recorded compiler
+// output and no `go` binary.
+import * as path from 'node:path';
+import { analyzeRun, analyzeRunCooperatively, findingKey, SourceCache, type Analysis } from '../engine/analyze';
+import { runCompiler, type CompilerRun, type CompilerRunOptions } from '../engine/goRunner';
+import { mark } from '../engine/timing';
+import type { Finding } from '../engine/types';
+import { fixesForAnalysis, type FileFixes } from '../fixes/forAnalysis';
+import { joinFindings, mapProfileToModule, type MappedProfile, type ProfileAttribution, type SeverityThresholds } from '../profile/index';
+import { Prefetch } from './prefetch';
+
+/** What the pipeline needs from the outside world: the compiler run. Tests pass recorded runs. */
+export interface PipelineDeps {
+  runCompiler(opts: CompilerRunOptions): Promise<CompilerRun>;
+  /**
+   * Lists and parses the packages' files while go compiles (`go list -find`); default on with the
+   * real runner, off with an injected one (a recorded run has no go to list with).
+   */
+  prefetch: boolean;
+}
+
+/** The real compiler. */
+export const GO: PipelineDeps = { runCompiler, prefetch: true };
+
+/** Options of the fix stage. */
+export interface FixStageOptions {
+  /** Only these fix ids. */
+  only?: readonly string[];
+  /** Pre-allocation fixes may use an upper bound of a loop's trip count. */
+  allowUpperBound?: boolean;
+  /** Files larger than this many characters are not searched (the language server skips huge generated files). */
+  maxFileChars?: number;
+}
+
+/** The profile to weigh findings by: already mapped onto the module's files, or raw, to be mapped onto the run's module. */
+export type ProfileStageInput = { mapped: MappedProfile; thresholds?: SeverityThresholds } | { attribution: ProfileAttribution; thresholds?: SeverityThresholds };
+
+/** One request through the pipeline. */
+export interface PipelineRequest {
+  /** What to compile and how. */
+  compile: CompilerRunOptions;
+  /** The source texts (the editor's unsaved text wins over the disk); default a new cache over `compile.overlay`. */
+  sources?: SourceCache;
+  /** Only decisions of kinds this accepts become findings (mapping costs time); default all. */
+  selectKind?: (kind: string) => boolean;
+  /** Give the event loop a turn every few ms while findings are made (the language server). */
+  cooperative?: boolean;
+  /** Look for fixes; null or absent: no fix stage. */
+  fixes?: FixStageOptions | null;
+  /**
+   * Keep only findings in files of this directory and drop repeats of a finding (same kind, file,
+   * compiler position and text — a line of an inlined function printed once per package that
+   * inlines it). The language server shows one package directory; the CLI keeps every compiler line.
+   */
+  scope?: { dir: string } | null;
+  /** Weigh findings by an allocation profile; null or absent: no join. */
+  profile?: ProfileStageInput | null;
+  /** Called when a stage is about to start; returning true abandons the request (a newer one superseded it). */
+  isCancelled?: () => boolean;
+}
+
+/** What the pipeline produces. Later stages add fields; none rewrites an earlier stage's output. */
+export interface PipelineResult {
+  run: CompilerRun;
+  /** The findings stage's output: parsed output, compiler and compile-error findings, positionless problems. */
+  analysis: Analysis;
+  sources: SourceCache;
+  /** The fix stage's output, per file ([] without a fix stage). */
+  fixes: FileFixes[];
+  /** Compiler, compile-error and fix findings, scoped and de-duplicated, before the profile join (what a re-join starts from). */
+  raw: Finding[];
+  /** The profile the findings were joined with, mapped onto the module; null without one. */
+  profile: MappedProfile | null;
+  /** `raw` weighed by the profile (costs, severities by share, hot lines without a finding); `raw` itself without one. */
+  findings: Finding[];
+}
+
+/** Raised when `isCancelled` said so between stages. */
+export class PipelineCancelled extends Error {
+  constructor() {
+    super('analysis superseded');
+  }
+}
+
+/** Runs the whole pipeline once. Throws the runner's errors (go not found, not in a module, cancelled, timeout). */
+export async function runPipeline(req: PipelineRequest, deps: PipelineDeps = GO): Promise<PipelineResult> {
+  const sources = req.sources ?? new SourceCache(req.compile.overlay);
+  const checkCancelled = (): void => {
+    if (req.isCancelled?.()) throw new PipelineCancelled();
+  };
+
+  // Stage 1: run. While go compiles, the packages' files are listed and parsed, which takes the
+  // tree-sitter parse off the path after the compile; the files are listed once the compile has
+  // started, so the compile goes first.
+  const prefetch = deps.prefetch ? new Prefetch(req.compile, sources) : null;
+  let run: CompilerRun;
+  try {
+    run = await deps.runCompiler({
+      ...req.compile,
+      onStart: (pid) => {
+        req.compile.onStart?.(pid);
+        prefetch?.start();
+      },
+    });
+  } finally {
+    prefetch?.stop();
+  }
+  checkCancelled();
+
+  // Stages 2–4: parse, map, findings.
+  const analysis = req.cooperative ? await analyzeRunCooperatively(run, sources, req.selectKind) : analyzeRun(run, sources, req.selectKind);
+  checkCancelled();
+
+  // Stage 5: fixes. They read the compiler's findings as evidence (captures, moves), on the same
+  // text the compiler saw, and only in files of the module the run started in.
+  let fixes: FileFixes[] = [];
+  if (req.fixes) {
+    fixes = await fixesForAnalysis(analysis, sources, {
+      root: run.module?.root ?? run.workingDir,
+      only: req.fixes.only,
+      allowUpperBound: req.fixes.allowUpperBound,
+      maxFileChars: req.fixes.maxFileChars,
+      goexperiment: goexperiment(req.compile.env),
+    });
+    mark('fixes found');
+    checkCancelled();
+  }
+
+  // Stage 6: scope and de-duplicate.
+  const found = fixes.length > 0 ? [...analysis.findings, ...fixes.flatMap((f) => f.found)] : analysis.findings;
+  const raw = req.scope ? inScope(found, req.scope.dir) : found;
+
+  // Stage 7: the profile join.
+  let profile: MappedProfile | null = null;
+  let findings = raw;
+  if (req.profile) {
+    profile = 'mapped' in req.profile ? req.profile.mapped : mapOntoRun(req.profile.attribution, run);
+    findings = joinProfile(raw, profile, { thresholds: req.profile.thresholds, scopeDir: req.scope?.dir });
+  }
+  return { run, analysis, sources, fixes, raw, profile, findings };
+}
+
+/** GOEXPERIMENT as the build sees it: the run's environment first, then this process's. */
+function goexperiment(env: Record<string, string | undefined> | undefined): string | undefined {
+  return env && 'GOEXPERIMENT' in env ? env.GOEXPERIMENT : process.env.GOEXPERIMENT;
+}
+
+/** The findings in files of `dir`, each repeat (same findingKey) dropped. */
+function inScope(findings: readonly Finding[], dir: string): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    if (path.dirname(f.file) !== dir) return false;
+    const k = findingKey(f);
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  });
+}
+
+/** Places a profile on the files of the run's module. */
+function mapOntoRun(attribution: ProfileAttribution, run: CompilerRun): MappedProfile {
+  const files = [...new Set(run.packages.flatMap((p) => p.files))];
+  return mapProfileToModule(attribution, { root: run.module?.root ?? run.workingDir, modulePath: run.module?.modulePath ?? '', files });
+}
+
+/**
+ * The profile-join stage on its own: `raw` with costs and severities from the profile, plus hot
+ * lines without a finding (only those in `scopeDir`, when given). The language server calls it
+ * again when a profile is loaded or cleared, without recompiling.
+ */
+export function joinProfile(raw: Finding[], profile: MappedProfile, opts: { thresholds?: SeverityThresholds; scopeDir?: string } = {}): Finding[] {
+  const joined = joinFindings(raw, profile, { thresholds: opts.thresholds });
+  const dir = opts.scopeDir;
+  return dir === undefined ? joined : joined.filter((f, i) => i < raw.length || path.dirname(f.file) === dir);
+}

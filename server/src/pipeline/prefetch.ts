@@ -1,0 +1,62 @@
+// While go compiles (0.1 s warm, seconds cold), the packages' files are listed with
+// `go list -find` (no compile, a few tens of ms) and parsed into the pipeline's SourceCache, one
+// file per event-loop turn: the tree-sitter parse is then off the path after the compile.
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import type { SourceCache } from '../engine/analyze';
+import { mergeEnv, parseJsonStream, type CompilerRunOptions } from '../engine/goRunner';
+
+/** Lists the packages' files and parses them one per event-loop turn until stopped. */
+export class Prefetch {
+  private started = false;
+  private stopped = false;
+  private readonly controller = new AbortController();
+
+  constructor(
+    private readonly opts: CompilerRunOptions,
+    private readonly sources: SourceCache,
+  ) {}
+
+  /** Starts listing (once; never after stop). */
+  start(): void {
+    if (this.started || this.stopped) return;
+    this.started = true;
+    const opts = this.opts;
+    const args = ['list', '-e', '-find', '-json=Dir,GoFiles,CgoFiles,TestGoFiles,XTestGoFiles'];
+    if (opts.tags && opts.tags.length > 0) args.push(`-tags=${opts.tags.join(',')}`);
+    args.push('--', ...(opts.patterns.length > 0 ? opts.patterns : ['.']));
+    const tests = opts.tests ?? true;
+    execFile(opts.goBinary ?? 'go', args, { cwd: opts.cwd, env: mergeEnv(opts.env), maxBuffer: 1 << 28, signal: this.controller.signal }, (err, stdout) => {
+      if (this.stopped || (err && !stdout)) return;
+      void this.parseAll(listedFiles(stdout, tests));
+    });
+  }
+
+  /** Stops listing and parsing; files not parsed yet are parsed when first needed. */
+  stop(): void {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.controller.abort();
+  }
+
+  private async parseAll(files: string[]): Promise<void> {
+    for (const file of files) {
+      // Yield between files so the compiler's exit is noticed within one file's parse.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      if (this.stopped) return;
+      this.sources.get(file);
+    }
+  }
+}
+
+/** The absolute files of `go list -find -json` output (test files only when tests are compiled). */
+export function listedFiles(listJson: string, tests: boolean): string[] {
+  const files: string[] = [];
+  for (const item of parseJsonStream(listJson)) {
+    const p = item as { Dir?: string; GoFiles?: string[]; CgoFiles?: string[]; TestGoFiles?: string[]; XTestGoFiles?: string[] };
+    if (!p.Dir) continue;
+    const names = [...(p.GoFiles ?? []), ...(p.CgoFiles ?? []), ...(tests ? [...(p.TestGoFiles ?? []), ...(p.XTestGoFiles ?? [])] : [])];
+    for (const n of names) files.push(path.join(p.Dir, n));
+  }
+  return files;
+}
