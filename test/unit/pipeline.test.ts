@@ -1,0 +1,72 @@
+// The pipeline driven by recorded compiler output, with no `go`: the same stages check, fix and the
+// language server run.
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { PipelineCancelled, runPipeline } from '../../server/src/pipeline/index';
+import { recordedDeps, recordedRun, repoRoot } from '../support/recordedRun';
+
+const example = path.join(repoRoot, 'test-fixtures/example');
+const demo = path.join(example, 'demo.go');
+
+test('the compile request reaches the injected runner unchanged, and every stage runs on its output', async () => {
+  const deps = recordedDeps('example', 'go1.26.8');
+  const r = await runPipeline({ compile: { cwd: example, patterns: ['./...'], tags: ['x'] }, fixes: {} }, deps);
+  assert.equal(deps.requests.length, 1);
+  assert.equal(deps.requests[0]?.cwd, example);
+  assert.deepEqual(deps.requests[0]?.patterns, ['./...']);
+  assert.deepEqual(deps.requests[0]?.tags, ['x']);
+  // Findings: `p` in NewPoint is moved to the heap, on the identifier at line 16.
+  const moved = r.findings.find((f) => f.kind === 'escape.moved' && f.file === demo && f.line === 16);
+  assert.ok(moved, 'escape.moved for p');
+  assert.equal(moved.endColumn - moved.column, 1);
+  // Fixes: Squares' `out` gets the prealloc-slice fix, found on the same run.
+  const prealloc = r.findings.find((f) => f.kind === 'prealloc.slice' && f.file === demo);
+  assert.ok(prealloc, 'prealloc.slice in Squares');
+  assert.deepEqual(prealloc.fixes.map((x) => x.id), ['prealloc-slice']);
+  assert.ok(r.fixes.some((f) => f.file === demo && f.found.includes(prealloc)));
+  // Without a profile the join is the identity.
+  assert.equal(r.profile, null);
+  assert.equal(r.findings, r.raw);
+});
+
+test('without a fix stage there are no fix findings; the cooperative driver gives the same findings', async () => {
+  const deps = recordedDeps('example', 'go1.26.8');
+  const plain = await runPipeline({ compile: { cwd: example, patterns: ['.'] } }, deps);
+  assert.deepEqual(plain.fixes, []);
+  assert.ok(!plain.findings.some((f) => f.kind.startsWith('prealloc.')));
+  const coop = await runPipeline({ compile: { cwd: example, patterns: ['.'] }, cooperative: true }, deps);
+  const view = (fs: typeof plain.findings) => fs.map((f) => `${f.kind} ${path.basename(f.file)}:${f.line}:${f.column}-${f.endLine}:${f.endColumn} ${f.message}`);
+  assert.deepEqual(view(coop.findings), view(plain.findings));
+});
+
+test('scope keeps the files of one directory and drops a decision printed twice (once per package that inlines it)', async () => {
+  const base = recordedRun('example', 'go1.26.8');
+  const line = base.output.split('\n').find((l) => l.startsWith('./demo.go:16:2: moved to heap: p'));
+  assert.ok(line);
+  // The same decision once more, and one in another directory.
+  const doubled = { ...base, output: `${base.output}${line}\n./other/x.go:3:2: moved to heap: q\n` };
+  const deps = { prefetch: false, runCompiler: async () => doubled };
+  const all = await runPipeline({ compile: { cwd: example, patterns: ['.'] } }, deps);
+  const scoped = await runPipeline({ compile: { cwd: example, patterns: ['.'] }, scope: { dir: example } }, deps);
+  const count = (fs: typeof all.findings) => fs.filter((f) => f.kind === 'escape.moved' && f.file === demo && f.line === 16).length;
+  assert.equal(count(all.findings), 2, 'the CLI keeps every compiler line');
+  assert.equal(count(scoped.findings), 1);
+  assert.ok(all.findings.some((f) => f.file.endsWith(path.join('other', 'x.go'))));
+  assert.ok(scoped.findings.every((f) => path.dirname(f.file) === example));
+});
+
+test('a request superseded between stages stops with PipelineCancelled', async () => {
+  const deps = recordedDeps('example', 'go1.26.8');
+  let asked = 0;
+  await assert.rejects(
+    runPipeline({ compile: { cwd: example, patterns: ['.'] }, fixes: {}, isCancelled: () => ++asked >= 2 }, deps),
+    PipelineCancelled,
+  );
+  assert.equal(asked, 2, 'asked after the run and after the findings; stopped before the fixes');
+});
+
+test("the runner's errors reach the caller as they are", async () => {
+  const boom = new Error('go: not found');
+  await assert.rejects(runPipeline({ compile: { cwd: example, patterns: ['.'] } }, { prefetch: false, runCompiler: async () => Promise.reject(boom) }), (e) => e === boom);
+});
