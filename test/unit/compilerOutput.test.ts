@@ -1,7 +1,7 @@
 // Snapshot and invariant tests of the -m=2 parser on real compiler output recorded with several Go
 // releases (test-fixtures/recorded, made by `npm run record-fixtures`). UPDATE_SNAPSHOTS=1 rewrites the snapshots.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import {
@@ -12,6 +12,7 @@ import {
   parsePositionPrefix,
 } from '../../server/src/engine/compilerOutput';
 import type { CompilerDecision, Explanation, ParsedOutput } from '../../server/src/engine/types';
+import { assertSnapshot } from '../helpers/snapshot';
 
 const root = path.resolve(__dirname, '../..');
 const recordedDir = path.join(root, 'test-fixtures/recorded');
@@ -98,14 +99,7 @@ for (const [version, file] of recordings()) {
   const out = parseCompilerOutput(text);
 
   test(`${version}/${file}: matches its snapshot`, () => {
-    const snap = path.join(snapshotDir, version, file.replace(/\.txt$/, '.json'));
-    const actual = snapshotOf(out);
-    if (process.env.UPDATE_SNAPSHOTS === '1' || !existsSync(snap)) {
-      mkdirSync(path.dirname(snap), { recursive: true });
-      writeFileSync(snap, actual);
-      if (process.env.UPDATE_SNAPSHOTS !== '1') assert.fail(`snapshot ${snap} was missing and has been written; rerun`);
-    }
-    assert.equal(actual, readFileSync(snap, 'utf8'));
+    assertSnapshot(path.join(snapshotDir, version, file.replace(/\.txt$/, '.json')), snapshotOf(out));
   });
 
   test(`${version}/${file}: every summary line is exactly one decision`, () => {

@@ -1,0 +1,3 @@
+module example.com/markers/shapes
+
+go 1.22

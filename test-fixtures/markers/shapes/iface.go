@@ -1,0 +1,33 @@
+package markers
+
+import "fmt"
+
+// Print passes values to fmt through interfaces.
+func Print(x int, s string) { // want leak.param:"s" "leaks to `{storage for s}`"
+	fmt.Println(x, s) // want escape.heap:"x" "passed to `fmt.Fprintln`" escape.heap:"s" "passed to `fmt.Fprintln`"
+}
+
+// ToAny converts to an interface explicitly.
+func ToAny(x int) {
+	sink = any(x) // want escape.heap:"any(x)" "stored in heap memory"
+}
+
+// Variadic passes a slice of interfaces on with `...`: no new allocation.
+func Variadic(xs []any) {
+	fmt.Println(xs...)
+}
+
+// Sum takes variadic arguments.
+func Sum(xs ...int) int { // want leak.param:"xs" "leaks to `{storage for xs}`"
+	t := 0
+	for _, x := range xs {
+		t += x
+	}
+	sink = xs // want escape.heap:"xs" "stored in heap memory"
+	return t
+}
+
+// CallSum passes variadic arguments: the slice built for them escapes through the inlined Sum.
+func CallSum(a, b int) int {
+	return Sum(a, b, 3) // want escape.heap:"(a, b, 3)" "`... argument` is allocated on the heap" want-bug escape.heap:"Sum(a, b, 3)" "`xs` is allocated on the heap"
+}

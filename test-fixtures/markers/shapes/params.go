@@ -1,0 +1,24 @@
+package markers
+
+var kept *Point
+
+// Keep stores its parameter in a global.
+func Keep(p *Point) { // want leak.param:"p" "leaks to the heap"
+	kept = p
+}
+
+// Identity returns its parameter: a leak to the result is decided at each call site (hidden by default).
+func Identity(p *Point) *Point {
+	return p
+}
+
+// Box returns the address of its generic parameter. Its shape instantiation and the dictionary
+// wrapper Box[int] both move v.
+func Box[T any](v T) *T { // want escape.moved:"v" "its address is returned at line 18" escape.moved:"v" "it is returned at line 17"
+	return &v
+}
+
+// UseBox instantiates the generic function; the inlined call's v moves to the heap.
+func UseBox(n int) *int {
+	return Box(n) // want-bug escape.moved:"Box(n)" "`v` is moved to the heap"
+}

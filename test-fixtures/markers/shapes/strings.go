@@ -1,0 +1,26 @@
+package markers
+
+// Bytes converts a string to a byte slice that outlives the call.
+func Bytes(s string) []byte {
+	return []byte(s) // want escape.heap:"[]byte(s)" "is allocated on the heap: it is returned"
+}
+
+// String converts bytes to a string that outlives the call.
+func String(b []byte) string {
+	return string(b) // want escape.heap:"string(b)" "is allocated on the heap: it is returned"
+}
+
+// Concat concatenates strings.
+func Concat(a, b string) string {
+	return a + "," + b // want escape.heap:`a + "," + b` "is allocated on the heap: it is returned"
+}
+
+// Grow appends past a slice's capacity.
+func Grow(xs []int, x int) []int {
+	return append(xs, x) // want escape.heap:"append(xs, x)" "backing array grown by this `append`"
+}
+
+// AppendLit appends a new element.
+func AppendLit(ps []*Point, x int) []*Point {
+	return append(ps, &Point{X: x}) // want escape.heap:"append(ps, &Point{X: x})" "backing array" escape.heap:"&Point{X: x}" "passed to `append`"
+}
