@@ -3,7 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Position, type Range } from 'vscode-languageserver';
 import { kindDocsUrl } from '../engine/kinds';
 import type { Finding, Severity } from '../engine/types';
-import { DIAGNOSTIC_SOURCE, STALE_SUFFIX, type DiagnosticData } from './protocol';
+import { DIAGNOSTIC_SOURCE, STALE_SUFFIX, type DiagnosticData } from '../protocol';
 
 /** The LSP severity of a heapscope severity. */
 export function lspSeverity(s: Severity): DiagnosticSeverity {
