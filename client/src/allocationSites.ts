@@ -1,6 +1,6 @@
 // The "Top Allocation Sites" quick pick: one item per allocating line of the loaded profile, by
 // share. Pure, so the texts are tested without VS Code; extension.ts shows them and jumps.
-import type { AllocationSite } from '../../server/src/lsp/protocol';
+import type { AllocationSite } from '../../server/src/protocol';
 
 /** One quick-pick row and where it jumps. */
 export interface AllocationSiteItem {

@@ -1,5 +1,5 @@
 // The read-only "Show Compiler Output" document: its URI scheme, language id and text.
-import type { CompilerOutputResult } from '../../server/src/lsp/protocol';
+import type { CompilerOutputResult } from '../../server/src/protocol';
 
 /** URI scheme of the virtual compiler-output documents. */
 export const OUTPUT_SCHEME = 'heapscope-output';

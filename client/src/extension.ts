@@ -11,26 +11,27 @@ import {
   ErrorAction,
   ExecuteCommandRequest,
   LanguageClient,
+  NotificationType,
+  RequestType,
   type ResponseError,
   State,
   TransportKind,
   type LanguageClientOptions,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import { allKinds } from '../../server/src/engine/kinds';
 import {
-  COMPILER_OUTPUT_REQUEST,
+  allKinds,
+  CompilerOutputRequest,
   CONFIG_SECTION,
   Commands,
-  STATUS_NOTIFICATION,
-  TOP_ALLOCATION_SITES_REQUEST,
-  type CompilerOutputParams,
+  StatusNotification,
+  TopAllocationSitesRequest,
   type CompilerOutputResult,
-  type TopAllocationSitesParams,
-  type TopAllocationSitesResult,
+  type CustomNotification,
+  type CustomRequest,
   type KindSetting,
   type StatusParams,
-} from '../../server/src/lsp/protocol';
+} from '../../server/src/protocol';
 import { allocationSiteItems, type AllocationSiteItem } from './allocationSites';
 import { OUTPUT_LANGUAGE_ID, OUTPUT_SCHEME, outputDocumentPath, outputDocumentText } from './compilerOutputDocument';
 import { applyKindSelection, kindPickItems, type KindPickItem } from './kindToggle';
@@ -51,6 +52,16 @@ const ClientCommands = {
   clearProfile: 'heapscope.clearAllocationProfile',
   topAllocationSites: 'heapscope.topAllocationSites',
 } as const;
+
+/** The client's vscode-jsonrpc type of a custom request (server/src/protocol/messages.ts says why each side makes its own). */
+function requestType<P, R>(r: CustomRequest<P, R>): RequestType<P, R, void> {
+  return new RequestType<P, R, void>(r.method);
+}
+
+/** The client's vscode-jsonrpc type of a custom notification. */
+function notificationType<P>(n: CustomNotification<P>): NotificationType<P> {
+  return new NotificationType<P>(n.method);
+}
 
 /** Context key for `when` clauses: true while the server runs (its commands exist only then). */
 const RUNNING_CONTEXT = 'heapscope.serverRunning';
@@ -119,7 +130,7 @@ class HeapscopeExtension implements vscode.Disposable {
     client.onDidChangeState((e) => {
       void vscode.commands.executeCommand('setContext', RUNNING_CONTEXT, e.newState === State.Running);
     });
-    client.onNotification(STATUS_NOTIFICATION, (status: StatusParams) => this.onStatus(status));
+    client.onNotification(notificationType(StatusNotification), (status) => this.onStatus(status));
     try {
       await client.start();
       this.log.info(`Language server started (trusted: ${vscode.workspace.isTrusted}).`);
@@ -171,7 +182,7 @@ class HeapscopeExtension implements vscode.Disposable {
       },
       middleware: {
         workspace: {
-          // The server pulls `heapscope` per folder; answer with the wire shape (protocol.ts), not VS Code's keys.
+          // The server pulls `heapscope` per folder; answer with the wire shape (HeapscopeSettings), not VS Code's keys.
           configuration: async (params, token, next) => {
             const values: unknown = await next(params, token);
             if (!Array.isArray(values)) return values as ResponseError<void>;
@@ -283,8 +294,7 @@ class HeapscopeExtension implements vscode.Disposable {
       void vscode.window.showInformationMessage('Heapscope: the language server is not running.');
       return;
     }
-    const params: CompilerOutputParams = { uri: source.toString() };
-    const result = await client.sendRequest<CompilerOutputResult>(COMPILER_OUTPUT_REQUEST, params);
+    const result = await client.sendRequest(requestType(CompilerOutputRequest), { uri: source.toString() });
     const uri = vscode.Uri.from({ scheme: OUTPUT_SCHEME, path: outputDocumentPath(result.packagePath) });
     this.outputs.set(uri, result);
     let doc = await vscode.workspace.openTextDocument(uri);
@@ -323,8 +333,7 @@ class HeapscopeExtension implements vscode.Disposable {
       void vscode.window.showInformationMessage('Heapscope: the language server is not running.');
       return;
     }
-    const params: TopAllocationSitesParams = { limit: 100 };
-    const result = await client.sendRequest<TopAllocationSitesResult>(TOP_ALLOCATION_SITES_REQUEST, params);
+    const result = await client.sendRequest(requestType(TopAllocationSitesRequest), { limit: 100 });
     if (result.sites.length === 0) {
       void vscode.window.showInformationMessage(`Heapscope: ${result.message ?? 'the profile has no allocation sites in this module.'}`);
       return;
@@ -390,7 +399,7 @@ class CompilerOutputProvider implements vscode.TextDocumentContentProvider, vsco
     if (result === undefined) return [];
     return findOutputPositions(document.getText()).map((pos) => {
       const range = new vscode.Range(pos.outputLine, pos.start, pos.outputLine, pos.end);
-      return new OutputLink(range, vscode.Uri.file(resolveOutputFile(pos.file, result.workingDir)), pos);
+      return new OutputLink(range, vscode.Uri.file(resolveOutputFile(pos.file, result)), pos);
     });
   }
 

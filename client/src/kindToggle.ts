@@ -2,9 +2,7 @@
 // `heapscope.kinds` value that makes exactly the ticked ones shown. Severities and family-level
 // entries the user wrote stay as they are; only per-kind `enabled` flags change, and a new flag is
 // written only when the kind would not get that state anyway, so settings.json stays small.
-import type { KindInfo } from '../../server/src/engine/kinds';
-import { isKindShown } from '../../server/src/engine/present';
-import type { KindSetting } from '../../server/src/lsp/protocol';
+import { isKindShown, type KindInfo, type KindSetting } from '../../server/src/protocol';
 
 /** One row of the quick pick. */
 export interface KindPickItem {

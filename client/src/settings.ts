@@ -1,8 +1,8 @@
 // Turns the user's `heapscope.*` VS Code settings into the settings object the language server
-// reads (protocol.ts HeapscopeSettings). VS Code keys read naturally in the settings UI
+// reads (HeapscopeSettings in server/src/protocol). VS Code keys read naturally in the settings UI
 // (`typingDelay`); the wire keeps its own names (`typingDelayMs`). Pure: the caller passes a
 // reader over one folder's configuration.
-import { normalizeSettings, type HeapscopeSettings } from '../../server/src/lsp/protocol';
+import { normalizeSettings, type HeapscopeSettings } from '../../server/src/protocol';
 
 /** Reads one `heapscope.<key>` value of a folder's configuration (undefined when unset). */
 export type SettingReader = (key: string) => unknown;

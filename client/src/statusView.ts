@@ -1,7 +1,6 @@
 // What the status bar item shows for each server state. Pure, so every state's text is tested
 // without VS Code; extension.ts copies the fields onto a StatusBarItem.
-import type { StatusParams } from '../../server/src/lsp/protocol';
-import { formatBytes } from '../../server/src/profile/format';
+import { formatBytes, type StatusParams } from '../../server/src/protocol';
 
 /** The status bar item's content. */
 export interface StatusView {

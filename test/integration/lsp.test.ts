@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { Diagnostic, Hover, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
-import type { StatusParams } from '../../server/src/lsp/protocol';
+import type { StatusParams } from '../../server/src/protocol';
 
 const root = path.resolve(__dirname, '..', '..');
 

@@ -1,6 +1,6 @@
 // Mapping tests: Go fixtures under test-fixtures/markers/ carry `// want kind:"text" "message"`
 // comments, like go/analysis's `// want "regexp"`. The real compiler runs on each fixture module
-// through analyze(); every marker must be matched by exactly one finding on its line covering
+// through the pipeline (runPipeline); every marker must be matched by exactly one finding on its line covering
 // exactly its text, and every finding of a kind shown by default must have a marker. `want-bug`
 // marks a range the mapping gets wrong today: the right text is written down and reported as a
 // TODO until the mapping is fixed. The syntax is documented in CONTRIBUTING.md, "Mapping tests".
@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { analyze } from '../../server/src/engine/analyze';
+import { runPipeline } from '../../server/src/pipeline/index';
 import { allKinds } from '../../server/src/engine/kinds';
 import { isKindShown } from '../../server/src/engine/present';
 
@@ -33,7 +33,7 @@ interface PlainFinding {
 
 /** Compiles every package of the module at `dir` as the tool does and returns its findings. */
 async function findingsOfModule(dir: string): Promise<PlainFinding[]> {
-  const analysis = await analyze({ cwd: dir, patterns: ['./...'], tests: false });
+  const { analysis } = await runPipeline({ compile: { cwd: dir, patterns: ['./...'], tests: false } });
   return analysis.findings.map((f) => ({
     file: f.file,
     line: f.line,

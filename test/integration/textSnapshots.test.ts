@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver';
-import { analyze } from '../../server/src/engine/analyze';
+import { runPipeline } from '../../server/src/pipeline/index';
 import { LineIndex } from '../../server/src/engine/positions';
 import { presentFinding } from '../../server/src/engine/present';
 import { bytePosition, findingDiagnostic, type RelatedPosition } from '../../server/src/lsp/diagnostics';
@@ -34,14 +34,15 @@ interface ShownFinding {
 
 /** Compiles the module at `dir` (test files included, as the editor does) and returns its findings shown by default, as diagnostics and hovers. */
 async function shownFindings(dir: string): Promise<ShownFinding[]> {
-  const analysis = await analyze({ cwd: dir, patterns: ['./...'], tests: true });
+  // With the fix stage, as the editor runs it: fix findings (prealloc, loop variables) are shown too.
+  const { findings } = await runPipeline({ compile: { cwd: dir, patterns: ['./...'], tests: true }, fixes: {} });
   // Step positions are converted on the compiled text of the files that have findings, as the
   // Session does; other files (the standard library's) fall back to byte columns.
   const indexes = new Map<string, LineIndex>();
-  for (const f of analysis.findings) if (!indexes.has(f.file) && existsSync(f.file)) indexes.set(f.file, new LineIndex(readFileSync(f.file, 'utf8')));
+  for (const f of findings) if (!indexes.has(f.file) && existsSync(f.file)) indexes.set(f.file, new LineIndex(readFileSync(f.file, 'utf8')));
   const position: RelatedPosition = (file, line, column) => indexes.get(file)?.byteColumnToUtf16(line, Math.max(1, column)) ?? bytePosition(file, line, column);
   const out: ShownFinding[] = [];
-  for (const finding of analysis.findings) {
+  for (const finding of findings) {
     const f = presentFinding(finding, {});
     if (!f) continue;
     const range = indexes.get(f.file)?.lspRange(f) ?? { start: bytePosition(f.file, f.line, f.column), end: bytePosition(f.file, f.endLine, f.endColumn) };

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isInside } from '../../server/src/engine/paths';
 import { changeFolders, configurationItems, owningFolder, profileSource, settingsFromConfiguration } from '../../server/src/lsp/folders';
-import { DEFAULT_SETTINGS, normalizeSettings } from '../../server/src/lsp/protocol';
+import { DEFAULT_SETTINGS, normalizeSettings } from '../../server/src/protocol';
 
 test('owningFolder picks the innermost folder containing the path, not a prefix sibling', () => {
   const folders = [{ path: '/w/app' }, { path: '/w/app/tools' }, { path: '/w/lib' }];

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { allKinds } from '../../server/src/engine/kinds';
-import { CONFIG_SECTION, Commands, DEFAULT_SETTINGS } from '../../server/src/lsp/protocol';
+import { CONFIG_SECTION, Commands, DEFAULT_SETTINGS } from '../../server/src/protocol';
 import { SERVER_SETTING_KEYS } from '../../client/src/settings';
 import { OUTPUT_LANGUAGE_ID } from '../../client/src/compilerOutputDocument';
 import {

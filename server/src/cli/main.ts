@@ -5,18 +5,17 @@ import { parseArgs } from 'node:util';
 import { compareFindings } from '../engine/analyze';
 import { runPipeline, type PipelineResult } from '../pipeline/index';
 import {
-  ALLOC_SAMPLE_TYPES,
   formatAllocCost,
   formatShare,
   loadProfiles,
   ProfileError,
   profileReport,
   profileWarnings,
-  type AllocSampleType,
   type LoadedProfile,
   type ProfileReport,
 } from '../profile/index';
 import { parseSeverity, severityAtLeast } from '../engine/kinds';
+import { PROFILE_SAMPLE_TYPES, type ProfileSampleType } from '../protocol/settings';
 import { isKindShown, presentFindings } from '../engine/present';
 import type { Finding, Severity } from '../engine/types';
 import { displayPath, formatJson, formatSarif, formatText, type ReportInput } from './report';
@@ -74,7 +73,7 @@ interface CheckOptions {
   timeoutMs: number;
   goexperiment: string | undefined;
   profiles: string[];
-  sampleType: AllocSampleType;
+  sampleType: ProfileSampleType;
   maxProfileBytes: number | undefined;
 }
 
@@ -128,8 +127,8 @@ export function parseCheckArgs(args: string[], cwd: string): CheckOptions {
       throw new UsageError(`--gcflags: ${(err as Error).message}`);
     }
   }
-  const sampleType = (v.sample ?? 'alloc_space') as AllocSampleType;
-  if (!ALLOC_SAMPLE_TYPES.includes(sampleType)) throw new UsageError(`--sample must be one of ${ALLOC_SAMPLE_TYPES.join(', ')}, not ${JSON.stringify(v.sample)}`);
+  const sampleType = (v.sample ?? 'alloc_space') as ProfileSampleType;
+  if (!PROFILE_SAMPLE_TYPES.includes(sampleType)) throw new UsageError(`--sample must be one of ${PROFILE_SAMPLE_TYPES.join(', ')}, not ${JSON.stringify(v.sample)}`);
   let maxProfileBytes: number | undefined;
   if (v['max-profile-mb'] !== undefined) {
     const mb = Number(v['max-profile-mb']);

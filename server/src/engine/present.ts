@@ -1,10 +1,11 @@
 // Which findings a user sees and at what severity: the kinds table's defaults, overridden by
 // settings (editor) or flags (CLI). Shared by the CLI and the language server.
+import type { KindSetting } from '../protocol/settings';
 import { kindInfo } from './kinds';
-import type { Finding, Severity } from './types';
+import type { Finding } from './types';
 
 /** Per-kind overrides; keys are kind ids (`escape.moved`) or families (`escape`). */
-export type KindSettings = Record<string, { enabled?: boolean; severity?: Severity } | undefined>;
+export type KindSettings = Record<string, KindSetting | undefined>;
 
 export interface PresentOptions {
   /** Show every kind, including those hidden by default. */
@@ -12,7 +13,7 @@ export interface PresentOptions {
   kinds?: KindSettings;
 }
 
-function override(settings: KindSettings | undefined, kind: string): { enabled?: boolean; severity?: Severity } {
+function override(settings: KindSettings | undefined, kind: string): KindSetting {
   if (!settings) return {};
   const family = kind.split('.')[0] ?? kind;
   return { ...(settings[family] ?? {}), ...(settings[kind] ?? {}) };

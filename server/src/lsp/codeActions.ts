@@ -6,7 +6,7 @@ import type { LineIndex } from '../engine/positions';
 import type { FindingEdit, FindingFix } from '../engine/types';
 import { editsConflict } from '../fixes/index';
 import { fileUri } from './diagnostics';
-import { FIX_ALL_KIND, type CodeActionData } from './protocol';
+import { FIX_ALL_KIND, type CodeActionData } from '../protocol';
 
 /** Looks up the text an edit applies to (open document or disk); null when unreadable. */
 export type LinesOf = (file: string) => LineIndex | null;

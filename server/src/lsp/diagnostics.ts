@@ -4,7 +4,7 @@ import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation,
 import { findingKey } from '../engine/analyze';
 import { kindDocsUrl } from '../engine/kinds';
 import type { Finding, Severity } from '../engine/types';
-import { DIAGNOSTIC_SOURCE, STALE_SUFFIX, type DiagnosticData } from './protocol';
+import { DIAGNOSTIC_SOURCE, STALE_SUFFIX, type DiagnosticData } from '../protocol';
 
 /** The LSP severity of a heapscope severity. */
 export function lspSeverity(s: Severity): DiagnosticSeverity {

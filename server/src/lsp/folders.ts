@@ -2,7 +2,7 @@
 // and what a workspace/configuration request asks for. Plain functions over plain data; the
 // session picks settings with them and server.ts wires them to the connection.
 import { isInside } from '../engine/paths';
-import { CONFIG_SECTION, normalizeSettings, type HeapscopeSettings } from './protocol';
+import { CONFIG_SECTION, normalizeSettings, type HeapscopeSettings } from '../protocol';
 
 /** One workspace folder: its URI, its absolute path, and its own settings (null: the window's apply). */
 export interface FolderSettings {

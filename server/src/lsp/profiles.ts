@@ -9,7 +9,7 @@ import { formatBytes, formatCount, formatShare } from '../profile/format';
 import { formatAllocCost, lineCost } from '../profile/join';
 import type { MappedLine, MappedProfile } from '../profile/mapping';
 import type { AllocCost } from '../engine/types';
-import type { AllocationSite, ProfileSampleType, ProfileStatus } from './protocol';
+import type { AllocationSite, ProfileSampleType, ProfileStatus } from '../protocol';
 
 /** Converts a `*`/`?` pattern of one path segment to a RegExp. */
 function segmentPattern(glob: string): RegExp {

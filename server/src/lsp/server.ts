@@ -9,6 +9,8 @@ import {
   DidChangeConfigurationNotification,
   DidChangeWatchedFilesNotification,
   MessageType,
+  NotificationType,
+  RequestType,
   ShowMessageNotification,
   ProposedFeatures,
   StreamMessageReader,
@@ -20,22 +22,33 @@ import {
 } from 'vscode-languageserver/node';
 import { Session, type SessionHost } from './session';
 import {
-  COMPILER_OUTPUT_REQUEST,
   Commands,
+  CompilerOutputRequest,
   CONFIG_SECTION,
   FIX_ALL_KIND,
   normalizeSettings,
-  STATUS_NOTIFICATION,
-  TOP_ALLOCATION_SITES_REQUEST,
-  type CompilerOutputParams,
+  StatusNotification,
+  TopAllocationSitesRequest,
+  type CustomNotification,
+  type CustomRequest,
   type StatusParams,
-  type TopAllocationSitesParams,
-} from './protocol';
+} from '../protocol';
 import { uriPath } from './session';
 import { changeFolders, configurationItems, settingsFromConfiguration, type FolderRef } from './folders';
 import { fastJsonEncoder } from './wire';
 
-/** The host side of a session over an LSP connection. */
+/** The server's vscode-jsonrpc type of a custom request (protocol/messages.ts says why each side makes its own). */
+function requestType<P, R>(r: CustomRequest<P, R>): RequestType<P, R, void> {
+  return new RequestType<P, R, void>(r.method);
+}
+
+/** The server's vscode-jsonrpc type of a custom notification. */
+function notificationType<P>(n: CustomNotification<P>): NotificationType<P> {
+  return new NotificationType<P>(n.method);
+}
+
+const statusType = notificationType(StatusNotification);
+
 /**
  * Collects garbage once the server has been quiet for a moment after publishing. Every publish
  * builds a short-lived buffer of the document's diagnostics (1.6 MB for 1,666 of them), and left to
@@ -58,6 +71,7 @@ function idleCollector(): () => void {
   };
 }
 
+/** The host side of a session over an LSP connection. */
 function connectionHost(connection: Connection, caps: () => ClientCapabilities): SessionHost {
   const afterWork = idleCollector();
   return {
@@ -65,7 +79,7 @@ function connectionHost(connection: Connection, caps: () => ClientCapabilities):
       void connection.sendDiagnostics({ uri, diagnostics });
       afterWork();
     },
-    status: (p: StatusParams) => void connection.sendNotification(STATUS_NOTIFICATION, p),
+    status: (p: StatusParams) => void connection.sendNotification(statusType, p),
     log: (level, message) => {
       if (level === 'error') connection.console.error(message);
       else if (level === 'warn') connection.console.warn(message);
@@ -180,8 +194,9 @@ export function startServer(connection: Connection, options: { fastWire?: boolea
   connection.onHover((p) => session.hover(p.textDocument.uri, p.position));
   connection.onCodeAction((p) => session.codeActions(p));
   connection.onCodeActionResolve((a) => session.resolveAction(a));
-  connection.onRequest(COMPILER_OUTPUT_REQUEST, (p: CompilerOutputParams) => session.compilerOutput(p.uri));
-  connection.onRequest(TOP_ALLOCATION_SITES_REQUEST, (p: TopAllocationSitesParams | undefined) => session.topAllocationSites(p?.limit));
+  connection.onRequest(requestType(CompilerOutputRequest), (p) => session.compilerOutput(p.uri));
+  // Params may be left out: every field is optional.
+  connection.onRequest(requestType(TopAllocationSitesRequest), (p) => session.topAllocationSites(p?.limit));
   connection.languages.inlayHint.on((p) => session.inlayHints(p.textDocument.uri, p.range));
   connection.onCodeLens((p) => session.codeLenses(p.textDocument.uri));
   connection.onExecuteCommand(async (p) => {

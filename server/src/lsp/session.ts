@@ -32,7 +32,7 @@ import {
   type ProfileStatus,
   type StatusParams,
   type TopAllocationSitesResult,
-} from './protocol';
+} from '../protocol';
 
 /** What the session needs from the editor connection. */
 export interface SessionHost {
@@ -60,6 +60,8 @@ interface PackageResults {
   packagePath: string;
   workingDir: string;
   output: string;
+  /** The files of the packages compiled (absolute): where printed paths replayed from the build cache resolve. */
+  files: string[];
   findings: Finding[];
   /** The findings before the profile was joined (compiler and fix findings). */
   raw: Finding[];
@@ -431,7 +433,8 @@ export class Session {
     const pkgPath = run.packages.find((p) => p.dir === st.dir && !p.forTest)?.importPath ?? run.packages[0]?.importPath ?? st.dir;
     // The profile join runs here, not inside the pipeline: the profile in use can change while the
     // package compiles, and a profile change re-joins every package's results without a compile.
-    const results: PackageResults = { packagePath: pkgPath, workingDir: run.workingDir, output: run.output, findings: this.withProfile(findings, st.dir), raw: findings, texts, parsed };
+    const files = [...new Set(run.packages.flatMap((p) => p.files))];
+    const results: PackageResults = { packagePath: pkgPath, workingDir: run.workingDir, output: run.output, files, findings: this.withProfile(findings, st.dir), raw: findings, texts, parsed };
     const failed = findings.some((f) => f.kind === 'build') || run.packages.some((p) => p.error !== null);
     if (failed) {
       st.failed = results;
@@ -668,8 +671,8 @@ export class Session {
     const dir = file ? (file.endsWith('.go') ? path.dirname(file) : file) : '';
     const st = this.pkg(dir);
     const r = st.failed ?? st.good;
-    if (!r) return { packagePath: dir, packageDir: dir, workingDir: dir, text: '', message: 'This package has not been analysed yet.' };
-    return { packagePath: r.packagePath, packageDir: dir, workingDir: r.workingDir, text: r.output };
+    if (!r) return { packagePath: dir, packageDir: dir, workingDir: dir, text: '', files: [], message: 'This package has not been analysed yet.' };
+    return { packagePath: r.packagePath, packageDir: dir, workingDir: r.workingDir, text: r.output, files: r.files };
   }
 
   /** heapscope.analyzePackage: analyse the package of a document now, ignoring the cache. */

@@ -11,7 +11,8 @@ import { runCompiler, type CompilerRun, type CompilerRunOptions } from '../engin
 import { mark } from '../engine/timing';
 import type { Finding } from '../engine/types';
 import { fixesForAnalysis, type FileFixes } from '../fixes/forAnalysis';
-import { joinFindings, mapProfileToModule, type MappedProfile, type ProfileAttribution, type SeverityThresholds } from '../profile/index';
+import { joinFindings, mapProfileToModule, type MappedProfile, type ProfileAttribution } from '../profile/index';
+import type { SeverityThresholds } from '../protocol/settings';
 import { Prefetch } from './prefetch';
 
 /** What the pipeline needs from the outside world: the compiler run. Tests pass recorded runs. */

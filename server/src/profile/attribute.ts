@@ -3,7 +3,8 @@
 // distinct line on the stack, once per sample. The result is plain data (structured-cloneable),
 // so a worker thread can produce it and the language server can keep it.
 import type { Profile } from 'pprof-format';
-import { ProfileError, type AllocSampleType } from './decode';
+import type { ProfileSampleType } from '../protocol/settings';
+import { ProfileError } from './decode';
 
 /** Bytes and objects together; the two sample types of a pair (alloc_space ↔ alloc_objects). */
 export interface CostPair {
@@ -40,7 +41,7 @@ export interface ProfileLine extends ProfileFrame {
 
 /** What attributing one or more profiles yields. */
 export interface ProfileAttribution {
-  sampleType: AllocSampleType;
+  sampleType: ProfileSampleType;
   total: CostPair;
   /** Every line that appears on some stack; order unspecified. */
   lines: ProfileLine[];
@@ -49,13 +50,13 @@ export interface ProfileAttribution {
 /** Options for attribution. */
 export interface AttributeOptions {
   /** Sample type whose value ranks paths and defines shares. Default alloc_space. */
-  sampleType?: AllocSampleType;
+  sampleType?: ProfileSampleType;
   /** How many call paths to keep per allocating line. Default 5. */
   maxPaths?: number;
 }
 
 /** Returns the [bytes, objects] sample type names of the pair a sample type belongs to. */
-export function samplePair(sampleType: AllocSampleType): [string, string] {
+export function samplePair(sampleType: ProfileSampleType): [string, string] {
   return sampleType.startsWith('alloc_') ? ['alloc_space', 'alloc_objects'] : ['inuse_space', 'inuse_objects'];
 }
 
@@ -186,6 +187,6 @@ function topPaths(all: PathAcc[], n: number, byBytes: boolean): PathAcc[] {
 }
 
 /** Returns the value of the chosen sample type from a cost pair. */
-export function chosenValue(cost: CostPair, sampleType: AllocSampleType): number {
+export function chosenValue(cost: CostPair, sampleType: ProfileSampleType): number {
   return sampleType.endsWith('_space') ? cost.bytes : cost.objects;
 }

@@ -3,12 +3,7 @@
 // meant for the user; nothing here throws anything else for bad bytes.
 import { gunzipSync } from 'node:zlib';
 import { Profile } from 'pprof-format';
-
-/** The four sample types of Go's allocs and heap profiles. */
-export type AllocSampleType = 'alloc_space' | 'alloc_objects' | 'inuse_space' | 'inuse_objects';
-
-/** Every sample type the user may select, in the order Go writes them. */
-export const ALLOC_SAMPLE_TYPES: readonly AllocSampleType[] = ['alloc_objects', 'alloc_space', 'inuse_objects', 'inuse_space'];
+import { PROFILE_SAMPLE_TYPES } from '../protocol/settings';
 
 /** Default cap on the decompressed size of one profile: 512 MiB. */
 export const DEFAULT_MAX_PROFILE_BYTES = 512 * 1024 * 1024;
@@ -90,7 +85,7 @@ export function sampleTypeNames(profile: Profile): string[] {
 /** Throws a ProfileError naming the profile's kind when it is not an allocation (allocs/heap) profile. */
 export function checkAllocationProfile(profile: Profile, name: string): void {
   const types = sampleTypeNames(profile);
-  const missing = ALLOC_SAMPLE_TYPES.filter((t) => !types.includes(t));
+  const missing = PROFILE_SAMPLE_TYPES.filter((t) => !types.includes(t));
   if (missing.length === 0) return;
   const units = profile.sampleType.map((t) => `${profile.stringTable.strings[Number(t.type)] ?? ''}/${profile.stringTable.strings[Number(t.unit)] ?? ''}`);
   throw new ProfileError(

@@ -2,21 +2,12 @@
 // line (plus what functions inlined at that line allocated), allocation findings take their
 // severity from the share, and hot lines with no finding become `alloc.site` findings.
 import type { AllocCost, Finding, Severity } from '../engine/types';
+import { DEFAULT_SEVERITY_THRESHOLDS, type ProfileSampleType, type SeverityThresholds } from '../protocol/settings';
 import { chosenValue, type CostPair } from './attribute';
-import type { AllocSampleType } from './decode';
 import type { MappedLine, MappedProfile } from './mapping';
 import { formatBytes, formatCount, formatShare } from './format';
 
 export { formatBytes, formatCount, formatShare };
-
-/** Shares (0..1) at or above which a finding is a warning or information; below, a hint. */
-export interface SeverityThresholds {
-  warning: number;
-  information: number;
-}
-
-/** Default thresholds: ≥ 5% warning, ≥ 1% information. */
-export const DEFAULT_SEVERITY_THRESHOLDS: SeverityThresholds = { warning: 0.05, information: 0.01 };
 
 /** Options for joining. */
 export interface JoinOptions {
@@ -95,7 +86,7 @@ export function joinFindings(findings: Finding[], profile: MappedProfile, option
 }
 
 /** Returns the hover's cost line, e.g. `2.3 GB · 14.1 M objects · 23% of alloc_space` (without the share when withShare is false). */
-export function formatAllocCost(cost: AllocCost | (CostPair & { share?: number }), sampleType: AllocSampleType, withShare = true): string {
+export function formatAllocCost(cost: AllocCost | (CostPair & { share?: number }), sampleType: ProfileSampleType, withShare = true): string {
   const objects = `${formatCount(cost.objects)} ${cost.objects === 1 ? 'object' : 'objects'}`;
   const parts = [formatBytes(cost.bytes), objects];
   if (withShare) parts.push(`${formatShare(cost.share ?? 0)} of ${sampleType}`);

@@ -5,13 +5,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { attributeProfiles, type ProfileAttribution } from './attribute';
-import { checkAllocationProfile, decodeProfile, ProfileError, type AllocSampleType, type ProfileErrorCode } from './decode';
+import { checkAllocationProfile, decodeProfile, ProfileError, type ProfileErrorCode } from './decode';
+import type { ProfileSampleType } from '../protocol/settings';
 import type { LocalModule, MappedLine, MappedProfile } from './mapping';
 
 /** Options for loading profiles. */
 export interface LoadOptions {
   /** Sample type to rank and share by. Default alloc_space. */
-  sampleType?: AllocSampleType;
+  sampleType?: ProfileSampleType;
   /** Largest decompressed size of one profile in bytes. Default 512 MiB. */
   maxBytes?: number;
   /** Call paths kept per allocating line. Default 5. */

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { goParser } from '../engine/goParser';
 import { chosenValue, type CallPath, type CostPair, type ProfileAttribution } from './attribute';
-import type { AllocSampleType } from './decode';
+import type { ProfileSampleType } from '../protocol/settings';
 
 /** The local module profile lines are mapped onto. */
 export interface LocalModule {
@@ -52,7 +52,7 @@ export interface UnmappedFile {
 
 /** An attribution placed on a local module. */
 export interface MappedProfile {
-  sampleType: AllocSampleType;
+  sampleType: ProfileSampleType;
   total: CostPair;
   /** Flat cost of the lines that were placed. */
   mapped: CostPair;

@@ -1,13 +1,13 @@
 // The `profile` object the CLI prints in its JSON output, and user-facing warnings about mapping.
 import type { CostPair } from './attribute';
-import type { AllocSampleType } from './decode';
+import type { ProfileSampleType } from '../protocol/settings';
 import { formatBytes, formatShare } from './format';
 import type { MappedProfile, UnmappedReason } from './mapping';
 
 /** The CLI's `profile` JSON object. */
 export interface ProfileReport {
   files: string[];
-  sampleType: AllocSampleType;
+  sampleType: ProfileSampleType;
   total: CostPair;
   mapped: CostPair;
   unmapped: Array<{ file: string; reason: UnmappedReason; bytes: number }>;
