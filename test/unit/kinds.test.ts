@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import { allFixes, allKinds, buildRegistry, FIX_TABLE, KIND_TABLE, kindInfo, parseSeverity, severityAtLeast, type KindEntry } from '../../server/src/engine/kinds';
 import { presentFinding, presentFindings } from '../../server/src/engine/present';
 import type { Finding } from '../../server/src/engine/types';
-import { kindsDocMarkdown } from '../../scripts/gen-docs';
+import { fixesDocMarkdown, fixesTableMarkdown, kindsDocMarkdown } from '../../scripts/gen-docs';
 import { splitFlags, splitTags } from '../../server/src/cli/flags';
 
 const FAMILIES = ['escape', 'noescape', 'leak', 'inline', 'capture', 'devirtualize', 'alloc', 'loopvar', 'prealloc', 'build', 'other'];
@@ -72,6 +72,21 @@ test('unknown kinds fall back to their family, then to other', () => {
 test('docs/KINDS.md is generated from the table and up to date', () => {
   const onDisk = readFileSync(path.join(__dirname, '..', '..', 'docs', 'KINDS.md'), 'utf8');
   assert.equal(onDisk, kindsDocMarkdown(), 'run: npm run docs');
+});
+
+test('docs/FIXES.md: its fixes table is generated from the registry and up to date, and every fix has a section', () => {
+  const onDisk = readFileSync(path.join(__dirname, '..', '..', 'docs', 'FIXES.md'), 'utf8');
+  assert.equal(onDisk, fixesDocMarkdown(onDisk), 'run: npm run docs');
+  for (const f of allFixes()) {
+    assert.ok(onDisk.includes(`| [\`${f.id}\`](#${f.docsAnchor}) | ${f.title} | [\`${f.kind}\`](KINDS.md#`), f.id);
+    // The table's links and fixDocsUrl point at the fix's hand-written section.
+    assert.ok(onDisk.includes(`\n## ${f.docsAnchor}\n`), f.id);
+  }
+  // Regenerating replaces only the region between the markers, from the given table.
+  const doc = 'intro\n<!-- heapscope:fixes-table -->\nold\n<!-- /heapscope:fixes-table -->\nrest\n';
+  assert.equal(fixesDocMarkdown(doc, allFixes().slice(0, 1)), `intro\n<!-- heapscope:fixes-table -->\n${fixesTableMarkdown(allFixes().slice(0, 1))}\n<!-- /heapscope:fixes-table -->\nrest\n`);
+  assert.equal(fixesTableMarkdown(allFixes().slice(0, 1)).split('\n').length, 3);
+  assert.throws(() => fixesDocMarkdown('no markers'), /no <!-- heapscope:fixes-table -->/);
 });
 
 test('severity names and ordering', () => {
