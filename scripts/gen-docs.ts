@@ -1,14 +1,15 @@
 // Generates the parts of the extension manifest and the user docs that are derived from other
 // sources, so they can never drift:
-//   - the `heapscope.kinds` setting's schema and description, from the kinds table (kinds.ts);
+//   - the `heapscope.kinds` setting's schema and description, from the kinds table (the registry,
+//     server/src/engine/kinds.ts);
+//   - docs/KINDS.md, from the kinds table, and the fixes table in docs/FIXES.md (between its
+//     `heapscope:fixes-table` markers; the rest of that file is written by hand), from the fixes table;
 //   - docs/SETTINGS.md and docs/COMMANDS.md, from package.json's `contributes`.
-// `node --import tsx scripts/gen-docs.ts` writes them; `--check` only reports (exit 1) when
-// something is out of date. test/unit/manifest.test.ts runs the same functions.
+// `npm run docs` writes them; `npm run docs:check` (`--check`) only reports (exit 1) when something
+// is out of date. test/unit/manifest.test.ts and kinds.test.ts run the same functions.
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { allKinds, kindDocsAnchor, type KindInfo } from '../server/src/engine/kinds';
-// The fixes register their finding kinds (loopvar.capture, prealloc.*, …) when loaded.
-import '../server/src/fixes/index';
+import { allFixes, allKinds, kindInfo, type FixInfo, type KindInfo } from '../server/src/engine/kinds';
 
 /** The parts of package.json these functions read. */
 export interface Manifest {
@@ -182,8 +183,18 @@ export function commandsMarkdown(pkg: Manifest): string {
   return lines.join('\n') + '\n';
 }
 
+/** The sentence under a kind's heading in docs/KINDS.md: its defaults, how a profile weighs it, its fixes. */
+function kindFacts(k: KindInfo): string {
+  const facts = [`Default: ${k.shownByDefault ? 'shown' : 'hidden'}, ${k.defaultSeverity}.`];
+  if (k.weighedByProfile) facts.push('With a profile, its severity follows the share of the profile at its line.');
+  if (k.correctness) facts.push('A correctness finding: it keeps its severity whatever a profile says.');
+  if (k.heap) facts.push('Counts as a heap allocation in the status bar.');
+  if (k.fixes.length > 0) facts.push(`Fix: ${k.fixes.map((id) => `[\`${id}\`](FIXES.md#${id})`).join(', ')}.`);
+  return facts.join(' ');
+}
+
 /** The text of docs/KINDS.md. */
-export function kindsDocMarkdown(): string {
+export function kindsDocMarkdown(kinds: readonly KindInfo[] = allKinds()): string {
   const out: string[] = [
     '# Finding kinds',
     '',
@@ -195,14 +206,31 @@ export function kindsDocMarkdown(): string {
     '| kind | title | shown by default | default severity |',
     '| --- | --- | --- | --- |',
   ];
-  for (const k of allKinds()) out.push(`| [\`${k.id}\`](#${kindDocsAnchor(k.id)}) | ${k.title} | ${k.shownByDefault ? 'yes' : 'no'} | ${k.defaultSeverity} |`);
+  for (const k of kinds) out.push(`| [\`${k.id}\`](#${k.docsAnchor}) | ${k.title} | ${k.shownByDefault ? 'yes' : 'no'} | ${k.defaultSeverity} |`);
   out.push('');
-  for (const k of allKinds()) {
-    out.push(`<a id="${kindDocsAnchor(k.id)}"></a>`, `## \`${k.id}\` — ${k.title}`, '', k.description, '');
+  for (const k of kinds) {
+    out.push(`<a id="${k.docsAnchor}"></a>`, `## \`${k.id}\` — ${k.title}`, '', k.description, '', kindFacts(k), '');
   }
   return out.join('\n');
 }
 
+/** The fixes table of docs/FIXES.md, from the fixes table of the registry. */
+export function fixesTableMarkdown(fixes: readonly FixInfo[] = allFixes()): string {
+  const rows = fixes.map((f) => {
+    const kind = kindInfo(f.kind);
+    const severity = f.correctness ? `${f.defaultSeverity} (correctness)` : kind.weighedByProfile ? `${f.defaultSeverity} (profile promotes)` : f.defaultSeverity;
+    return `| [\`${f.id}\`](#${f.docsAnchor}) | ${f.title} | [\`${f.kind}\`](KINDS.md#${kind.docsAnchor}) | ${severity} | ${cell(f.description)} |`;
+  });
+  return ['| id | quick fix | finding kind | default severity | what it does |', '| --- | --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+const FIXES_TABLE_REGION = /(<!-- heapscope:fixes-table -->\n)[\s\S]*?(<!-- \/heapscope:fixes-table -->)/;
+
+/** docs/FIXES.md with its fixes table regenerated; the hand-written rest is kept. Throws when the markers are missing. */
+export function fixesDocMarkdown(current: string, fixes: readonly FixInfo[] = allFixes()): string {
+  if (!FIXES_TABLE_REGION.test(current)) throw new Error('docs/FIXES.md has no <!-- heapscope:fixes-table --> … <!-- /heapscope:fixes-table --> region');
+  return current.replace(FIXES_TABLE_REGION, (_m, open: string, close: string) => `${open}${fixesTableMarkdown(fixes)}\n${close}`);
+}
 
 const ROOT = path.resolve(__dirname, '..');
 
@@ -218,6 +246,8 @@ export function generatedFiles(root = ROOT): Map<string, string> {
   out.set(path.join(root, 'docs', 'SETTINGS.md'), settingsMarkdown(next));
   out.set(path.join(root, 'docs', 'COMMANDS.md'), commandsMarkdown(next));
   out.set(path.join(root, 'docs', 'KINDS.md'), kindsDocMarkdown());
+  const fixesPath = path.join(root, 'docs', 'FIXES.md');
+  out.set(fixesPath, fixesDocMarkdown(readFileSync(fixesPath, 'utf8')));
   return out;
 }
 
@@ -242,5 +272,8 @@ if (require.main === module) {
   const check = process.argv.includes('--check');
   const stale = syncGeneratedFiles(check);
   for (const f of stale) process.stdout.write(`${check ? 'out of date' : 'wrote'}: ${f}\n`);
-  if (check && stale.length > 0) process.exitCode = 1;
+  if (check && stale.length > 0) {
+    process.stderr.write('generated files differ from what the registry and package.json give: run `npm run docs`\n');
+    process.exitCode = 1;
+  }
 }

@@ -205,6 +205,15 @@ test('toggle kinds: ticks show the effective state and the new setting shows exa
   });
 });
 
+test('toggle kinds lists exactly the registry\'s kinds, the fix kinds included, without loading any fix module', () => {
+  const items = kindPickItems(allKinds(), {});
+  assert.deepEqual(items.map((i) => i.id), allKinds().map((k) => k.id));
+  assert.equal(items.length, 25);
+  for (const id of ['loopvar.capture', 'prealloc.slice', 'prealloc.map', 'alloc.sprintf', 'alloc.site', 'build']) assert.ok(items.some((i) => i.id === id), id);
+  // The client bundles engine/kinds.ts alone; before the registry the fix kinds only joined when fixes/index.ts was loaded.
+  assert.ok(!Object.keys(require.cache).some((f) => f.includes(`${path.sep}fixes${path.sep}`)), 'a fix module was loaded');
+});
+
 test('restart budget: 5 restarts within 3 minutes, then none; old crashes expire; reset', () => {
   const b = new RestartBudget(5, 180_000);
   const t0 = 1_000_000;

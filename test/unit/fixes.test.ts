@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { GoSourceFile } from '../../server/src/engine/syntax';
-import { allKinds } from '../../server/src/engine/kinds';
+import { allFixes, kindInfo } from '../../server/src/engine/kinds';
 import type { Finding } from '../../server/src/engine/types';
-import { applyEdits, EditError, findFixes, FIX_TABLE } from '../../server/src/fixes/index';
+import { applyEdits, EditError, findFixes } from '../../server/src/fixes/index';
 import { constraintGoVersion, fileLanguageVersion } from '../../server/src/fixes/languageVersion';
 import { joinFindings } from '../../server/src/profile/join';
 import type { MappedLine, MappedProfile } from '../../server/src/profile/mapping';
@@ -155,7 +155,15 @@ test('applyEdits validates: overlapping and out-of-range edits throw, identical 
   assert.equal(applyEdits('ab', [e(1, 2, 1, 2, 'X'), e(1, 2, 1, 2, 'X')]), 'aXb');
 });
 
-test('the fix table and kinds: unique ids, kinds registered', () => {
-  assert.deepEqual(FIX_TABLE.map((f) => f.id), ['copy-loop-var', 'prealloc-slice', 'prealloc-map', 'sprintf-itoa']);
-  for (const f of FIX_TABLE) assert.ok(allKinds().some((k) => k.id === f.kind), f.kind);
+test('the fix table and kinds: ids in apply order, each fix listed by its kind, severity and correctness from the kind', () => {
+  assert.deepEqual(allFixes().map((f) => f.id), ['copy-loop-var', 'prealloc-slice', 'prealloc-map', 'sprintf-itoa']);
+  for (const f of allFixes()) {
+    const kind = kindInfo(f.kind);
+    assert.equal(kind.id, f.kind);
+    assert.deepEqual(kind.fixes, [f.id]);
+    assert.equal(f.defaultSeverity, kind.defaultSeverity);
+    assert.equal(f.correctness, kind.correctness);
+  }
+  assert.equal(allFixes().find((f) => f.id === 'copy-loop-var')?.correctness, true);
+  assert.equal(allFixes().find((f) => f.id === 'copy-loop-var')?.defaultSeverity, 'warning');
 });

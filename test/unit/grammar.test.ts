@@ -7,7 +7,7 @@ import { INITIAL, parseRawGrammar, Registry, type IGrammar } from 'vscode-textma
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { classifyDecision } from '../../server/src/engine/compilerOutput';
+import { classifyDecision } from '../../server/src/engine/classify';
 
 interface Rule {
   include?: string;

@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { allKinds, kindInfo, parseSeverity, registerKinds, severityAtLeast } from '../../server/src/engine/kinds';
+import { allFixes, allKinds, buildRegistry, FIX_TABLE, KIND_TABLE, kindInfo, parseSeverity, severityAtLeast, type KindEntry } from '../../server/src/engine/kinds';
 import { presentFinding, presentFindings } from '../../server/src/engine/present';
 import type { Finding } from '../../server/src/engine/types';
-import { kindsDocMarkdown } from '../../scripts/gen-docs';
+import { fixesDocMarkdown, fixesTableMarkdown, kindsDocMarkdown } from '../../scripts/gen-docs';
 import { splitFlags, splitTags } from '../../server/src/cli/flags';
 
 const FAMILIES = ['escape', 'noescape', 'leak', 'inline', 'capture', 'devirtualize', 'alloc', 'loopvar', 'prealloc', 'build', 'other'];
@@ -16,8 +16,52 @@ test('every kind id starts with one of the contract families, and ids are unique
   for (const id of ids) assert.ok(FAMILIES.includes(id.split('.')[0] as string), id);
 });
 
-test('a duplicate kind is refused', () => {
-  assert.throws(() => registerKinds([{ ...kindInfo('escape.moved') }]), /duplicate finding kind escape\.moved/);
+test('the registry refuses a duplicate kind or fix, a kind outside its family, a weighed correctness kind, a fix of an unknown kind', () => {
+  assert.doesNotThrow(() => buildRegistry(KIND_TABLE, FIX_TABLE));
+  assert.throws(() => buildRegistry([...KIND_TABLE, { ...KIND_TABLE[0] }], FIX_TABLE), /duplicate finding kind escape\.moved/);
+  assert.throws(() => buildRegistry(KIND_TABLE, [...FIX_TABLE, { ...FIX_TABLE[1] }]), /duplicate fix id prealloc-slice/);
+  const misfiled: KindEntry = { ...KIND_TABLE[0], id: 'leak.moved' };
+  assert.throws(() => buildRegistry([misfiled], []), /kind leak\.moved is not in family escape/);
+  const weighed: KindEntry = { ...KIND_TABLE[0], correctness: true };
+  assert.throws(() => buildRegistry([weighed], []), /correctness kind escape\.moved cannot be weighed/);
+  assert.throws(() => buildRegistry(KIND_TABLE.slice(0, 3), FIX_TABLE), /fix copy-loop-var names unknown kind loopvar\.capture/);
+});
+
+test('the registry lists all 25 kinds: the compiler kinds with a node shape, build, alloc.site and the fix kinds with their fixes', () => {
+  const kinds = allKinds();
+  assert.equal(kinds.length, 25);
+  const bySource = (source: string) => kinds.filter((k) => k.source === source).map((k) => k.id);
+  assert.equal(bySource('compiler').length, 19);
+  assert.deepEqual(bySource('build'), ['build']);
+  assert.deepEqual(bySource('profile'), ['alloc.site']);
+  assert.deepEqual(bySource('fix'), ['loopvar.capture', 'prealloc.slice', 'prealloc.map', 'alloc.sprintf']);
+  for (const k of kinds) {
+    assert.equal(k.shape !== null, k.source === 'compiler', k.id);
+    assert.equal(k.fixes.length > 0, k.source === 'fix', k.id);
+    assert.equal(k.docsAnchor, k.id.replace(/\./g, '-'));
+  }
+  assert.equal(kindInfo('escape.heap').shape, 'bySubject');
+  assert.equal(kindInfo('noescape').shape, 'bySubject');
+  assert.equal(kindInfo('other').shape, 'token');
+  assert.deepEqual(kindInfo('loopvar.capture').fixes, ['copy-loop-var']);
+  assert.deepEqual(allFixes().map((f) => f.kind), ['loopvar.capture', 'prealloc.slice', 'prealloc.map', 'alloc.sprintf']);
+});
+
+test('heap allocations, profile weighing and correctness as the status bar and the profile join read them', () => {
+  const ids = (pick: (k: ReturnType<typeof kindInfo>) => boolean) => allKinds().filter(pick).map((k) => k.id);
+  assert.deepEqual(ids((k) => k.heap), ['escape.moved', 'escape.heap', 'escape.closure', 'loopvar.heap']);
+  // The allocation families (escape, alloc, loopvar, prealloc) follow the profile; loopvar.capture is a bug, not a cost.
+  assert.deepEqual(ids((k) => k.weighedByProfile), [
+    'escape.moved', 'escape.heap', 'escape.closure', 'loopvar.heap', 'loopvar.stack', 'alloc.site', 'prealloc.slice', 'prealloc.map', 'alloc.sprintf',
+  ]);
+  assert.deepEqual(ids((k) => k.correctness), ['loopvar.capture']);
+});
+
+test('the registry is pure data: kinds.ts imports only types, so the VS Code client can bundle it', () => {
+  const src = readFileSync(path.join(__dirname, '..', '..', 'server', 'src', 'engine', 'kinds.ts'), 'utf8');
+  const imports = src.split('\n').filter((l) => /^\s*(import|export .* from)\b/.test(l) || /\brequire\(/.test(l));
+  assert.ok(imports.length > 0);
+  for (const line of imports) assert.match(line, /^import type /, line);
 });
 
 test('unknown kinds fall back to their family, then to other', () => {
@@ -28,6 +72,21 @@ test('unknown kinds fall back to their family, then to other', () => {
 test('docs/KINDS.md is generated from the table and up to date', () => {
   const onDisk = readFileSync(path.join(__dirname, '..', '..', 'docs', 'KINDS.md'), 'utf8');
   assert.equal(onDisk, kindsDocMarkdown(), 'run: npm run docs');
+});
+
+test('docs/FIXES.md: its fixes table is generated from the registry and up to date, and every fix has a section', () => {
+  const onDisk = readFileSync(path.join(__dirname, '..', '..', 'docs', 'FIXES.md'), 'utf8');
+  assert.equal(onDisk, fixesDocMarkdown(onDisk), 'run: npm run docs');
+  for (const f of allFixes()) {
+    assert.ok(onDisk.includes(`| [\`${f.id}\`](#${f.docsAnchor}) | ${f.title} | [\`${f.kind}\`](KINDS.md#`), f.id);
+    // The table's links and fixDocsUrl point at the fix's hand-written section.
+    assert.ok(onDisk.includes(`\n## ${f.docsAnchor}\n`), f.id);
+  }
+  // Regenerating replaces only the region between the markers, from the given table.
+  const doc = 'intro\n<!-- heapscope:fixes-table -->\nold\n<!-- /heapscope:fixes-table -->\nrest\n';
+  assert.equal(fixesDocMarkdown(doc, allFixes().slice(0, 1)), `intro\n<!-- heapscope:fixes-table -->\n${fixesTableMarkdown(allFixes().slice(0, 1))}\n<!-- /heapscope:fixes-table -->\nrest\n`);
+  assert.equal(fixesTableMarkdown(allFixes().slice(0, 1)).split('\n').length, 3);
+  assert.throws(() => fixesDocMarkdown('no markers'), /no <!-- heapscope:fixes-table -->/);
 });
 
 test('severity names and ordering', () => {

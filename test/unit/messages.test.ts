@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { parseCompilerOutput } from '../../server/src/engine/compilerOutput';
-import { calleeOf, decisionMessage, explanationSteps } from '../../server/src/engine/messages';
+import { calleeOf, decisionMessage, escapeReason, explanationSteps, stepWords } from '../../server/src/engine/messages';
 import type { CompilerDecision } from '../../server/src/engine/types';
 
 const recorded = path.join(__dirname, '..', '..', 'test-fixtures', 'recorded');
@@ -69,4 +69,23 @@ test('calleeOf finds the called function, also for method expressions', () => {
   assert.equal(calleeOf('f(g(x))'), 'f');
   assert.equal(calleeOf('x'), null);
   assert.equal(calleeOf('func literal'), null);
+});
+
+test('step wordings: one table gives the numbered step and the one-line reason, unknown reasons as printed', () => {
+  const at = { file: '/m/a.go', line: 3, column: 2 };
+  const explain = (reason: string, to = '~r0', from = '&x') => [
+    { header: 'x escapes to heap', func: null, derefs: null, lines: [], flows: [{ to, from, steps: [{ expr: 'x', reason, pos: { file: '/m/a.go', line: 9, column: 1 } }] }] },
+  ];
+  assert.equal(stepWords({ expr: '&p', reason: 'address-of', pos: null }), 'its address is taken: `&p`');
+  assert.equal(stepWords({ expr: 'x', reason: 'slice-literal-element', pos: null }), 'it is put in a slice literal: `x`');
+  assert.equal(escapeReason(explain('slice-literal-element'), at), 'it is put into a slice literal at line 9');
+  // Reasons with only a one-line wording print as the compiler gave them in steps.
+  assert.equal(stepWords({ expr: 'f()', reason: 'go func', pos: null }), 'go func: `f()`');
+  assert.equal(escapeReason(explain('go func'), at), 'it is used by a goroutine at line 9');
+  assert.equal(escapeReason(explain('defer func'), at), 'it is used by a deferred call at line 9');
+  assert.equal(escapeReason(explain('return'), at), 'its address is returned at line 9');
+  // An assignment explains only a store into the heap; otherwise the sink does.
+  assert.equal(escapeReason(explain('assign', '{heap}'), at), 'its address is stored in heap memory at line 9');
+  assert.equal(escapeReason(explain('assign'), at), 'it is returned at line 9');
+  assert.equal(stepWords({ expr: 'x', reason: 'toString', pos: null }), 'toString: `x`');
 });

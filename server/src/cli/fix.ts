@@ -13,9 +13,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { SourceCache } from '../engine/analyze';
+import { allFixes, fixInfo } from '../engine/kinds';
 import type { Finding, FindingEdit, FindingFix } from '../engine/types';
 import { joinOptionValues, splitTags } from './flags';
-import { applyEdits, editsConflict, FIX_TABLE } from '../fixes/index';
+import { applyEdits, editsConflict } from '../fixes/index';
 import { runPipeline } from '../pipeline/index';
 
 interface Io {
@@ -50,7 +51,7 @@ const USAGE = `Usage: heapscope fix [--apply] [--only id,…] [--json] [patterns
 
 Prints Heapscope's fixes as a unified diff, or applies them with --apply.
   --apply               write the fixed files
-  --only ids            only these fixes (${FIX_TABLE.map((f) => f.id).join(', ')})
+  --only ids            only these fixes (${allFixes().map((f) => f.id).join(', ')})
   --json                print {"applied": [{file, line, id, title}]} (the fixes it would apply without --apply)
   --allow-upper-bound   let prealloc fixes use an upper bound of the count (conditional appends)
   --tags a,b            build tags
@@ -77,8 +78,8 @@ export function parseFixArgs(args: string[], cwd: string): FixOptions {
   let only: string[] | null = null;
   if (values.only !== undefined) {
     only = values.only.split(',').map((s) => s.trim()).filter(Boolean);
-    const unknown = only.filter((id) => !FIX_TABLE.some((f) => f.id === id));
-    if (unknown.length) throw new Error(`unknown fix id ${unknown.join(', ')}; known: ${FIX_TABLE.map((f) => f.id).join(', ')}`);
+    const unknown = only.filter((id) => fixInfo(id) === undefined);
+    if (unknown.length) throw new Error(`unknown fix id ${unknown.join(', ')}; known: ${allFixes().map((f) => f.id).join(', ')}`);
   }
   return {
     patterns: positionals.length ? positionals : ['./...'],

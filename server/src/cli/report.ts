@@ -1,7 +1,7 @@
 // Output formats of `heapscope check`: compiler-style text, the JSON contract (docs/JSON.md) and
 // SARIF 2.1.0 for code scanning. Pure functions from findings to text.
 import * as path from 'node:path';
-import { allKinds, kindDocsUrl, kindInfo } from '../engine/kinds';
+import { kindDocsUrl, kindInfo } from '../engine/kinds';
 import type { SourceCache } from '../engine/analyze';
 import { formatAllocCost, type ProfileReport } from '../profile/index';
 import type { Finding, PackageResult, Severity } from '../engine/types';
@@ -97,7 +97,6 @@ const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warnin
 /** SARIF 2.1.0 with one rule per kind; columns are converted to UTF-16 code units as SARIF's default requires. */
 export function formatSarif(input: ReportInput, sources: SourceCache): string {
   const kindsUsed = [...new Set(input.findings.map((f) => f.kind))].sort();
-  const known = new Set(allKinds().map((k) => k.id));
   const rules = kindsUsed.map((id) => {
     const k = kindInfo(id);
     return {
@@ -105,7 +104,8 @@ export function formatSarif(input: ReportInput, sources: SourceCache): string {
       name: k.title.replace(/[^A-Za-z0-9]+/g, ''),
       shortDescription: { text: k.title },
       fullDescription: { text: k.description },
-      helpUri: kindDocsUrl(known.has(id) ? id : k.id),
+      // An unknown id links to the kind it falls back to.
+      helpUri: kindDocsUrl(k.id),
       defaultConfiguration: { level: SARIF_LEVEL[k.defaultSeverity] },
     };
   });

@@ -34,52 +34,76 @@ function where(pos: CompilerPos | null, from: CompilerPos): string {
   return ` at line ${pos.line}`;
 }
 
-/** Why a value escapes, from the step of the chain that is closest to where it ends up. */
-function reasonFromStep(step: FlowStep, edge: FlowEdge, at: CompilerPos): string | null {
-  const loc = where(step.pos, at);
-  // `flow: ~r0 ← &x` means the address of x travels, not a copy of its value.
-  const it = edge.from.startsWith('&') && !edge.from.startsWith('&{storage for') ? 'its address' : 'it';
-  switch (step.reason) {
-    case 'return':
-      return `${it} is returned${loc}`;
-    case 'captured by a closure':
-      return `it is captured by a closure${loc}`;
-    case 'call parameter': {
+/** How a flow step reads, for one reason the compiler gives in parentheses (`from &p (address-of) at …`). */
+interface StepWording {
+  /** The numbered step in hovers and related information; without it, the compiler's reason as printed. */
+  step?: string;
+  /**
+   * Why the value escapes, for the one-line message, when this step is the one closest to where
+   * the value ends up that says so; null or absent when the step does not say (an earlier one is tried).
+   * `it` is `its address` when the address travels, `at` where the step happens (` at line 12`).
+   */
+  why?: (it: string, at: string, edge: FlowEdge, step: FlowStep) => string | null;
+}
+
+/** The one table of step wordings, by the compiler's reason. */
+const STEP_WORDINGS: Readonly<Record<string, StepWording>> = {
+  'address-of': { step: 'its address is taken' },
+  return: { step: 'it is returned', why: (it, at) => `${it} is returned${at}` },
+  spill: { step: 'it is stored in a temporary' },
+  'call parameter': {
+    step: 'it is passed to a call',
+    why: (it, at, edge, step) => {
       const callee = calleeOf(step.expr);
       const target = edge.to === '{heap}' ? 'which lets it escape' : 'which keeps it';
-      return callee ? `${it} is passed to ${code(callee)}${loc}, ${target}` : `${it} is passed to a call${loc}, ${target}`;
-    }
-    case 'interface-converted':
-      return `it is converted to an interface${loc}`;
-    case 'key of map put':
-      return `it is used as a map key${loc}`;
-    case 'value of map put':
-      return `it is stored in a map${loc}`;
-    case 'slice-literal-element':
-      return `it is put into a slice literal${loc}`;
-    case 'slice-element':
-      return `it is stored in a slice${loc}`;
-    case 'array-element':
-      return `it is stored in an array${loc}`;
-    case 'struct literal element':
-    case 'struct-literal-element':
-      return `it is stored in a struct literal${loc}`;
-    case 'too large for stack':
-      return 'it is too large for the stack';
-    case 'non-constant size':
-      return 'its size is not known at compile time';
-    case 'go func':
-    case 'call to go':
-      return `it is used by a goroutine${loc}`;
-    case 'defer func':
-      return `it is used by a deferred call${loc}`;
-    case 'assign':
-    case 'assign-pair':
-      if (edge.to === '{heap}') return `${it} is stored in heap memory${loc}`;
-      return null;
-    default:
-      return null;
-  }
+      return callee ? `${it} is passed to ${code(callee)}${at}, ${target}` : `${it} is passed to a call${at}, ${target}`;
+    },
+  },
+  assign: { step: 'it is assigned', why: storedInHeap },
+  'assign-pair': { step: 'it is assigned', why: storedInHeap },
+  'captured by a closure': { step: 'it is captured by a closure', why: (_it, at) => `it is captured by a closure${at}` },
+  reference: { step: 'it is referenced' },
+  'slice-literal-element': { step: 'it is put in a slice literal', why: (_it, at) => `it is put into a slice literal${at}` },
+  'slice-element': { step: 'it is stored in a slice', why: (_it, at) => `it is stored in a slice${at}` },
+  'array-element': { step: 'it is stored in an array', why: (_it, at) => `it is stored in an array${at}` },
+  'struct literal element': { step: 'it is stored in a struct literal', why: (_it, at) => `it is stored in a struct literal${at}` },
+  'struct-literal-element': { why: (_it, at) => `it is stored in a struct literal${at}` },
+  'interface-converted': { step: 'it is converted to an interface', why: (_it, at) => `it is converted to an interface${at}` },
+  'key of map put': { step: 'it is used as a map key', why: (_it, at) => `it is used as a map key${at}` },
+  'value of map put': { step: 'it is stored in a map', why: (_it, at) => `it is stored in a map${at}` },
+  'range-deref': { step: 'a range loop reads through it' },
+  dot: { step: 'a field is selected' },
+  'dot-equals': { step: 'a field is assigned' },
+  'star-dot-equals': { step: 'a field is assigned through a pointer' },
+  indirection: { step: 'it is dereferenced' },
+  'too large for stack': { step: 'it is too large for the stack', why: () => 'it is too large for the stack' },
+  'non-constant size': { step: 'its size is not known at compile time', why: () => 'its size is not known at compile time' },
+  'go func': { why: usedByGoroutine },
+  'call to go': { why: usedByGoroutine },
+  'defer func': { why: (_it, at) => `it is used by a deferred call${at}` },
+};
+
+/** An assignment says why only when it stores into the heap. */
+function storedInHeap(it: string, at: string, edge: FlowEdge): string | null {
+  return edge.to === '{heap}' ? `${it} is stored in heap memory${at}` : null;
+}
+
+function usedByGoroutine(_it: string, at: string): string {
+  return `it is used by a goroutine${at}`;
+}
+
+/** The wording of a reason; undefined for reasons the table does not know (printed as they are). */
+function wordingOf(reason: string): StepWording | undefined {
+  return Object.hasOwn(STEP_WORDINGS, reason) ? STEP_WORDINGS[reason] : undefined;
+}
+
+/** Why a value escapes, from the step of the chain that is closest to where it ends up. */
+function reasonFromStep(step: FlowStep, edge: FlowEdge, at: CompilerPos): string | null {
+  const why = wordingOf(step.reason)?.why;
+  if (why === undefined) return null;
+  // `flow: ~r0 ← &x` means the address of x travels, not a copy of its value.
+  const it = edge.from.startsWith('&') && !edge.from.startsWith('&{storage for') ? 'its address' : 'it';
+  return why(it, where(step.pos, at), edge, step);
 }
 
 /** Describes where a flow ends: `~r0` (a result), `{heap}`, a closure's storage, a variable. */
@@ -205,34 +229,9 @@ function leakDestination(explanations: readonly Explanation[]): string {
   return '';
 }
 
-const STEP_WORDS: Record<string, string> = {
-  'address-of': 'its address is taken',
-  return: 'it is returned',
-  spill: 'it is stored in a temporary',
-  'call parameter': 'it is passed to a call',
-  assign: 'it is assigned',
-  'assign-pair': 'it is assigned',
-  'captured by a closure': 'it is captured by a closure',
-  reference: 'it is referenced',
-  'slice-literal-element': 'it is put in a slice literal',
-  'slice-element': 'it is stored in a slice',
-  'array-element': 'it is stored in an array',
-  'struct literal element': 'it is stored in a struct literal',
-  'interface-converted': 'it is converted to an interface',
-  'key of map put': 'it is used as a map key',
-  'value of map put': 'it is stored in a map',
-  'range-deref': 'a range loop reads through it',
-  dot: 'a field is selected',
-  'dot-equals': 'a field is assigned',
-  'star-dot-equals': 'a field is assigned through a pointer',
-  'indirection': 'it is dereferenced',
-  'too large for stack': 'it is too large for the stack',
-  'non-constant size': 'its size is not known at compile time',
-};
-
 /** A flow step in words: `its address is taken: \`&p\``. */
 export function stepWords(step: FlowStep): string {
-  const words = STEP_WORDS[step.reason] ?? step.reason;
+  const words = wordingOf(step.reason)?.step ?? step.reason;
   return `${words}: \`${step.expr}\``;
 }
 

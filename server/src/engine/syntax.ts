@@ -9,8 +9,9 @@
 // is in `ByteRange` units (1-based lines, 1-based UTF-8 byte columns, end exclusive, as the Go
 // compiler counts), except where a name or comment says LSP/UTF-16.
 import type Parser = require('tree-sitter');
-import type { ByteRange, CompilerDecision } from './types';
+import type { ByteRange, CompilerDecision, NodeShape } from './types';
 import { goParser as parser } from './goParser';
+import { decisionShape } from './kinds';
 import { LineIndex, type LspPosition } from './positions';
 
 /** A syntax node as plain data: its tree-sitter type, range and text. */
@@ -162,8 +163,7 @@ function pointAt(lines: LineIndex, offset: number): Parser.Point {
 // ---------------------------------------------------------------------------------------------
 // Mapping decisions onto nodes.
 
-/** What kind of node a decision is about, from its kind and subject. */
-export type NodeShape = 'identifier' | 'funcLiteral' | 'address' | 'composite' | 'call' | 'selector' | 'binary' | 'variadic' | 'funcName' | 'token';
+export type { NodeShape };
 
 const IDENTIFIER_TYPES = ['identifier', 'field_identifier', 'type_identifier', 'package_identifier'];
 const CALL_TYPES = ['call_expression', 'type_conversion_expression'];
@@ -185,36 +185,10 @@ const SHAPE_TYPES: Record<NodeShape, string[]> = {
 
 const IDENT_RE = /^[\p{L}_][\p{L}\p{N}_]*$/u;
 
-/** The shape a decision's subject names, e.g. `make([]byte, n)` → call, `&Point{...}` → address. */
+/** The shape of the node a decision is about: its kind's, or for `escape.heap` and `noescape` its subject's (`make([]byte, n)` → call, `&Point{...}` → address). */
 export function shapeOfDecision(d: CompilerDecision): NodeShape {
-  const subject = d.details.subject ?? '';
-  switch (d.kind) {
-    case 'escape.moved':
-    case 'leak.param':
-    case 'leak.content':
-    case 'leak.result':
-    case 'leak.closure':
-    case 'capture.ref':
-    case 'capture.value':
-    case 'loopvar.heap':
-    case 'loopvar.stack':
-    case 'other.keptalive':
-      return 'identifier';
-    case 'escape.closure':
-      return 'funcLiteral';
-    case 'inline.can':
-    case 'inline.cannot':
-      return 'funcName';
-    case 'inline.call':
-    case 'devirtualize':
-    case 'noescape.zerocopy':
-      return 'call';
-    case 'escape.heap':
-    case 'noescape':
-      return shapeOfSubject(subject);
-    default:
-      return 'token';
-  }
+  const shape = decisionShape(d.kind);
+  return shape === 'bySubject' ? shapeOfSubject(d.details.subject ?? '') : shape;
 }
 
 /** The shape of an expression as the compiler prints it (`func literal`, `... argument`, `p.X`, `w + ","`). */

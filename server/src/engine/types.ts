@@ -3,6 +3,7 @@
 //   diagnostics / hovers / fixes (CLI and language server).
 // Each stage owns one type; later stages never reach back into an earlier stage's internals.
 // These types are part of the JSON contract documented in docs/JSON.md: keep them stable.
+import type { DecisionKind } from './kinds';
 
 /** A position as the Go compiler prints it: 1-based line, 1-based byte column (0 = no column). */
 export interface CompilerPos {
@@ -30,27 +31,11 @@ export type KindFamily =
   | 'build'
   | 'other';
 
-/** The kinds of compiler decisions the parser recognises. The table in kinds.ts describes each. */
-export type DecisionKind =
-  | 'escape.moved' //        moved to heap: x
-  | 'escape.heap' //         X escapes to heap   (make, new, &T{}, conversions, append, …)
-  | 'escape.closure' //      func literal escapes to heap
-  | 'noescape' //            X does not escape
-  | 'noescape.zerocopy' //   zero-copy string->[]byte conversion
-  | 'leak.param' //          leaking param: p
-  | 'leak.content' //        leaking param content: p
-  | 'leak.result' //         leaking param: p to result ~r0 level=0
-  | 'leak.closure' //        leaking closure reference x
-  | 'capture.ref' //         f capturing by ref: x (addr=… assign=… width=…)
-  | 'capture.value' //       f capturing by value: x (…)
-  | 'inline.can' //          can inline f with cost N as: …
-  | 'inline.cannot' //       cannot inline f: reason
-  | 'inline.call' //         inlining call to f
-  | 'devirtualize' //        devirtualizing x.M to *T
-  | 'loopvar.heap' //        loop variable i now per-iteration, heap-allocated
-  | 'loopvar.stack' //       loop variable i now per-iteration, stack-allocated
-  | 'other.keptalive' //     B.Loop: x kept alive
-  | 'other'; //              anything not recognised: kept with its raw text, never dropped
+/** The kinds of compiler decisions the parser recognises: derived from the kinds table in kinds.ts. */
+export type { DecisionKind };
+
+/** What kind of syntax node a decision is about (syntax.ts maps each onto tree-sitter node types). */
+export type NodeShape = 'identifier' | 'funcLiteral' | 'address' | 'composite' | 'call' | 'selector' | 'binary' | 'variadic' | 'funcName' | 'token';
 
 /** One `from <what> (<why>) at <pos>` line of an explanation. */
 export interface FlowStep {
@@ -180,7 +165,7 @@ export interface Finding extends ByteRange {
   /** Absolute path. */
   file: string;
   severity: Severity;
-  /** A dotted kind id; see kinds.ts. */
+  /** A dotted kind id (KindId in kinds.ts; a string in the JSON contract). */
   kind: string;
   /** One plain-language line. */
   message: string;

@@ -5,14 +5,15 @@
 // what Go 1.22 does for range loops (golang.org/s/loopvar). Never offered in files whose language
 // version has per-iteration variables already, nor where the copy could change what the loop
 // does (the body writes the variable, steps it through a pointer method, or declares the same name).
+import { kindInfo, type FixId, type KindId } from '../engine/kinds';
 import type { GoSourceFile } from '../engine/syntax';
 import type { Finding } from '../engine/types';
 import { identifiersNamed, isBinding, isWritten, lineIndent, nextLineStart, nodeRange, nodeStart, offsetEdit, restOfLineIsBlank, type GoNode } from './goTree';
 import { fileLanguageVersion } from './languageVersion';
 import type { FixInput } from './fixTypes';
 
-export const COPY_LOOP_VAR_ID = 'copy-loop-var';
-export const LOOPVAR_CAPTURE_KIND = 'loopvar.capture';
+export const COPY_LOOP_VAR_ID = 'copy-loop-var' satisfies FixId;
+export const LOOPVAR_CAPTURE_KIND = 'loopvar.capture' satisfies KindId;
 
 /** Callees that run a func argument before they return, so the closure cannot outlive the iteration. */
 const SYNCHRONOUS_CALLEES = new Set([
@@ -196,7 +197,7 @@ function loopFinding(input: FixInput, file: GoSourceFile, loop: GoNode, facts: C
   return {
     file: input.file,
     ...nodeRange(file, firstUse),
-    severity: 'warning',
+    severity: kindInfo(LOOPVAR_CAPTURE_KIND).defaultSeverity,
     kind: LOOPVAR_CAPTURE_KIND,
     message: `${kindOfUse} captures loop variable${names.length > 1 ? 's' : ''} ${listed}, shared by all iterations before Go 1.22: it may see a later iteration's value`,
     compiler: null,

@@ -11,6 +11,7 @@
 //   is also how a count that might be negative (`range n`, `i < n`) is kept from panicking in
 //   `make`. Upper-bound counts (conditional appends) are never used for a nil slice: a guard
 //   that fires when no append happens would turn nil into empty.
+import { kindInfo, type FixId, type KindId } from '../engine/kinds';
 import type { Finding } from '../engine/types';
 import { loopCount, type LoopCount } from './countedLoop';
 import type { FixInput } from './fixTypes';
@@ -169,7 +170,7 @@ function makeCall(collection: Collection, type: string, count: string): string {
 }
 
 /** Findings with the prealloc fix for one collection kind. */
-export function findPrealloc(input: FixInput, collection: Collection, spec: { kind: string; fixId: string }): Finding[] {
+export function findPrealloc(input: FixInput, collection: Collection, spec: { kind: KindId; fixId: FixId }): Finding[] {
   const file = input.source;
   const out: Finding[] = [];
   const allowUpperBound = input.allowUpperBound ?? false;
@@ -190,7 +191,7 @@ function preallocFinding(
   file: GoSourceFile,
   acc: Accumulation,
   collection: Collection,
-  spec: { kind: string; fixId: string },
+  spec: { kind: KindId; fixId: FixId },
   allowUpperBound: boolean,
 ): Finding | null {
   const { loop, name } = acc;
@@ -218,8 +219,8 @@ function preallocFinding(
   return {
     file: input.file,
     ...nodeRange(file, acc.site),
-    // A hint; a profile promotes it by its cost when findings are joined (profile/join.ts).
-    severity: 'hint',
+    // Its kind's default, a hint; a profile promotes it by its cost when findings are joined (profile/join.ts).
+    severity: kindInfo(spec.kind).defaultSeverity,
     kind: spec.kind,
     message: `${what} on every iteration of a loop that runs \`${count.text}\` times${upperBound ? ' at most' : ''}: give it that capacity up front`,
     compiler: null,

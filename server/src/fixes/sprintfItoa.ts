@@ -5,14 +5,15 @@
 // conversion; named types may have a String method that %v would call), `fmt` is the fmt
 // package, and `strconv` can be imported cleanly. The import of fmt is removed when this was
 // its last use.
+import { kindInfo, type FixId, type KindId } from '../engine/kinds';
 import type { Finding } from '../engine/types';
 import { typeOfExpression } from './declarations';
 import type { FixInput } from './fixTypes';
 import { identifiersNamed, isBinding, isPureOperand, mentions, nodeRange, offsetEdit, topLevelFunction, type GoNode } from './goTree';
 import { importEdits, importSpecs } from './imports';
 
-export const SPRINTF_ITOA_ID = 'sprintf-itoa';
-export const SPRINTF_ITOA_KIND = 'alloc.sprintf';
+export const SPRINTF_ITOA_ID = 'sprintf-itoa' satisfies FixId;
+export const SPRINTF_ITOA_KIND = 'alloc.sprintf' satisfies KindId;
 
 /** The int argument of `fmt.Sprintf("%d", n)`, or null when the call is not exactly that. */
 function itoaArgument(call: GoNode): GoNode | null {
@@ -68,8 +69,8 @@ export function findSprintfItoa(input: FixInput): Finding[] {
     out.push({
       file: input.file,
       ...range,
-      // A hint; a profile promotes it by its cost when findings are joined (profile/join.ts).
-      severity: 'hint',
+      // Its kind's default, a hint; a profile promotes it by its cost when findings are joined (profile/join.ts).
+      severity: kindInfo(SPRINTF_ITOA_KIND).defaultSeverity,
       kind: SPRINTF_ITOA_KIND,
       message: `fmt.Sprintf boxes ${n.text} into an interface and allocates more than strconv.Itoa, which formats an int the same way`,
       compiler: null,

@@ -2,7 +2,7 @@
 import { pathToFileURL } from 'node:url';
 import { DiagnosticSeverity, type Diagnostic, type DiagnosticRelatedInformation, type Position, type Range } from 'vscode-languageserver';
 import { findingKey } from '../engine/analyze';
-import { kindDocsUrl } from '../engine/kinds';
+import { kindDocsUrl, kindInfo } from '../engine/kinds';
 import type { Finding, Severity } from '../engine/types';
 import { DIAGNOSTIC_SOURCE, STALE_SUFFIX, type DiagnosticData } from '../protocol';
 
@@ -33,9 +33,9 @@ export function fileUri(file: string): string {
   return uri;
 }
 
-/** Whether a finding counts as a heap allocation for the status bar. */
+/** Whether a finding counts as a heap allocation for the status bar (its kind's `heap` in the kinds table). */
 export function isHeapAllocation(f: Finding): boolean {
-  return f.kind.startsWith('escape.') || f.kind === 'loopvar.heap';
+  return kindInfo(f.kind).heap;
 }
 
 /** Converts a compiler position (1-based line, 1-based byte column) in a file to an LSP position. */

@@ -1,6 +1,7 @@
 // Joining a mapped profile with findings: each finding gets the bytes, objects and share of its
 // line (plus what functions inlined at that line allocated), allocation findings take their
 // severity from the share, and hot lines with no finding become `alloc.site` findings.
+import { kindInfo, type KindId } from '../engine/kinds';
 import type { AllocCost, Finding, Severity } from '../engine/types';
 import { DEFAULT_SEVERITY_THRESHOLDS, type ProfileSampleType, type SeverityThresholds } from '../protocol/settings';
 import { chosenValue, type CostPair } from './attribute';
@@ -17,13 +18,7 @@ export interface JoinOptions {
 }
 
 /** The kind id of findings made from hot profile lines. */
-export const ALLOC_SITE_KIND = 'alloc.site';
-
-// Families whose findings are about allocations: with a profile, their severity follows the share.
-const ALLOCATION_FAMILIES = new Set(['escape', 'alloc', 'loopvar', 'prealloc']);
-// Correctness findings keep their severity whatever the profile says: a goroutine that sees a later
-// iteration's loop variable is a bug even when it allocates nothing.
-const CORRECTNESS_KINDS = new Set(['loopvar.capture']);
+export const ALLOC_SITE_KIND = 'alloc.site' satisfies KindId;
 
 /** Returns the severity a share earns under the thresholds. */
 export function severityForShare(share: number, thresholds: SeverityThresholds = DEFAULT_SEVERITY_THRESHOLDS): Severity {
@@ -54,8 +49,9 @@ export function joinFindings(findings: Finding[], profile: MappedProfile, option
     covered.add(key);
     const line = byLine.get(key);
     const alloc: AllocCost = line ? lineCost(line, profile) : { bytes: 0, objects: 0, share: 0 };
-    const family = f.kind.split('.')[0];
-    const byShare = f.severity !== 'error' && ALLOCATION_FAMILIES.has(family) && !CORRECTNESS_KINDS.has(f.kind);
+    // Allocation kinds take their severity from the share (the kinds table's weighedByProfile);
+    // correctness kinds and compile errors keep theirs.
+    const byShare = f.severity !== 'error' && kindInfo(f.kind).weighedByProfile;
     const severity = byShare ? severityForShare(alloc.share, thresholds) : f.severity;
     return { ...f, alloc, severity };
   });
