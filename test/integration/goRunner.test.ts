@@ -8,21 +8,12 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import {
-  CompilerRunCancelled,
-  CompilerRunTimeout,
-  GoListError,
-  GoNotFoundError,
-  NotInModuleError,
-  findModule,
-  parseJsonStream,
-  parseModFile,
-  runCompiler,
-  setMaxConcurrentRuns,
-  splitSections,
-  type CompilerRun,
-} from '../../server/src/engine/goRunner';
+import { splitSections } from '../../server/src/engine/compilerSections';
 import { resolveCompilerPath } from '../../server/src/engine/compilerPositions';
+import { parseJsonStream } from '../../server/src/engine/goList';
+import { CompilerRunCancelled, CompilerRunTimeout, GoListError, runCompiler, type CompilerRun } from '../../server/src/engine/goRunner';
+import { findModule, NotInModuleError, parseModFile } from '../../server/src/engine/module';
+import { GoNotFoundError, setMaxConcurrentRuns } from '../../server/src/engine/processes';
 import type { PackageResult } from '../../server/src/engine/types';
 
 const repo = path.resolve(__dirname, '../..');
@@ -36,9 +27,11 @@ function pkg(run: CompilerRun, importPath: string): PackageResult {
   return found;
 }
 
+/** The text of the run's one output section with this header. */
 function section(run: CompilerRun, packagePath: string): string {
-  const found = run.sections.filter((s) => s.packagePath === packagePath);
-  assert.equal(found.length, 1, `one section ${packagePath} in ${run.sections.map((s) => s.packagePath).join(', ')}`);
+  const { sections } = splitSections(run.output);
+  const found = sections.filter((s) => s.packagePath === packagePath);
+  assert.equal(found.length, 1, `one section ${packagePath} in ${sections.map((s) => s.packagePath).join(', ')}`);
   return found[0].text;
 }
 
@@ -82,7 +75,7 @@ test('example ./...: the test variant with its files and output, no plain duplic
   assert.deepEqual(variant.files, [path.join(example, 'demo.go'), path.join(example, 'demo_test.go')]);
   assert.equal(variant.error, null);
   assert.deepEqual(
-    run.sections.map((s) => s.packagePath),
+    splitSections(run.output).sections.map((s) => s.packagePath),
     ['example.com/heapdemo [example.com/heapdemo.test]'],
   );
   const lines = decisions(run, 'example.com/heapdemo [example.com/heapdemo.test]');
@@ -218,20 +211,6 @@ test('parseJsonStream splits concatenated objects, braces inside strings include
     { ImportPath: 'b [b.test]' },
   ]);
   assert.throws(() => parseJsonStream('{"a": 1'), SyntaxError);
-});
-
-test('splitSections: headers start sections, go: lines and lines before any header go to other', () => {
-  const stderr = 'go: downloading x v1\n# a\na.go:1:2: x escapes to heap\n\na.go:2:1: can inline f\r\ngo: warning\n# b [b.test]\nb.go:3:4: y does not escape';
-  const { sections, other } = splitSections(stderr);
-  assert.equal(other, 'go: downloading x v1\ngo: warning\n');
-  assert.deepEqual(sections, [
-    { packagePath: 'a', importPath: 'a', text: 'a.go:1:2: x escapes to heap\n\na.go:2:1: can inline f\r\n' },
-    { packagePath: 'b [b.test]', importPath: 'b', text: 'b.go:3:4: y does not escape\n' },
-  ]);
-  assert.deepEqual(splitSections(''), { sections: [], other: '' });
-  assert.deepEqual(splitSections('loose line'), { sections: [], other: 'loose line' });
-  // `# ` alone is no header: the line stays in its section.
-  assert.deepEqual(splitSections('# p\n# \n'), { sections: [{ packagePath: 'p', importPath: 'p', text: '# \n' }], other: '' });
 });
 
 test('parseModFile reads module, go and toolchain lines, quoted or commented', () => {

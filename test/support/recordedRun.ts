@@ -5,7 +5,8 @@
 // generated `p.test` main package is left out, as the real runner does.
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { splitSections, type CompilerRun, type CompilerRunOptions } from '../../server/src/engine/goRunner';
+import { sectionsOutput, splitSections } from '../../server/src/engine/compilerSections';
+import type { CompilerRun, CompilerRunOptions } from '../../server/src/engine/goRunner';
 import type { PipelineDeps } from '../../server/src/pipeline/index';
 
 export const repoRoot = path.resolve(__dirname, '../..');
@@ -18,23 +19,22 @@ export function recordedRun(module: string, goVersion: string): CompilerRun {
   const modulePath = /^module\s+(\S+)/m.exec(readFileSync(path.join(moduleDir, 'go.mod'), 'utf8'))?.[1] ?? '';
   const { sections, other } = splitSections(stderr);
   const headers = new Set(sections.map((s) => s.packagePath));
+  const importPathOf = (header: string): string => header.replace(/ \[.*\]$/, '');
   const packages = sections
-    .filter((s) => !s.packagePath.endsWith('.test') && !(s.packagePath === s.importPath && headers.has(`${s.importPath} [${s.importPath}.test]`)))
+    .filter((s) => !s.packagePath.endsWith('.test') && !headers.has(`${s.packagePath} [${s.packagePath}.test]`))
     .map((s) => {
-      const forTest = s.packagePath === s.importPath ? null : s.importPath;
+      const importPath = importPathOf(s.packagePath);
+      const forTest = s.packagePath === importPath ? null : importPath;
       const files = goFiles.filter((f) => forTest !== null || !f.endsWith('_test.go')).map((f) => path.join(moduleDir, f));
       return { importPath: s.packagePath, dir: moduleDir, forTest, files, error: null };
     });
-  const inScope = new Set(packages.map((p) => p.importPath));
-  const kept = sections.filter((s) => inScope.has(s.packagePath));
   return {
     goBinary: 'recorded',
     goVersion,
     workingDir: moduleDir,
     module: { root: moduleDir, modulePath, goVersion: null, toolchain: null, workFile: null },
     packages,
-    output: kept.map((s) => `# ${s.packagePath}\n${s.text}`).join(''),
-    sections: kept,
+    output: sectionsOutput(sections, packages),
     exitCode: 0,
     durationMs: 0,
     stderrOther: other,

@@ -7,7 +7,10 @@ import * as path from 'node:path';
 import { GoSourceFile } from '../../server/src/engine/syntax';
 import { allFixes, kindInfo } from '../../server/src/engine/kinds';
 import type { Finding } from '../../server/src/engine/types';
-import { applyEdits, EditError, findFixes } from '../../server/src/fixes/index';
+import fc from 'fast-check';
+import { LineIndex } from '../../server/src/engine/positions';
+import { applyEdits, EditError, editsConflict, editsOverlap, findFixes } from '../../server/src/fixes/index';
+import { chooseFixAll, fixesWorkspaceEdit } from '../../server/src/lsp/codeActions';
 import { constraintGoVersion, fileLanguageVersion } from '../../server/src/fixes/languageVersion';
 import { joinFindings } from '../../server/src/profile/join';
 import type { MappedLine, MappedProfile } from '../../server/src/profile/mapping';
@@ -153,6 +156,50 @@ test('applyEdits validates: overlapping and out-of-range edits throw, identical 
   assert.throws(() => applyEdits('hello\n', [e(1, 9, 1, 9, 'a')]), EditError);
   assert.throws(() => applyEdits('hello\n', [e(7, 1, 7, 1, 'a')]), EditError);
   assert.equal(applyEdits('ab', [e(1, 2, 1, 2, 'X'), e(1, 2, 1, 2, 'X')]), 'aXb');
+});
+
+test('editsOverlap: fix-all, the workspace edit and applyEdits refuse the same pairs of edits', () => {
+  const text = 'abc\ndef\n';
+  const lines = new LineIndex(text);
+  // Every valid position of the text, in order: (1,1)…(1,4), (2,1)…(2,4), (3,1).
+  const positions = [1, 2, 3, 4].map((c) => [1, c]).concat([1, 2, 3, 4].map((c) => [2, c]), [[3, 1]]);
+  const e = (line: number, column: number, endLine: number, endColumn: number, newText: string) => ({ file: '/x/a.go', line, column, endLine, endColumn, newText });
+  const edit = fc
+    .tuple(fc.nat(positions.length - 1), fc.nat(positions.length - 1), fc.constantFrom('', 'X'))
+    .map(([i, j, newText]) => {
+      const [line, column] = positions[Math.min(i, j)];
+      const [endLine, endColumn] = positions[Math.max(i, j)];
+      return e(line, column, endLine, endColumn, newText);
+    });
+  fc.assert(
+    fc.property(edit, edit, (x, y) => {
+      let applies = true;
+      try {
+        applyEdits(text, [x, y]);
+      } catch (e) {
+        assert.ok(e instanceof EditError);
+        applies = false;
+      }
+      assert.equal(editsOverlap(x, y), !applies);
+      assert.equal(editsOverlap(y, x), !applies);
+      assert.equal(editsConflict([x], [y]), !applies);
+      const fixes = [{ id: 'a', title: 'a', edits: [x] }, { id: 'b', title: 'b', edits: [y] }];
+      assert.equal(fixesWorkspaceEdit(fixes, () => lines) === null, !applies);
+      assert.equal(chooseFixAll(['a', 'b'], (key) => fixes.filter((f) => f.id === key)).length, applies ? 2 : 1);
+    }),
+    {
+      numRuns: 500,
+      // Two insertions at one point, the same one twice, touching edits, a deletion around an insertion.
+      examples: [
+        [e(2, 2, 2, 2, 'X'), e(2, 2, 2, 2, '')],
+        [e(2, 2, 2, 2, 'X'), e(2, 2, 2, 2, 'X')],
+        [e(1, 1, 1, 3, ''), e(1, 3, 2, 1, 'X')],
+        [e(1, 2, 2, 2, ''), e(1, 4, 1, 4, 'X')],
+      ],
+    },
+  );
+  // Edits of different files never overlap.
+  assert.equal(editsOverlap(e(1, 1, 1, 3, ''), { ...e(1, 1, 1, 3, ''), file: '/x/b.go' }), false);
 });
 
 test('the fix table and kinds: ids in apply order, each fix listed by its kind, severity and correctness from the kind', () => {

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { parseCompilerOutput } from '../../server/src/engine/compilerOutput';
 import { GoSourceFile, trackRange, trackRanges, mapThroughEdits } from '../../server/src/engine/syntax';
+import { gotoChildEndingAfter } from '../../server/src/engine/treeCursor';
 import type { ByteRange, CompilerDecision } from '../../server/src/engine/types';
 
 /** Every node of a tree with its type and positions, to compare incremental and full parses exactly. */
@@ -285,4 +286,20 @@ test('shapes: an `&T{...}` reported at its `{` still maps to the whole `&` expre
   const brace = Buffer.byteLength(line.slice(0, line.indexOf('{X'))) + 1;
   assert.equal(textOf(f, f.rangeForDecision(decision('escape.heap', 3, brace, '&P{...}'))), '&P{X: i}');
   assert.equal(textOf(f, f.rangeForDecision(decision('escape.heap', 3, brace, 'P{...}'))), 'P{X: i}');
+});
+
+test('gotoChildEndingAfter steps over the hidden "\\n" terminators the native cursor call stops at', () => {
+  const f = GoSourceFile.parse('package p\n\nvar x = 1\n');
+  const at = (offset: number): string | null => {
+    const c = f.tree.walk();
+    return gotoChildEndingAfter(c, offset) ? `${c.nodeType} ${c.startIndex}-${c.endIndex}` : `stayed on ${c.nodeType}`;
+  };
+  assert.equal(at(3), 'package_clause 0-9');
+  // On the terminators after the package clause the native call finds no child; the scan finds the next one.
+  assert.equal(f.tree.walk().gotoFirstChildForIndex(9) as unknown, null);
+  assert.equal(at(9), 'var_declaration 11-20');
+  assert.equal(at(10), 'var_declaration 11-20');
+  assert.equal(at(15), 'var_declaration 11-20');
+  // Past the last child: the cursor stays where it was.
+  assert.equal(at(20), 'stayed on source_file');
 });

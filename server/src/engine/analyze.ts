@@ -84,7 +84,7 @@ const OUTPUT_PIECE = 256 * 1024;
 
 /** The analysis as a sequence of small steps; yields between steps, returns the Analysis. `selectKind` is asked once per kind. */
 function* analysisSteps(run: CompilerRun, sources: SourceCache, selectKind: (kind: string) => boolean, eagerSteps: boolean): Generator<void, Analysis> {
-  // The runner keeps only sections whose header is a listed package's import path (`p [p.test]` included).
+  // The output holds only sections whose header is a listed package's import path (`p [p.test]` included; compilerSections.ts).
   const byHeader = new Map<string, PackageResult>();
   for (const p of run.packages) byHeader.set(p.importPath, p);
   const resolveFile = (printed: string, header: string): string => resolveCompilerPath(printed, run.workingDir, byHeader.get(header)?.files, path);

@@ -13,6 +13,7 @@ import type { ByteRange, CompilerDecision, NodeShape } from './types';
 import { goParser as parser } from './goParser';
 import { decisionShape } from './kinds';
 import { LineIndex, type LspPosition } from './positions';
+import { gotoChildEndingAfter } from './treeCursor';
 
 /** A syntax node as plain data: its tree-sitter type, range and text. */
 export interface SyntaxNodeInfo {
@@ -269,25 +270,6 @@ function walkOf(file: GoSourceFile): TreeWalk {
     walks.set(file, w);
   }
   return w;
-}
-
-/** node-tree-sitter 0.25 returns the child's index, or null when there is none (its .d.ts says boolean). */
-function moved(result: unknown): boolean {
-  return result !== null && result !== false && result !== -1 && result !== undefined;
-}
-
-/**
- * Moves the cursor to the first child ending after `at`, as `Node.firstChildForIndex` finds it.
- * The native cursor call gives up when a hidden token (Go's "\n" terminators) ends after `at`
- * before any visible child does; then scan the children.
- */
-function gotoChildEndingAfter(c: Parser.TreeCursor, at: number): boolean {
-  if (moved(c.gotoFirstChildForIndex(at))) return true;
-  if (!c.gotoFirstChild()) return false;
-  do if (c.endIndex > at) return true;
-  while (c.gotoNextSibling());
-  c.gotoParent();
-  return false;
 }
 
 // Names by numeric id, learnt as met: the cursor gives a number cheaper than it makes a string.
@@ -664,8 +646,6 @@ function hasNodeSpanning(cursor: Parser.TreeCursor, s: number, e: number, type: 
     const ce = cursor.endIndex;
     if (cs > s || ce < e) return false;
     if (cs === s && ce === e && cursor.nodeType === type) return true;
-    // node-tree-sitter 0.25 returns the child's index, or null when there is none (its .d.ts says boolean).
-    const moved = cursor.gotoFirstChildForIndex(s) as unknown;
-    if (moved === null || moved === false || moved === -1 || moved === undefined) return false;
+    if (!gotoChildEndingAfter(cursor, s)) return false;
   }
 }

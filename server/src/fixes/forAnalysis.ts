@@ -3,7 +3,7 @@
 // same ids and edits appear everywhere.
 import * as path from 'node:path';
 import type { Analysis, SourceCache } from '../engine/analyze';
-import { findModule } from '../engine/goRunner';
+import { findModule } from '../engine/module';
 import { isInside } from '../engine/paths';
 import type { GoSourceFile } from '../engine/syntax';
 import type { Finding } from '../engine/types';

@@ -74,20 +74,31 @@ export function applyEdits(text: string, edits: readonly FindingEdit[]): string 
   return out;
 }
 
-/** Whether two sets of edits touch overlapping text (so they cannot be applied together). */
+/** Whether two edits make the same change: the same text over the same range of the same file. */
+export function sameEdit(a: FindingEdit, b: FindingEdit): boolean {
+  return a.file === b.file && a.line === b.line && a.column === b.column && a.endLine === b.endLine && a.endColumn === b.endColumn && a.newText === b.newText;
+}
+
+/** Orders two positions (1-based line, byte column): negative when the first comes first. */
+function comparePositions(line: number, column: number, otherLine: number, otherColumn: number): number {
+  return line - otherLine || column - otherColumn;
+}
+
+/**
+ * Whether two edits cannot both be applied: they share text, or both insert at one point (which
+ * has no defined order). Edits that only touch are fine, and an identical edit counts once.
+ */
+export function editsOverlap(x: FindingEdit, y: FindingEdit): boolean {
+  if (x.file !== y.file || sameEdit(x, y)) return false;
+  const sharesText =
+    comparePositions(y.line, y.column, x.endLine, x.endColumn) < 0 && comparePositions(x.line, x.column, y.endLine, y.endColumn) < 0;
+  if (sharesText) return true;
+  const xEmpty = x.line === x.endLine && x.column === x.endColumn;
+  const yEmpty = y.line === y.endLine && y.column === y.endColumn;
+  return xEmpty && yEmpty && x.line === y.line && x.column === y.column;
+}
+
+/** Whether two sets of edits overlap (so they cannot be applied together). */
 export function editsConflict(a: readonly FindingEdit[], b: readonly FindingEdit[]): boolean {
-  const key = (e: FindingEdit) => [e.line, e.column, e.endLine, e.endColumn] as const;
-  const before = (x: readonly number[], y: readonly number[]) => x[0] < y[0] || (x[0] === y[0] && x[1] <= y[1]);
-  for (const x of a) {
-    for (const y of b) {
-      if (x.file !== y.file) continue;
-      const [xl, xc, xel, xec] = key(x);
-      const [yl, yc, yel, yec] = key(y);
-      if (xl === yl && xc === yc && xel === yel && xec === yec && x.newText === y.newText) continue;
-      const xEndBeforeY = before([xel, xec], [yl, yc]) && !(xel === yl && xec === yc && xl === xel && xc === xec && yl === yel && yc === yec);
-      const yEndBeforeX = before([yel, yec], [xl, xc]) && !(yel === xl && yec === xc && xl === xel && xc === xec && yl === yel && yc === yec);
-      if (!xEndBeforeY && !yEndBeforeX) return true;
-    }
-  }
-  return false;
+  return a.some((x) => b.some((y) => editsOverlap(x, y)));
 }

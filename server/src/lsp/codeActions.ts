@@ -4,7 +4,7 @@
 import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import type { LineIndex } from '../engine/positions';
 import type { FindingEdit, FindingFix } from '../engine/types';
-import { editsConflict } from '../fixes/index';
+import { editsConflict, editsOverlap, sameEdit } from '../fixes/index';
 import { fileUri } from './diagnostics';
 import { FIX_ALL_KIND, type CodeActionData } from '../protocol';
 
@@ -14,33 +14,22 @@ export type LinesOf = (file: string) => LineIndex | null;
 /** The live fixes of a finding by its key (null or empty when it has none now). */
 export type FixesOf = (key: string) => readonly FindingFix[] | null | undefined;
 
-function sameEdit(a: FindingEdit, b: FindingEdit): boolean {
-  return a.file === b.file && a.line === b.line && a.column === b.column && a.endLine === b.endLine && a.endColumn === b.endColumn && a.newText === b.newText;
-}
-
 /**
  * The workspace edit of some fixes, or null when a file cannot be read or two edits overlap.
  * Identical edits of different fixes (the same import added twice) count once, as applyEdits does.
  */
 export function fixesWorkspaceEdit(fixes: readonly FindingFix[], linesOf: LinesOf): WorkspaceEdit | null {
   const changes: Record<string, TextEdit[]> = {};
-  const taken = new Map<string, Array<[number, number]>>();
   const seen: FindingEdit[] = [];
   for (const fix of fixes) {
     for (const e of fix.edits) {
       if (seen.some((x) => sameEdit(x, e))) continue;
+      // Overlapping edits (or two insertions at one point) have no defined result: refuse them.
+      if (seen.some((x) => editsOverlap(x, e))) return null;
       seen.push(e);
       const lines = linesOf(e.file);
       if (!lines) return null;
-      const range = lines.lspRange(e);
-      const s = lines.offsetAt(range.start);
-      const t = lines.offsetAt(range.end);
-      const spans = taken.get(e.file) ?? [];
-      // Overlapping edits (or two insertions at one point) have no defined result: refuse them.
-      if (spans.some(([a, b]) => (s < b && a < t) || (s === t && a === b && s === a))) return null;
-      spans.push([s, t]);
-      taken.set(e.file, spans);
-      (changes[fileUri(e.file)] ??= []).push({ range, newText: e.newText });
+      (changes[fileUri(e.file)] ??= []).push({ range: lines.lspRange(e), newText: e.newText });
     }
   }
   return { changes };

@@ -5,6 +5,7 @@
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { LineIndex } from '../engine/positions';
 import { diffEdit, GoSourceFile, mapThroughEdits, trackRanges, type OffsetEdit } from '../engine/syntax';
+import { gotoChildEndingAfter } from '../engine/treeCursor';
 import type { ByteRange, Finding, FindingFix } from '../engine/types';
 
 /** Files larger than this are not parsed while typing: their diagnostics are dropped on the first edit. */
@@ -43,9 +44,7 @@ export function anchorIn(file: GoSourceFile, r: ByteRange): string | null {
     if (cs > s || ce < e) return found;
     if (cs === s && ce === e && cursor.nodeType !== 'ERROR') found = cursor.nodeType;
     else if (found !== null) return found;
-    // node-tree-sitter 0.25 returns the child's index, or null when there is none (its .d.ts says boolean).
-    const moved = cursor.gotoFirstChildForIndex(s) as unknown;
-    if (moved === null || moved === false || moved === -1 || moved === undefined) return found;
+    if (!gotoChildEndingAfter(cursor, s)) return found;
   }
 }
 

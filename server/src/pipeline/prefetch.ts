@@ -4,7 +4,9 @@
 import { execFile } from 'node:child_process';
 import * as path from 'node:path';
 import type { SourceCache } from '../engine/analyze';
-import { mergeEnv, parseJsonStream, type CompilerRunOptions } from '../engine/goRunner';
+import { parseJsonStream } from '../engine/goList';
+import type { CompilerRunOptions } from '../engine/goRunner';
+import { mergeEnv } from '../engine/processes';
 
 /** Lists the packages' files and parses them one per event-loop turn until stopped. */
 export class Prefetch {
