@@ -17,7 +17,11 @@ const demo = path.join(repoRoot, 'test-fixtures/example/demo.go');
 const demoUri = pathToFileURL(demo).toString();
 const demoText = readFileSync(demo, 'utf8');
 
-type HostEvent = { type: 'publish'; uri: string; diagnostics: Diagnostic[] } | { type: 'status'; status: StatusParams } | { type: 'log'; level: string; message: string };
+type HostEvent =
+  | { type: 'publish'; uri: string; diagnostics: Diagnostic[] }
+  | { type: 'status'; status: StatusParams }
+  | { type: 'log'; level: string; message: string }
+  | { type: 'progress'; message: string; done: boolean };
 
 /** A SessionHost that records everything and lets a test wait for an event. */
 class FakeHost implements SessionHost {
@@ -38,8 +42,9 @@ class FakeHost implements SessionHost {
   log(level: 'info' | 'warn' | 'error', message: string): void {
     this.record({ type: 'log', level, message });
   }
-  progress(): Promise<{ done(): void }> {
-    return Promise.resolve({ done: () => undefined });
+  progress(_title: string, message: string): Promise<{ done(): void }> {
+    this.record({ type: 'progress', message, done: false });
+    return Promise.resolve({ done: () => this.record({ type: 'progress', message, done: true }) });
   }
   showMessage(level: 'warn' | 'error', message: string): void {
     this.record({ type: 'log', level, message });
@@ -194,14 +199,17 @@ test('a second save while the first compile is pending supersedes it', { timeout
   await compiles(2);
   assert.equal(requests[0]?.signal?.aborted, true, 'the first run is aborted');
   assert.equal(requests[1]?.signal?.aborted, false);
-  // The superseded run answers first, as a runner that ignores the signal would: its results are dropped.
+  // The superseded run answers first, as a runner that ignores the signal would: its results are
+  // dropped. Its progress ends when the pipeline stops, and anything it showed would come before that.
   pending[0]!(recordedRun('example', 'go1.26.8'));
+  await host.waitFor((e) => (e.type === 'progress' && e.done ? e : undefined));
+  assert.ok(!host.statuses.some((s) => s.state === 'ok'), 'nothing shown from the superseded run');
+  assert.ok(!host.events.some((e) => e.type === 'publish'));
   pending[1]!(recordedRun('example', 'go1.26.8'));
   await host.waitForStatus('ok');
-  await session.dispose();
-  assert.equal(host.statuses.filter((s) => s.state === 'ok').length, 1);
   assert.equal(host.statuses.filter((s) => s.state === 'analysing').length, 2);
   assert.equal(host.events.filter((e) => e.type === 'publish' && e.uri === demoUri).length, 1);
+  await session.dispose();
 });
 
 test('settings that hide a family remove its diagnostics on re-publish, without a compile', { timeout: 30_000 }, async () => {
