@@ -1,12 +1,15 @@
-// Finding fixes → LSP code actions. Fix edits come in byte coordinates (Go's), already moved to
-// the document's current text by documents.ts; they are converted to UTF-16 with the LineIndex of
-// the text each edit applies to. Plain functions; the handler in session.ts supplies the fixes.
-import { CodeActionKind, type CodeAction, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
-import type { LineIndex } from '../engine/positions';
-import type { FindingEdit, FindingFix } from '../engine/types';
+// textDocument/codeAction and codeAction/resolve: finding fixes → LSP code actions. Fix edits come
+// in byte coordinates (Go's), already moved to the document's current text by documents.ts; they
+// are converted to UTF-16 with the LineIndex of the text each edit applies to. Plain functions;
+// the session supplies the document, its shown findings and the findings' keys.
+import { CodeActionKind, type CodeAction, type CodeActionContext, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
+import { LineIndex } from '../engine/positions';
+import type { Finding, FindingEdit, FindingFix } from '../engine/types';
 import { editsConflict, editsOverlap, sameEdit } from '../fixes/index';
 import { fileUri } from './diagnostics';
+import { readText, type OpenDocument } from './documents';
 import { FIX_ALL_KIND, type CodeActionData } from '../protocol';
+import type { ShownFinding } from './publisher';
 
 /** Looks up the text an edit applies to (open document or disk); null when unreadable. */
 export type LinesOf = (file: string) => LineIndex | null;
@@ -76,4 +79,52 @@ export function resolveActionEdit(data: CodeActionData, fixesOf: FixesOf, linesO
   }
   const chosen = chooseFixAll(data.keys, fixesOf);
   return chosen.length > 0 ? fixesWorkspaceEdit(chosen, linesOf) : null;
+}
+
+/** Returns the text lookup of edits: an open document's current text, else the file on disk. */
+export function linesOfDocuments(docs: () => Iterable<OpenDocument>): LinesOf {
+  return (file) => {
+    for (const d of docs()) if (d.path === file) return d.lines;
+    const text = readText(file);
+    return text === null ? null : new LineIndex(text);
+  };
+}
+
+/** Returns the live fixes of a document's findings by finding key (none for findings an edit has touched). */
+export function liveFixes(doc: OpenDocument | undefined, keyOf: (f: Finding) => string): Map<string, FindingFix[]> {
+  const out = new Map<string, FindingFix[]>();
+  for (const t of doc?.tracked ?? []) if (t.fixes && t.fixes.length > 0 && !t.stale) out.set(keyOf(t.finding), t.fixes);
+  return out;
+}
+
+/** Returns the unresolved code actions of a document: quick fixes of the diagnostics in the context, and fix-all. */
+export function documentCodeActions(doc: OpenDocument, context: CodeActionContext, shown: readonly ShownFinding[], keyOf: (f: Finding) => string): CodeAction[] {
+  // Fixes are tracked through edits; one whose code was edited since the compile is no longer live.
+  const live = liveFixes(doc, keyOf);
+  const wants = (kind: string): boolean => !context.only || context.only.some((o) => kind === o || kind.startsWith(o + '.'));
+  const actions: CodeAction[] = [];
+  if (wants('quickfix')) {
+    const items: Array<{ key: string; fixes: FindingFix[]; diagnostic: Diagnostic }> = [];
+    for (const diagnostic of context.diagnostics) {
+      const key = (diagnostic.data as { key?: unknown } | undefined)?.key;
+      const fixes = typeof key === 'string' ? live.get(key) : undefined;
+      if (typeof key === 'string' && fixes) items.push({ key, fixes, diagnostic });
+    }
+    actions.push(...quickFixActions(doc.uri, items));
+  }
+  if (wants(FIX_ALL_KIND)) {
+    const keys = shown.map(({ t }) => keyOf(t.finding)).filter((k) => live.has(k));
+    const all = fixAllAction(doc.uri, keys);
+    if (all) actions.push(all);
+  }
+  return actions;
+}
+
+/** codeAction/resolve: returns the action with the workspace edit of the fixes live now (unchanged when none is). */
+export function resolveCodeAction(a: CodeAction, fixesOf: (uri: string) => ReadonlyMap<string, FindingFix[]>, linesOf: LinesOf): CodeAction {
+  const data = a.data as CodeActionData | undefined;
+  if (!data || typeof data.uri !== 'string' || !Array.isArray(data.keys)) return a;
+  const live = fixesOf(data.uri);
+  const edit: WorkspaceEdit | null = resolveActionEdit(data, (k) => live.get(k), linesOf);
+  return edit ? { ...a, edit } : a;
 }

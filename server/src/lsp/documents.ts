@@ -2,6 +2,7 @@
 // runs: each edit is applied to the tree-sitter tree incrementally (GoSourceFile.edit) and every
 // range is re-confirmed on the new tree (trackRanges). Ranges whose node is gone are dropped, so
 // no squiggle sits on code it is not about.
+import { readFileSync } from 'node:fs';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { LineIndex } from '../engine/positions';
 import { diffEdit, GoSourceFile, mapThroughEdits, trackRanges, type OffsetEdit } from '../engine/syntax';
@@ -10,6 +11,15 @@ import type { ByteRange, Finding, FindingFix } from '../engine/types';
 
 /** Files larger than this are not parsed while typing: their diagnostics are dropped on the first edit. */
 export const LIVE_TRACKING_LIMIT = 1 << 20;
+
+/** Returns the text of a file on disk, or null when it cannot be read. */
+export function readText(file: string): string | null {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return null;
+  }
+}
 
 /** A finding and where it is now in the document. */
 export interface TrackedFinding {

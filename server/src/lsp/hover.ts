@@ -1,9 +1,13 @@
-// The hover text of findings: what happens, why (numbered steps with links), what it costs,
-// what to do, and the compiler's exact words. A plain function; the handler only finds the findings.
+// textDocument/hover: the shown findings under the cursor, and their text — what happens, why
+// (numbered steps with links), what it costs, what to do, and the compiler's exact words. Plain
+// functions; the session supplies the document's shown findings and the profile's cost section.
+import type { Hover, Position } from 'vscode-languageserver';
 import { kindInfo } from '../engine/kinds';
 import { formatBytes, formatCount, formatShare } from '../profile/format';
-import type { Finding, RelatedLocation } from '../engine/types';
+import type { ByteRange, Finding, RelatedLocation } from '../engine/types';
 import { bytePosition, fileUri, type RelatedPosition } from './diagnostics';
+import type { OpenDocument } from './documents';
+import type { ShownFinding } from './publisher';
 
 /**
  * A markdown link to a step's location: `[file:line:col](file:///…#Lline,char)`. The label keeps
@@ -61,4 +65,23 @@ export function findingHoverMarkdown(f: Finding, cost?: CostSection, position?: 
 /** The hover markdown of all findings under the cursor, separated by rules. */
 export function hoverMarkdown(findings: readonly Finding[], cost?: CostSection, position?: RelatedPosition): string {
   return findings.map((f) => findingHoverMarkdown(f, cost, position)).join('\n\n---\n\n');
+}
+
+function contains(r: ByteRange, line: number, column: number): boolean {
+  const afterStart = line > r.line || (line === r.line && column >= r.column);
+  const beforeEnd = line < r.endLine || (line === r.endLine && column <= r.endColumn);
+  return afterStart && beforeEnd;
+}
+
+function span(r: ByteRange): number {
+  return (r.endLine - r.line) * 10000 + (r.endColumn - r.column);
+}
+
+/** Returns the hover of every shown finding under the cursor, innermost first, or null when there is none. */
+export function findingsHover(doc: OpenDocument, pos: Position, shown: readonly ShownFinding[], cost: CostSection | undefined, position: RelatedPosition): Hover | null {
+  const at = doc.lines.utf16ToByteColumn(pos.line, pos.character);
+  const hits = shown.filter(({ t }) => contains(t.range, at.line, at.column));
+  if (hits.length === 0) return null;
+  hits.sort((a, b) => span(a.t.range) - span(b.t.range));
+  return { contents: { kind: 'markdown', value: hoverMarkdown(hits.map((h) => h.f), cost, position) }, range: doc.lines.lspRange(hits[0]!.t.range) };
 }

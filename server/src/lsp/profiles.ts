@@ -1,6 +1,6 @@
 // Allocation profiles in the editor: which files the settings name, the module files profiles are
 // mapped onto, and what the editor shows from a mapped profile (status, hot-line hints, top sites).
-// Plain functions over plain data; session.ts owns the loaded profile and the connection.
+// Plain functions over plain data; profileState.ts owns the loaded profile; profileHints.ts places the hints.
 import { readdirSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';

@@ -1,0 +1,229 @@
+// The language server's session with no connection and no `go`: a fake host records what the
+// session sends, and the compiler answers with the recorded run of test-fixtures/example. Every
+// wait is on an event the session sends (a status, a publish), never on a sleep.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { pathToFileURL } from 'node:url';
+import type { Diagnostic } from 'vscode-languageserver';
+import type { CompilerRun, CompilerRunOptions } from '../../server/src/engine/goRunner';
+import type { PipelineDeps } from '../../server/src/pipeline/index';
+import { DEFAULT_SETTINGS, type HeapscopeSettings, type StatusParams } from '../../server/src/protocol';
+import { Session, type SessionHost } from '../../server/src/lsp/session';
+import { recordedDeps, recordedRun, repoRoot } from '../support/recordedRun';
+
+const demo = path.join(repoRoot, 'test-fixtures/example/demo.go');
+const demoUri = pathToFileURL(demo).toString();
+const demoText = readFileSync(demo, 'utf8');
+
+type HostEvent =
+  | { type: 'publish'; uri: string; diagnostics: Diagnostic[] }
+  | { type: 'status'; status: StatusParams }
+  | { type: 'log'; level: string; message: string }
+  | { type: 'progress'; message: string; done: boolean };
+
+/** A SessionHost that records everything and lets a test wait for an event. */
+class FakeHost implements SessionHost {
+  readonly events: HostEvent[] = [];
+  private waiters: Array<() => void> = [];
+
+  private record(e: HostEvent): void {
+    this.events.push(e);
+    for (const w of this.waiters.splice(0)) w();
+  }
+
+  publish(uri: string, diagnostics: Diagnostic[]): void {
+    this.record({ type: 'publish', uri, diagnostics });
+  }
+  status(status: StatusParams): void {
+    this.record({ type: 'status', status });
+  }
+  log(level: 'info' | 'warn' | 'error', message: string): void {
+    this.record({ type: 'log', level, message });
+  }
+  progress(_title: string, message: string): Promise<{ done(): void }> {
+    this.record({ type: 'progress', message, done: false });
+    return Promise.resolve({ done: () => this.record({ type: 'progress', message, done: true }) });
+  }
+  showMessage(level: 'warn' | 'error', message: string): void {
+    this.record({ type: 'log', level, message });
+  }
+  refreshHints(): void {}
+
+  get statuses(): StatusParams[] {
+    return this.events.flatMap((e) => (e.type === 'status' ? [e.status] : []));
+  }
+
+  /** The diagnostics of the last publish for `uri` (undefined when none). */
+  lastPublish(uri: string): Diagnostic[] | undefined {
+    for (let i = this.events.length - 1; i >= 0; i--) {
+      const e = this.events[i]!;
+      if (e.type === 'publish' && e.uri === uri) return e.diagnostics;
+    }
+    return undefined;
+  }
+
+  /** Resolves with the first event from index `from` on that `pick` accepts. */
+  async waitFor<T>(pick: (e: HostEvent) => T | undefined, from = 0): Promise<T> {
+    for (;;) {
+      for (let i = from; i < this.events.length; i++) {
+        const v = pick(this.events[i]!);
+        if (v !== undefined) return v;
+      }
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+
+  waitForStatus(state: StatusParams['state'], from = 0): Promise<StatusParams> {
+    return this.waitFor((e) => (e.type === 'status' && e.status.state === state ? e.status : undefined), from);
+  }
+}
+
+/** A session on a fake host with the recorded compiler; `settings` replace the defaults before anything opens. */
+function start(settings: Partial<HeapscopeSettings> = {}, deps: PipelineDeps & { requests: CompilerRunOptions[] } = recordedDeps('example', 'go1.26.8')) {
+  const host = new FakeHost();
+  const session = new Session(host, deps);
+  session.configure({ ...DEFAULT_SETTINGS, ...settings });
+  return { host, session, deps };
+}
+
+/** Opens demo.go and waits until its package's results are shown. */
+async function openDemo(host: FakeHost, session: Session): Promise<{ status: StatusParams; diagnostics: Diagnostic[] }> {
+  const from = host.events.length;
+  session.open(demoUri, 1, demoText);
+  const status = await host.waitForStatus('ok', from);
+  return { status, diagnostics: host.lastPublish(demoUri) ?? [] };
+}
+
+const movedP = (ds: readonly Diagnostic[]): Diagnostic | undefined => ds.find((d) => d.code === 'escape.moved' && typeof d.message === 'string' && d.message.startsWith('`p` is moved to the heap'));
+
+test('opening a file compiles its package once and publishes its findings; the status counts heap allocations', { timeout: 30_000 }, async () => {
+  const { host, session, deps } = start();
+  const { status, diagnostics } = await openDemo(host, session);
+  assert.equal(deps.requests.length, 1);
+  assert.equal(deps.requests[0]?.cwd, path.dirname(demo));
+  assert.deepEqual(deps.requests[0]?.gcflags, ['-m=2']);
+  const moved = movedP(diagnostics);
+  assert.ok(moved, 'escape.moved for p');
+  assert.equal(moved.range.start.line, 15);
+  assert.equal(moved.range.start.character, 1);
+  assert.equal(moved.source, 'heapscope');
+  assert.equal(status.dir, path.dirname(demo));
+  assert.equal(status.heapAllocations, 17);
+  assert.match(status.message, /: 17 heap allocations$/);
+  // Opened again after a close, the cached results are shown without another compile.
+  session.close(demoUri);
+  assert.deepEqual(host.lastPublish(demoUri), []);
+  session.open(demoUri, 2, demoText);
+  assert.equal(deps.requests.length, 1);
+  assert.deepEqual(host.lastPublish(demoUri), diagnostics);
+  await session.dispose();
+});
+
+test('an edit above a finding moves its diagnostic at once, with no compile', { timeout: 30_000 }, async () => {
+  const { host, session, deps } = start();
+  await openDemo(host, session);
+  const from = host.events.length;
+  session.change(demoUri, 2, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '// a new first line\n' }]);
+  // Published synchronously, before change returns.
+  const after = host.lastPublish(demoUri);
+  assert.ok(host.events.slice(from).some((e) => e.type === 'publish'));
+  assert.equal(movedP(after ?? [])?.range.start.line, 16);
+  assert.equal(deps.requests.length, 1);
+  await session.dispose();
+  assert.equal(deps.requests.length, 1, 'no compile after the edit (analyzeOn is save)');
+});
+
+test('hover on a moved variable explains it', { timeout: 30_000 }, async () => {
+  const { host, session } = start();
+  await openDemo(host, session);
+  const hover = session.hover(demoUri, { line: 15, character: 1 });
+  assert.ok(hover);
+  const value = (hover.contents as { kind: string; value: string }).value;
+  assert.match(value, /`p` is moved to the heap/);
+  assert.match(value, /moved to heap: p/, "the compiler's own words");
+  assert.deepEqual(hover.range, { start: { line: 15, character: 1 }, end: { line: 15, character: 2 } });
+  assert.equal(session.hover(demoUri, { line: 2, character: 0 }), null, 'nothing on the package clause');
+  await session.dispose();
+});
+
+test('the prealloc.slice diagnostic offers its quick fix with an edit', { timeout: 30_000 }, async () => {
+  const { host, session } = start();
+  const { diagnostics } = await openDemo(host, session);
+  const prealloc = diagnostics.find((d) => d.code === 'prealloc.slice');
+  assert.ok(prealloc, 'prealloc.slice diagnostic');
+  const actions = session.codeActions({ textDocument: { uri: demoUri }, range: prealloc.range, context: { diagnostics: [prealloc] } });
+  const quick = actions.filter((a) => a.kind === 'quickfix');
+  assert.equal(quick.length, 1);
+  const changes = quick[0]!.edit?.changes?.[demoUri];
+  assert.ok(changes && changes.length > 0, 'resolved at once (the client has no resolve support)');
+  assert.ok(changes.some((e) => e.newText.includes('make(')));
+  // Fix-all is offered too, and only when asked for its kind.
+  assert.ok(actions.some((a) => a.kind === 'source.fixAll.heapscope'));
+  const onlyQuick = session.codeActions({ textDocument: { uri: demoUri }, range: prealloc.range, context: { diagnostics: [prealloc], only: ['quickfix'] } });
+  assert.ok(onlyQuick.every((a) => a.kind === 'quickfix'));
+  await session.dispose();
+});
+
+test('an untrusted workspace never runs the compiler', { timeout: 30_000 }, async () => {
+  const { host, session, deps } = start({ trusted: false });
+  session.open(demoUri, 1, demoText);
+  session.save(demoUri);
+  await session.analyzeNow(demoUri);
+  await session.dispose();
+  assert.equal(deps.requests.length, 0);
+  assert.ok(host.statuses.length > 0);
+  assert.ok(host.statuses.every((s) => s.state === 'untrusted'));
+});
+
+test('a second save while the first compile is pending supersedes it', { timeout: 30_000 }, async () => {
+  const requests: CompilerRunOptions[] = [];
+  const pending: Array<(run: CompilerRun) => void> = [];
+  let called: (() => void) | null = null;
+  const deps = {
+    prefetch: false,
+    requests,
+    runCompiler: (opts: CompilerRunOptions) =>
+      new Promise<CompilerRun>((resolve) => {
+        requests.push(opts);
+        pending.push(resolve);
+        called?.();
+      }),
+  };
+  const compiles = (n: number): Promise<void> => (requests.length >= n ? Promise.resolve() : new Promise((resolve) => (called = () => requests.length >= n && resolve())));
+  const { host, session } = start({}, deps);
+  session.open(demoUri, 1, demoText);
+  await compiles(1);
+  session.save(demoUri);
+  await compiles(2);
+  assert.equal(requests[0]?.signal?.aborted, true, 'the first run is aborted');
+  assert.equal(requests[1]?.signal?.aborted, false);
+  // The superseded run answers first, as a runner that ignores the signal would: its results are
+  // dropped. Its progress ends when the pipeline stops, and anything it showed would come before that.
+  pending[0]!(recordedRun('example', 'go1.26.8'));
+  await host.waitFor((e) => (e.type === 'progress' && e.done ? e : undefined));
+  assert.ok(!host.statuses.some((s) => s.state === 'ok'), 'nothing shown from the superseded run');
+  assert.ok(!host.events.some((e) => e.type === 'publish'));
+  pending[1]!(recordedRun('example', 'go1.26.8'));
+  await host.waitForStatus('ok');
+  assert.equal(host.statuses.filter((s) => s.state === 'analysing').length, 2);
+  assert.equal(host.events.filter((e) => e.type === 'publish' && e.uri === demoUri).length, 1);
+  await session.dispose();
+});
+
+test('settings that hide a family remove its diagnostics on re-publish, without a compile', { timeout: 30_000 }, async () => {
+  const { host, session, deps } = start();
+  const { diagnostics } = await openDemo(host, session);
+  assert.ok(diagnostics.some((d) => String(d.code).startsWith('escape.')));
+  const from = host.events.length;
+  session.configure({ ...DEFAULT_SETTINGS, kinds: { escape: { enabled: false } } });
+  const now = await host.waitFor((e) => (e.type === 'publish' && e.uri === demoUri ? e.diagnostics : undefined), from);
+  assert.ok(now.length > 0);
+  assert.ok(!now.some((d) => String(d.code).startsWith('escape.')));
+  assert.ok(now.some((d) => d.code === 'prealloc.slice'));
+  assert.equal(deps.requests.length, 1);
+  // Hidden findings have no hover either.
+  assert.equal(session.hover(demoUri, { line: 15, character: 1 }), null);
+  await session.dispose();
+});
