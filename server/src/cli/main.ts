@@ -248,8 +248,10 @@ export async function main(argv: string[], io: Io, cwd = process.cwd()): Promise
       // Loaded on demand: start-up `check` does not need. The language server is not even in the
       // CLI's bundle: scripts/build.mjs points this require at dist/server.js.
       case 'fix':
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded on demand, after argument parsing
         return await (require('./fix') as typeof import('./fix')).runFix(rest, io, cwd);
       case 'lsp':
+        // eslint-disable-next-line @typescript-eslint/no-require-imports -- dist/server.js at run time, not bundled (above)
         return await (require('../lsp/server') as typeof import('../lsp/server')).runLsp(rest);
       case 'version':
       case '--version':

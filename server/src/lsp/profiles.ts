@@ -37,7 +37,7 @@ export function resolveProfilePaths(patterns: readonly string[], folder: string 
     }
     const dir = path.dirname(abs);
     const re = segmentPattern(path.basename(abs));
-    let names: string[] = [];
+    let names: string[];
     try {
       names = readdirSync(dir).filter((n) => re.test(n)).sort();
     } catch {

@@ -59,7 +59,7 @@ export function messageBytes(msg: Message): Buffer {
     o += out.write(heads[i]!, o, 'latin1');
     o += rests[i]!.copy(out, o);
   }
-  o += tail.copy(out, o);
+  tail.copy(out, o);
   return out;
 }
 
