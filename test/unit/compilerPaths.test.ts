@@ -1,0 +1,32 @@
+// resolveCompilerPath: printed paths as the go command prints them, including output the build
+// cache replays with the paths of a first run made in another directory.
+import assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { test } from 'node:test';
+import { resolveCompilerPath } from '../../server/src/engine/compilerPositions';
+
+const goroot = '/go/src';
+const pkgFiles = ['/go/src/net/http/server.go', '/go/src/net/http/client.go'];
+const onDisk = new Set([...pkgFiles, '/go/src/strings/builder.go', '/tmp/run/strings/builder.go']);
+const exists = (f: string): boolean => onDisk.has(f);
+
+test('a path relative to the directory go ran in is taken as it is', () => {
+  assert.equal(resolveCompilerPath('../go/src/net/http/server.go', '/tmp', pkgFiles, path, exists), path.resolve('/tmp', '../go/src/net/http/server.go'));
+});
+
+test('a replayed path of one of the package files falls back to that file', () => {
+  assert.equal(resolveCompilerPath('./server.go', '/tmp/run', pkgFiles, path, exists), '/go/src/net/http/server.go');
+});
+
+test('a replayed path of code inlined from elsewhere is resolved from the package directory, then its parents', () => {
+  // The first run was in the package directory: `../../strings/builder.go` from net/http.
+  assert.equal(resolveCompilerPath('../../strings/builder.go', '/tmp/elsewhere', pkgFiles, path, exists), `${goroot}/strings/builder.go`);
+  // The first run was in GOROOT/src's parent: found from a parent of the package directory.
+  assert.equal(resolveCompilerPath('src/strings/builder.go', '/tmp/elsewhere', pkgFiles, path, exists), `${goroot}/strings/builder.go`);
+});
+
+test('an existing file from the working directory wins; without `exists` nothing else is tried', () => {
+  assert.equal(resolveCompilerPath('strings/builder.go', '/tmp/run', pkgFiles, path, exists), '/tmp/run/strings/builder.go');
+  assert.equal(resolveCompilerPath('../../strings/builder.go', '/tmp/elsewhere', pkgFiles, path), path.resolve('/tmp/elsewhere', '../../strings/builder.go'));
+  assert.equal(resolveCompilerPath('nowhere/x.go', '/tmp/run', pkgFiles, path, exists), '/tmp/run/nowhere/x.go');
+});
