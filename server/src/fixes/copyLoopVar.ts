@@ -168,14 +168,14 @@ function loopFinding(input: FixInput, file: GoSourceFile, loop: GoNode, facts: C
     const pos = nodeRange(file, v.decl);
     const moved = movedAt.has(`${pos.line}:${pos.column}`);
     for (const lit of lits) {
-      const uses = identifiersNamed(lit, v.name);
-      if (uses.length === 0) continue;
+      const [use] = identifiersNamed(lit, v.name);
+      if (!use) continue;
       const life = closureLife(lit);
       const outlives = life === 'outlives' || (life === 'escapes-if-moved' && (!compilerAvailable || moved));
       if (!outlives) continue;
       captured.push(v);
-      if (!firstUse || uses[0].startIndex < firstUse.startIndex) {
-        firstUse = uses[0];
+      if (!firstUse || use.startIndex < firstUse.startIndex) {
+        firstUse = use;
         kindOfUse = describeClosure(lit);
       }
       break;

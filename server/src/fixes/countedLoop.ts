@@ -48,8 +48,10 @@ function threeClauseCount(loop: GoNode, clause: GoNode): LoopCount | null {
   if (init?.type !== 'short_var_declaration' || cond?.type !== 'binary_expression' || update?.type !== 'inc_statement') return null;
   const left = init.childForFieldName('left')?.namedChildren ?? [];
   const right = init.childForFieldName('right')?.namedChildren ?? [];
-  if (left.length !== 1 || right.length !== 1 || right[0].text !== '0') return null;
-  const i = left[0].text;
+  const [variable] = left;
+  const [start] = right;
+  if (left.length !== 1 || right.length !== 1 || !variable || start?.text !== '0') return null;
+  const i = variable.text;
   if (cond.childForFieldName('operator')?.type !== '<' || cond.childForFieldName('left')?.text !== i) return null;
   if (update.namedChildren[0]?.text !== i) return null;
   const body = loop.childForFieldName('body');
@@ -66,11 +68,12 @@ function threeClauseCount(loop: GoNode, clause: GoNode): LoopCount | null {
   }
   if (limit.type === 'call_expression' && limit.childForFieldName('function')?.text === 'len') {
     const args = limit.childForFieldName('arguments')?.namedChildren ?? [];
-    if (args.length !== 1 || args[0].type !== 'identifier' || !isUnchangingLocal(args[0])) return null;
-    const t = typeOfExpression(args[0]);
+    const [arg] = args;
+    if (args.length !== 1 || arg?.type !== 'identifier' || !isUnchangingLocal(arg)) return null;
+    const t = typeOfExpression(arg);
     // Only types whose length changes by assignment alone (not maps: delete and m[k] = v change them).
     if (!t || !(isSliceType(t) || isArrayType(t) || t === 'string')) return null;
-    return { text: `len(${args[0].text})`, nonNegative: true, upperBound: false };
+    return { text: `len(${arg.text})`, nonNegative: true, upperBound: false };
   }
   return null;
 }

@@ -12,15 +12,17 @@ export function resolveBinding(use: GoNode): GoNode | null {
     const bindings = identifiersNamed(fn, name).filter(isBinding);
     // One declaration of the name in the whole top-level function, or none: anything else
     // (shadowing, redeclaration) needs scope rules this module does not model, so no answer.
-    if (bindings.length > 1) return null;
-    if (bindings.length === 1) return inScope(bindings[0], use) ? bindings[0] : null;
+    const [binding, other] = bindings;
+    if (other) return null;
+    if (binding) return inScope(binding, use) ? binding : null;
   }
   const topLevel = root.namedChildren
     .filter((d) => d.type === 'var_declaration')
     .flatMap((d) => d.descendantsOfType('var_spec'))
     .flatMap((s) => s.childrenForFieldName('name'))
     .filter((n) => n.text === name);
-  return topLevel.length === 1 ? topLevel[0] : null;
+  const [only, other] = topLevel;
+  return only && !other ? only : null;
 }
 
 /** Whether `use` is inside the scope of the declaring identifier `binding` and after it. */
@@ -62,7 +64,8 @@ export function declaredType(binding: GoNode): string | null {
     if (stmt.type === 'short_var_declaration') {
       const values = stmt.childForFieldName('right')?.namedChildren ?? [];
       if (values.length !== p.namedChildCount) return null;
-      return values[i] ? expressionType(values[i]) : null;
+      const value = values[i];
+      return value ? expressionType(value) : null;
     }
     if (stmt.type === 'range_clause' && i === 0) {
       // The index of a slice, array or string is an int; of a map, the key type; of an int, that type.
@@ -98,7 +101,7 @@ function expressionType(e: GoNode): string | null {
       const fn = e.childForFieldName('function')?.text;
       const args = e.childForFieldName('arguments')?.namedChildren ?? [];
       if ((fn === 'len' || fn === 'cap') && args.length === 1) return 'int';
-      if (fn === 'make' && args.length >= 1) return args[0].text;
+      if (fn === 'make') return args[0]?.text ?? null;
       return null;
     }
     default:

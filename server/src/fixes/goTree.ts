@@ -2,11 +2,11 @@
 // whether a name is bound or written somewhere, what a node's indentation is.
 // Offsets are tree-sitter's (UTF-16 units, see engine/syntax.ts); conversion to byte ranges
 // happens only when a fix builds its edits.
-import type Parser = require('tree-sitter');
+import type { SyntaxNode } from 'tree-sitter';
 import type { GoSourceFile } from '../engine/syntax';
 import type { ByteRange, FindingEdit } from '../engine/types';
 
-export type GoNode = Parser.SyntaxNode;
+export type GoNode = SyntaxNode;
 
 /** Whether `inner` lies inside `outer` (or is it). */
 export function contains(outer: GoNode, inner: GoNode): boolean {

@@ -38,13 +38,17 @@ function aloneOnLine(file: GoSourceFile, spec: GoNode): boolean {
 /** The specs of the same run (no blank line between them) as `spec` inside its group. */
 function runOf(file: GoSourceFile, specs: ImportSpec[], spec: ImportSpec): ImportSpec[] {
   const inGroup = specs.filter((s) => s.group && spec.group && s.group.id === spec.group.id);
-  const i = inGroup.findIndex((s) => s.node.id === spec.node.id);
-  let a = i;
-  let b = i;
-  const row = (s: ImportSpec) => file.lines.positionAt(s.node.startIndex).line;
-  while (a > 0 && row(inGroup[a - 1]) === row(inGroup[a]) - 1) a--;
-  while (b < inGroup.length - 1 && row(inGroup[b + 1]) === row(inGroup[b]) + 1) b++;
-  return inGroup.slice(a, b + 1);
+  // Split the group into runs of specs on consecutive lines.
+  const runs: ImportSpec[][] = [];
+  let previousRow = NaN;
+  for (const s of inGroup) {
+    const row = file.lines.positionAt(s.node.startIndex).line;
+    const current = runs.at(-1);
+    if (current && row === previousRow + 1) current.push(s);
+    else runs.push([s]);
+    previousRow = row;
+  }
+  return runs.find((run) => run.some((s) => s.node.id === spec.node.id)) ?? [];
 }
 
 /**
@@ -65,7 +69,7 @@ export function importEdits(path: string, file: GoSourceFile, add: string | null
     return [offsetEdit(file, path, start, end, '')];
   }
   const edits: FindingEdit[] = [];
-  let anchor: ImportSpec | undefined = remove ?? specs.find((s) => s.group && !s.path.includes('.') && s.path !== '');
+  const anchor: ImportSpec | undefined = remove ?? specs.find((s) => s.group && !s.path.includes('.') && s.path !== '');
   if (add) {
     if (!anchor) {
       // No group with standard-library imports: a single `import "x"` becomes a group.
@@ -89,12 +93,14 @@ export function importEdits(path: string, file: GoSourceFile, add: string | null
         return [offsetEdit(file, path, remove.node.startIndex, remove.node.endIndex, quoted(add))];
       }
     }
-    if (!run.every((s) => aloneOnLine(file, s.node))) return null;
+    // The run still holds the anchor here (a removed anchor alone in its run returned above).
+    const last = run.at(-1);
+    if (!last || !run.every((s) => aloneOnLine(file, s.node))) return null;
     const before = run.find((s) => s.path > add);
     const indent = '\t';
     const at = before
       ? file.lines.lineStart(file.lines.positionAt(before.node.startIndex).line)
-      : nextLineStart(file, run[run.length - 1].node.endIndex);
+      : nextLineStart(file, last.node.endIndex);
     edits.push(offsetEdit(file, path, at, at, `${indent}${quoted(add)}\n`));
   }
   if (remove) {

@@ -60,17 +60,17 @@ export function applyEdits(text: string, edits: readonly FindingEdit[]): string 
   const unique = resolved.filter((e, i) => resolved.findIndex((o) => o.start === e.start && o.end === e.end && o.text === e.text) === i);
   unique.sort((a, b) => a.start - b.start || a.end - b.end);
   for (const e of unique) if (e.end < e.start) throw new EditError('an edit ends before it starts');
-  for (let i = 1; i < unique.length; i++) {
-    const a = unique[i - 1];
-    const b = unique[i];
+  let previous: (typeof unique)[number] | undefined;
+  for (const e of unique) {
     // Touching is fine; two insertions at one point (or any shared text) have no defined order.
-    if (b.start < a.end || (b.start === a.start && b.start === b.end && a.start === a.end)) throw new EditError('edits overlap');
+    if (previous && (e.start < previous.end || (e.start === previous.start && e.start === e.end && previous.start === previous.end))) {
+      throw new EditError('edits overlap');
+    }
+    previous = e;
   }
+  // From the end backwards, so that each edit's offsets still refer to the original text.
   let out = text;
-  for (let i = unique.length - 1; i >= 0; i--) {
-    const e = unique[i];
-    out = out.slice(0, e.start) + e.text + out.slice(e.end);
-  }
+  for (const e of [...unique].reverse()) out = out.slice(0, e.start) + e.text + out.slice(e.end);
   return out;
 }
 

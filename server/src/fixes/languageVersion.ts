@@ -34,8 +34,8 @@ export function buildConstraint(text: string): string | null {
     if (line === '') continue;
     // `//go:build` must come before the package clause; any code or block comment ends the header.
     if (!line.startsWith('//')) return null;
-    const m = /^\/\/go:build\s+(.*)$/.exec(line);
-    if (m) return m[1].trim();
+    const expr = /^\/\/go:build\s+(.*)$/.exec(line)?.[1];
+    if (expr !== undefined) return expr.trim();
   }
   return null;
 }

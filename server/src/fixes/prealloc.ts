@@ -49,15 +49,17 @@ function appendTarget(stmt: GoNode): { name: string; site: GoNode } | null {
   if (stmt.type !== 'assignment_statement' || stmt.childForFieldName('operator')?.type !== '=') return null;
   const left = stmt.childForFieldName('left')?.namedChildren ?? [];
   const right = stmt.childForFieldName('right')?.namedChildren ?? [];
-  if (left.length !== 1 || right.length !== 1 || left[0].type !== 'identifier') return null;
-  const call = right[0];
-  if (call.type !== 'call_expression' || call.childForFieldName('function')?.text !== 'append') return null;
+  const [target] = left;
+  const [call] = right;
+  if (left.length !== 1 || right.length !== 1 || target?.type !== 'identifier') return null;
+  if (call?.type !== 'call_expression' || call.childForFieldName('function')?.text !== 'append') return null;
   const argList = call.childForFieldName('arguments');
   const args = argList?.namedChildren.filter((a) => a.type !== 'comment') ?? [];
+  const [slice, element] = args;
   if (!argList || args.length !== 2 || argList.children.some((c) => c.type === '...')) return null;
-  if (args[0].type !== 'identifier' || args[0].text !== left[0].text) return null;
-  if (args[1].type === 'variadic_argument') return null;
-  return { name: left[0].text, site: call };
+  if (slice?.type !== 'identifier' || slice.text !== target.text) return null;
+  if (element?.type === 'variadic_argument') return null;
+  return { name: target.text, site: call };
 }
 
 /** Matches `m[k] = v` and returns m. */
@@ -65,8 +67,9 @@ function mapInsertTarget(stmt: GoNode): { name: string; site: GoNode } | null {
   if (stmt.type !== 'assignment_statement' || stmt.childForFieldName('operator')?.type !== '=') return null;
   const left = stmt.childForFieldName('left')?.namedChildren ?? [];
   const right = stmt.childForFieldName('right')?.namedChildren ?? [];
-  if (left.length !== 1 || right.length !== 1 || left[0].type !== 'index_expression') return null;
-  const operand = left[0].childForFieldName('operand');
+  const [target] = left;
+  if (left.length !== 1 || right.length !== 1 || target?.type !== 'index_expression') return null;
+  const operand = target.childForFieldName('operand');
   if (operand?.type !== 'identifier') return null;
   return { name: operand.text, site: stmt };
 }
@@ -136,18 +139,18 @@ function emptyDeclaration(stmt: GoNode, name: string, collection: Collection): S
   const wantType = collection === 'slice' ? 'slice_type' : 'map_type';
   if (stmt.type === 'var_declaration' && collection === 'slice') {
     const specs = stmt.namedChildren.filter((c) => c.type === 'var_spec');
-    if (specs.length !== 1) return null;
-    const spec = specs[0];
+    const [spec] = specs;
+    if (!spec || specs.length !== 1) return null;
     const names = spec.childrenForFieldName('name');
     const type = spec.childForFieldName('type');
-    if (names.length !== 1 || names[0].text !== name || type?.type !== wantType || spec.childForFieldName('value')) return null;
+    if (names.length !== 1 || names[0]?.text !== name || type?.type !== wantType || spec.childForFieldName('value')) return null;
     return { decl: stmt, form: 'nil', type: type.text, value: null };
   }
   if (stmt.type !== 'short_var_declaration') return null;
   const left = stmt.childForFieldName('left')?.namedChildren ?? [];
   const right = stmt.childForFieldName('right')?.namedChildren ?? [];
-  if (left.length !== 1 || right.length !== 1 || left[0].text !== name) return null;
-  const v = right[0];
+  const [v] = right;
+  if (left.length !== 1 || right.length !== 1 || left[0]?.text !== name || !v) return null;
   if (v.type === 'composite_literal') {
     const type = v.childForFieldName('type');
     const body = v.childForFieldName('body');
@@ -156,10 +159,11 @@ function emptyDeclaration(stmt: GoNode, name: string, collection: Collection): S
   }
   if (v.type === 'call_expression' && v.childForFieldName('function')?.text === 'make') {
     const args = v.childForFieldName('arguments')?.namedChildren ?? [];
-    if (args[0]?.type !== wantType) return null;
-    if (collection === 'slice' && (args.length !== 2 || args[1].text !== '0')) return null;
+    const [made, length] = args;
+    if (made?.type !== wantType) return null;
+    if (collection === 'slice' && (args.length !== 2 || length?.text !== '0')) return null;
     if (collection === 'map' && args.length !== 1) return null;
-    return { decl: stmt, form: 'empty', type: args[0].text, value: v };
+    return { decl: stmt, form: 'empty', type: made.text, value: v };
   }
   return null;
 }

@@ -22,9 +22,9 @@ function itoaArgument(call: GoNode): GoNode | null {
   if (fn.childForFieldName('operand')?.text !== 'fmt' || fn.childForFieldName('field')?.text !== 'Sprintf') return null;
   const argList = call.childForFieldName('arguments');
   const args = argList?.namedChildren.filter((a) => a.type !== 'comment') ?? [];
-  if (!argList || args.length !== 2 || argList.children.some((c) => c.type === '...')) return null;
-  if (args[0].type !== 'interpreted_string_literal' || !['"%d"', '"%v"'].includes(args[0].text)) return null;
-  const n = args[1];
+  const [format, n] = args;
+  if (!argList || !format || !n || args.length !== 2 || argList.children.some((c) => c.type === '...')) return null;
+  if (format.type !== 'interpreted_string_literal' || !['"%d"', '"%v"'].includes(format.text)) return null;
   const isLenCall = n.type === 'call_expression' && ['len', 'cap'].includes(n.childForFieldName('function')?.text ?? '')
     && (n.childForFieldName('arguments')?.namedChildren ?? []).every(isPureOperand);
   if (n.type !== 'identifier' && !isLenCall) return null;

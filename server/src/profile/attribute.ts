@@ -63,7 +63,21 @@ export function samplePair(sampleType: ProfileSampleType): [string, string] {
 interface PathAcc {
   bytes: number;
   objects: number;
-  lineIds: number[];
+  lines: LineAcc[];
+}
+
+/** What one interned line accumulates while the samples are read. */
+interface LineAcc {
+  /** Its place in intern order, which keys call paths. */
+  id: number;
+  frame: ProfileFrame;
+  flat: CostPair;
+  cum: CostPair;
+  inlined: CostPair;
+  /** The serial of the last sample counted in cum, so a line recurring on one stack counts once. */
+  lastSample: number;
+  /** The call paths of the samples whose flat line this is, by stack key; null until one arrives. */
+  paths: Map<string, PathAcc> | null;
 }
 
 /** Returns per-line flat, cum, inlined costs and top call paths over all profiles, summed per line. */
@@ -74,26 +88,25 @@ export function attributeProfiles(profiles: Profile[], options: AttributeOptions
   const [bytesName, objectsName] = samplePair(sampleType);
 
   // Lines are interned across profiles by (function, file, line): pprof's -lines node identity.
-  const lineIndex = new Map<string, number>();
-  const frames: ProfileFrame[] = [];
-  const flatB: number[] = [];
-  const flatO: number[] = [];
-  const cumB: number[] = [];
-  const cumO: number[] = [];
-  const inlB: number[] = [];
-  const inlO: number[] = [];
-  const stamp: number[] = [];
-  const paths = new Map<number, Map<string, PathAcc>>();
-  const intern = (fn: string, file: string, line: number): number => {
+  const lineIndex = new Map<string, LineAcc>();
+  const accs: LineAcc[] = [];
+  const intern = (fn: string, file: string, line: number): LineAcc => {
     const key = `${fn}\u0000${file}\u0000${line}`;
-    let id = lineIndex.get(key);
-    if (id === undefined) {
-      id = frames.length;
-      lineIndex.set(key, id);
-      frames.push({ function: fn, file, line });
-      flatB.push(0), flatO.push(0), cumB.push(0), cumO.push(0), inlB.push(0), inlO.push(0), stamp.push(-1);
+    let acc = lineIndex.get(key);
+    if (acc === undefined) {
+      acc = {
+        id: accs.length,
+        frame: { function: fn, file, line },
+        flat: { bytes: 0, objects: 0 },
+        cum: { bytes: 0, objects: 0 },
+        inlined: { bytes: 0, objects: 0 },
+        lastSample: -1,
+        paths: null,
+      };
+      lineIndex.set(key, acc);
+      accs.push(acc);
     }
-    return id;
+    return acc;
   };
 
   let totalB = 0;
@@ -111,17 +124,17 @@ export function attributeProfiles(profiles: Profile[], options: AttributeOptions
     for (const f of profile.function) {
       fnById.set(Number(f.id), { name: strings[Number(f.name)] ?? '', file: strings[Number(f.filename)] ?? '' });
     }
-    // Each Location becomes the line ids of its Lines, innermost (inlined) first.
-    const locLines = new Map<number, number[]>();
+    // Each Location becomes the interned lines of its Lines, innermost (inlined) first.
+    const locLines = new Map<number, LineAcc[]>();
     for (const loc of profile.location) {
-      const ids: number[] = [];
+      const lines: LineAcc[] = [];
       for (const ln of loc.line) {
         const fn = fnById.get(Number(ln.functionId));
-        ids.push(intern(fn?.name ?? '', fn?.file ?? '', Number(ln.line)));
+        lines.push(intern(fn?.name ?? '', fn?.file ?? '', Number(ln.line)));
       }
       // An unsymbolized location still counts, as pprof shows it by address.
-      if (ids.length === 0) ids.push(intern(`0x${Number(loc.address).toString(16)}`, '', 0));
-      locLines.set(Number(loc.id), ids);
+      if (lines.length === 0) lines.push(intern(`0x${Number(loc.address).toString(16)}`, '', 0));
+      locLines.set(Number(loc.id), lines);
     }
 
     for (const s of profile.sample) {
@@ -131,50 +144,47 @@ export function attributeProfiles(profiles: Profile[], options: AttributeOptions
       totalO += o;
       if (b === 0 && o === 0) continue;
       const serial = sampleSerial++;
-      const stack: number[] = [];
+      const stack: LineAcc[] = [];
       for (const locId of s.locationId) {
-        const ids = locLines.get(Number(locId));
-        if (ids) for (const id of ids) stack.push(id);
+        const lines = locLines.get(Number(locId));
+        if (lines) for (const line of lines) stack.push(line);
       }
-      if (stack.length === 0) continue;
+      const [flat] = stack;
+      if (!flat) continue;
       const leafLines = locLines.get(Number(s.locationId[0])) ?? [];
-      const flatId = stack[0];
-      flatB[flatId] += b;
-      flatO[flatId] += o;
-      for (let k = 1; k < leafLines.length; k++) {
-        const id = leafLines[k];
-        if (id === flatId) continue;
-        inlB[id] += b;
-        inlO[id] += o;
+      flat.flat.bytes += b;
+      flat.flat.objects += o;
+      for (const [k, line] of leafLines.entries()) {
+        if (k === 0 || line === flat) continue;
+        line.inlined.bytes += b;
+        line.inlined.objects += o;
       }
-      for (const id of stack) {
-        if (stamp[id] === serial) continue;
-        stamp[id] = serial;
-        cumB[id] += b;
-        cumO[id] += o;
+      for (const line of stack) {
+        if (line.lastSample === serial) continue;
+        line.lastSample = serial;
+        line.cum.bytes += b;
+        line.cum.objects += o;
       }
       if (maxPaths > 0) {
-        let byStack = paths.get(flatId);
-        if (!byStack) paths.set(flatId, (byStack = new Map()));
-        const key = stack.join(',');
-        const acc = byStack.get(key);
-        if (acc) {
-          acc.bytes += b;
-          acc.objects += o;
-        } else byStack.set(key, { bytes: b, objects: o, lineIds: stack });
+        const byStack = (flat.paths ??= new Map());
+        const key = stack.map((line) => line.id).join(',');
+        const path = byStack.get(key);
+        if (path) {
+          path.bytes += b;
+          path.objects += o;
+        } else byStack.set(key, { bytes: b, objects: o, lines: stack });
       }
     }
   }
 
-  const lines: ProfileLine[] = frames.map((f, id) => {
-    const accs = paths.get(id);
-    const top = accs ? topPaths([...accs.values()], maxPaths, rankByBytes) : [];
+  const lines: ProfileLine[] = accs.map((acc) => {
+    const top = acc.paths ? topPaths([...acc.paths.values()], maxPaths, rankByBytes) : [];
     return {
-      ...f,
-      flat: { bytes: flatB[id], objects: flatO[id] },
-      cum: { bytes: cumB[id], objects: cumO[id] },
-      inlined: { bytes: inlB[id], objects: inlO[id] },
-      paths: top.map((p) => ({ bytes: p.bytes, objects: p.objects, frames: p.lineIds.map((l) => frames[l]) })),
+      ...acc.frame,
+      flat: acc.flat,
+      cum: acc.cum,
+      inlined: acc.inlined,
+      paths: top.map((p) => ({ bytes: p.bytes, objects: p.objects, frames: p.lines.map((l) => l.frame) })),
     };
   });
   return { sampleType, total: { bytes: totalB, objects: totalO }, lines };

@@ -99,16 +99,17 @@ export function parseFunctionName(symbol: string): ProfileFunctionName {
   if (dot < 0) return { packagePath: plain, receiver: null, name: null };
   const packagePath = plain.slice(0, dot);
   const rest = plain.slice(dot + 1);
-  const method = /^\(\*?([^)]+)\)\.([^.]+)/.exec(rest);
-  if (method) return { packagePath, receiver: method[1], name: method[2] };
-  const parts = rest.split('.');
-  if (parts[0] === 'glob' || parts[0] === '') return { packagePath, receiver: null, name: null };
+  const [, methodReceiver, methodName] = /^\(\*?([^)]+)\)\.([^.]+)/.exec(rest) ?? [];
+  if (methodReceiver !== undefined && methodName !== undefined) return { packagePath, receiver: methodReceiver, name: methodName };
+  // `split` always yields at least one element, so the default never applies.
+  const [first = '', second] = rest.split('.');
+  if (first === 'glob' || first === '') return { packagePath, receiver: null, name: null };
   // After the first element come closures (func1, 1), wrappers (deferwrap1, gowrap1) or, for a
   // value-receiver method `T.M`, the method name.
-  if (parts.length >= 2 && !/^(func|deferwrap|gowrap)\d+$|^\d+$/.test(parts[1])) {
-    return { packagePath, receiver: parts[0], name: parts[1] };
+  if (second !== undefined && !/^(func|deferwrap|gowrap)\d+$|^\d+$/.test(second)) {
+    return { packagePath, receiver: first, name: second };
   }
-  return { packagePath, receiver: null, name: parts[0] };
+  return { packagePath, receiver: null, name: first };
 }
 
 /** Returns a symbol with every bracketed type-argument list removed. */
@@ -139,8 +140,8 @@ function localPackages(module: LocalModule): LocalPackage[] {
     let pkg = byDir.get(dir);
     if (!pkg) {
       const rel = path.relative(module.root, dir).split(path.sep).join('/');
-      const vendored = /(^|\/)vendor\/(.+)$/.exec(rel);
-      const importPath = vendored ? vendored[2] : rel === '' ? module.modulePath : `${module.modulePath}/${rel}`;
+      const vendoredPath = /(^|\/)vendor\/(.+)$/.exec(rel)?.[2];
+      const importPath = vendoredPath ?? (rel === '' ? module.modulePath : `${module.modulePath}/${rel}`);
       pkg = { importPath, dir, files: new Map() };
       byDir.set(dir, pkg);
     }
@@ -215,11 +216,12 @@ export function mapProfileToModule(attribution: ProfileAttribution, module: Loca
     let placed: MappedLine | null = null;
     if (typeof loc !== 'string') {
       const local = loadLocal(loc.file);
+      const source = local ? lineAt(local.lines, pl.line) : undefined;
       if (!local) reason = 'no local file matches';
-      else if (pl.line < 1 || pl.line > lineCount(local.lines)) reason = 'line beyond end of file';
+      else if (source === undefined) reason = 'line beyond end of file';
       else if (!withinDeclaration(parseFunctionName(pl.function), pl.line, local.decls)) reason = 'file changed since profile';
       else {
-        const text = local.lines[pl.line - 1].replace(/\r$/, '');
+        const text = source.replace(/\r$/, '');
         const indent = /^\s*/.exec(text)?.[0] ?? '';
         placed = {
           file: loc.file,
@@ -282,6 +284,11 @@ function withinDeclaration(fn: ProfileFunctionName, line: number, decls: FuncDec
 /** Returns the number of lines of a split file (a final newline does not start a line). */
 function lineCount(lines: string[]): number {
   return lines.length > 0 && lines[lines.length - 1] === '' ? lines.length - 1 : lines.length;
+}
+
+/** Returns 1-based line `line` of a split file, or undefined when the file has no such line. */
+function lineAt(lines: string[], line: number): string | undefined {
+  return line >= 1 && line <= lineCount(lines) ? lines[line - 1] : undefined;
 }
 
 /** Returns a file's text or null when it cannot be read. */
