@@ -51,8 +51,8 @@ const KINDS: Record<string, string> = {
 function parseBench(out: string): Map<string, { allocs: number; ns: number }> {
   const m = new Map<string, { allocs: number; ns: number }>();
   for (const line of out.split('\n')) {
-    const r = /^(Benchmark\w+?)(?:-\d+)?\s+\d+\s+([\d.]+) ns\/op.*?\s([\d.]+) allocs\/op/.exec(line);
-    if (r) m.set(r[1], { ns: Number(r[2]), allocs: Number(r[3]) });
+    const [, name, ns, allocs] = /^(Benchmark\w+?)(?:-\d+)?\s+\d+\s+([\d.]+) ns\/op.*?\s([\d.]+) allocs\/op/.exec(line) ?? [];
+    if (name !== undefined) m.set(name, { ns: Number(ns), allocs: Number(allocs) });
   }
   return m;
 }

@@ -65,7 +65,8 @@ function gcFunction(): () => void {
 /** Median of numbers. */
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+  // No numbers have no median.
+  return s[Math.floor(s.length / 2)] ?? NaN;
 }
 
 /** Throughputs in MB/s of repeated runs of one way of parsing. */
@@ -118,7 +119,9 @@ function throughput(text: string, bytes: number): { oneShot: Runs; streamed: Run
 
 /** The note of a throughput figure: best run, CPU-time median, sample size and machine load. */
 function runsNote(r: Runs, extra: string): string {
-  const load = os.loadavg()[0].toFixed(1);
+  // loadavg() always returns three figures (zeros on Windows).
+  const [oneMinute = 0] = os.loadavg();
+  const load = oneMinute.toFixed(1);
   return `median of ${RUNS} runs after ${WARM_UPS} warm-ups; best ${Math.max(...r.wall).toFixed(1)} MB/s; by CPU time median ${median(r.cpu).toFixed(1)} MB/s; load average ${load} on ${os.cpus().length} cores${extra}`;
 }
 
@@ -149,6 +152,7 @@ function retainedBytes(file: string, gc: () => void, readFlows: boolean): number
   gc();
   const withResult = process.memoryUsage().heapUsed;
   if (out.decisions.length === 0) throw new Error('no decisions parsed');
+  // eslint-disable-next-line no-useless-assignment -- dropping the only reference lets gc() collect the result.
   out = null;
   gc();
   const after = process.memoryUsage().heapUsed;

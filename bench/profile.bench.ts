@@ -56,10 +56,13 @@ function syntheticProfile(targetBytes: number): Uint8Array {
     if (i % 4 === 0) lines.push(new Line({ functionId: 1 + Math.floor(random() * nFuncs), line: 1 + Math.floor(random() * 900) }));
     locations.push(new Location({ id: i, mappingId: 1, address: 0x400000 + i * 16, line: lines }));
   }
-  const sampleType = ['alloc_objects/count', 'alloc_space/bytes', 'inuse_objects/count', 'inuse_space/bytes'].map((s) => {
-    const [t, u] = s.split('/');
-    return new ValueType({ type: strings.dedup(t), unit: strings.dedup(u) });
-  });
+  const types = [
+    ['alloc_objects', 'count'],
+    ['alloc_space', 'bytes'],
+    ['inuse_objects', 'count'],
+    ['inuse_space', 'bytes'],
+  ] as const;
+  const sampleType = types.map(([type, unit]) => new ValueType({ type: strings.dedup(type), unit: strings.dedup(unit) }));
   const bytesKey = strings.dedup('bytes');
   const samples: Sample[] = [];
   // A sample of depth ~24 with four values encodes to ~85 bytes.
@@ -88,7 +91,8 @@ function syntheticProfile(targetBytes: number): Uint8Array {
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
+  // No numbers have no median.
+  return s[Math.floor(s.length / 2)] ?? NaN;
 }
 
 /** Runs the profile benchmarks and returns their figures. */

@@ -1,8 +1,8 @@
 // Syntax costs the language server pays: a full parse, an incremental re-parse after a one-line
 // edit, and tracking 500 findings' ranges through one edit (its per-keystroke cost).
 import { execFileSync } from 'node:child_process';
-import Parser = require('tree-sitter');
-import Go = require('tree-sitter-go');
+import Parser from 'tree-sitter';
+import Go from 'tree-sitter-go';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { GoSourceFile, trackRanges, type SyntaxAnchor } from '../server/src/engine/syntax';

@@ -27,8 +27,8 @@ test('live go build -gcflags=-m=2 output of the families module parses completel
   const lines = stderr.split('\n').filter((l) => l.length > 0);
   const summaries: string[] = [];
   for (const l of lines) {
-    const m = POSITIONED.exec(l);
-    if (m && !m[4].startsWith(' ') && !HEADER.test(m[4])) summaries.push(`${m[2]}|${m[3] ?? 0}|${m[4]}`);
+    const [, , line, column, text] = POSITIONED.exec(l) ?? [];
+    if (text !== undefined && !text.startsWith(' ') && !HEADER.test(text)) summaries.push(`${line}|${column ?? 0}|${text}`);
   }
   assert.deepEqual(out.decisions.map((d) => `${d.pos.line}|${d.pos.column}|${d.text}`).sort(), summaries.sort());
   const blocks = [...out.decisions.flatMap((d) => d.explanations), ...out.orphanExplanations.map((o) => o.explanation)];

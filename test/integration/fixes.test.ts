@@ -95,7 +95,7 @@ async function go(dir: string, args: string[], env: Record<string, string> = {})
     return r.stdout + r.stderr;
   } catch (err) {
     const e = err as { stdout?: string; stderr?: string; message: string };
-    throw new Error(`go ${args.join(' ')} in ${dir} failed:\n${e.stdout ?? ''}${e.stderr ?? e.message}`);
+    throw new Error(`go ${args.join(' ')} in ${dir} failed:\n${e.stdout ?? ''}${e.stderr ?? e.message}`, { cause: err });
   }
 }
 
@@ -165,8 +165,8 @@ function wantMarkers(dir: string): string[] {
     readFileSync(path.join(dir, name), 'utf8')
       .split('\n')
       .forEach((line, i) => {
-        const m = /\/\/ want: ([\w\- ]+)$/.exec(line);
-        if (m) for (const id of m[1].trim().split(/\s+/)) out.push(`${name}:${i + 1} ${id}`);
+        const ids = /\/\/ want: ([\w\- ]+)$/.exec(line)?.[1];
+        if (ids !== undefined) for (const id of ids.trim().split(/\s+/)) out.push(`${name}:${i + 1} ${id}`);
       });
   }
   return out.sort();

@@ -32,7 +32,9 @@ function section(run: CompilerRun, packagePath: string): string {
   const { sections } = splitSections(run.output);
   const found = sections.filter((s) => s.packagePath === packagePath);
   assert.equal(found.length, 1, `one section ${packagePath} in ${sections.map((s) => s.packagePath).join(', ')}`);
-  return found[0].text;
+  const [only] = found;
+  assert.ok(only);
+  return only.text;
 }
 
 /** Compiler lines `file:line:col: text` of a section, with the file resolved for the package. */
@@ -42,8 +44,8 @@ function decisions(run: CompilerRun, packagePath: string): string[] {
     .split('\n')
     .filter((l) => l !== '')
     .map((l) => {
-      const m = /^(.+?\.go):(\d+:\d+: .*)$/.exec(l);
-      return m ? `${resolveCompilerPath(m[1], run.workingDir, p.files, path)}:${m[2]}` : l;
+      const [, file, rest] = /^(.+?\.go):(\d+:\d+: .*)$/.exec(l) ?? [];
+      return file !== undefined ? `${resolveCompilerPath(file, run.workingDir, p.files, path)}:${rest}` : l;
     });
 }
 

@@ -126,7 +126,12 @@ function goProcessesUnder(pid: number): string[] {
   const tree = new Set([pid]);
   for (let changed = true; changed; ) {
     changed = false;
-    for (const r of rows) if (tree.has(r.ppid) && !tree.has(r.pid)) (tree.add(r.pid), (changed = true));
+    for (const r of rows) {
+      if (tree.has(r.ppid) && !tree.has(r.pid)) {
+        tree.add(r.pid);
+        changed = true;
+      }
+    }
   }
   return rows.filter((r) => tree.has(r.pid) && r.pid !== pid && /^(go|compile|asm|link|vet|cgo)$/.test(r.comm)).map((r) => `${r.pid} ${r.comm}`);
 }

@@ -130,7 +130,7 @@ function parseMarkers(lineText: string, line: number): Marker[] {
     try {
       message = new RegExp(msg.value);
     } catch (e) {
-      throw new Error(`${kind}: bad regexp ${JSON.stringify(msg.value)}: ${(e as Error).message}`);
+      throw new Error(`${kind}: bad regexp ${JSON.stringify(msg.value)}: ${(e as Error).message}`, { cause: e });
     }
     if (msg.rest !== '' && !/^\s/.test(msg.rest)) throw new Error(`expected a space after the message regexp ${JSON.stringify(msg.value)}`);
     out.push({ mode: mode as Marker['mode'], kind, text: text.value, message, line });

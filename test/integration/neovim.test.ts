@@ -49,8 +49,8 @@ test('Neovim: diagnostics on the right code, hover, edits move them, a quick fix
   assert.equal(moved.source, 'heapscope');
   const make = result.diagnostics.find((d) => lines[d.lnum]!.slice(d.col, d.end_col) === 'make([]byte, n)');
   assert.ok(make, 'make([]byte, n) has its diagnostic');
-  assert.match(String(result.hover) ?? '', /moved to the heap/);
-  assert.match(String(result.hover) ?? '', /1\. \[demo\.go:17:9\]/);
+  assert.match(String(result.hover ?? ''), /moved to the heap/);
+  assert.match(String(result.hover ?? ''), /1\. \[demo\.go:17:9\]/);
   assert.ok(result.moved, 'diagnostics moved down two lines after the edit');
   assert.ok(result.shifted.some((d) => d.lnum === moved.lnum + 2));
   // The copy-loop-var quick fix, applied by Neovim's own apply_workspace_edit after the edit above.

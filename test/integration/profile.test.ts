@@ -144,10 +144,10 @@ async function assertMapsLikePprof(file: string, mapped: MappedProfile, root: st
   const want = await pprofTop(file, 'alloc_space');
   const expected = new Map<string, PprofLine>();
   for (const [key, v] of want) {
-    const m = /^(\S+) (.*):(\d+)$/.exec(key);
-    assert.ok(m);
-    if (!m[1].startsWith(`${modulePrefix}.`) && !m[1].startsWith(`${modulePrefix}/`)) continue;
-    expected.set(`${path.join(root, relative(m[2]))}:${m[3]}`, v);
+    const [, fn, profileFile, line] = /^(\S+) (.*):(\d+)$/.exec(key) ?? [];
+    assert.ok(fn !== undefined && profileFile !== undefined, key);
+    if (!fn.startsWith(`${modulePrefix}.`) && !fn.startsWith(`${modulePrefix}/`)) continue;
+    expected.set(`${path.join(root, relative(profileFile))}:${line}`, v);
   }
   const got = new Map<string, PprofLine>();
   for (const l of mapped.lines) if (l.flat.bytes !== 0 || l.cum.bytes !== 0) got.set(`${l.file}:${l.line}`, { flat: l.flat.bytes, cum: l.cum.bytes });
@@ -169,7 +169,7 @@ test('per-line flat and cum equal go tool pprof -lines (root package, alloc_spac
   const call2 = at(28, `${MODULE}.Pair`);
   assert.ok(call1 && call2);
   assert.equal(call1.inlined.bytes + call2.inlined.bytes, newPoint.flat.bytes);
-  assert.ok(newPoint.paths.length > 0 && newPoint.paths[0].frames[0].line === 13);
+  assert.equal(newPoint.paths[0]?.frames[0]?.line, 13);
 });
 
 test('per-line numbers equal pprof for the nested package and for a -trimpath build', async () => {
@@ -254,6 +254,7 @@ test('join: findings get their line cost, inlined allocations credit the call si
   });
   const joined = joinFindings([finding(27, 'escape.heap'), finding(38, 'escape.heap'), finding(27, 'inline.call')], mapped);
   const [call, grow, inl] = joined;
+  assert.ok(call && grow && inl, `three findings joined, got ${joined.length}`);
   const line = (n: number) => mapped.lines.find((l) => l.file === allocGo && l.line === n);
   assert.equal(call.alloc?.bytes, line(27)?.inlined.bytes);
   assert.ok((call.alloc?.bytes ?? 0) > 0);
@@ -306,7 +307,7 @@ test('a profile of another program maps 0% with a clear warning', () => {
   assert.ok(mapped.total.bytes > 0);
   const warnings = profileWarnings(mapped, MODULE);
   assert.equal(warnings.length, 1);
-  assert.match(warnings[0], /0% mapped.*another program/);
+  assert.match(warnings[0] ?? '', /0% mapped.*another program/);
   assert.ok(mapped.unmapped.some((u) => u.file.endsWith('other_test.go') && u.reason === 'not in this module'));
 });
 

@@ -79,8 +79,8 @@ test('two outputs interleaved line by line', () => {
       let i = 0;
       let j = 0;
       for (const takeA of picks) {
-        if (takeA && i < la.length) merged.push(la[i++]);
-        else if (j < lb.length) merged.push(lb[j++]);
+        if (takeA && i < la.length) merged.push(la[i++]!);
+        else if (j < lb.length) merged.push(lb[j++]!);
       }
       merged.push(...la.slice(i), ...lb.slice(j));
       const text = merged.join('\n');

@@ -41,9 +41,9 @@ export function oracleSummaries(text: string): string[] {
       pkg = line.slice(2);
       continue;
     }
-    const m = POSITIONED.exec(line);
-    if (!m || m[4].startsWith(' ') || HEADER.test(m[4])) continue;
-    out.push(`${pkg}|${m[2]}|${m[3] ?? 0}|${m[4]}`);
+    const [, , lineNo, column, text] = POSITIONED.exec(line) ?? [];
+    if (text === undefined || text.startsWith(' ') || HEADER.test(text)) continue;
+    out.push(`${pkg}|${lineNo}|${column ?? 0}|${text}`);
   }
   return out.sort();
 }
@@ -126,9 +126,12 @@ for (const [version, file] of recordings()) {
       const moved = find('escape.moved', 'moved to heap: p');
       assert.deepEqual(moved.pos, { file: './families.go', line: 18, column: 2 });
       assert.equal(moved.explanations.length, 1);
-      const e = moved.explanations[0];
-      assert.deepEqual([e.flows[0].to, e.flows[0].from], ['~r0', '&p']);
-      assert.deepEqual(e.flows[0].steps.map((s) => [s.reason, s.pos?.line, s.pos?.column]), [['address-of', 19, 9], ['return', 19, 2]]);
+      const [e] = moved.explanations;
+      assert.ok(e);
+      const [flow] = e.flows;
+      assert.ok(flow);
+      assert.deepEqual([flow.to, flow.from], ['~r0', '&p']);
+      assert.deepEqual(flow.steps.map((s) => [s.reason, s.pos?.line, s.pos?.column]), [['address-of', 19, 9], ['return', 19, 2]]);
       // Go 1.25 names the function in headers and writes `←`; older releases write `=`.
       assert.equal(e.func, minor(version) >= 25 ? 'Moved' : null);
       assert.equal(e.lines[1], minor(version) >= 25 ? '  flow: ~r0 ← &p:' : '  flow: ~r0 = &p:');
@@ -213,15 +216,16 @@ test('interleaved blocks join their summary by position, not adjacency', () => {
   ].join('\n');
   const out = parseCompilerOutput(text);
   const [y, x, x2] = out.decisions;
+  assert.ok(y && x && x2, `three decisions, got ${out.decisions.length}`);
   assert.equal(y.text, 'moved to heap: y');
   assert.deepEqual(y.explanations.map((e) => e.flows.map((f) => [f.to, f.from, f.steps.length])), [[['{heap}', 'y', 0]]]);
   assert.equal(x.explanations.length, 2);
-  assert.deepEqual(x.explanations[0].flows[0].steps[0].pos, { file: './a.go', line: 7, column: 9 });
-  assert.equal(x.explanations[1].func, 'f');
+  assert.deepEqual(x.explanations[0]?.flows[0]?.steps[0]?.pos, { file: './a.go', line: 7, column: 9 });
+  assert.equal(x.explanations[1]?.func, 'f');
   assert.equal(x2.packagePath, 'example.com/other');
   assert.equal(x2.explanations.length, 0, 'another package is another position');
   assert.equal(out.orphanExplanations.length, 1);
-  assert.equal(out.orphanExplanations[0].explanation.header, 'z escapes to heap');
+  assert.equal(out.orphanExplanations[0]?.explanation.header, 'z escapes to heap');
   assertAccounted(text, out);
 });
 
@@ -242,14 +246,15 @@ test('summaries with colons are not headers; unknown lines are kept', () => {
   ].join('\r\n');
   const out = parseCompilerOutput(text);
   assert.deepEqual(out.decisions.map((d) => d.kind), ['inline.cannot', 'inline.can', 'inline.cannot', 'escape.heap', 'other', 'inline.call', 'leak.closure', 'leak.content']);
-  assert.deepEqual(out.decisions[0].details, { func: 'f', reason: 'function too complex: cost 179 exceeds budget 80', cost: 179, budget: 80 });
-  assert.deepEqual(out.decisions[1].details, { func: 'g', cost: 3, body: 'func() { x := "a:"; _ = x }' });
-  assert.deepEqual(out.decisions[2].details, { func: 'h', target: 'k', reason: 'repeated recursive cycle' });
-  assert.equal(out.decisions[4].text, 'some future message:');
-  assert.deepEqual(out.decisions[6].pos, { file: './a.go', line: 9, column: 0 });
+  assert.deepEqual(out.decisions[0]?.details, { func: 'f', reason: 'function too complex: cost 179 exceeds budget 80', cost: 179, budget: 80 });
+  assert.deepEqual(out.decisions[1]?.details, { func: 'g', cost: 3, body: 'func() { x := "a:"; _ = x }' });
+  assert.deepEqual(out.decisions[2]?.details, { func: 'h', target: 'k', reason: 'repeated recursive cycle' });
+  assert.equal(out.decisions[4]?.text, 'some future message:');
+  assert.deepEqual(out.decisions[6]?.pos, { file: './a.go', line: 9, column: 0 });
   assert.deepEqual(out.otherLines, [{ packagePath: '', text: 'note: module requires Go 1.30' }]);
-  const e = out.decisions[7].explanations[0];
-  assert.deepEqual([e.func, e.derefs, e.flows[0].to, e.lines.length], ['F', 1, '{storage for func literal}', 3]);
+  const e = out.decisions[7]?.explanations[0];
+  assert.ok(e);
+  assert.deepEqual([e.func, e.derefs, e.flows[0]?.to, e.lines.length], ['F', 1, '{storage for func literal}', 3]);
   assertAccounted(text, out);
 });
 

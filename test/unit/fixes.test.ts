@@ -34,8 +34,8 @@ for (const mod of ['go121', 'go122']) {
     test(`${mod}/${name}: fixes offered exactly at the // want markers`, () => {
       const text = readFileSync(path.join(dir, name), 'utf8');
       const want = text.split('\n').flatMap((l, i) => {
-        const m = /\/\/ want: ([\w\- ]+)$/.exec(l);
-        return m ? m[1].trim().split(/\s+/).map((id) => `${i + 1} ${id}`) : [];
+        const ids = /\/\/ want: ([\w\- ]+)$/.exec(l)?.[1];
+        return ids !== undefined ? ids.trim().split(/\s+/).map((id) => `${i + 1} ${id}`) : [];
       });
       const got = fixesIn(text, goLine).flatMap((f) => f.fixes.map((x) => `${f.line} ${x.id}`));
       assert.deepEqual(got.sort(), want.sort());
@@ -69,9 +69,12 @@ test('copy-loop-var follows the language version: go.mod line, //go:build overri
 
 test('copy-loop-var edit inserts gofmt-indented copies as the first statement', () => {
   const [f] = fixesIn(CAPTURE, '1.21');
+  assert.ok(f);
   assert.equal(f.kind, 'loopvar.capture');
   assert.equal(f.severity, 'warning');
-  const out = applyEdits(CAPTURE, f.fixes[0].edits);
+  const [fix] = f.fixes;
+  assert.ok(fix);
+  const out = applyEdits(CAPTURE, fix.edits);
   assert.match(out, /for i := 0; i < n; i\+\+ \{\n\t\ti := i\n\t\tfs = append/);
 });
 
@@ -107,9 +110,12 @@ func Sq(xs []int) []int {
 }
 `;
   const [f] = fixesIn(text, '1.21');
+  assert.ok(f);
   assert.equal(f.severity, 'hint');
+  const [fix] = f.fixes;
+  assert.ok(fix);
   assert.equal(
-    applyEdits(text, f.fixes[0].edits),
+    applyEdits(text, fix.edits),
     text.replace('\tfor _, x', '\tif len(xs) > 0 {\n\t\tout = make([]int, 0, len(xs))\n\t}\n\tfor _, x'),
   );
   // Conditional append: only with the upper-bound setting, and never for a nil slice.
@@ -134,7 +140,7 @@ func Sq(xs []int) []int {
 }
 `;
   const found = fixesIn(text, '1.21');
-  assert.equal(found[0].severity, 'hint', 'a hint without a profile');
+  assert.equal(found[0]?.severity, 'hint', 'a hint without a profile');
   const withShare = (share: number): Finding[] => {
     const cost = { bytes: share * 1000, objects: share * 1000 };
     const line: MappedLine = {
@@ -144,9 +150,9 @@ func Sq(xs []int) []int {
     const profile: MappedProfile = { sampleType: 'alloc_space', total: { bytes: 1000, objects: 1000 }, mapped: cost, unmapped: [], lines: [line] };
     return joinFindings(found, profile);
   };
-  assert.equal(withShare(0.2)[0].severity, 'warning');
-  assert.equal(withShare(0.02)[0].severity, 'information');
-  assert.equal(withShare(0.001)[0].severity, 'hint');
+  assert.equal(withShare(0.2)[0]?.severity, 'warning');
+  assert.equal(withShare(0.02)[0]?.severity, 'information');
+  assert.equal(withShare(0.001)[0]?.severity, 'hint');
 });
 
 test('applyEdits validates: overlapping and out-of-range edits throw, identical duplicates apply once', () => {
@@ -162,13 +168,18 @@ test('editsOverlap: fix-all, the workspace edit and applyEdits refuse the same p
   const text = 'abc\ndef\n';
   const lines = new LineIndex(text);
   // Every valid position of the text, in order: (1,1)…(1,4), (2,1)…(2,4), (3,1).
-  const positions = [1, 2, 3, 4].map((c) => [1, c]).concat([1, 2, 3, 4].map((c) => [2, c]), [[3, 1]]);
+  const positions: Array<[line: number, column: number]> = [[1, 1], [1, 2], [1, 3], [1, 4], [2, 1], [2, 2], [2, 3], [2, 4], [3, 1]];
+  const position = (k: number): [line: number, column: number] => {
+    const p = positions[k];
+    assert.ok(p, `position ${k}`);
+    return p;
+  };
   const e = (line: number, column: number, endLine: number, endColumn: number, newText: string) => ({ file: '/x/a.go', line, column, endLine, endColumn, newText });
   const edit = fc
     .tuple(fc.nat(positions.length - 1), fc.nat(positions.length - 1), fc.constantFrom('', 'X'))
     .map(([i, j, newText]) => {
-      const [line, column] = positions[Math.min(i, j)];
-      const [endLine, endColumn] = positions[Math.max(i, j)];
+      const [line, column] = position(Math.min(i, j));
+      const [endLine, endColumn] = position(Math.max(i, j));
       return e(line, column, endLine, endColumn, newText);
     });
   fc.assert(

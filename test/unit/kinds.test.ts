@@ -6,7 +6,7 @@ import { allFixes, allKinds, buildRegistry, FIX_TABLE, KIND_TABLE, kindInfo, par
 import { presentFinding, presentFindings } from '../../server/src/engine/present';
 import type { Finding } from '../../server/src/engine/types';
 import { fixesDocMarkdown, fixesTableMarkdown, kindsDocMarkdown } from '../../scripts/gen-docs';
-import { splitFlags, splitTags } from '../../server/src/cli/flags';
+import { joinOptionValues, splitFlags, splitTags } from '../../server/src/cli/flags';
 
 const FAMILIES = ['escape', 'noescape', 'leak', 'inline', 'capture', 'devirtualize', 'alloc', 'loopvar', 'prealloc', 'build', 'other'];
 
@@ -137,7 +137,6 @@ test('--tags takes commas or spaces, as go build -tags does', () => {
 });
 
 test('option values that start with a dash are joined to their option', () => {
-  const { joinOptionValues } = require('../../server/src/cli/flags') as typeof import('../../server/src/cli/flags');
   assert.deepEqual(joinOptionValues(['--gcflags', '-m -l', '--all', './...'], ['gcflags']), ['--gcflags=-m -l', '--all', './...']);
   assert.deepEqual(joinOptionValues(['--', '--gcflags', 'x'], ['gcflags']), ['--', '--gcflags', 'x'], 'nothing after --');
   assert.deepEqual(joinOptionValues(['--gcflags'], ['gcflags']), ['--gcflags'], 'a missing value is left for parseArgs to report');

@@ -20,6 +20,7 @@ import {
   severityForShare,
   unescapeModulePath,
 } from '../../server/src/profile';
+import { joinFindings } from '../../server/src/profile/join';
 
 test('parseFunctionName splits package, receiver and declared name', () => {
   assert.deepEqual(parseFunctionName('example.com/mod/sub.(*T).Method'), { packagePath: 'example.com/mod/sub', receiver: 'T', name: 'Method' });
@@ -103,7 +104,7 @@ test('attribution: flat at the innermost frame, cum once per sample, inlined cre
   assert.deepEqual(at('m.main', 30)?.cum, { bytes: 1064, objects: 3 });
   assert.deepEqual(at('m.caller', 22)?.flat, { bytes: 1000, objects: 1 });
   assert.deepEqual(
-    at('m.leaf', 10)?.paths[0].frames.map((f) => `${f.function}:${f.line}`),
+    at('m.leaf', 10)?.paths[0]?.frames.map((f) => `${f.function}:${f.line}`),
     ['m.leaf:10', 'm.caller:20', 'm.caller:21', 'm.caller:21', 'm.main:30'],
   );
   const byObjects = attributeProfiles([decoded], { sampleType: 'alloc_objects' });
@@ -156,7 +157,6 @@ test('mapping: function name picks the package, the base name the file, the decl
 });
 
 test('with a profile, allocation findings take the severity of their share; correctness findings keep theirs', () => {
-  const { joinFindings } = require('../../server/src/profile/join') as typeof import('../../server/src/profile/join');
   const line = (n: number, bytes: number) => ({ file: '/m/a.go', line: n, column: 2, endColumn: 9, function: 'm.F', profileFile: '/m/a.go', packagePath: 'm', flat: { bytes, objects: 1 }, cum: { bytes, objects: 1 }, inlined: { bytes: 0, objects: 0 }, paths: [] });
   const mapped = { sampleType: 'alloc_space' as const, total: { bytes: 1000, objects: 3 }, mapped: { bytes: 1000, objects: 3 }, unmapped: [], lines: [line(3, 900), line(5, 100)] };
   const f = (lineNo: number, kind: string, severity: 'warning' | 'information' | 'hint') => ({ file: '/m/a.go', line: lineNo, column: 2, endLine: lineNo, endColumn: 3, severity, kind, message: kind, compiler: null, related: [], fixes: [], alloc: null, packagePath: 'm', decision: null });

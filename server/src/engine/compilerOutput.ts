@@ -137,8 +137,9 @@ function intern(scope: PackageScope, s: string): string {
 /** Parses an explanation's flow and step lines (after its header, if any) into edges. */
 function parseFlows(lines: readonly string[], first: number, scope: PackageScope): FlowEdge[] {
   const flows: FlowEdge[] = [];
-  for (let n = first; n < lines.length; n++) {
-    const rest = lines[n];
+  // The edge that step lines add to (the last flow line's, or one without a flow line).
+  let current: FlowEdge | null = null;
+  for (const rest of lines.slice(first)) {
     // Every line after a header is indented (the parser only adds indented lines to a block).
     let i = 1;
     while (rest.charCodeAt(i) === SPACE) i++;
@@ -146,12 +147,16 @@ function parseFlows(lines: readonly string[], first: number, scope: PackageScope
       const flow = parseFlow(rest.slice(i));
       if (flow.to.charCodeAt(0) === 123) flow.to = intern(scope, flow.to);
       flows.push(flow);
+      current = flow;
     } else if (rest.startsWith('from ', i)) {
-      if (flows.length === 0) flows.push({ to: '', from: '', steps: [] });
+      if (current === null) {
+        current = { to: '', from: '', steps: [] };
+        flows.push(current);
+      }
       const s = parseStep(rest.slice(i));
       const p = s.at === null ? null : parsePosition(s.at);
       const pos = p === null ? null : { file: fileRecord(scope, p.file).resolved, line: p.line, column: p.column };
-      flows[flows.length - 1].steps.push({ expr: s.expr, reason: intern(scope, s.reason), pos });
+      current.steps.push({ expr: s.expr, reason: intern(scope, s.reason), pos });
     }
   }
   // Arrays grown by push keep spare capacity; exact copies make the result smaller.
@@ -368,7 +373,7 @@ export class CompilerOutputParser {
         nonAscii = NON_ASCII.test(bin) ? NON_ASCII.lastIndex - 1 : bin.length;
       }
       if (end > start) {
-        let file: FileRecord | null = null;
+        let file: FileRecord | null;
         if (bin.charCodeAt(start) === 35 && bin.charCodeAt(start + 1) === SPACE) {
           // `# example.com/p` or `# example.com/p [example.com/p.test]`: packagePath is what go list calls ImportPath.
           const text = bytes.toString('utf8', start, end);
@@ -405,18 +410,21 @@ export class CompilerOutputParser {
       nl = bin.indexOf('\n', start);
     }
     const texts = moved > 0 ? bytes.toString('latin1', 0, moved) : '';
+    // The loop above wrote files[i] and texts[i] for every i < n, and for a line without a
+    // position its text and package, else its position, line span and (when moved) text span:
+    // the assertions below read only what it wrote.
     for (let i = 0; i < n; i++) {
-      const file = rec.files[i];
-      const text = rec.texts[i];
+      const file = rec.files[i] as FileRecord | null;
+      const text = rec.texts[i] as string | null;
       rec.files[i] = null;
       rec.texts[i] = null;
       if (file === null) {
-        this.otherLines.push({ packagePath: rec.packagePaths[i], text: text as string });
+        this.otherLines.push({ packagePath: rec.packagePaths[i]!, text: text as string });
         continue;
       }
       const rest = text ?? texts.slice(rec.starts[i], rec.ends[i]);
       try {
-        this.parseRest(file, rec.lineNumbers[i], rec.columns[i], rest);
+        this.parseRest(file, rec.lineNumbers[i]!, rec.columns[i]!, rest);
       } catch {
         // Unexpected input must never throw nor vanish: keep the line verbatim.
         this.otherLines.push({ packagePath: file.scope.packagePath, text: Buffer.from(bin.slice(rec.lineStarts[i], rec.lineEnds[i]), 'latin1').toString('utf8') });
@@ -502,9 +510,10 @@ export class CompilerOutputParser {
   /** Joins every block to the summary at its position (same package, file, line, column). */
   private group(): ParsedOutput {
     const decisions = this.decisions;
-    for (let i = 0; i < this.explainable.length; i++) {
-      const at = this.explainableFiles[i].positions.get(this.explainableKeys[i]);
-      if (at !== undefined) (at.decisions ??= []).push(this.explainable[i]);
+    // parseRest pushes to the three arrays together, so they have the same length.
+    for (const [i, decision] of this.explainable.entries()) {
+      const at = this.explainableFiles[i]!.positions.get(this.explainableKeys[i]!);
+      if (at !== undefined) (at.decisions ??= []).push(decision);
     }
     const orphanExplanations: ParsedOutput['orphanExplanations'] = [];
     for (const block of this.blocks) {

@@ -32,10 +32,10 @@ export function splitSections(stderr: string): { sections: CompilerSection[]; ot
   for (let at = 0; at < stderr.length; ) {
     const nl = stderr.indexOf('\n', at);
     const next = nl < 0 ? stderr.length : nl + 1;
-    const header = stderr.startsWith('# ', at) ? /^# (.+?)\r?\n?$/.exec(stderr.slice(at, next)) : null;
-    if (header !== null) {
+    const packagePath = stderr.startsWith('# ', at) ? /^# (.+?)\r?\n?$/.exec(stderr.slice(at, next))?.[1] : undefined;
+    if (packagePath !== undefined) {
       flush(at);
-      current = { packagePath: header[1], text: '' };
+      current = { packagePath, text: '' };
       sections.push(current);
       runStart = next;
     } else if (current === null || stderr.startsWith('go: ', at)) {

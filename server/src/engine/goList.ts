@@ -8,7 +8,8 @@ import type { PackageResult } from './types';
 /** Whether a pattern names standard-library packages, which the go command finds outside modules. */
 export function isStandardPattern(pattern: string): boolean {
   if (isDirectoryPattern(pattern) || pattern === 'all') return false;
-  const first = pattern.split('/')[0];
+  // split always returns at least one element; the default only satisfies the type.
+  const [first = ''] = pattern.split('/');
   return first !== '' && !first.includes('.') && !first.includes(':');
 }
 

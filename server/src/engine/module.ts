@@ -88,9 +88,12 @@ export function parseModFile(text: string): Pick<GoModule, 'modulePath' | 'goVer
     const line = raw.replace(/\/\/.*$/, '').trim();
     const m = /^(module|go|toolchain)\s+("(?:[^"\\]|\\.)*"|`[^`]*`|\S+)$/.exec(line);
     if (m === null) continue;
-    const value = /^["`]/.test(m[2]) ? m[2].slice(1, -1) : m[2];
-    if (m[1] === 'module') modulePath = value;
-    else if (m[1] === 'go') goVersion = value;
+    // Both groups are required by the pattern; the check only narrows their types.
+    const [, keyword, word] = m;
+    if (keyword === undefined || word === undefined) continue;
+    const value = /^["`]/.test(word) ? word.slice(1, -1) : word;
+    if (keyword === 'module') modulePath = value;
+    else if (keyword === 'go') goVersion = value;
     else toolchain = value;
   }
   return { modulePath, goVersion, toolchain };

@@ -33,7 +33,7 @@ function utf8BytesAt(s: string, i: number): number {
 
 /** Returns true when `s` holds only ASCII, where bytes and UTF-16 units coincide. */
 export function isAscii(s: string): boolean {
-  return !/[^\x00-\x7f]/.test(s);
+  return !/[\u0080-\uffff]/.test(s);
 }
 
 /**

@@ -1,6 +1,6 @@
 // The one way down a tree-sitter cursor towards an offset, shared by the mapping (syntax.ts) and
 // range tracking (syntax.ts, lsp/documents.ts).
-import type Parser = require('tree-sitter');
+import type Parser from 'tree-sitter';
 
 /** node-tree-sitter 0.25 returns the child's index, or null when there is none (its .d.ts says boolean). */
 function moved(result: unknown): boolean {
