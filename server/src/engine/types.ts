@@ -34,7 +34,7 @@ export type KindFamily =
 /** The kinds of compiler decisions the parser recognises: derived from the kinds table in kinds.ts. */
 export type { DecisionKind };
 
-/** What kind of syntax node a decision is about (syntax.ts maps each onto tree-sitter node types). */
+/** What kind of syntax node a decision is about (nodeMapping.ts maps each onto tree-sitter node types). */
 export type NodeShape = 'identifier' | 'funcLiteral' | 'address' | 'composite' | 'call' | 'selector' | 'binary' | 'variadic' | 'funcName' | 'token';
 
 /** One `from <what> (<why>) at <pos>` line of an explanation. */

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { LineIndex } from '../engine/positions';
-import { diffEdit, GoSourceFile, mapThroughEdits, trackRanges, type OffsetEdit } from '../engine/syntax';
+import { diffEdit, mapThroughEdits, trackRanges } from '../engine/rangeTracking';
+import { GoSourceFile, type OffsetEdit } from '../engine/sourceFile';
 import { gotoChildEndingAfter } from '../engine/treeCursor';
 import type { ByteRange, Finding, FindingFix } from '../engine/types';
 
