@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import fc from 'fast-check';
 import { parseCompilerOutput } from '../../server/src/engine/compilerOutput';
 import { anchorForDecision, nodeAt } from '../../server/src/engine/nodeMapping';
-import { mapThroughEdits, trackRange, trackRanges } from '../../server/src/engine/rangeTracking';
+import { mapThroughEdits, trackRange, trackRanges, type TrackedItem } from '../../server/src/engine/rangeTracking';
 import { GoSourceFile } from '../../server/src/engine/sourceFile';
 import { gotoChildEndingAfter } from '../../server/src/engine/treeCursor';
 import type { ByteRange, CompilerDecision } from '../../server/src/engine/types';
@@ -140,6 +140,14 @@ function decision(kind: CompilerDecision['kind'], line: number, column: number, 
   return { kind, pos: { file: 'x.go', line, column }, text: '', details: subject ? { subject } : {}, explanations: [], packagePath: '' };
 }
 
+test('the anchor carries the mapped node\'s type; an ERROR node or an empty file gives none, so tracking follows them by offsets', () => {
+  const f = GoSourceFile.parse('package p\n\nfunc a() int {\n\tx := 1 @ 2\n\treturn x\n}\n');
+  assert.deepEqual(anchorForDecision(f, decision('escape.moved', 4, 2, 'x')), { range: { line: 4, column: 2, endLine: 4, endColumn: 3 }, nodeType: 'identifier' });
+  // `@` is no Go token: tree-sitter makes it an ERROR leaf, which a later parse may place differently.
+  assert.deepEqual(anchorForDecision(f, decision('other', 4, 9)), { range: { line: 4, column: 9, endLine: 4, endColumn: 10 }, nodeType: null });
+  assert.deepEqual(anchorForDecision(GoSourceFile.parse(''), decision('other', 1, 1)), { range: { line: 1, column: 1, endLine: 1, endColumn: 1 }, nodeType: null });
+});
+
 test('fallbacks always give a real range: a point in blanks or past the line end takes the nearest token', () => {
   const f = GoSourceFile.parse('package p\n\nfunc f() {\n\tx := 1   \n\t_ = x\n}\n');
   assert.equal(textOf(f, rangeForDecision(f, decision('other', 4, 8))), '1'); // in trailing blanks
@@ -161,12 +169,14 @@ func f(n int) []byte {
 `;
 
 /** The anchors of `x` (moved to heap) and `make([]byte, n)` in SOURCE. */
-function anchors(f: GoSourceFile) {
+function anchors(f: GoSourceFile): { x: TrackedItem; mk: TrackedItem } {
   const x = anchorForDecision(f, decision('escape.moved', 4, 2, 'x'));
   const mk = anchorForDecision(f, decision('escape.heap', 5, 13, 'make([]byte, n)'));
   assert.equal(textOf(f, x.range), 'x');
   assert.equal(textOf(f, mk.range), 'make([]byte, n)');
-  return { x, mk };
+  assert.equal(x.nodeType, 'identifier');
+  assert.equal(mk.nodeType, 'call_expression');
+  return { x: { range: x.range, nodeType: x.nodeType }, mk: { range: mk.range, nodeType: mk.nodeType } };
 }
 
 test('edit re-parses incrementally to the same tree as a full parse, and the old file stays usable', () => {

@@ -18,13 +18,19 @@ export interface SyntaxNodeInfo {
 /** Where a finding sits in the tree: its range and the type of the node spanning exactly that range. */
 export interface SyntaxAnchor {
   range: ByteRange;
-  nodeType: string;
+  /**
+   * Null when no node can confirm the range after an edit: an ERROR node (its extent follows the
+   * parser's recovery, not the code) or an empty range (a file without a token). Range tracking
+   * follows such ranges by offsets only.
+   */
+  nodeType: string | null;
 }
 
 /** The node a compiler decision is about, as its range and type; the range is never zero-width in a file with a token. */
 export function anchorForDecision(file: GoSourceFile, d: CompilerDecision): SyntaxAnchor {
   const node = nodeForDecision(file, d);
-  return { range: file.byteRange(node.start, node.end), nodeType: node.type };
+  const nodeType = node.type === 'ERROR' || node.end <= node.start ? null : node.type;
+  return { range: file.byteRange(node.start, node.end), nodeType };
 }
 
 /** The smallest node at a Go position (1-based line, 1-based byte column), or the nearest token when the point is blank. */
