@@ -5,7 +5,8 @@ import Parser from 'tree-sitter';
 import Go from 'tree-sitter-go';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { GoSourceFile, trackRanges, type SyntaxAnchor } from '../server/src/engine/syntax';
+import { trackRanges, type TrackedItem } from '../server/src/engine/rangeTracking';
+import { GoSourceFile } from '../server/src/engine/sourceFile';
 import type { BenchFigure } from './types';
 
 /** Realistic Go source of about `lines` lines: net/http's server.go repeated, with top-level functions renamed per copy. */
@@ -51,10 +52,10 @@ function typingEdit(f: GoSourceFile, i: number): GoSourceFile {
 }
 
 /** Up to `n` anchors spread evenly over the file's calls, composite literals and identifiers. */
-function sampleAnchors(f: GoSourceFile, n: number): SyntaxAnchor[] {
+function sampleAnchors(f: GoSourceFile, n: number): TrackedItem[] {
   const nodes = f.tree.rootNode.descendantsOfType(['call_expression', 'composite_literal', 'func_literal', 'identifier']);
   const step = Math.max(1, Math.floor(nodes.length / n));
-  const out: SyntaxAnchor[] = [];
+  const out: TrackedItem[] = [];
   for (let i = 0; i < nodes.length && out.length < n; i += step) {
     const node = nodes[i]!;
     out.push({ range: f.byteRange(node.startIndex, node.endIndex), nodeType: node.type });

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { GoSourceFile } from '../../server/src/engine/syntax';
+import { GoSourceFile } from '../../server/src/engine/sourceFile';
 import { allFixes, kindInfo } from '../../server/src/engine/kinds';
 import type { Finding } from '../../server/src/engine/types';
 import fc from 'fast-check';

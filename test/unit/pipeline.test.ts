@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { jsonDiagnostic } from '../../server/src/cli/report';
 import { PipelineCancelled, runPipeline } from '../../server/src/pipeline/index';
 import { recordedDeps, recordedRun, repoRoot } from '../support/recordedRun';
 
@@ -20,10 +21,14 @@ test('the compile request reaches the injected runner unchanged, and every stage
   const moved = r.findings.find((f) => f.kind === 'escape.moved' && f.file === demo && f.line === 16);
   assert.ok(moved, 'escape.moved for p');
   assert.equal(moved.endColumn - moved.column, 1);
+  // The mapping's node type stays on the finding for the language server, out of the JSON contract.
+  assert.equal(moved.nodeType, 'identifier');
+  assert.ok(!('nodeType' in jsonDiagnostic(moved)));
   // Fixes: Squares' `out` gets the prealloc-slice fix, found on the same run.
   const prealloc = r.findings.find((f) => f.kind === 'prealloc.slice' && f.file === demo);
   assert.ok(prealloc, 'prealloc.slice in Squares');
   assert.deepEqual(prealloc.fixes.map((x) => x.id), ['prealloc-slice']);
+  assert.equal(prealloc.nodeType, undefined, 'fix findings are not mapped from a compiler line');
   assert.ok(r.fixes.some((f) => f.file === demo && f.found.includes(prealloc)));
   // Without a profile the join is the identity.
   assert.equal(r.profile, null);

@@ -6,7 +6,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { parseCompilerOutput } from '../../server/src/engine/compilerOutput';
-import { GoSourceFile, trackRange, trackRanges, mapThroughEdits } from '../../server/src/engine/syntax';
+import { anchorForDecision, nodeAt } from '../../server/src/engine/nodeMapping';
+import { mapThroughEdits, trackRange, trackRanges, type TrackedItem } from '../../server/src/engine/rangeTracking';
+import { GoSourceFile } from '../../server/src/engine/sourceFile';
 import { gotoChildEndingAfter } from '../../server/src/engine/treeCursor';
 import type { ByteRange, CompilerDecision } from '../../server/src/engine/types';
 
@@ -28,6 +30,11 @@ const FIXTURE = path.join(__dirname, '..', '..', 'test-fixtures', 'syntax', 'map
 /** The text a ByteRange covers in a file. */
 function textOf(f: GoSourceFile, r: ByteRange): string {
   return f.text.slice(f.lines.byteToOffset(r.line, r.column), f.lines.byteToOffset(r.endLine, r.endColumn));
+}
+
+/** The range a decision maps onto. */
+function rangeForDecision(f: GoSourceFile, d: CompilerDecision): ByteRange {
+  return anchorForDecision(f, d).range;
 }
 
 /** Copies the fixture module to a temp dir (optionally with CRLF line endings), runs the real compiler there and returns its decisions with the parsed files. */
@@ -61,7 +68,7 @@ function mapped(run: ReturnType<typeof compileFixture>, kind: string, subject: s
     const f = run.files.get(d.pos.file)!;
     if (d.kind !== kind || (subject !== undefined && d.details.subject !== subject)) continue;
     if (!f.lines.lineText(d.pos.line - 1).includes(lineHint)) continue;
-    out.push(textOf(f, f.rangeForDecision(d)));
+    out.push(textOf(f, rangeForDecision(f, d)));
   }
   return out;
 }
@@ -115,11 +122,11 @@ for (const crlf of [false, true]) {
     }
     // Without a column, `n escapes to heap` is the use in the call, not the parameter.
     const nUse = run.decisions.find((d) => d.kind === 'escape.heap' && d.details.subject === 'n' && d.pos.column === 0)!;
-    assert.ok(run.files.get(nUse.pos.file)!.rangeForDecision(nUse).column > 255);
+    assert.ok(rangeForDecision(run.files.get(nUse.pos.file)!, nUse).column > 255);
     // Every decision maps to a real, non-blank range on or around its line.
     for (const d of run.decisions) {
       const f = run.files.get(d.pos.file)!;
-      const r = f.rangeForDecision(d);
+      const r = rangeForDecision(f, d);
       const t = textOf(f, r);
       assert.ok(t.trim().length > 0, `${d.text} → empty range ${JSON.stringify(r)}`);
       assert.ok(r.line <= d.pos.line && r.endLine >= d.pos.line, `${d.text} → range ${JSON.stringify(r)} not on line ${d.pos.line}`);
@@ -133,14 +140,22 @@ function decision(kind: CompilerDecision['kind'], line: number, column: number, 
   return { kind, pos: { file: 'x.go', line, column }, text: '', details: subject ? { subject } : {}, explanations: [], packagePath: '' };
 }
 
+test('the anchor carries the mapped node\'s type; an ERROR node or an empty file gives none, so tracking follows them by offsets', () => {
+  const f = GoSourceFile.parse('package p\n\nfunc a() int {\n\tx := 1 @ 2\n\treturn x\n}\n');
+  assert.deepEqual(anchorForDecision(f, decision('escape.moved', 4, 2, 'x')), { range: { line: 4, column: 2, endLine: 4, endColumn: 3 }, nodeType: 'identifier' });
+  // `@` is no Go token: tree-sitter makes it an ERROR leaf, which a later parse may place differently.
+  assert.deepEqual(anchorForDecision(f, decision('other', 4, 9)), { range: { line: 4, column: 9, endLine: 4, endColumn: 10 }, nodeType: null });
+  assert.deepEqual(anchorForDecision(GoSourceFile.parse(''), decision('other', 1, 1)), { range: { line: 1, column: 1, endLine: 1, endColumn: 1 }, nodeType: null });
+});
+
 test('fallbacks always give a real range: a point in blanks or past the line end takes the nearest token', () => {
   const f = GoSourceFile.parse('package p\n\nfunc f() {\n\tx := 1   \n\t_ = x\n}\n');
-  assert.equal(textOf(f, f.rangeForDecision(decision('other', 4, 8))), '1'); // in trailing blanks
-  assert.equal(textOf(f, f.rangeForDecision(decision('other', 4, 200))), '1'); // past the end
-  assert.equal(textOf(f, f.rangeForDecision(decision('other', 4, 0))), 'x'); // no column
-  assert.equal(textOf(f, f.rangeForDecision(decision('other', 2, 1))), 'func'); // empty line
-  assert.equal(textOf(f, f.rangeForDecision(decision('escape.moved', 5, 0, 'x'))), 'x');
-  assert.deepEqual(f.nodeAt(4, 2), { type: 'identifier', range: { line: 4, column: 2, endLine: 4, endColumn: 3 }, text: 'x' });
+  assert.equal(textOf(f, rangeForDecision(f, decision('other', 4, 8))), '1'); // in trailing blanks
+  assert.equal(textOf(f, rangeForDecision(f, decision('other', 4, 200))), '1'); // past the end
+  assert.equal(textOf(f, rangeForDecision(f, decision('other', 4, 0))), 'x'); // no column
+  assert.equal(textOf(f, rangeForDecision(f, decision('other', 2, 1))), 'func'); // empty line
+  assert.equal(textOf(f, rangeForDecision(f, decision('escape.moved', 5, 0, 'x'))), 'x');
+  assert.deepEqual(nodeAt(f, 4, 2), { type: 'identifier', range: { line: 4, column: 2, endLine: 4, endColumn: 3 }, text: 'x' });
 });
 
 const SOURCE = `package p
@@ -154,12 +169,14 @@ func f(n int) []byte {
 `;
 
 /** The anchors of `x` (moved to heap) and `make([]byte, n)` in SOURCE. */
-function anchors(f: GoSourceFile) {
-  const x = f.anchorForDecision(decision('escape.moved', 4, 2, 'x'));
-  const mk = f.anchorForDecision(decision('escape.heap', 5, 13, 'make([]byte, n)'));
+function anchors(f: GoSourceFile): { x: TrackedItem; mk: TrackedItem } {
+  const x = anchorForDecision(f, decision('escape.moved', 4, 2, 'x'));
+  const mk = anchorForDecision(f, decision('escape.heap', 5, 13, 'make([]byte, n)'));
   assert.equal(textOf(f, x.range), 'x');
   assert.equal(textOf(f, mk.range), 'make([]byte, n)');
-  return { x, mk };
+  assert.equal(x.nodeType, 'identifier');
+  assert.equal(mk.nodeType, 'call_expression');
+  return { x: { range: x.range, nodeType: x.nodeType }, mk: { range: mk.range, nodeType: mk.nodeType } };
 }
 
 test('edit re-parses incrementally to the same tree as a full parse, and the old file stays usable', () => {
@@ -284,8 +301,8 @@ test('shapes: an `&T{...}` reported at its `{` still maps to the whole `&` expre
   const f = GoSourceFile.parse('package p\n\nfunc f(i int) *P { return &P{X: i} }\n');
   const line = f.lines.lineText(2);
   const brace = Buffer.byteLength(line.slice(0, line.indexOf('{X'))) + 1;
-  assert.equal(textOf(f, f.rangeForDecision(decision('escape.heap', 3, brace, '&P{...}'))), '&P{X: i}');
-  assert.equal(textOf(f, f.rangeForDecision(decision('escape.heap', 3, brace, 'P{...}'))), 'P{X: i}');
+  assert.equal(textOf(f, rangeForDecision(f, decision('escape.heap', 3, brace, '&P{...}'))), '&P{X: i}');
+  assert.equal(textOf(f, rangeForDecision(f, decision('escape.heap', 3, brace, 'P{...}'))), 'P{X: i}');
 });
 
 test('gotoChildEndingAfter steps over the hidden "\\n" terminators the native cursor call stops at', () => {

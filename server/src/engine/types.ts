@@ -34,7 +34,7 @@ export type KindFamily =
 /** The kinds of compiler decisions the parser recognises: derived from the kinds table in kinds.ts. */
 export type { DecisionKind };
 
-/** What kind of syntax node a decision is about (syntax.ts maps each onto tree-sitter node types). */
+/** What kind of syntax node a decision is about (nodeMapping.ts maps each onto tree-sitter node types). */
 export type NodeShape = 'identifier' | 'funcLiteral' | 'address' | 'composite' | 'call' | 'selector' | 'binary' | 'variadic' | 'funcName' | 'token';
 
 /** One `from <what> (<why>) at <pos>` line of an explanation. */
@@ -179,6 +179,13 @@ export interface Finding extends ByteRange {
   packagePath: string;
   /** The decision this finding was made from, when it was one. */
   decision: CompilerDecision | null;
+  /**
+   * The tree-sitter type of the node the range spans, when the range was mapped from a compiler
+   * line (null: no node can confirm it, see SyntaxAnchor); absent for other findings. Internal, for
+   * tracking the range while the user types: not part of the JSON contract (cli/report.ts picks
+   * the fields it prints).
+   */
+  nodeType?: string | null;
 }
 
 /** A package as `go list` described it, with the outcome of compiling it. */

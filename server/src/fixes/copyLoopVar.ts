@@ -6,7 +6,7 @@
 // version has per-iteration variables already, nor where the copy could change what the loop
 // does (the body writes the variable, steps it through a pointer method, or declares the same name).
 import { kindInfo, type FixId, type KindId } from '../engine/kinds';
-import type { GoSourceFile } from '../engine/syntax';
+import type { GoSourceFile } from '../engine/sourceFile';
 import type { Finding } from '../engine/types';
 import { identifiersNamed, isBinding, isWritten, lineIndent, nextLineStart, nodeRange, nodeStart, offsetEdit, restOfLineIsBlank, type GoNode } from './goTree';
 import { fileLanguageVersion } from './languageVersion';

@@ -1,6 +1,6 @@
 // The input every fix module reads: one parsed file, the compiler's findings for it, and what
 // decides its language version.
-import type { GoSourceFile } from '../engine/syntax';
+import type { GoSourceFile } from '../engine/sourceFile';
 import type { Finding } from '../engine/types';
 
 /** The Go version facts that decide a file's language version. */

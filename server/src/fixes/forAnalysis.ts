@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { Analysis, SourceCache } from '../engine/analyze';
 import { findModule } from '../engine/module';
 import { isInside } from '../engine/paths';
-import type { GoSourceFile } from '../engine/syntax';
+import type { GoSourceFile } from '../engine/sourceFile';
 import type { Finding } from '../engine/types';
 import { findFixes } from './index';
 import { goexperimentHasLoopvar } from './languageVersion';

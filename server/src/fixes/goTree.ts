@@ -1,9 +1,9 @@
 // Small questions about tree-sitter-go trees that every fix asks: whether a node contains another,
 // whether a name is bound or written somewhere, what a node's indentation is.
-// Offsets are tree-sitter's (UTF-16 units, see engine/syntax.ts); conversion to byte ranges
+// Offsets are tree-sitter's (UTF-16 units, see engine/sourceFile.ts); conversion to byte ranges
 // happens only when a fix builds its edits.
 import type { SyntaxNode } from 'tree-sitter';
-import type { GoSourceFile } from '../engine/syntax';
+import type { GoSourceFile } from '../engine/sourceFile';
 import type { ByteRange, FindingEdit } from '../engine/types';
 
 export type GoNode = SyntaxNode;

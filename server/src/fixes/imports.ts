@@ -1,7 +1,7 @@
 // Adding and removing standard-library imports the way gofmt lays them out: gofmt sorts each
 // run of import specs (runs are separated by blank lines) by path, one spec per line in a
 // parenthesised group. Anything laid out differently gets no edit (null) and so no fix.
-import type { GoSourceFile } from '../engine/syntax';
+import type { GoSourceFile } from '../engine/sourceFile';
 import type { FindingEdit } from '../engine/types';
 import { nextLineStart, offsetEdit, restOfLineIsBlank, type GoNode } from './goTree';
 

@@ -16,7 +16,7 @@ import type { Finding } from '../engine/types';
 import { loopCount, type LoopCount } from './countedLoop';
 import type { FixInput } from './fixTypes';
 import { identifiersNamed, lineIndent, mentions, nodeRange, nodeStart, offsetEdit, type GoNode } from './goTree';
-import type { GoSourceFile } from '../engine/syntax';
+import type { GoSourceFile } from '../engine/sourceFile';
 
 /** What is being filled: a slice by append, or a map by index assignment. */
 export type Collection = 'slice' | 'map';

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import type { TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import { LineIndex } from '../engine/positions';
-import { diffEdit, GoSourceFile, mapThroughEdits, trackRanges, type OffsetEdit } from '../engine/syntax';
+import { diffEdit, mapThroughEdits, trackRanges } from '../engine/rangeTracking';
+import { GoSourceFile, type OffsetEdit } from '../engine/sourceFile';
 import { gotoChildEndingAfter } from '../engine/treeCursor';
 import type { ByteRange, Finding, FindingFix } from '../engine/types';
 
@@ -39,8 +40,10 @@ export interface TrackedFinding {
 
 /**
  * The anchor of a range in a file: the type of the innermost non-ERROR node spanning exactly that
- * range, if any. Walks with a cursor: node objects handed to JS stay cached by node-tree-sitter
- * and are updated on every later edit of that tree, which made edits slow.
+ * range, if any. For findings that were not mapped onto a node (fixes' and profiles' findings);
+ * compiler lines carry their node's type (Finding.nodeType). Walks with a cursor: node objects
+ * handed to JS stay cached by node-tree-sitter and are updated on every later edit of that tree,
+ * which made edits slow.
  */
 export function anchorIn(file: GoSourceFile, r: ByteRange): string | null {
   const s = file.lines.byteToOffset(r.line, r.column);
@@ -251,12 +254,14 @@ export class OpenDocument {
       this.editedSinceResults = false;
       return;
     }
-    // Anchors are looked up on a tree of the compiled text, never on the live one (see GoSourceFile).
+    // Ranges are tracked from a tree of the compiled text, never from the live one (see GoSourceFile).
     const source = typeof compiled === 'string' || compiled === this.file ? GoSourceFile.parse(compiledText) : compiled;
     const items: TrackedFinding[] = findings.map((f) => ({
       finding: f,
       range: rangeOf(f),
-      nodeType: anchorIn(source, f),
+      // Compiler lines carry the type of the node they were mapped onto, in the compiled text; the
+      // fixes' and the profile's findings have none, so theirs is looked up in that text.
+      nodeType: f.nodeType !== undefined ? f.nodeType : anchorIn(source, f),
       stale: false,
       fixes: f.fixes.length > 0 ? f.fixes : null,
     }));

@@ -7,7 +7,7 @@ import { SourceCache } from '../engine/analyze';
 import { CompilerRunCancelled } from '../engine/goRunner';
 import { NotInModuleError } from '../engine/module';
 import { GoNotFoundError } from '../engine/processes';
-import type { GoSourceFile } from '../engine/syntax';
+import type { GoSourceFile } from '../engine/sourceFile';
 import type { Finding } from '../engine/types';
 import { PipelineCancelled, runPipeline, type PipelineDeps, type PipelineResult } from '../pipeline/index';
 import { isHeapAllocation } from './diagnostics';

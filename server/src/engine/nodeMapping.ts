@@ -1,18 +1,11 @@
-// Go syntax trees (tree-sitter-go) for mapping compiler decisions onto the code they are about,
-// and for keeping those ranges on the same code while the user types.
-//
-// Units. node-tree-sitter 0.25 feeds a JS string to tree-sitter as UTF-16LE and divides every
-// byte count it returns by 2 (src/conversions.cc, BYTES_PER_CHARACTER = 2): `startIndex`,
-// `endIndex` and `Point.column` are all UTF-16 code units, rows are 0-based and split at "\n".
-// Verified by experiment: in `var größe = "😀x"` the identifier spans columns 4–9 and the string
-// literal 5 units, not bytes. So tree positions are LSP positions; everything this module exports
-// is in `ByteRange` units (1-based lines, 1-based UTF-8 byte columns, end exclusive, as the Go
-// compiler counts), except where a name or comment says LSP/UTF-16.
+// Mapping compiler decisions onto the syntax nodes they are about: each decision's kind (or its
+// subject, as the compiler prints it) asks for a node shape, and the numbered rules in
+// `nodeForDecision` find the node of that shape at or near the compiler's position.
+// Ranges are in `ByteRange` units; tree offsets are UTF-16 (see the top of sourceFile.ts).
 import type Parser = require('tree-sitter');
 import type { ByteRange, CompilerDecision, NodeShape } from './types';
-import { goParser as parser } from './goParser';
 import { decisionShape } from './kinds';
-import { LineIndex, type LspPosition } from './positions';
+import type { GoSourceFile } from './sourceFile';
 import { gotoChildEndingAfter } from './treeCursor';
 
 /** A syntax node as plain data: its tree-sitter type, range and text. */
@@ -25,153 +18,41 @@ export interface SyntaxNodeInfo {
 /** Where a finding sits in the tree: its range and the type of the node spanning exactly that range. */
 export interface SyntaxAnchor {
   range: ByteRange;
-  nodeType: string;
-}
-
-/** An LSP-style edit: a 0-based UTF-16 range of the old text and its replacement. */
-export interface LspTextChange {
-  startLine0: number;
-  startChar0: number;
-  endLine0: number;
-  endChar0: number;
-  text: string;
-}
-
-/** One applied edit in UTF-16 offsets: `[start, oldEnd)` of the old text became `[start, newEnd)`. */
-export interface OffsetEdit {
-  start: number;
-  oldEnd: number;
-  newEnd: number;
-}
-
-/** How many recent edits a file remembers, so tracking across a few versions stays precise. */
-const HISTORY_LIMIT = 64;
-let nextVersion = 1;
-
-/**
- * A parsed Go file. Immutable: `edit` returns a new file and leaves this one usable.
- * Every node object handed to JS stays cached by node-tree-sitter and is updated by each later
- * edit of that tree, so a live (edited) file should not be queried node by node: map decisions on
- * a file parsed from the compiled text, then `trackRanges` from it to the live file.
- */
-export class GoSourceFile {
-  readonly text: string;
-  readonly lines: LineIndex;
-  /** Unique per instance; tracking uses it to find the edits between two files. */
-  readonly version: number;
-  /** The last edits that led to this file: each takes version `from` to the next. */
-  private readonly history: ReadonlyArray<{ from: number; edit: OffsetEdit }>;
-  private currentTree: Parser.Tree | null;
-
-  private constructor(text: string, tree: Parser.Tree, lines: LineIndex, history: ReadonlyArray<{ from: number; edit: OffsetEdit }>) {
-    this.text = text;
-    this.currentTree = tree;
-    this.lines = lines;
-    this.version = nextVersion++;
-    this.history = history;
-  }
-
-  /** Parses `text` from scratch. */
-  static parse(text: string): GoSourceFile {
-    return new GoSourceFile(text, parser().parse(text), new LineIndex(text), []);
-  }
-
-  /** The syntax tree (positions in UTF-16 units, see the top of this file). */
-  get tree(): Parser.Tree {
-    // `edit` hands this file's tree to the incremental parse (tree-sitter edits trees in place
-    // and node-tree-sitter has no Tree.copy); re-parse only if this old version is queried again.
-    if (!this.currentTree) this.currentTree = parser().parse(this.text);
-    return this.currentTree;
-  }
-
   /**
-   * Applies an LSP range edit (0-based lines, UTF-16 characters, clamped into the text)
-   * incrementally and returns the new file; this file stays valid.
+   * Null when no node can confirm the range after an edit: an ERROR node (its extent follows the
+   * parser's recovery, not the code) or an empty range (a file without a token). Range tracking
+   * follows such ranges by offsets only.
    */
-  edit(change: LspTextChange): GoSourceFile {
-    const a = this.lines.offsetAt({ line: change.startLine0, character: change.startChar0 });
-    const b = this.lines.offsetAt({ line: change.endLine0, character: change.endChar0 });
-    const start = Math.min(a, b);
-    const oldEnd = Math.max(a, b);
-    const text = this.text.slice(0, start) + change.text + this.text.slice(oldEnd);
-    const newEnd = start + change.text.length;
-    const lines = this.lines.withEdit(start, oldEnd, change.text, text);
-    const old = this.tree;
-    this.currentTree = null;
-    old.edit({
-      startIndex: start,
-      oldEndIndex: oldEnd,
-      newEndIndex: newEnd,
-      startPosition: pointAt(this.lines, start),
-      oldEndPosition: pointAt(this.lines, oldEnd),
-      newEndPosition: pointAt(lines, newEnd),
-    });
-    const tree = parser().parse(text, old);
-    const history = [...this.history, { from: this.version, edit: { start, oldEnd, newEnd } }].slice(-HISTORY_LIMIT);
-    return new GoSourceFile(text, tree, lines, history);
-  }
-
-  /** The node range a compiler decision is about; never zero-width (see `anchorForDecision`). */
-  rangeForDecision(d: CompilerDecision): ByteRange {
-    return this.anchorForDecision(d).range;
-  }
-
-  /** The node a compiler decision is about, with its type for `trackRange`. */
-  anchorForDecision(d: CompilerDecision): SyntaxAnchor {
-    const node = nodeForDecision(this, d);
-    return { range: this.byteRange(node.start, node.end), nodeType: node.type };
-  }
-
-  /** The smallest node at a Go position (1-based line, 1-based byte column), or the nearest token when the point is blank. */
-  nodeAt(line1: number, byteCol1: number): SyntaxNodeInfo {
-    const at = this.lines.byteToOffset(line1, byteCol1);
-    const w = walkOf(this);
-    const leaf = chainAt(w, at)[0];
-    // chainAt leaves its cursor on the innermost node: a token when it has no children.
-    const hasChildren = w.chainCursor.gotoFirstChild();
-    if (hasChildren) w.chainCursor.gotoParent();
-    const isToken = leaf !== undefined && !hasChildren && leaf.end > at;
-    const n = isToken ? leaf : tokenNear(this, at);
-    return { type: n.type, range: this.byteRange(n.start, n.end), text: this.text.slice(n.start, n.end) };
-  }
-
-  /** Converts UTF-16 offsets to a ByteRange. */
-  byteRange(start: number, end: number): ByteRange {
-    const s = this.lines.offsetToByte(start);
-    const e = this.lines.offsetToByte(end);
-    return { line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
-  }
-
-  /** Converts a ByteRange to an LSP range (0-based, UTF-16). */
-  lspRange(r: ByteRange): { start: LspPosition; end: LspPosition } {
-    return this.lines.lspRange(r);
-  }
-
-  /** The edits from `older` to this file in order, or null when `older` is not among the remembered ancestors. */
-  editsSince(older: GoSourceFile): OffsetEdit[] | null {
-    if (older.version === this.version) return [];
-    const i = this.history.findIndex((h) => h.from === older.version);
-    return i < 0 ? null : this.history.slice(i).map((h) => h.edit);
-  }
+  nodeType: string | null;
 }
 
-/** The tree-sitter point (row, UTF-16 column) of an offset, counting "\r" as part of its line as tree-sitter does. */
-function pointAt(lines: LineIndex, offset: number): Parser.Point {
-  const row = lines.positionAt(offset).line;
-  return { row, column: offset - lines.lineStart(row) };
+/** The node a compiler decision is about, as its range and type; the range is never zero-width in a file with a token. */
+export function anchorForDecision(file: GoSourceFile, d: CompilerDecision): SyntaxAnchor {
+  const node = nodeForDecision(file, d);
+  const nodeType = node.type === 'ERROR' || node.end <= node.start ? null : node.type;
+  return { range: file.byteRange(node.start, node.end), nodeType };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Mapping decisions onto nodes.
+/** The smallest node at a Go position (1-based line, 1-based byte column), or the nearest token when the point is blank. */
+export function nodeAt(file: GoSourceFile, line1: number, byteCol1: number): SyntaxNodeInfo {
+  const at = file.lines.byteToOffset(line1, byteCol1);
+  const w = walkOf(file);
+  const leaf = chainAt(w, at)[0];
+  // chainAt leaves its cursor on the innermost node: a token when it has no children.
+  const hasChildren = w.chainCursor.gotoFirstChild();
+  if (hasChildren) w.chainCursor.gotoParent();
+  const isToken = leaf !== undefined && !hasChildren && leaf.end > at;
+  const n = isToken ? leaf : tokenNear(file, at);
+  return { type: n.type, range: file.byteRange(n.start, n.end), text: file.text.slice(n.start, n.end) };
+}
 
-export type { NodeShape };
-
-const IDENTIFIER_TYPES = ['identifier', 'field_identifier', 'type_identifier', 'package_identifier'];
+/** Node types that name something: tracking also compares their text. */
+export const IDENTIFIER_TYPES: readonly string[] = ['identifier', 'field_identifier', 'type_identifier', 'package_identifier'];
 const CALL_TYPES = ['call_expression', 'type_conversion_expression'];
 const FUNCTION_TYPES = ['function_declaration', 'method_declaration', 'func_literal'];
 
 /** Node types that answer each shape, most specific first. */
-const SHAPE_TYPES: Record<NodeShape, string[]> = {
+const SHAPE_TYPES: Record<NodeShape, readonly string[]> = {
   identifier: IDENTIFIER_TYPES,
   funcLiteral: ['func_literal'],
   address: ['unary_expression', 'composite_literal'],
@@ -561,91 +442,5 @@ function lastLeafStartingBefore(file: GoSourceFile, at: number): NodeView | null
     }
     depth++;
     while (c.startIndex >= at || c.endIndex === c.startIndex) if (!c.gotoPreviousSibling()) return null;
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Tracking ranges through edits.
-//
-// The language server re-publishes diagnostics after each edit without recompiling, so each
-// range must move with its code, and must disappear rather than sit on code it is not about.
-// A range is mapped through the edits by offsets only (before an edit: unchanged; after: shifted;
-// containing it: grows or shrinks), then confirmed in the new tree: a node of the same type must
-// span exactly the mapped range, and a name (identifier) must still read the same. Anything else
-// (the node was deleted, an edit crossed its boundary, an unclosed comment swallowed it) gives null.
-
-/** One range to track and the type of the node it spans (from `anchorForDecision`). */
-export type TrackedItem = SyntaxAnchor;
-
-/** Maps `range` (spanning a node of `nodeType` in `oldFile`) to the same node in `newFile`, or null when that node is gone. */
-export function trackRange(oldFile: GoSourceFile, newFile: GoSourceFile, range: ByteRange, nodeType: string): ByteRange | null {
-  return trackRanges(oldFile, newFile, [{ range, nodeType }])[0] ?? null;
-}
-
-/**
- * Maps many ranges at once (the per-edit cost of the language server): each result is the
- * range of the same node in `newFile`, or null when it is gone. Works for any two versions:
- * through the remembered edits when `newFile` descends from `oldFile`, otherwise through the one
- * edit that the common prefix and suffix of the two texts imply.
- */
-export function trackRanges(oldFile: GoSourceFile, newFile: GoSourceFile, items: readonly TrackedItem[]): Array<ByteRange | null> {
-  const edits = newFile.editsSince(oldFile) ?? diffEdit(oldFile.text, newFile.text);
-  // A cursor, not nodes: every node object handed to JS is cached by node-tree-sitter and
-  // updated by every later `tree.edit`, which would make the next keystroke slower.
-  const cursor = newFile.tree.walk();
-  return items.map(({ range, nodeType }) => {
-    const s = oldFile.lines.byteToOffset(range.line, range.column);
-    const e = oldFile.lines.byteToOffset(range.endLine, range.endColumn);
-    if (e <= s) return null;
-    const leafText = IDENTIFIER_TYPES.includes(nodeType) ? oldFile.text.slice(s, e) : null;
-    for (const [ns, ne] of mapThroughEdits(s, e, edits)) {
-      if (ne <= ns) continue;
-      if (leafText !== null && newFile.text.slice(ns, ne) !== leafText) continue;
-      if (hasNodeSpanning(cursor, ns, ne, nodeType)) return newFile.byteRange(ns, ne);
-    }
-    return null;
-  });
-}
-
-/** The single edit that turns `a` into `b`: everything between their common prefix and suffix. */
-export function diffEdit(a: string, b: string): OffsetEdit[] {
-  if (a === b) return [];
-  let p = 0;
-  const max = Math.min(a.length, b.length);
-  while (p < max && a.charCodeAt(p) === b.charCodeAt(p)) p++;
-  let q = 0;
-  while (q < max - p && a.charCodeAt(a.length - 1 - q) === b.charCodeAt(b.length - 1 - q)) q++;
-  return [{ start: p, oldEnd: a.length - q, newEnd: b.length - q }];
-}
-
-/**
- * Candidate positions of `[s, e)` after the edits, most likely first: unchanged before an edit,
- * shifted after it, grown or shrunk when it contains the edit (both when the edit only touches it).
- */
-export function mapThroughEdits(s: number, e: number, edits: readonly OffsetEdit[]): Array<[number, number]> {
-  let candidates: Array<[number, number]> = [[s, e]];
-  for (const ed of edits) {
-    const d = ed.newEnd - ed.oldEnd;
-    const next: Array<[number, number]> = [];
-    for (const [cs, ce] of candidates) {
-      if (ed.start >= ce) next.push([cs, ce]);
-      else if (ed.oldEnd <= cs) next.push([cs + d, ce + d]);
-      if (ed.start >= cs && ed.oldEnd <= ce) next.push([cs, ce + d]);
-    }
-    candidates = next.filter(([a, b], i) => next.findIndex(([x, y]) => x === a && y === b) === i).slice(0, 4);
-    if (candidates.length === 0) break;
-  }
-  return candidates;
-}
-
-/** Whether the cursor's tree has a node of `type` spanning exactly `[s, e)` (UTF-16 offsets); descends from the root. */
-function hasNodeSpanning(cursor: Parser.TreeCursor, s: number, e: number, type: string): boolean {
-  while (cursor.gotoParent());
-  for (;;) {
-    const cs = cursor.startIndex;
-    const ce = cursor.endIndex;
-    if (cs > s || ce < e) return false;
-    if (cs === s && ce === e && cursor.nodeType === type) return true;
-    if (!gotoChildEndingAfter(cursor, s)) return false;
   }
 }
