@@ -3,6 +3,7 @@
 // of package JSON turned into the packages in scope.
 
 import * as path from 'node:path';
+import type { PgoPlan } from './pgo';
 import type { PackageResult } from './types';
 
 /** Whether a pattern names standard-library packages, which the go command finds outside modules. */
@@ -132,8 +133,20 @@ export function compilerArgs(opts: {
   gcflags: string[];
   tags: string[];
   overlayFile: string | null;
+  /** The profile of each package as the user's build picks it (pgo.ts); default none. */
+  pgo?: PgoPlan;
 }): string[] {
-  const args = ['list', '-e', '-export', `-json=${LIST_FIELDS}`, `-gcflags=${opts.gcflags.map(quoteFlag).join(' ')}`];
+  const args = ['list', '-e', '-export', `-json=${LIST_FIELDS}`];
+  const flags = (extra: string[]): string => [...opts.gcflags, ...extra].map(quoteFlag).join(' ');
+  const pgo = opts.pgo ?? { all: null, packages: [] };
+  // For each package the go command uses the last -gcflags whose pattern matches it, so the
+  // profile of every package comes first and the named packages' own flags after it.
+  if (pgo.all !== null) args.push(`-gcflags=all=${quoteFlag(`-pgoprofile=${pgo.all}`)}`);
+  const named = pgo.packages.find((p) => p.pattern === null);
+  args.push(`-gcflags=${flags(named ? [`-pgoprofile=${named.profile}`] : [])}`);
+  for (const p of pgo.packages) {
+    if (p.pattern !== null) args.push(`-gcflags=${p.pattern}=${flags([`-pgoprofile=${p.profile}`])}`);
+  }
   if (opts.tags.length > 0) args.push(`-tags=${opts.tags.join(',')}`);
   if (opts.tests) args.push('-test');
   if (opts.overlayFile !== null) args.push(`-overlay=${opts.overlayFile}`);

@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { sectionsOutput, splitSections } from './compilerSections';
 import { compilerArgs, isStandardPattern, patternFromWorkingDir, readPackageList } from './goList';
 import { findModule, NotInModuleError, type GoModule } from './module';
+import { planPgo } from './pgo';
 import { acquireSlot, mergeEnv, runGo } from './processes';
 import { mark } from './timing';
 import type { PackageResult } from './types';
@@ -117,6 +118,9 @@ export async function runCompiler(opts: CompilerRunOptions): Promise<CompilerRun
     throw new Error(`Directory not found: ${workingDir}`);
   }
   const patterns = requested.map((p) => patternFromWorkingDir(p, cwd, workingDir));
+  const gcflags = opts.gcflags ?? ['-m=2'];
+  // go list -export would compile PGO packages without their profile on a cold cache (pgo.ts).
+  const pgo = await planPgo({ patterns, workingDir, modulePath: module?.modulePath ?? '', goflags: env.GOFLAGS, gcflags });
 
   const release = await acquireSlot(opts.signal).catch(() => {
     throw new CompilerRunCancelled();
@@ -139,9 +143,10 @@ export async function runCompiler(opts: CompilerRunOptions): Promise<CompilerRun
     const args = compilerArgs({
       patterns,
       tests: opts.tests ?? true,
-      gcflags: opts.gcflags ?? ['-m=2'],
+      gcflags,
       tags: opts.tags ?? [],
       overlayFile,
+      pgo,
     });
     mark('go started');
     const settled = await Promise.allSettled([
