@@ -59,10 +59,11 @@ test('planPgo finds main packages with a default.pgo under the patterns and copi
   write('testdata/t/default.pgo', 'ignored: testdata');
   const opts = { workingDir: mod, modulePath: 'example.com/m', goflags: '', gcflags: ['-m=2'] };
   const plan = await planPgo({ ...opts, patterns: ['./...'] });
-  assert.equal(plan.packages.length, 1);
-  assert.equal(plan.packages[0].pattern, './cmd/app');
-  assert.equal(plan.all, plan.packages[0].profile);
-  assert.equal(readFileSync(plan.packages[0].profile, 'utf8'), 'profile one');
+  const [app] = plan.packages;
+  assert.ok(app && plan.packages.length === 1);
+  assert.equal(app.pattern, './cmd/app');
+  assert.equal(plan.all, app.profile);
+  assert.equal(readFileSync(app.profile, 'utf8'), 'profile one');
   assert.deepEqual(await planPgo({ ...opts, patterns: ['example.com/m/cmd/...'] }), plan);
   assert.deepEqual(await planPgo({ ...opts, patterns: ['./lib'] }), NO_PGO);
   assert.deepEqual(await planPgo({ ...opts, patterns: ['./...'], goflags: '-pgo=off' }), NO_PGO);

@@ -17,7 +17,7 @@ export const FIX_DOCS_URL = 'https://github.com/heapscope/heapscope/blob/main/do
 export type KindSource = 'compiler' | 'build' | 'profile' | 'fix';
 
 /**
- * The syntax node a compiler kind's findings sit on (syntax.ts maps it onto tree-sitter node types);
+ * The syntax node a compiler kind's findings sit on (nodeMapping.ts maps it onto tree-sitter node types);
  * `bySubject` when the shape follows the subject the compiler prints (`escape.heap`, `noescape`:
  * `&T{…}` is an address, `make(…)` a call).
  */

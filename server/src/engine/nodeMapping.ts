@@ -2,7 +2,7 @@
 // subject, as the compiler prints it) asks for a node shape, and the numbered rules in
 // `nodeForDecision` find the node of that shape at or near the compiler's position.
 // Ranges are in `ByteRange` units; tree offsets are UTF-16 (see the top of sourceFile.ts).
-import type Parser = require('tree-sitter');
+import type Parser from 'tree-sitter';
 import type { ByteRange, CompilerDecision, NodeShape } from './types';
 import { decisionShape } from './kinds';
 import type { GoSourceFile } from './sourceFile';

@@ -27,7 +27,7 @@ export function pgoSetting(goflags: string | undefined): string {
   let setting = 'auto';
   for (const flag of (goflags ?? '').split(/\s+/)) {
     const m = /^--?pgo=(.*)$/.exec(flag);
-    if (m !== null) setting = m[1];
+    if (m?.[1] !== undefined) setting = m[1];
   }
   return setting;
 }
@@ -51,7 +51,8 @@ export function pgoPlan(setting: string, mains: Array<{ pattern: string; profile
   // Dependencies shared by main packages with different profiles are compiled once per profile by
   // go build; one go list run cannot do that, so they get none.
   const profiles = new Set(mains.map((m) => m.profile));
-  return { all: profiles.size === 1 ? mains[0].profile : null, packages: mains };
+  const [only] = profiles;
+  return { all: profiles.size === 1 && only !== undefined ? only : null, packages: mains };
 }
 
 /** Returns the directories the patterns name below workingDir that hold a main package with a default.pgo. */
@@ -137,7 +138,7 @@ async function packageName(dir: string): Promise<string | null> {
     const text = await fs.readFile(path.join(dir, name), 'utf8').catch(() => '');
     const code = text.replace(/\/\*[\s\S]*?\*\//g, ' ').replace(/\/\/[^\n]*/g, '');
     const m = /^\s*package\s+([\p{L}_][\p{L}\p{N}_]*)/u.exec(code);
-    if (m !== null) return m[1];
+    if (m?.[1] !== undefined) return m[1];
   }
   return null;
 }

@@ -2,7 +2,7 @@
 //
 // The Go compiler prints 1-based lines and 1-based columns counted in UTF-8 BYTES (a tab is 1,
 // `é` is 2, `😀` is 4); column 0 means "no column" (printed when the column is 0 or ≥ 255).
-// LSP (and node-tree-sitter, see syntax.ts) count 0-based lines and 0-based UTF-16 code units
+// LSP (and node-tree-sitter, see sourceFile.ts) count 0-based lines and 0-based UTF-16 code units
 // (`é` is 1, `😀` is 2). Lines end at "\n"; a "\r" right before it belongs to the terminator,
 // never to the line's text. A lone "\r" is not a line break here, as for the Go compiler and
 // tree-sitter (gofmt never leaves one).

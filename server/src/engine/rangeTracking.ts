@@ -6,7 +6,7 @@
 // containing it: grows or shrinks), then confirmed in the new tree: a node of the same type must
 // span exactly the mapped range, and a name (identifier) must still read the same. Anything else
 // (the node was deleted, an edit crossed its boundary, an unclosed comment swallowed it) gives null.
-import type Parser = require('tree-sitter');
+import type Parser from 'tree-sitter';
 import { IDENTIFIER_TYPES } from './nodeMapping';
 import type { GoSourceFile, OffsetEdit } from './sourceFile';
 import { gotoChildEndingAfter } from './treeCursor';

@@ -9,7 +9,7 @@
 // literal 5 units, not bytes. So tree positions are LSP positions; everything the engine's syntax
 // modules export is in `ByteRange` units (1-based lines, 1-based UTF-8 byte columns, end exclusive,
 // as the Go compiler counts), except where a name or comment says LSP/UTF-16.
-import type Parser = require('tree-sitter');
+import type Parser from 'tree-sitter';
 import type { ByteRange } from './types';
 import { goParser as parser } from './goParser';
 import { LineIndex, type LspPosition } from './positions';

@@ -1,5 +1,5 @@
-// The one way down a tree-sitter cursor towards an offset, shared by the mapping (syntax.ts) and
-// range tracking (syntax.ts, lsp/documents.ts).
+// The one way down a tree-sitter cursor towards an offset, shared by the mapping (nodeMapping.ts) and
+// range tracking (rangeTracking.ts, lsp/documents.ts).
 import type Parser from 'tree-sitter';
 
 /** node-tree-sitter 0.25 returns the child's index, or null when there is none (its .d.ts says boolean). */
