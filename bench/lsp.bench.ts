@@ -80,7 +80,15 @@ function benchProfile(targetBytes: number, bigFunctions: number): Buffer {
     const count = 1 + Math.floor(random() * 1000);
     samples.push(new Sample({ locationId: ids, value: [count, count * size, count >> 3, (count >> 3) * size] }));
   }
-  const profile = new Profile({ sampleType, sample: samples, location: locations, function: functions, stringTable: strings, periodType: new ValueType({ type: strings.dedup('space'), unit: strings.dedup('bytes') }), period: 524288 });
+  const profile = new Profile({
+    sampleType,
+    sample: samples,
+    location: locations,
+    function: functions,
+    stringTable: strings,
+    periodType: new ValueType({ type: strings.dedup('space'), unit: strings.dedup('bytes') }),
+    period: 524288,
+  });
   return gzipSync(profile.encode());
 }
 
@@ -155,7 +163,14 @@ export async function run(): Promise<BenchFigure[]> {
       edits.push(performance.now() - t0);
       if (p.diagnostics.length !== first.diagnostics.length) throw new Error(`edit ${v} lost diagnostics`);
     }
-    figures.push({ name: 'edit → shifted diagnostics (5,000-line file) p99', value: p99(edits), unit: 'ms', target: '≤ 50 ms', pass: p99(edits) <= 50, note: `${edits.length} edits, ${first.diagnostics.length} diagnostics, median ${median(edits).toFixed(1)} ms, max ${Math.max(...edits).toFixed(1)} ms, ${(publishBytes / 1e6).toFixed(2)} MB JSON per publish` });
+    figures.push({
+      name: 'edit → shifted diagnostics (5,000-line file) p99',
+      value: p99(edits),
+      unit: 'ms',
+      target: '≤ 50 ms',
+      pass: p99(edits) <= 50,
+      note: `${edits.length} edits, ${first.diagnostics.length} diagnostics, median ${median(edits).toFixed(1)} ms, max ${Math.max(...edits).toFixed(1)} ms, ${(publishBytes / 1e6).toFixed(2)} MB JSON per publish`,
+    });
 
     // Hover on diagnostics spread over the file.
     const hovers: number[] = [];
@@ -197,7 +212,14 @@ export async function run(): Promise<BenchFigure[]> {
     }
     samples.sort((a, b) => a - b);
     const rss = samples[5]!;
-    figures.push({ name: 'server RSS, 51 open files across 11 packages, settled (median of 10 readings over 1 s)', value: rss, unit: 'MB', target: '≤ 150 MB', pass: rss <= 150, note: `incl. the 5,000-line file; right after the work ${burst.toFixed(1)} MB; settled min ${samples[0]!.toFixed(1)}, max ${samples[9]!.toFixed(1)} MB` });
+    figures.push({
+      name: 'server RSS, 51 open files across 11 packages, settled (median of 10 readings over 1 s)',
+      value: rss,
+      unit: 'MB',
+      target: '≤ 150 MB',
+      pass: rss <= 150,
+      note: `incl. the 5,000-line file; right after the work ${burst.toFixed(1)} MB; settled min ${samples[0]!.toFixed(1)}, max ${samples[9]!.toFixed(1)} MB`,
+    });
     // Last, so the worker's memory does not count in the RSS figure above. Hovers while a ~30 MB profile loads (decoded, attributed and mapped in the worker, joined here).
     const profilePath = path.join(work, 'bench.pprof');
     const raw = benchProfile(30e6, 834);
@@ -225,7 +247,6 @@ export async function run(): Promise<BenchFigure[]> {
       pass: p99(during) <= 20,
       note: `${during.length} hovers during a ${loadMs.toFixed(0)} ms load (${(raw.length / 1e6).toFixed(1)} MB gzip), max ${Math.max(...during).toFixed(1)} ms`,
     });
-
   } finally {
     await rpc.sendRequest('shutdown').catch(() => undefined);
     await rpc.sendNotification('exit').catch(() => undefined);

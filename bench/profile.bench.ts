@@ -78,7 +78,18 @@ function syntheticProfile(targetBytes: number): Uint8Array {
   const profile = new Profile({
     sampleType,
     sample: samples,
-    mapping: [new Mapping({ id: 1, memoryStart: 0x400000, memoryLimit: 0x8000000, filename: strings.dedup('/build/big.test'), hasFunctions: true, hasFilenames: true, hasLineNumbers: true, hasInlineFrames: true })],
+    mapping: [
+      new Mapping({
+        id: 1,
+        memoryStart: 0x400000,
+        memoryLimit: 0x8000000,
+        filename: strings.dedup('/build/big.test'),
+        hasFunctions: true,
+        hasFilenames: true,
+        hasLineNumbers: true,
+        hasInlineFrames: true,
+      }),
+    ],
     location: locations,
     function: functions,
     stringTable: strings,

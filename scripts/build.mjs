@@ -29,9 +29,7 @@ const common = {
 const serverFromCli = {
   name: 'server-from-cli',
   setup(build) {
-    build.onResolve({ filter: /^\.\.\/lsp\/server$/ }, (args) =>
-      args.importer.endsWith(path.join('cli', 'main.ts')) ? { path: './server.js', external: true } : undefined,
-    );
+    build.onResolve({ filter: /^\.\.\/lsp\/server$/ }, (args) => (args.importer.endsWith(path.join('cli', 'main.ts')) ? { path: './server.js', external: true } : undefined));
   },
 };
 

@@ -16,7 +16,7 @@ function heapscope(args) {
   if (res.status !== 0) process.exit(res.status ?? 1);
 }
 
-console.log('== heapscope check --explain (the compiler\'s decisions, explained) ==\n');
+console.log("== heapscope check --explain (the compiler's decisions, explained) ==\n");
 heapscope(['check', '--explain', '--cwd', example, './...']);
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'heapscope-demo-'));

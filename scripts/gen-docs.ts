@@ -64,9 +64,7 @@ function families(kinds: readonly KindInfo[]): string[] {
 
 /** Returns the markdown table of kinds with their defaults, as shown in the setting's description. */
 export function kindsTableMarkdown(kinds: readonly KindInfo[] = allKinds()): string {
-  const rows = kinds.map(
-    (k) => `| \`${k.id}\` | ${k.title} | ${k.shownByDefault ? 'yes' : 'no'} | ${k.defaultSeverity} |`,
-  );
+  const rows = kinds.map((k) => `| \`${k.id}\` | ${k.title} | ${k.shownByDefault ? 'yes' : 'no'} | ${k.defaultSeverity} |`);
   return ['| Kind | What it reports | Shown by default | Default severity |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
@@ -86,9 +84,7 @@ export function kindsSettingSchema(kinds: readonly KindInfo[] = allKinds()): Set
     properties[f] = kindEntrySchema(`Every kind of the \`${f}\` family (a kind’s own entry wins).`);
   }
   for (const k of kinds) {
-    properties[k.id] = kindEntrySchema(
-      `**${k.title}.** ${k.description} Default: ${k.shownByDefault ? 'shown' : 'hidden'}, ${k.defaultSeverity}.`,
-    );
+    properties[k.id] = kindEntrySchema(`**${k.title}.** ${k.description} Default: ${k.shownByDefault ? 'shown' : 'hidden'}, ${k.defaultSeverity}.`);
   }
   return {
     type: 'object',
@@ -126,7 +122,10 @@ function plainMarkdown(md: string): string {
 }
 
 function cell(md: string): string {
-  return plainMarkdown(md).replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|').trim();
+  return plainMarkdown(md)
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\|/g, '\\|')
+    .trim();
 }
 
 function typeText(s: SettingSchema): string {
@@ -177,7 +176,10 @@ export function commandsMarkdown(pkg: Manifest): string {
     '| --- | --- | --- |',
   ];
   for (const c of pkg.contributes.commands) {
-    const available = [when.get(c.command), c.enablement].filter((w): w is string => !!w).map((w) => `\`${w}\``).join(', ');
+    const available = [when.get(c.command), c.enablement]
+      .filter((w): w is string => !!w)
+      .map((w) => `\`${w}\``)
+      .join(', ');
     lines.push(`| ${c.category ? `${c.category}: ` : ''}${c.title} | \`${c.command}\` | ${available || 'always'} |`);
   }
   return lines.join('\n') + '\n';

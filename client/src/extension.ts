@@ -121,9 +121,7 @@ class HeapscopeExtension implements vscode.Disposable {
   /** Starts the language server (a new client each time, so options reflect the current trust). */
   async start(): Promise<void> {
     this.stoppedReason = null;
-    this.lastStatus = vscode.workspace.isTrusted
-      ? null
-      : { state: 'untrusted', heapAllocations: 0, message: 'Workspace is not trusted: Heapscope does not run go.' };
+    this.lastStatus = vscode.workspace.isTrusted ? null : { state: 'untrusted', heapAllocations: 0, message: 'Workspace is not trusted: Heapscope does not run go.' };
     this.renderStatus();
     const client = this.createClient();
     this.client = client;
@@ -186,9 +184,7 @@ class HeapscopeExtension implements vscode.Disposable {
           configuration: async (params, token, next) => {
             const values: unknown = await next(params, token);
             if (!Array.isArray(values)) return values as ResponseError<void>;
-            return params.items.map((item, i): unknown =>
-              item.section === CONFIG_SECTION ? this.settingsFor(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined) : values[i],
-            );
+            return params.items.map((item, i): unknown => (item.section === CONFIG_SECTION ? this.settingsFor(item.scopeUri ? vscode.Uri.parse(item.scopeUri) : undefined) : values[i]));
           },
         },
         // From the command palette the server's command gets no argument: pass the active Go file.
@@ -239,12 +235,10 @@ class HeapscopeExtension implements vscode.Disposable {
     this.renderStatus();
     if (!this.offeredOutput) {
       this.offeredOutput = true;
-      void vscode.window
-        .showErrorMessage('Heapscope: the language server keeps crashing and was stopped.', 'Show Output', 'Restart Server')
-        .then((choice) => {
-          if (choice === 'Show Output') this.log.show();
-          if (choice === 'Restart Server') void this.restart();
-        });
+      void vscode.window.showErrorMessage('Heapscope: the language server keeps crashing and was stopped.', 'Show Output', 'Restart Server').then((choice) => {
+        if (choice === 'Show Output') this.log.show();
+        if (choice === 'Restart Server') void this.restart();
+      });
     }
     return { action: CloseAction.DoNotRestart, handled: true };
   }
@@ -278,8 +272,7 @@ class HeapscopeExtension implements vscode.Disposable {
     const view: StatusView = this.stoppedReason !== null ? serverStoppedView(this.stoppedReason) : statusView(status);
     this.statusItem.text = view.text;
     this.statusItem.tooltip = view.tooltip;
-    this.statusItem.backgroundColor =
-      view.background === 'none' ? undefined : new vscode.ThemeColor(`statusBarItem.${view.background}Background`);
+    this.statusItem.backgroundColor = view.background === 'none' ? undefined : new vscode.ThemeColor(`statusBarItem.${view.background}Background`);
     this.statusItem.show();
   }
 
@@ -323,7 +316,10 @@ class HeapscopeExtension implements vscode.Disposable {
     });
     if (picked === undefined || picked.length === 0) return;
     this.log.info(`Loading allocation profile ${picked.map((u) => u.fsPath).join(', ')}.`);
-    await this.serverCommand(Commands.loadProfile, picked.map((u) => u.fsPath));
+    await this.serverCommand(
+      Commands.loadProfile,
+      picked.map((u) => u.fsPath),
+    );
   }
 
   /** "Top Allocation Sites": the profile's lines by share; picking one opens it at that line. */

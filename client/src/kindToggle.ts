@@ -27,11 +27,7 @@ export function kindPickItems(kinds: readonly KindInfo[], settings: Readonly<Rec
 }
 
 /** Returns the new `heapscope.kinds` value under which exactly `selected` of `kinds` are shown. */
-export function applyKindSelection(
-  kinds: readonly KindInfo[],
-  settings: Readonly<Record<string, KindSetting>>,
-  selected: ReadonlySet<string>,
-): Record<string, KindSetting> {
+export function applyKindSelection(kinds: readonly KindInfo[], settings: Readonly<Record<string, KindSetting>>, selected: ReadonlySet<string>): Record<string, KindSetting> {
   const next: Record<string, KindSetting> = {};
   for (const [key, value] of Object.entries(settings)) next[key] = { ...value };
   for (const k of kinds) {

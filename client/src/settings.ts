@@ -36,10 +36,7 @@ export function expandPath(value: string, folderPath: string | undefined, home: 
  * Returns the server settings for one folder: the user's values, validated like the server does,
  * with `trusted` from the window's workspace trust.
  */
-export function serverSettings(
-  read: SettingReader,
-  opts: { trusted: boolean; folderPath?: string; home?: string },
-): HeapscopeSettings {
+export function serverSettings(read: SettingReader, opts: { trusted: boolean; folderPath?: string; home?: string }): HeapscopeSettings {
   const raw: Record<string, unknown> = {};
   for (const [key, wire] of Object.entries(SERVER_SETTING_KEYS)) {
     const v = read(key);
@@ -48,7 +45,10 @@ export function serverSettings(
   const settings = normalizeSettings(raw);
   settings.goPath = expandPath(settings.goPath, opts.folderPath, opts.home);
   // Build tags may be written as one comma-separated string in the array, as `go build -tags` takes them.
-  settings.buildTags = settings.buildTags.flatMap((t) => t.split(',')).map((t) => t.trim()).filter((t) => t !== '');
+  settings.buildTags = settings.buildTags
+    .flatMap((t) => t.split(','))
+    .map((t) => t.trim())
+    .filter((t) => t !== '');
   settings.trusted = opts.trusted;
   return settings;
 }

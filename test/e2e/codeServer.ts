@@ -133,20 +133,20 @@ export interface RunningCodeServer {
 }
 
 /** Starts code-server on a free port with `folder` open; resolves once it listens. */
-export async function startCodeServer(
-  bin: string,
-  dirs: CodeServerDirs,
-  opts: { extraArgs?: string[]; env?: NodeJS.ProcessEnv } = {},
-): Promise<RunningCodeServer> {
+export async function startCodeServer(bin: string, dirs: CodeServerDirs, opts: { extraArgs?: string[]; env?: NodeJS.ProcessEnv } = {}): Promise<RunningCodeServer> {
   const port = await freePort();
   const args = [
-    '--auth', 'none',
-    '--bind-addr', `127.0.0.1:${port}`,
+    '--auth',
+    'none',
+    '--bind-addr',
+    `127.0.0.1:${port}`,
     '--disable-telemetry',
     '--disable-update-check',
     '--disable-getting-started-override',
-    '--user-data-dir', dirs.userDataDir,
-    '--extensions-dir', dirs.extensionsDir,
+    '--user-data-dir',
+    dirs.userDataDir,
+    '--extensions-dir',
+    dirs.extensionsDir,
     ...(opts.extraArgs ?? []),
   ];
   // detached: the server and the extension host it spawns form one process group we stop together.
@@ -198,5 +198,9 @@ export function recordingGo(dir: string, logFile: string): string {
 
 /** Returns the lines recorded by a recordingGo wrapper ('' when go never ran). */
 export function recordedGoCalls(logFile: string): string[] {
-  return existsSync(logFile) ? readFileSync(logFile, 'utf8').split('\n').filter((l) => l !== '') : [];
+  return existsSync(logFile)
+    ? readFileSync(logFile, 'utf8')
+        .split('\n')
+        .filter((l) => l !== '')
+    : [];
 }

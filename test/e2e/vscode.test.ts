@@ -25,19 +25,7 @@ import {
   type CodeServerDirs,
   type RunningCodeServer,
 } from './codeServer';
-import {
-  dismissWidgets,
-  goToLine,
-  heapscopeStatusItem,
-  hoverSettled,
-  openFile,
-  renderedLines,
-  renderedSquiggles,
-  runCommand,
-  squiggleBox,
-  waitForValue,
-  type RenderedSquiggle,
-} from './workbench';
+import { dismissWidgets, goToLine, heapscopeStatusItem, hoverSettled, openFile, renderedLines, renderedSquiggles, runCommand, squiggleBox, waitForValue, type RenderedSquiggle } from './workbench';
 
 const root = path.resolve(__dirname, '..', '..');
 const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
@@ -175,7 +163,10 @@ test('trusted workspace: squiggles on the right lines', async () => {
     assert.equal(at(36), undefined, 's := "" has no squiggle');
     await shot(p, 'squiggles.png');
   });
-  assert.ok(recordedGoCalls(goLog()).some((c) => /-m=2/.test(c)), `go ran with -gcflags=-m=2: ${recordedGoCalls(goLog()).join(' | ')}`);
+  assert.ok(
+    recordedGoCalls(goLog()).some((c) => /-m=2/.test(c)),
+    `go ran with -gcflags=-m=2: ${recordedGoCalls(goLog()).join(' | ')}`,
+  );
 });
 
 test('hover on a squiggle shows the explanation', async () => {
@@ -185,12 +176,19 @@ test('hover on a squiggle shows the explanation', async () => {
     await goToLine(p, 16, 2);
     const box = await squiggleBox(p, 16, 'info');
     await p.mouse.move(box.x + Math.min(4, box.width / 2), box.y + box.height / 2);
-    const hover = p.locator('.monaco-hover-content').filter({ hasText: /moved to the heap/ }).first();
+    const hover = p
+      .locator('.monaco-hover-content')
+      .filter({ hasText: /moved to the heap/ })
+      .first();
     await hover.waitFor({ state: 'visible', timeout: 20_000 });
     const text = (await hover.textContent()) ?? '';
     assert.match(text, /`?p`? is moved to the heap|moved to the heap/);
     // The explanation's flow steps link to the position the address is returned at.
-    await p.locator('.monaco-hover-content').filter({ hasText: /demo\.go:17/ }).first().waitFor({ timeout: 10_000 });
+    await p
+      .locator('.monaco-hover-content')
+      .filter({ hasText: /demo\.go:17/ })
+      .first()
+      .waitFor({ timeout: 10_000 });
     await hoverSettled(p);
     await shot(p, 'hover.png');
   });
@@ -218,7 +216,12 @@ async function focusActionRow(p: Page, menu: Locator, wanted: RegExp): Promise<v
       return;
     }
     await p.keyboard.press(at < target ? 'ArrowDown' : 'ArrowUp');
-    await waitForValue(async () => Number(await focused.getAttribute('data-index', { timeout: 5_000 })), (i) => i !== at, 5_000, `focus to leave row ${at}`);
+    await waitForValue(
+      async () => Number(await focused.getAttribute('data-index', { timeout: 5_000 })),
+      (i) => i !== at,
+      5_000,
+      `focus to leave row ${at}`,
+    );
   }
   throw new Error(`the focus did not reach row ${target} (${wanted}) in the menu`);
 }
@@ -233,7 +236,11 @@ test('the "copy loop variable" quick fix from Ctrl+. and save', async () => {
     const menu = p.locator('.action-widget:visible');
     const none = p.locator('.monaco-editor-overlaymessage').filter({ hasText: /No code actions/ });
     let found = false;
-    for (const [line, col] of [[48, 6], [50, 6], [53, 19]] as const) {
+    for (const [line, col] of [
+      [48, 6],
+      [50, 6],
+      [53, 19],
+    ] as const) {
       await dismissWidgets(p);
       await goToLine(p, line, col);
       await p.keyboard.press('Control+.');
@@ -255,7 +262,11 @@ test('the "copy loop variable" quick fix from Ctrl+. and save', async () => {
     await p.keyboard.press('Enter');
     await menu.waitFor({ state: 'hidden', timeout: 10_000 });
     // The editor: the copy is the first statement of the loop body.
-    await p.locator('.editor-instance .view-lines .view-line').filter({ hasText: /^\s*i\s:=\si\s*$/ }).first().waitFor({ timeout: 20_000 });
+    await p
+      .locator('.editor-instance .view-lines .view-line')
+      .filter({ hasText: /^\s*i\s:=\si\s*$/ })
+      .first()
+      .waitFor({ timeout: 20_000 });
     const lines = await renderedLines(p);
     assert.match(lines.get(48) ?? '', /^\s*for i := 0; i < len\(xs\); i\+\+ \{\s*$/, 'line 48 in the editor');
     assert.equal((lines.get(49) ?? '').trim(), 'i := i', 'line 49 in the editor');
@@ -272,11 +283,7 @@ test('the "copy loop variable" quick fix from Ctrl+. and save', async () => {
     // no longer moves to the heap and the goroutine no longer shares it (no warning on the use).
     await waitForValue(
       () => renderedSquiggles(p),
-      (s) =>
-        s.some((q) => q.line === 47) &&
-        s.some((q) => q.line === 51) &&
-        !s.some((q) => q.line === 48 || q.line === 49) &&
-        !s.some((q) => q.line === 54 && q.severity === 'warning'),
+      (s) => s.some((q) => q.line === 47) && s.some((q) => q.line === 51) && !s.some((q) => q.line === 48 || q.line === 49) && !s.some((q) => q.line === 54 && q.severity === 'warning'),
       120_000,
       'no squiggle on the loop (48, 49) nor warning on the use (54) after the fix; total (47) and the closure (51) still',
     );
@@ -309,11 +316,19 @@ test('loading an allocation profile changes severities', async () => {
     const dialog = p.locator('.quick-input-widget:visible').filter({ hasText: /allocation profile/ });
     const input = dialog.locator('.quick-input-box input');
     await input.waitFor({ state: 'visible', timeout: 20_000 });
-    await waitForValue(() => input.inputValue(), (v) => v.startsWith(workspace), 10_000, 'the dialog to start in the workspace folder');
+    await waitForValue(
+      () => input.inputValue(),
+      (v) => v.startsWith(workspace),
+      10_000,
+      'the dialog to start in the workspace folder',
+    );
     await input.fill(profileFile);
     // Enter accepts only once the dialog lists the typed path's folder (before, Enter just moves
     // the dialog there), so wait for the file's row as a user would.
-    await dialog.locator('.quick-input-list .monaco-list-row').filter({ hasText: /^\s*mem\.pprof\s*$/ }).waitFor({ timeout: 10_000 });
+    await dialog
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ hasText: /^\s*mem\.pprof\s*$/ })
+      .waitFor({ timeout: 10_000 });
     await p.keyboard.press('Enter');
     await dialog.waitFor({ state: 'hidden', timeout: 10_000 });
     // Share ≥ 5% of the profile → warning; allocating nothing in it → hint.
@@ -327,7 +342,10 @@ test('loading an allocation profile changes severities', async () => {
     // The hover tells the cost: bytes, objects and the share of the profile.
     const box = await squiggleBox(p, 29, 'warning');
     await p.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    const hover = p.locator('.monaco-hover-content').filter({ hasText: /% of alloc_space/ }).first();
+    const hover = p
+      .locator('.monaco-hover-content')
+      .filter({ hasText: /% of alloc_space/ })
+      .first();
     await hover.waitFor({ state: 'visible', timeout: 20_000 });
     const text = (await hover.textContent()) ?? '';
     const share = /([\d.]+)% of alloc_space/.exec(text);
@@ -335,7 +353,10 @@ test('loading an allocation profile changes severities', async () => {
     assert.ok(Number(share[1]) >= 5 && Number(share[1]) <= 100, `a warning's share is at least 5%: ${text}`);
     assert.match(text, /append/, `hover explains the append: ${text}`);
     // For the screenshot: the cost line scrolled into the hover's view, the hover's fade-in over.
-    await hover.getByText(/% of alloc_space/).first().scrollIntoViewIfNeeded();
+    await hover
+      .getByText(/% of alloc_space/)
+      .first()
+      .scrollIntoViewIfNeeded();
     await hoverSettled(p);
     await shot(p, 'profile.png');
   });
@@ -357,11 +378,19 @@ test('untrusted workspace: status bar says why, and go never runs', async () => 
     const item = heapscopeStatusItem(p);
     await item.locator('.codicon-shield').waitFor({ timeout: 60_000 });
     await item.hover();
-    await p.locator('.monaco-hover-content, .statusbar-hover, .workbench-hover').filter({ hasText: /not trusted/ }).first().waitFor({ timeout: 15_000 });
+    await p
+      .locator('.monaco-hover-content, .statusbar-hover, .workbench-hover')
+      .filter({ hasText: /not trusted/ })
+      .first()
+      .waitFor({ timeout: 15_000 });
     await shot(p, 'untrusted.png');
     // A round trip through the server after it saw the file: its answer says why there is no output.
     await runCommand(p, 'Heapscope: Show Compiler Output');
-    await p.locator('.editor-instance .view-lines').filter({ hasText: /No.compiler.output/ }).first().waitFor({ timeout: 30_000 });
+    await p
+      .locator('.editor-instance .view-lines')
+      .filter({ hasText: /No.compiler.output/ })
+      .first()
+      .waitFor({ timeout: 30_000 });
     await openFile(p, 'demo.go');
     assert.deepEqual(await renderedSquiggles(p), [], 'no findings in Restricted Mode');
   });

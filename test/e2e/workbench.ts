@@ -52,14 +52,21 @@ async function focusWorkbench(page: Page): Promise<void> {
 export async function goToLine(page: Page, line: number, column = 1): Promise<void> {
   // Click into the editor only when it lacks focus: a click can land on a hover or message widget.
   const focused = (await page.evaluate(`!!document.activeElement?.closest('.editor-instance .monaco-editor')`)) as boolean;
-  if (!focused) await page.locator('.editor-instance .monaco-editor .view-lines').first().click({ position: { x: 5, y: 5 } });
+  if (!focused)
+    await page
+      .locator('.editor-instance .monaco-editor .view-lines')
+      .first()
+      .click({ position: { x: 5, y: 5 } });
   await page.keyboard.press('Control+G');
   const input = page.locator('.quick-input-widget .quick-input-box input');
   await input.waitFor({ state: 'visible', timeout: 10_000 });
   await input.fill(`:${line}:${column}`);
   await page.keyboard.press('Enter');
   await input.waitFor({ state: 'hidden', timeout: 10_000 });
-  await page.locator('.editor-instance .monaco-editor .margin-view-overlays .active-line-number').filter({ hasText: new RegExp(`^${line}$`) }).waitFor({ timeout: 10_000 });
+  await page
+    .locator('.editor-instance .monaco-editor .margin-view-overlays .active-line-number')
+    .filter({ hasText: new RegExp(`^${line}$`) })
+    .waitFor({ timeout: 10_000 });
 }
 
 /** Widgets that take the keyboard while open: quick input, the action (quick-fix) menu, context menus, hovers. */
@@ -73,7 +80,10 @@ export async function dismissWidgets(page: Page): Promise<void> {
   const open = page.locator(OPEN_WIDGETS);
   for (let attempt = 0; attempt < 5 && (await open.count()) > 0; attempt++) {
     await page.keyboard.press('Escape');
-    await open.first().waitFor({ state: 'hidden', timeout: 2_000 }).catch(() => undefined);
+    await open
+      .first()
+      .waitFor({ state: 'hidden', timeout: 2_000 })
+      .catch(() => undefined);
   }
   const left = await open.count();
   if (left > 0) throw new Error(`${left} widget(s) still open after Escape: ${await open.evaluateAll((els) => els.map((e) => e.className).join(' | '))}`);
@@ -135,7 +145,12 @@ export async function squiggleBox(page: Page, line: number, severity: RenderedSq
     const r = q.getBoundingClientRect();
     return r.width > 0 && r.height > 0 ? { x: r.x, y: r.y, width: r.width, height: r.height } : null;
   })()`;
-  const box = await waitForValue(async () => (await page.evaluate(script)) as Box | null, (b) => b !== null, 10_000, `a ${severity} squiggle rendered on line ${line}`);
+  const box = await waitForValue(
+    async () => (await page.evaluate(script)) as Box | null,
+    (b) => b !== null,
+    10_000,
+    `a ${severity} squiggle rendered on line ${line}`,
+  );
   return box!;
 }
 

@@ -99,7 +99,20 @@ interface JsonReport {
   version: number;
   go: { version: string };
   packages: Array<{ importPath: string; dir: string; error: string | null }>;
-  diagnostics: Array<{ file: string; line: number; column: number; endLine: number; endColumn: number; severity: string; kind: string; message: string; compiler: { line: number; column: number; message: string } | null; related: unknown[]; fixes: unknown[]; alloc: unknown }>;
+  diagnostics: Array<{
+    file: string;
+    line: number;
+    column: number;
+    endLine: number;
+    endColumn: number;
+    severity: string;
+    kind: string;
+    message: string;
+    compiler: { line: number; column: number; message: string } | null;
+    related: unknown[];
+    fixes: unknown[];
+    alloc: unknown;
+  }>;
   profile: unknown;
 }
 
@@ -216,7 +229,10 @@ test('--gcflags replaces -m=2 and --fail-on sets the exit status', async () => {
   assert.equal(res.code, 0, res.stderr);
   const report = JSON.parse(res.stdout) as JsonReport;
   assert.ok(!report.diagnostics.some((d) => d.kind.startsWith('inline.')), '-l turns inlining off');
-  assert.ok(report.diagnostics.filter((d) => d.compiler !== null).every((d) => d.related.length === 0), '-m prints no explanations');
+  assert.ok(
+    report.diagnostics.filter((d) => d.compiler !== null).every((d) => d.related.length === 0),
+    '-m prints no explanations',
+  );
   const fail = await heapscope(['check', '--fail-on', 'information', '--cwd', 'test-fixtures/example', '.']);
   assert.equal(fail.code, 1);
   const pass = await heapscope(['check', '--fail-on', 'error', '--cwd', 'test-fixtures/example', '.']);
@@ -226,7 +242,17 @@ test('--gcflags replaces -m=2 and --fail-on sets the exit status', async () => {
 test('SARIF 2.1.0 output names a rule per kind and UTF-16 regions', async () => {
   const res = await heapscope(['check', '--format', 'sarif', '--cwd', 'test-fixtures/example', './...']);
   assert.equal(res.code, 0, res.stderr);
-  const sarif = JSON.parse(res.stdout) as { version: string; runs: Array<{ tool: { driver: { name: string; rules: Array<{ id: string; helpUri: string }> } }; results: Array<{ ruleId: string; level: string; locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number; endColumn: number } } }> }> }> };
+  const sarif = JSON.parse(res.stdout) as {
+    version: string;
+    runs: Array<{
+      tool: { driver: { name: string; rules: Array<{ id: string; helpUri: string }> } };
+      results: Array<{
+        ruleId: string;
+        level: string;
+        locations: Array<{ physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number; endColumn: number } } }>;
+      }>;
+    }>;
+  };
   assert.equal(sarif.version, '2.1.0');
   const run = sarif.runs[0];
   assert.ok(run);
@@ -255,7 +281,10 @@ test('a package that does not compile becomes build diagnostics; the others are 
   assert.equal(build[0]?.file, path.join(dir, 'bad', 'bad.go'));
   assert.match(build[0]?.message ?? '', /undefined: undefinedThing/);
   assert.equal(build[0]?.severity, 'error');
-  assert.ok(report.diagnostics.some((d) => d.kind === 'escape.moved'), 'the good package is still analysed');
+  assert.ok(
+    report.diagnostics.some((d) => d.kind === 'escape.moved'),
+    'the good package is still analysed',
+  );
   assert.ok(report.packages.some((p) => p.error !== null));
 });
 
@@ -318,7 +347,16 @@ test('--profile weighs findings by a real allocation profile and ranks them by c
   execFileSync('go', ['test', '-run', '^$', '-bench', '.', '-benchtime', '300x', '-memprofile', prof, '-memprofilerate', '1', '-o', path.join(tmp, 'example.test'), '.'], { cwd: dir });
   const res = await heapscope(['check', '--json', '--profile', prof, '.'], dir);
   assert.equal(res.code, 0, res.stderr);
-  const report = JSON.parse(res.stdout) as JsonReport & { profile: { files: string[]; sampleType: string; total: { bytes: number; objects: number }; mapped: { bytes: number }; unmapped: unknown[]; sites: Array<{ file: string; line: number; flat: { bytes: number } }> } };
+  const report = JSON.parse(res.stdout) as JsonReport & {
+    profile: {
+      files: string[];
+      sampleType: string;
+      total: { bytes: number; objects: number };
+      mapped: { bytes: number };
+      unmapped: unknown[];
+      sites: Array<{ file: string; line: number; flat: { bytes: number } }>;
+    };
+  };
   assert.equal(report.profile.sampleType, 'alloc_space');
   assert.deepEqual(report.profile.files, [prof]);
   assert.ok(report.profile.total.bytes > 0 && report.profile.mapped.bytes > 0);
@@ -340,7 +378,9 @@ test('bad profiles get one clear message and nothing is analysed with wrong numb
   assert.equal(a.code, 3);
   assert.match(a.stderr, /junk\.pprof/);
   const cpu = path.join(tmp, 'cpu.pprof');
-  execFileSync('go', ['test', '-run', '^$', '-bench', 'NewPoint', '-benchtime', '100x', '-cpuprofile', cpu, '-o', path.join(tmp, 'cpu.test'), '.'], { cwd: path.join(root, 'test-fixtures', 'example') });
+  execFileSync('go', ['test', '-run', '^$', '-bench', 'NewPoint', '-benchtime', '100x', '-cpuprofile', cpu, '-o', path.join(tmp, 'cpu.test'), '.'], {
+    cwd: path.join(root, 'test-fixtures', 'example'),
+  });
   const b = await heapscope(['check', '--profile', cpu, '--cwd', 'test-fixtures/example', '.']);
   assert.equal(b.code, 3);
   assert.match(b.stderr, /cpu|CPU/);

@@ -75,12 +75,7 @@ const REAL_MODULES: RealModule[] = [
   {
     // go 1.11; table tests whose closures are stored in a package variable.
     mod: 'github.com/urfave/cli@v1.22.14',
-    fixes: [
-      'help_test.go:267 copy-loop-var',
-      'help_test.go:356 copy-loop-var',
-      'help_test.go:594 copy-loop-var',
-      'help_test.go:665 copy-loop-var',
-    ],
+    fixes: ['help_test.go:267 copy-loop-var', 'help_test.go:356 copy-loop-var', 'help_test.go:594 copy-loop-var', 'help_test.go:665 copy-loop-var'],
   },
   {
     // go 1.19; adds "strconv" to two import blocks that keep their fmt.
@@ -150,7 +145,11 @@ async function applyAndVerify(dir: string, testEnv: Record<string, string>, test
   if (fixedFiles.length) assert.equal((await run('gofmt', ['-l', ...fixedFiles], { cwd: dir })).stdout.trim(), '');
   // Some real modules have vet findings of their own: the fixes must add none.
   const vetAfter = await vetDiagnostics(dir);
-  assert.deepEqual(vetAfter.filter((d) => !vetBefore.includes(d)), [], 'new go vet diagnostics');
+  assert.deepEqual(
+    vetAfter.filter((d) => !vetBefore.includes(d)),
+    [],
+    'new go vet diagnostics',
+  );
   await go(dir, ['build', './...']);
   await go(dir, ['test', '-count=1', ...testFlags, './...'], testEnv);
   const again = await fix(dir, []);

@@ -101,7 +101,10 @@ test('decisions of _test.go files and of the external test package appear, resol
 
 test('tests: false compiles the plain package only', async () => {
   const run = await runCompiler({ cwd: multi, patterns: ['./good'], tests: false });
-  assert.deepEqual(run.packages.map((p) => [p.importPath, p.forTest]), [['example.com/multi/good', null]]);
+  assert.deepEqual(
+    run.packages.map((p) => [p.importPath, p.forTest]),
+    [['example.com/multi/good', null]],
+  );
   assert.doesNotMatch(run.output, /good_test\.go/);
   assert.match(section(run, 'example.com/multi/good'), /good\/good\.go:9:2: moved to heap: b/);
 });
@@ -122,9 +125,7 @@ test('a broken _test.go: the test variant has the error, the plain package keeps
   const variant = pkg(run, 'example.com/multi/badtest [example.com/multi/badtest.test]');
   assert.match(variant.error ?? '', /badtest\/badtest_test\.go:6:17: cannot use 1/);
   assert.equal(pkg(run, 'example.com/multi/badtest').error, null);
-  assert.ok(
-    decisions(run, 'example.com/multi/badtest').includes(`${path.join(multi, 'badtest/badtest.go')}:8:2: moved to heap: f`),
-  );
+  assert.ok(decisions(run, 'example.com/multi/badtest').includes(`${path.join(multi, 'badtest/badtest.go')}:8:2: moved to heap: f`));
 });
 
 test('overlay: an unsaved buffer changes the output, the file on disk is untouched', async () => {
@@ -208,10 +209,7 @@ test('resolveCompilerPath maps replayed paths of another directory onto the pack
 
 test('parseJsonStream splits concatenated objects, braces inside strings included', () => {
   const text = '{\n\t"ImportPath": "a",\n\t"Error": {"Err": "unexpected } and { \\" here"}\n}\n{"ImportPath": "b [b.test]"}\n';
-  assert.deepEqual(parseJsonStream(text), [
-    { ImportPath: 'a', Error: { Err: 'unexpected } and { " here' } },
-    { ImportPath: 'b [b.test]' },
-  ]);
+  assert.deepEqual(parseJsonStream(text), [{ ImportPath: 'a', Error: { Err: 'unexpected } and { " here' } }, { ImportPath: 'b [b.test]' }]);
   assert.throws(() => parseJsonStream('{"a": 1'), SyntaxError);
 });
 
@@ -234,7 +232,10 @@ test('outside any module: NotInModuleError for ./..., but net/http works', async
       return true;
     });
     const run = await runCompiler({ cwd: tmp, patterns: ['net/http'], tests: false });
-    assert.deepEqual(run.packages.map((p) => p.importPath), ['net/http']);
+    assert.deepEqual(
+      run.packages.map((p) => p.importPath),
+      ['net/http'],
+    );
     assert.equal(run.module, null);
     assert.equal(pkg(run, 'net/http').error, null);
     assert.match(section(run, 'net/http'), /server\.go:\d+:\d+: .*escapes to heap/);
@@ -344,10 +345,16 @@ test('a queued run honours its abort signal while waiting for a slot', async () 
 test('Go 1.21 toolchain (GOTOOLCHAIN=go1.21.13) runs the example module', async () => {
   const run = await runCompiler({ cwd: example, patterns: ['./...'], env: { GOTOOLCHAIN: 'go1.21.13' } });
   assert.equal(run.goVersion, 'go1.21.13');
-  assert.deepEqual(run.packages.map((p) => p.importPath), ['example.com/heapdemo [example.com/heapdemo.test]']);
+  assert.deepEqual(
+    run.packages.map((p) => p.importPath),
+    ['example.com/heapdemo [example.com/heapdemo.test]'],
+  );
   const lines = decisions(run, 'example.com/heapdemo [example.com/heapdemo.test]');
   assert.ok(lines.includes(`${path.join(example, 'demo.go')}:16:2: moved to heap: p`));
-  assert.ok(lines.some((l) => l.startsWith(`${path.join(example, 'demo_test.go')}:`)), 'decisions of the test file');
+  assert.ok(
+    lines.some((l) => l.startsWith(`${path.join(example, 'demo_test.go')}:`)),
+    'decisions of the test file',
+  );
   // Go ≤ 1.24 writes flows with `=`.
   assert.match(run.output, /flow: ~r0 = &p:/);
 });

@@ -122,9 +122,13 @@ function textAt(text: string, d: Diagnostic): string {
 /** go and compile processes that are children of pid (any depth). */
 function goProcessesUnder(pid: number): string[] {
   const out = execFileSync('ps', ['-eo', 'pid=,ppid=,comm='], { encoding: 'utf8' });
-  const rows = out.trim().split('\n').map((l) => l.trim().split(/\s+/)).map(([p, pp, c]) => ({ pid: Number(p), ppid: Number(pp), comm: c ?? '' }));
+  const rows = out
+    .trim()
+    .split('\n')
+    .map((l) => l.trim().split(/\s+/))
+    .map(([p, pp, c]) => ({ pid: Number(p), ppid: Number(pp), comm: c ?? '' }));
   const tree = new Set([pid]);
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const r of rows) {
       if (tree.has(r.ppid) && !tree.has(r.pid)) {
@@ -148,7 +152,11 @@ async function untilTrue(cond: () => boolean, timeoutMs: number): Promise<boolea
 
 function allGoProcesses(): string[] {
   const out = execFileSync('ps', ['-eo', 'pid=,comm='], { encoding: 'utf8' });
-  return out.trim().split('\n').map((l) => l.trim()).filter((l) => / (go|compile)$/.test(l));
+  return out
+    .trim()
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => / (go|compile)$/.test(l));
 }
 
 let work = '';
@@ -186,7 +194,10 @@ test('open, hover, edits, save, settings, shutdown', async () => {
     assert.equal(moved.source, 'heapscope');
     assert.match(String(moved.codeDescription?.href), /KINDS\.md#escape-moved$/);
     assert.ok((moved.relatedInformation ?? []).length >= 2, 'explanation steps as related information');
-    assert.ok(diags.some((d) => isMake(d, demoText)), 'make([]byte, n) is reported on the call');
+    assert.ok(
+      diags.some((d) => isMake(d, demoText)),
+      'make([]byte, n) is reported on the call',
+    );
     // Hidden by default.
     assert.ok(!diags.some((d) => String(d.code).startsWith('noescape') || String(d.code).startsWith('inline')));
     // Progress and status were reported.
@@ -226,7 +237,10 @@ test('open, hover, edits, save, settings, shutdown', async () => {
       contentChanges: [{ range: { start: { line: makeLine, character: 0 }, end: { line: makeLine + 1, character: 0 } }, text: '' }],
     });
     const afterDelete = await c.diagnosticsFor(demoUri, mark);
-    const deleted = edited.split('\n').filter((_, i) => i !== makeLine).join('\n');
+    const deleted = edited
+      .split('\n')
+      .filter((_, i) => i !== makeLine)
+      .join('\n');
     assert.ok(!afterDelete.value.some((d) => d.code === 'escape.heap' && d.range.start.line === makeLine), 'the deleted make call has no diagnostic');
     for (const d of afterDelete.value) assert.notEqual(textAt(deleted, d), '', `empty range for ${d.code}`);
     assert.ok(afterDelete.value.some(isMoved));
@@ -311,7 +325,10 @@ test('untrusted: no go process is ever started, status says untrusted', async ()
     assert.equal(hover, null);
     assert.ok(!c.events.some((e) => e.method === 'textDocument/publishDiagnostics' && (e.params as PublishDiagnosticsParams).diagnostics.length > 0));
     assert.deepEqual(seen, []);
-    assert.deepEqual(allGoProcesses().filter((p) => !before.has(p)), []);
+    assert.deepEqual(
+      allGoProcesses().filter((p) => !before.has(p)),
+      [],
+    );
   } finally {
     clearInterval(poll);
     await c.stop();
@@ -389,7 +406,10 @@ test('fixes: quick fix and fix-all through code actions, tracked through edits',
     const got = await c.diagnosticsFor(uri, 0, (ds) => ds.some((d) => d.code === 'loopvar.capture'));
     const capture = got.value.find((d) => d.code === 'loopvar.capture')!;
     assert.equal(capture.severity, 2, 'copy-loop-var is a warning');
-    assert.ok(got.value.some((d) => d.code === 'prealloc.slice' && d.severity === 4), 'prealloc is a hint without a profile');
+    assert.ok(
+      got.value.some((d) => d.code === 'prealloc.slice' && d.severity === 4),
+      'prealloc is a hint without a profile',
+    );
     assert.deepEqual((capture.data as { fixIds: string[] }).fixIds, ['copy-loop-var']);
     const sumAsyncLine = text.split('\n').findIndex((l) => l.includes('func SumAsync'));
     assert.ok(capture.range.start.line > sumAsyncLine && capture.range.start.line < sumAsyncLine + 15, JSON.stringify(capture.range));
@@ -426,7 +446,11 @@ test('fixes: quick fix and fix-all through code actions, tracked through edits',
     assert.match(allFixed, /out := make\(\[\]int, 0, len\(xs\)\)|var out = make\(\[\]int, 0, len\(xs\)\)|make\(\[\]int, 0, len\(xs\)\)/);
     assert.match(allFixed, /make\(map\[string\]\*Point, len\(keys\)\)/);
     const keys = all[0]!.data?.keys ?? [];
-    for (const kind of ['loopvar.capture', 'prealloc.slice', 'prealloc.map']) assert.ok(keys.some((k) => k.startsWith(kind + '#')), `${kind} in fix-all: ${JSON.stringify(keys)}`);
+    for (const kind of ['loopvar.capture', 'prealloc.slice', 'prealloc.map'])
+      assert.ok(
+        keys.some((k) => k.startsWith(kind + '#')),
+        `${kind} in fix-all: ${JSON.stringify(keys)}`,
+      );
     writeFileSync(file, allFixed);
     assertFormattedAndBuilds(dir);
     writeFileSync(file, text);
@@ -442,7 +466,10 @@ test('fixes: quick fix and fix-all through code actions, tracked through edits',
     assert.equal(capture2.range.start.line, capture.range.start.line + 2);
     const text2 = '// x\n// y\n' + text;
     const again = (await c.rpc.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: capture2.range, context: { diagnostics: [capture2], only: ['quickfix'] } })) as ActionLike[];
-    const quick2 = (await c.rpc.sendRequest('codeAction/resolve', again.find((a) => a.data?.fixId === 'copy-loop-var'))) as ActionLike;
+    const quick2 = (await c.rpc.sendRequest(
+      'codeAction/resolve',
+      again.find((a) => a.data?.fixId === 'copy-loop-var'),
+    )) as ActionLike;
     const fixed2 = applyWorkspaceEdit(text2, uri, quick2.edit);
     assert.equal(fixed2, '// x\n// y\n' + fixed);
 
@@ -459,7 +486,11 @@ test('fixes: quick fix and fix-all through code actions, tracked through edits',
     assert.deepEqual((capture3.data as { fixIds?: string[] }).fixIds ?? [], [], 'no live fix offered');
     const none = (await c.rpc.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: capture3.range, context: { diagnostics: [capture3], only: ['quickfix'] } })) as ActionLike[];
     assert.deepEqual(none, []);
-    const allAfter = (await c.rpc.sendRequest('textDocument/codeAction', { textDocument: { uri }, range: capture3.range, context: { diagnostics: [], only: ['source.fixAll.heapscope'] } })) as ActionLike[];
+    const allAfter = (await c.rpc.sendRequest('textDocument/codeAction', {
+      textDocument: { uri },
+      range: capture3.range,
+      context: { diagnostics: [], only: ['source.fixAll.heapscope'] },
+    })) as ActionLike[];
     assert.ok(!(allAfter[0]?.data?.keys ?? []).some((k) => k.startsWith('loopvar.capture#')), 'fix-all leaves the touched fix out');
   } finally {
     await c.stop();
@@ -506,8 +537,14 @@ test('profiles: severities follow the profile, hover cost, inlay hints, top site
     await c.rpc.sendNotification('workspace/didChangeConfiguration', { settings: null });
     const withProfile = await c.diagnosticsFor(uri, mark, (ds) => onMake(ds)?.severity === 2);
     const summary = JSON.stringify(withProfile.value.map((d) => [d.code, d.range.start.line, d.severity]));
-    assert.ok(withProfile.value.some((d) => d.code === 'prealloc.slice' && d.range.start.line === appendLine && d.severity === 2), summary);
-    assert.ok(withProfile.value.some((d) => d.severity === 4 && d.code === 'escape.heap'), `some escape is cold: ${summary}`);
+    assert.ok(
+      withProfile.value.some((d) => d.code === 'prealloc.slice' && d.range.start.line === appendLine && d.severity === 2),
+      summary,
+    );
+    assert.ok(
+      withProfile.value.some((d) => d.severity === 4 && d.code === 'escape.heap'),
+      `some escape is cold: ${summary}`,
+    );
     const status = await c.waitFor((e) => (e.method === 'heapscope/status' && (e.params as StatusParams).profile ? (e.params as StatusParams) : undefined), mark);
     assert.match(status.value.profile!.text, /mem\.pprof: .*(B|kB|MB) · .* objects \(alloc_space\)/);
     assert.equal(status.value.profile!.sampleType, 'alloc_space');
@@ -520,8 +557,14 @@ test('profiles: severities follow the profile, hover cost, inlay hints, top site
     assert.match(md, /\*\*Cost\*\*: [\d.]+ (B|kB|MB) · [\d.]+( K)? objects · [\d.]+% of alloc_space/);
     assert.match(md, /Top call paths:\n\n1\. .*MakeBuffer \(alloc\.go:\d+\)/);
 
-    const hints = (await c.rpc.sendRequest('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 200, character: 0 } } })) as Array<{ position: { line: number }; label: string }>;
-    assert.ok(hints.some((h) => h.position.line === makeLine && /% of alloc_space$/.test(h.label)), JSON.stringify(hints));
+    const hints = (await c.rpc.sendRequest('textDocument/inlayHint', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 200, character: 0 } } })) as Array<{
+      position: { line: number };
+      label: string;
+    }>;
+    assert.ok(
+      hints.some((h) => h.position.line === makeLine && /% of alloc_space$/.test(h.label)),
+      JSON.stringify(hints),
+    );
 
     const top = (await c.rpc.sendRequest('heapscope/topAllocationSites', { limit: 20 })) as { sites: Array<{ uri: string; line: number; share: number; label: string }> };
     assert.ok(top.sites.length >= 3);
@@ -542,7 +585,10 @@ test('profiles: severities follow the profile, hover cost, inlay hints, top site
       const msg = await c.waitFor((e) => (e.method === 'window/showMessage' ? (e.params as { type: number; message: string }) : undefined), mark);
       assert.equal(msg.value.type, 2, 'a warning');
       assert.match(msg.value.message, why, name);
-      assert.ok(!c.events.slice(mark).some((e) => e.method === 'textDocument/publishDiagnostics' && onMake((e.params as PublishDiagnosticsParams).diagnostics)?.severity !== 2), `${name}: earlier results stay`);
+      assert.ok(
+        !c.events.slice(mark).some((e) => e.method === 'textDocument/publishDiagnostics' && onMake((e.params as PublishDiagnosticsParams).diagnostics)?.severity !== 2),
+        `${name}: earlier results stay`,
+      );
       assert.match(await hoverAt(), /\*\*Cost\*\*/, `${name}: the loaded profile is still in use`);
     }
 
@@ -628,10 +674,12 @@ test('stress: 100 edits a second for 10 seconds, syntax errors mid-edit, a file 
       if (i % 10 === 0) {
         const h0 = performance.now();
         hovers.push(
-          (c.rpc.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: pAt.range.start.line + e.shift, character: pAt.range.start.character } }) as Promise<Hover | null>).then((h) => {
-            latencies.push(performance.now() - h0);
-            assert.match((h?.contents as { value: string } | undefined)?.value ?? '', /moved to the heap/, `hover on p after edit ${i}`);
-          }),
+          (c.rpc.sendRequest('textDocument/hover', { textDocument: { uri }, position: { line: pAt.range.start.line + e.shift, character: pAt.range.start.character } }) as Promise<Hover | null>).then(
+            (h) => {
+              latencies.push(performance.now() - h0);
+              assert.match((h?.contents as { value: string } | undefined)?.value ?? '', /moved to the heap/, `hover on p after edit ${i}`);
+            },
+          ),
         );
       }
       // Pace the generator at 100 edits a second (this paces the load; no result is awaited by it).
@@ -641,7 +689,9 @@ test('stress: 100 edits a second for 10 seconds, syntax errors mid-edit, a file 
     await Promise.all(hovers);
     latencies.sort((a, b) => a - b);
     const p99 = latencies[Math.floor(latencies.length * 0.99) - 1] ?? Infinity;
-    t.diagnostic(`1000 edits in ${((performance.now() - started) / 1000).toFixed(1)} s; ${latencies.length} hovers, median ${latencies[latencies.length >> 1]?.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${latencies[latencies.length - 1]?.toFixed(1)} ms`);
+    t.diagnostic(
+      `1000 edits in ${((performance.now() - started) / 1000).toFixed(1)} s; ${latencies.length} hovers, median ${latencies[latencies.length >> 1]?.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${latencies[latencies.length - 1]?.toFixed(1)} ms`,
+    );
     assert.equal(latencies.length, 100);
     assert.ok(p99 < 500, `hover p99 under the load: ${p99} ms`);
 
@@ -732,7 +782,10 @@ test('multi-root: each workspace folder analyses and shows with its own settings
     c.folderSettings = { [folderA]: { kinds: { inline: { enabled: true } }, gcflags: ['-l'] }, [folderB]: { kinds: { inline: { enabled: true } } } };
     await c.rpc.sendNotification('workspace/didChangeConfiguration', { settings: null });
     const b3 = await c.diagnosticsFor(uriB, mark, (ds) => has(ds, 'inline'));
-    assert.ok(b3.value.some((d) => d.code === 'inline.can'), 'B compiled with inlining');
+    assert.ok(
+      b3.value.some((d) => d.code === 'inline.can'),
+      'B compiled with inlining',
+    );
     // A is recompiled with -l: its publish after that compile has no inline findings (the one
     // right after the settings change still shows the previous compile's, with inline now enabled).
     const a3 = await c.diagnosticsFor(uriA, mark, (ds) => ds.some(isMoved) && !has(ds, 'inline'));

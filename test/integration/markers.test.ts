@@ -229,7 +229,10 @@ function checkFile(fx: FixtureFile, findings: PlainFinding[]): string[] {
     }
     for (const f of matched) {
       const other = claimedBy.get(f);
-      if (other) failures.push(`${label}: the finding ${suggestion(fx, f)} is also matched by ${other.kind}:${JSON.stringify(other.text)} ${JSON.stringify(other.message.source)}; make the regexps tell them apart`);
+      if (other)
+        failures.push(
+          `${label}: the finding ${suggestion(fx, f)} is also matched by ${other.kind}:${JSON.stringify(other.text)} ${JSON.stringify(other.message.source)}; make the regexps tell them apart`,
+        );
       claimedBy.set(f, m);
       if (m.mode === 'want-bug' && coveredText(fx, f) === m.text) failures.push(`${label}: the mapping is right now: change want-bug to want`);
     }
@@ -280,14 +283,20 @@ test('marker syntax: well-formed markers parse; malformed ones are errors', () =
 
 test('marker fixtures: every marker is well-formed', () => {
   assert.ok(modules.length > 0 && allFiles.length > 0, `no fixture module under ${markersRoot}`);
-  assert.deepEqual(allFiles.flatMap((f) => f.errors), []);
+  assert.deepEqual(
+    allFiles.flatMap((f) => f.errors),
+    [],
+  );
 });
 
 for (const mod of modules) {
   for (const fx of mod.files) {
     test(`${fx.rel}: each marker matches one finding covering its text; no shown finding lacks a marker`, async () => {
       const findings = (await findingsOf(mod.dir)).filter((f) => f.file === fx.file);
-      assert.ok(fx.markers.some((m) => m.mode === 'want'), `${fx.rel} has no // want marker`);
+      assert.ok(
+        fx.markers.some((m) => m.mode === 'want'),
+        `${fx.rel} has no // want marker`,
+      );
       const failures = checkFile(fx, findings);
       assert.equal(failures.length, 0, failures.join('\n'));
     });

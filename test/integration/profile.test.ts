@@ -88,15 +88,10 @@ before(async () => {
   // shared, so runs go two at a time.
   await Promise.all([memprofile(FIXTURE, '.', prof.root), memprofile(FIXTURE, './sub', prof.sub)]);
   await Promise.all([memprofile(elsewhere, '.', prof.elsewhere), memprofile(FIXTURE, '.', prof.trim, ['-trimpath'])]);
-  await Promise.all([
-    run('go', ['test', '-run', '^$', '-bench', 'Grow', '-benchtime', '2000x', `-cpuprofile=${prof.cpu}`, '.'], { cwd: FIXTURE }),
-    memprofile(other, '.', prof.other),
-  ]);
+  await Promise.all([run('go', ['test', '-run', '^$', '-bench', 'Grow', '-benchtime', '2000x', `-cpuprofile=${prof.cpu}`, '.'], { cwd: FIXTURE }), memprofile(other, '.', prof.other)]);
   rewriteProfile(prof.root, prof.container, (s) => s.split(FIXTURE).join('/app'));
   // The module cache escapes capitals as !x: a module path with a capital shows both forms.
-  rewriteProfile(prof.root, prof.modcache, (s) =>
-    s.split(FIXTURE).join('/home/ci/go/pkg/mod/example.com/!profiled@v1.2.3').split(`${MODULE}.`).join('example.com/Profiled.'),
-  );
+  rewriteProfile(prof.root, prof.modcache, (s) => s.split(FIXTURE).join('/home/ci/go/pkg/mod/example.com/!profiled@v1.2.3').split(`${MODULE}.`).join('example.com/Profiled.'));
 });
 
 after(() => {
@@ -110,11 +105,9 @@ interface PprofLine {
 
 /** Returns `go tool pprof -lines -top`'s rows (exact units, nothing dropped) keyed by `function file:line`. */
 async function pprofTop(file: string, sampleIndex: string): Promise<Map<string, PprofLine>> {
-  const { stdout } = await run(
-    'go',
-    ['tool', 'pprof', '-lines', '-top', `-sample_index=${sampleIndex}`, '-unit=B', '-nodecount=1000000', '-nodefraction=0', '-edgefraction=0', file],
-    { maxBuffer: 1 << 28 },
-  );
+  const { stdout } = await run('go', ['tool', 'pprof', '-lines', '-top', `-sample_index=${sampleIndex}`, '-unit=B', '-nodecount=1000000', '-nodefraction=0', '-edgefraction=0', file], {
+    maxBuffer: 1 << 28,
+  });
   const rows = new Map<string, PprofLine>();
   for (const l of stdout.split('\n')) {
     const m = /^\s*(\d+)B?\s+\S+\s+\S+\s+(\d+)B?\s+\S+\s+(.*) (\S+):(\d+)(?: \((?:partial-)?inline\))?$/.exec(l);
@@ -155,7 +148,10 @@ async function assertMapsLikePprof(file: string, mapped: MappedProfile, root: st
   assert.deepEqual(got, expected);
   const unmappedBytes = mapped.unmapped.reduce((s, u) => s + u.bytes, 0);
   assert.equal(mapped.mapped.bytes + unmappedBytes, mapped.total.bytes, 'mapped + unmapped = total');
-  assert.ok(mapped.unmapped.every((u) => u.reason === 'not in this module'), JSON.stringify(mapped.unmapped.filter((u) => u.reason !== 'not in this module')));
+  assert.ok(
+    mapped.unmapped.every((u) => u.reason === 'not in this module'),
+    JSON.stringify(mapped.unmapped.filter((u) => u.reason !== 'not in this module')),
+  );
 }
 
 test('per-line flat and cum equal go tool pprof -lines (root package, alloc_space and alloc_objects)', async () => {
@@ -226,7 +222,10 @@ test('a file changed since the profile is reported, not given wrong numbers', ()
   const module = moduleAt(root);
   const mapped = mapProfileToModule(loadProfiles([prof.root, prof.sub]).attribution, module);
   const drifted = mapped.unmapped.filter((u) => u.reason === 'file changed since profile');
-  assert.ok(drifted.some((u) => u.file === path.join(FIXTURE, 'alloc.go') && u.bytes > 0), JSON.stringify(mapped.unmapped));
+  assert.ok(
+    drifted.some((u) => u.file === path.join(FIXTURE, 'alloc.go') && u.bytes > 0),
+    JSON.stringify(mapped.unmapped),
+  );
   assert.ok(mapped.unmapped.some((u) => u.reason === 'line beyond end of file' && u.file.endsWith('sub/sub.go')));
   assert.ok(!mapped.lines.some((l) => l.file === allocGo && l.line === 38), 'nothing placed on the drifted line');
   assert.match(profileWarnings(mapped, MODULE).join('\n'), /alloc\.go changed since the profile was taken/);
@@ -297,7 +296,10 @@ test('bad input: each gets a clear message', () => {
   bad('truncated.pprof', real.subarray(0, Math.floor(real.length / 2)), 'truncated', /truncated/);
   bad('bomb.pprof', gzipSync(Buffer.alloc(64 << 20)), 'too-large', /more than the limit of 1048576 bytes/, 1 << 20);
   bad('cpu.pprof', readFileSync(prof.cpu), 'not-an-allocation-profile', /CPU profile \(sample types samples\/count, cpu\/nanoseconds\)/);
-  assert.throws(() => loadProfiles([path.join(tmp, 'missing.pprof')]), (err: unknown) => err instanceof ProfileError && err.code === 'read-failed');
+  assert.throws(
+    () => loadProfiles([path.join(tmp, 'missing.pprof')]),
+    (err: unknown) => err instanceof ProfileError && err.code === 'read-failed',
+  );
 });
 
 test('a profile of another program maps 0% with a clear warning', () => {

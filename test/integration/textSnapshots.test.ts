@@ -105,14 +105,7 @@ function diagnosticText(d: Diagnostic): string {
 /** The snapshot text of a module: each shown finding's position, diagnostic and hover, in finding order. */
 function render(moduleDir: string, findings: ShownFinding[]): string {
   const parts = findings.map((f) =>
-    [
-      `=== ${path.relative(moduleDir, f.file)}:${f.at} ${f.kind}`,
-      '--- diagnostic',
-      diagnosticText(f.diagnostic),
-      '--- hover',
-      withoutPrintedDirs(f.hover),
-      '',
-    ].join('\n'),
+    [`=== ${path.relative(moduleDir, f.file)}:${f.at} ${f.kind}`, '--- diagnostic', diagnosticText(f.diagnostic), '--- hover', withoutPrintedDirs(f.hover), ''].join('\n'),
   );
   return relativePaths(`# ${findings.length} findings shown by default\n\n${parts.join('\n')}`, moduleDir);
 }

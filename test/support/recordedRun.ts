@@ -15,7 +15,9 @@ export const repoRoot = path.resolve(__dirname, '../..');
 export function recordedRun(module: string, goVersion: string): CompilerRun {
   const moduleDir = path.join(repoRoot, 'test-fixtures', module);
   const stderr = readFileSync(path.join(repoRoot, 'test-fixtures/recorded', goVersion, `${module}.list.txt`), 'utf8');
-  const goFiles = readdirSync(moduleDir).filter((f) => f.endsWith('.go')).sort();
+  const goFiles = readdirSync(moduleDir)
+    .filter((f) => f.endsWith('.go'))
+    .sort();
   const modulePath = /^module\s+(\S+)/m.exec(readFileSync(path.join(moduleDir, 'go.mod'), 'utf8'))?.[1] ?? '';
   const { sections, other } = splitSections(stderr);
   const headers = new Set(sections.map((s) => s.packagePath));

@@ -39,10 +39,7 @@ test('sectionsOutput: the test variant section replaces the plain one; packages 
   // As go list -test lists them once selectPackages has dropped `p` for its variant.
   const packages = [listed('p [p.test]', 'p'), listed('p_test [p.test]', 'p')];
   const output = sectionsOutput(sections, packages);
-  assert.equal(
-    output,
-    '# p [p.test]\np.go:3:2: moved to heap: x\np_test.go:5:2: moved to heap: y\n# p_test [p.test]\next_test.go:7:2: moved to heap: z\n',
-  );
+  assert.equal(output, '# p [p.test]\np.go:3:2: moved to heap: x\np_test.go:5:2: moved to heap: y\n# p_test [p.test]\next_test.go:7:2: moved to heap: z\n');
   // The output splits back into the kept sections, unchanged.
   assert.deepEqual(splitSections(output).sections, sections.slice(2));
   assert.equal(sectionsOutput(sections, [listed('p')]), '# p\np.go:3:2: moved to heap: x\n');

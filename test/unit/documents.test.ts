@@ -8,7 +8,22 @@ const TEXT = 'package p\n\nfunc f(n int) []byte {\n\tbuf := make([]byte, n)\n\tr
 
 /** A finding on line 4 of TEXT; `nodeType` as the mapping gives it (absent for fix and profile findings). */
 function finding(message: string, column: number, endColumn: number, nodeType?: string | null): Finding {
-  const f: Finding = { file: '/x.go', line: 4, column, endLine: 4, endColumn, severity: 'hint', kind: 'escape.heap', message, compiler: null, related: [], fixes: [], alloc: null, packagePath: 'p', decision: null };
+  const f: Finding = {
+    file: '/x.go',
+    line: 4,
+    column,
+    endLine: 4,
+    endColumn,
+    severity: 'hint',
+    kind: 'escape.heap',
+    message,
+    compiler: null,
+    related: [],
+    fixes: [],
+    alloc: null,
+    packagePath: 'p',
+    decision: null,
+  };
   return nodeType === undefined ? f : { ...f, nodeType };
 }
 

@@ -35,7 +35,12 @@ for (const mod of ['go121', 'go122']) {
       const text = readFileSync(path.join(dir, name), 'utf8');
       const want = text.split('\n').flatMap((l, i) => {
         const ids = /\/\/ want: ([\w\- ]+)$/.exec(l)?.[1];
-        return ids !== undefined ? ids.trim().split(/\s+/).map((id) => `${i + 1} ${id}`) : [];
+        return ids !== undefined
+          ? ids
+              .trim()
+              .split(/\s+/)
+              .map((id) => `${i + 1} ${id}`)
+          : [];
       });
       const got = fixesIn(text, goLine).flatMap((f) => f.fixes.map((x) => `${f.line} ${x.id}`));
       assert.deepEqual(got.sort(), want.sort());
@@ -91,8 +96,19 @@ func G(xs []int) {
 `;
   assert.equal(fixesIn(text, '1.21').length, 1, 'without compiler output: assume it outlives');
   const other: Finding = {
-    file: '/x/a.go', line: 3, column: 6, endLine: 3, endColumn: 11, severity: 'hint', kind: 'inline.can', message: '', compiler: null,
-    related: [], fixes: [], alloc: null, packagePath: 'p',
+    file: '/x/a.go',
+    line: 3,
+    column: 6,
+    endLine: 3,
+    endColumn: 11,
+    severity: 'hint',
+    kind: 'inline.can',
+    message: '',
+    compiler: null,
+    related: [],
+    fixes: [],
+    alloc: null,
+    packagePath: 'p',
     decision: { kind: 'inline.can', pos: { file: '/x/a.go', line: 3, column: 6 }, text: 'can inline apply', details: {}, explanations: [], packagePath: 'p' },
   };
   assert.equal(fixesIn(text, '1.21', { findings: [other] }).length, 0);
@@ -114,10 +130,7 @@ func Sq(xs []int) []int {
   assert.equal(f.severity, 'hint');
   const [fix] = f.fixes;
   assert.ok(fix);
-  assert.equal(
-    applyEdits(text, fix.edits),
-    text.replace('\tfor _, x', '\tif len(xs) > 0 {\n\t\tout = make([]int, 0, len(xs))\n\t}\n\tfor _, x'),
-  );
+  assert.equal(applyEdits(text, fix.edits), text.replace('\tfor _, x', '\tif len(xs) > 0 {\n\t\tout = make([]int, 0, len(xs))\n\t}\n\tfor _, x'));
   // Conditional append: only with the upper-bound setting, and never for a nil slice.
   const cond = text.replace('out = append(out, x*x)', 'if x > 0 {\n\t\t\tout = append(out, x*x)\n\t\t}');
   assert.equal(fixesIn(cond, '1.21').length, 0);
@@ -144,8 +157,17 @@ func Sq(xs []int) []int {
   const withShare = (share: number): Finding[] => {
     const cost = { bytes: share * 1000, objects: share * 1000 };
     const line: MappedLine = {
-      file: '/x/a.go', line: 6, column: 3, endColumn: 23, function: 'p.Sq', profileFile: 'a.go', packagePath: 'p',
-      flat: cost, cum: cost, inlined: { bytes: 0, objects: 0 }, paths: [],
+      file: '/x/a.go',
+      line: 6,
+      column: 3,
+      endColumn: 23,
+      function: 'p.Sq',
+      profileFile: 'a.go',
+      packagePath: 'p',
+      flat: cost,
+      cum: cost,
+      inlined: { bytes: 0, objects: 0 },
+      paths: [],
     };
     const profile: MappedProfile = { sampleType: 'alloc_space', total: { bytes: 1000, objects: 1000 }, mapped: cost, unmapped: [], lines: [line] };
     return joinFindings(found, profile);
@@ -168,20 +190,28 @@ test('editsOverlap: fix-all, the workspace edit and applyEdits refuse the same p
   const text = 'abc\ndef\n';
   const lines = new LineIndex(text);
   // Every valid position of the text, in order: (1,1)…(1,4), (2,1)…(2,4), (3,1).
-  const positions: Array<[line: number, column: number]> = [[1, 1], [1, 2], [1, 3], [1, 4], [2, 1], [2, 2], [2, 3], [2, 4], [3, 1]];
+  const positions: Array<[line: number, column: number]> = [
+    [1, 1],
+    [1, 2],
+    [1, 3],
+    [1, 4],
+    [2, 1],
+    [2, 2],
+    [2, 3],
+    [2, 4],
+    [3, 1],
+  ];
   const position = (k: number): [line: number, column: number] => {
     const p = positions[k];
     assert.ok(p, `position ${k}`);
     return p;
   };
   const e = (line: number, column: number, endLine: number, endColumn: number, newText: string) => ({ file: '/x/a.go', line, column, endLine, endColumn, newText });
-  const edit = fc
-    .tuple(fc.nat(positions.length - 1), fc.nat(positions.length - 1), fc.constantFrom('', 'X'))
-    .map(([i, j, newText]) => {
-      const [line, column] = position(Math.min(i, j));
-      const [endLine, endColumn] = position(Math.max(i, j));
-      return e(line, column, endLine, endColumn, newText);
-    });
+  const edit = fc.tuple(fc.nat(positions.length - 1), fc.nat(positions.length - 1), fc.constantFrom('', 'X')).map(([i, j, newText]) => {
+    const [line, column] = position(Math.min(i, j));
+    const [endLine, endColumn] = position(Math.max(i, j));
+    return e(line, column, endLine, endColumn, newText);
+  });
   fc.assert(
     fc.property(edit, edit, (x, y) => {
       let applies = true;
@@ -194,7 +224,10 @@ test('editsOverlap: fix-all, the workspace edit and applyEdits refuse the same p
       assert.equal(editsOverlap(x, y), !applies);
       assert.equal(editsOverlap(y, x), !applies);
       assert.equal(editsConflict([x], [y]), !applies);
-      const fixes = [{ id: 'a', title: 'a', edits: [x] }, { id: 'b', title: 'b', edits: [y] }];
+      const fixes = [
+        { id: 'a', title: 'a', edits: [x] },
+        { id: 'b', title: 'b', edits: [y] },
+      ];
       assert.equal(fixesWorkspaceEdit(fixes, () => lines) === null, !applies);
       assert.equal(chooseFixAll(['a', 'b'], (key) => fixes.filter((f) => f.id === key)).length, applies ? 2 : 1);
     }),
@@ -214,7 +247,10 @@ test('editsOverlap: fix-all, the workspace edit and applyEdits refuse the same p
 });
 
 test('the fix table and kinds: ids in apply order, each fix listed by its kind, severity and correctness from the kind', () => {
-  assert.deepEqual(allFixes().map((f) => f.id), ['copy-loop-var', 'prealloc-slice', 'prealloc-map', 'sprintf-itoa']);
+  assert.deepEqual(
+    allFixes().map((f) => f.id),
+    ['copy-loop-var', 'prealloc-slice', 'prealloc-map', 'sprintf-itoa'],
+  );
   for (const f of allFixes()) {
     const kind = kindInfo(f.kind);
     assert.equal(kind.id, f.kind);

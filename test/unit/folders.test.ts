@@ -34,7 +34,7 @@ test('configurationItems asks for the window first, then each folder by URI', ()
   ]);
 });
 
-test('settingsFromConfiguration: window falls back to init options, folders to the window, trust is the window\'s', () => {
+test("settingsFromConfiguration: window falls back to init options, folders to the window, trust is the window's", () => {
   const folders = [
     { uri: 'file:///a', path: '/a' },
     { uri: 'file:///b', path: '/b' },

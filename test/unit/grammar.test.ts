@@ -50,8 +50,7 @@ before(async () => {
       createOnigString: (text: string) => new oniguruma.OnigString(text),
     }),
     // Only our grammar: the embedded `source.go` (the body of `can inline … as:`) stays unresolved.
-    loadGrammar: async (scopeName: string) =>
-      scopeName === grammar.scopeName ? parseRawGrammar(JSON.stringify(grammar), 'go-compiler-output.tmLanguage.json') : null,
+    loadGrammar: async (scopeName: string) => (scopeName === grammar.scopeName ? parseRawGrammar(JSON.stringify(grammar), 'go-compiler-output.tmLanguage.json') : null),
   });
   textmate = await registry.loadGrammar(grammar.scopeName);
   assert.ok(textmate, 'the grammar loads');
@@ -104,7 +103,9 @@ const recorded: { version: string; file: string; lines: string[] }[] = [];
 for (const version of readdirSync(recordedDir).sort()) {
   for (const file of readdirSync(path.join(recordedDir, version)).sort()) {
     if (!file.endsWith('.txt')) continue;
-    const lines = readFileSync(path.join(recordedDir, version, file), 'utf8').split('\n').filter((l) => l !== '');
+    const lines = readFileSync(path.join(recordedDir, version, file), 'utf8')
+      .split('\n')
+      .filter((l) => l !== '');
     recorded.push({ version, file, lines });
   }
 }
@@ -213,7 +214,21 @@ test('the grammar agrees with the engine on the kind of every summary line', () 
   }
   assert.ok(explanation > 3000);
   // The fixtures cover most kinds; the rest are checked on hand-written lines below.
-  for (const k of ['escape.moved', 'escape.heap', 'escape.closure', 'leak.param', 'leak.result', 'noescape', 'capture.ref', 'capture.value', 'inline.can', 'inline.cannot', 'inline.call', 'devirtualize', 'loopvar.stack']) {
+  for (const k of [
+    'escape.moved',
+    'escape.heap',
+    'escape.closure',
+    'leak.param',
+    'leak.result',
+    'noescape',
+    'capture.ref',
+    'capture.value',
+    'inline.can',
+    'inline.cannot',
+    'inline.call',
+    'devirtualize',
+    'loopvar.stack',
+  ]) {
     assert.ok(seenKinds.has(k), `fixtures contain ${k}`);
   }
 });
@@ -330,5 +345,8 @@ test('a phrase inside an expression does not start a kind, and compile errors st
   assert.ok(s.has('meta.compiler-line' + SUFFIX) && s.has('constant.numeric.column' + SUFFIX));
   assert.ok(![...s].some((x) => /^(markup\.(deleted|inserted)|keyword\.other)\./.test(x)), [...s].join(' '));
   // Text that is not compiler output at all.
-  assert.deepEqual(tokenizeLine('go: downloading example.com/x v1.0.0').map((t) => t.scopes), [[grammar.scopeName]]);
+  assert.deepEqual(
+    tokenizeLine('go: downloading example.com/x v1.0.0').map((t) => t.scopes),
+    [[grammar.scopeName]],
+  );
 });

@@ -44,17 +44,30 @@ test('the registry lists all 25 kinds: the compiler kinds with a node shape, bui
   assert.equal(kindInfo('noescape').shape, 'bySubject');
   assert.equal(kindInfo('other').shape, 'token');
   assert.deepEqual(kindInfo('loopvar.capture').fixes, ['copy-loop-var']);
-  assert.deepEqual(allFixes().map((f) => f.kind), ['loopvar.capture', 'prealloc.slice', 'prealloc.map', 'alloc.sprintf']);
+  assert.deepEqual(
+    allFixes().map((f) => f.kind),
+    ['loopvar.capture', 'prealloc.slice', 'prealloc.map', 'alloc.sprintf'],
+  );
 });
 
 test('heap allocations, profile weighing and correctness as the status bar and the profile join read them', () => {
-  const ids = (pick: (k: ReturnType<typeof kindInfo>) => boolean) => allKinds().filter(pick).map((k) => k.id);
-  assert.deepEqual(ids((k) => k.heap), ['escape.moved', 'escape.heap', 'escape.closure', 'loopvar.heap']);
+  const ids = (pick: (k: ReturnType<typeof kindInfo>) => boolean) =>
+    allKinds()
+      .filter(pick)
+      .map((k) => k.id);
+  assert.deepEqual(
+    ids((k) => k.heap),
+    ['escape.moved', 'escape.heap', 'escape.closure', 'loopvar.heap'],
+  );
   // The allocation families (escape, alloc, loopvar, prealloc) follow the profile; loopvar.capture is a bug, not a cost.
-  assert.deepEqual(ids((k) => k.weighedByProfile), [
-    'escape.moved', 'escape.heap', 'escape.closure', 'loopvar.heap', 'loopvar.stack', 'alloc.site', 'prealloc.slice', 'prealloc.map', 'alloc.sprintf',
-  ]);
-  assert.deepEqual(ids((k) => k.correctness), ['loopvar.capture']);
+  assert.deepEqual(
+    ids((k) => k.weighedByProfile),
+    ['escape.moved', 'escape.heap', 'escape.closure', 'loopvar.heap', 'loopvar.stack', 'alloc.site', 'prealloc.slice', 'prealloc.map', 'alloc.sprintf'],
+  );
+  assert.deepEqual(
+    ids((k) => k.correctness),
+    ['loopvar.capture'],
+  );
 });
 
 test('the registry is pure data: kinds.ts imports only types, so the VS Code client can bundle it', () => {
@@ -98,15 +111,36 @@ test('severity names and ordering', () => {
 });
 
 function finding(kind: string, alloc: Finding['alloc'] = null): Finding {
-  return { file: '/m/a.go', line: 1, column: 1, endLine: 1, endColumn: 2, severity: kindInfo(kind).defaultSeverity, kind, message: kind, compiler: null, related: [], fixes: [], alloc, packagePath: 'm', decision: null };
+  return {
+    file: '/m/a.go',
+    line: 1,
+    column: 1,
+    endLine: 1,
+    endColumn: 2,
+    severity: kindInfo(kind).defaultSeverity,
+    kind,
+    message: kind,
+    compiler: null,
+    related: [],
+    fixes: [],
+    alloc,
+    packagePath: 'm',
+    decision: null,
+  };
 }
 
 test('presentation: defaults hide noescape and inlining, settings override by family and by kind', () => {
   const fs = ['escape.moved', 'noescape', 'inline.can', 'leak.param'].map((k) => finding(k));
-  assert.deepEqual(presentFindings(fs, {}).map((f) => f.kind), ['escape.moved', 'leak.param']);
+  assert.deepEqual(
+    presentFindings(fs, {}).map((f) => f.kind),
+    ['escape.moved', 'leak.param'],
+  );
   assert.equal(presentFindings(fs, { all: true }).length, 4);
   const custom = presentFindings(fs, { kinds: { inline: { enabled: true }, 'leak.param': { enabled: false }, escape: { severity: 'warning' } } });
-  assert.deepEqual(custom.map((f) => `${f.kind}:${f.severity}`), ['escape.moved:warning', 'inline.can:hint']);
+  assert.deepEqual(
+    custom.map((f) => `${f.kind}:${f.severity}`),
+    ['escape.moved:warning', 'inline.can:hint'],
+  );
 });
 
 test('presentation: compile errors cannot be hidden; presentFinding gives null for a hidden kind', () => {
@@ -123,7 +157,7 @@ test('presentation: a profile-derived severity is not overridden by the kind set
 
 test('gcflags are split like the go command does (cmd/internal/quoted)', () => {
   assert.deepEqual(splitFlags('-m -l'), ['-m', '-l']);
-  assert.deepEqual(splitFlags("  -m=2   '-d=ssa/check/on x' \"-l\""), ['-m=2', '-d=ssa/check/on x', '-l']);
+  assert.deepEqual(splitFlags('  -m=2   \'-d=ssa/check/on x\' "-l"'), ['-m=2', '-d=ssa/check/on x', '-l']);
   // A quote only starts a field at its beginning, as in Go.
   assert.deepEqual(splitFlags("-d='a"), ["-d='a"]);
   assert.throws(() => splitFlags("'-m"), /unterminated/);

@@ -9,14 +9,7 @@ import { allKinds } from '../../server/src/engine/kinds';
 import { CONFIG_SECTION, Commands, DEFAULT_SETTINGS } from '../../server/src/protocol';
 import { SERVER_SETTING_KEYS } from '../../client/src/settings';
 import { OUTPUT_LANGUAGE_ID } from '../../client/src/compilerOutputDocument';
-import {
-  commandsMarkdown,
-  generatedFiles,
-  kindsSettingSchema,
-  settingsMarkdown,
-  withGeneratedKinds,
-  type Manifest,
-} from '../../scripts/gen-docs';
+import { commandsMarkdown, generatedFiles, kindsSettingSchema, settingsMarkdown, withGeneratedKinds, type Manifest } from '../../scripts/gen-docs';
 
 const root = path.resolve(__dirname, '..', '..');
 interface Package extends Manifest {

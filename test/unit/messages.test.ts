@@ -21,7 +21,11 @@ function find(ds: CompilerDecision[], line: number, text: string): CompilerDecis
 }
 
 test('recordings exist for at least Go 1.21, 1.22, 1.24 and the machine release', () => {
-  for (const v of ['go1.21', 'go1.22', 'go1.24']) assert.ok(versions.some((x) => x.startsWith(v + '.')), v);
+  for (const v of ['go1.21', 'go1.22', 'go1.24'])
+    assert.ok(
+      versions.some((x) => x.startsWith(v + '.')),
+      v,
+    );
 });
 
 for (const version of versions) {

@@ -21,25 +21,37 @@ test('pgoSetting reads the last -pgo of GOFLAGS, auto by default', () => {
 
 test('compilerArgs: without PGO one -gcflags for the named packages, as before', () => {
   assert.deepEqual(compilerArgs(base), compilerArgs({ ...base, pgo: NO_PGO }));
-  assert.deepEqual(compilerArgs(base).filter((a) => a.startsWith('-gcflags')), ['-gcflags=-m=2']);
+  assert.deepEqual(
+    compilerArgs(base).filter((a) => a.startsWith('-gcflags')),
+    ['-gcflags=-m=2'],
+  );
 });
 
 test('compilerArgs: one default.pgo goes to every package, the main package keeps -m=2 after it', () => {
   const plan = pgoPlan('auto', [{ pattern: './cmd/app', profile: '/p/app.pgo' }], '/m');
   const args = compilerArgs({ ...base, pgo: plan });
-  assert.deepEqual(args.filter((a) => a.startsWith('-gcflags')), [
-    '-gcflags=all=-pgoprofile=/p/app.pgo',
-    '-gcflags=-m=2',
-    '-gcflags=./cmd/app=-m=2 -pgoprofile=/p/app.pgo',
-  ]);
+  assert.deepEqual(
+    args.filter((a) => a.startsWith('-gcflags')),
+    ['-gcflags=all=-pgoprofile=/p/app.pgo', '-gcflags=-m=2', '-gcflags=./cmd/app=-m=2 -pgoprofile=/p/app.pgo'],
+  );
   assert.deepEqual(args.slice(-2), ['--', './...']);
 });
 
 test('compilerArgs: -pgo=FILE applies to every package; -pgo=off and different profiles as go build', () => {
   const file = compilerArgs({ ...base, gcflags: ['-m', '-l'], pgo: pgoPlan('prof/x.pgo', [], '/m') });
-  assert.deepEqual(file.filter((a) => a.startsWith('-gcflags')), ['-gcflags=all=-pgoprofile=/m/prof/x.pgo', '-gcflags=-m -l -pgoprofile=/m/prof/x.pgo']);
+  assert.deepEqual(
+    file.filter((a) => a.startsWith('-gcflags')),
+    ['-gcflags=all=-pgoprofile=/m/prof/x.pgo', '-gcflags=-m -l -pgoprofile=/m/prof/x.pgo'],
+  );
   assert.deepEqual(pgoPlan('off', [{ pattern: '.', profile: '/m/default.pgo' }], '/m'), NO_PGO);
-  const two = pgoPlan('auto', [{ pattern: './a', profile: '/m/a/default.pgo' }, { pattern: './b', profile: '/m/b/default.pgo' }], '/m');
+  const two = pgoPlan(
+    'auto',
+    [
+      { pattern: './a', profile: '/m/a/default.pgo' },
+      { pattern: './b', profile: '/m/b/default.pgo' },
+    ],
+    '/m',
+  );
   assert.equal(two.all, null, 'shared dependencies cannot have two profiles in one run');
   assert.equal(two.packages.length, 2);
 });

@@ -27,7 +27,10 @@ test('the compile request reaches the injected runner unchanged, and every stage
   // Fixes: Squares' `out` gets the prealloc-slice fix, found on the same run.
   const prealloc = r.findings.find((f) => f.kind === 'prealloc.slice' && f.file === demo);
   assert.ok(prealloc, 'prealloc.slice in Squares');
-  assert.deepEqual(prealloc.fixes.map((x) => x.id), ['prealloc-slice']);
+  assert.deepEqual(
+    prealloc.fixes.map((x) => x.id),
+    ['prealloc-slice'],
+  );
   assert.equal(prealloc.nodeType, undefined, 'fix findings are not mapped from a compiler line');
   assert.ok(r.fixes.some((f) => f.file === demo && f.found.includes(prealloc)));
   // Without a profile the join is the identity.
@@ -64,10 +67,7 @@ test('scope keeps the files of one directory and drops a decision printed twice 
 test('a request superseded between stages stops with PipelineCancelled', async () => {
   const deps = recordedDeps('example', 'go1.26.8');
   let asked = 0;
-  await assert.rejects(
-    runPipeline({ compile: { cwd: example, patterns: ['.'] }, fixes: {}, isCancelled: () => ++asked >= 2 }, deps),
-    PipelineCancelled,
-  );
+  await assert.rejects(runPipeline({ compile: { cwd: example, patterns: ['.'] }, fixes: {}, isCancelled: () => ++asked >= 2 }, deps), PipelineCancelled);
   assert.equal(asked, 2, 'asked after the run and after the findings; stopped before the fixes');
 });
 

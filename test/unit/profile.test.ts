@@ -90,7 +90,19 @@ function buildProfile(stacks: Array<{ locs: Array<Array<[string, number]>>; obje
 test('attribution: flat at the innermost frame, cum once per sample, inlined credit at the call site', () => {
   const p = buildProfile([
     // leaf(10) inlined into caller(20); caller recursing twice at line 21; main at 30.
-    { locs: [[['m.leaf', 10], ['m.caller', 20]], [['m.caller', 21]], [['m.caller', 21]], [['m.main', 30]]], objects: 2, bytes: 64 },
+    {
+      locs: [
+        [
+          ['m.leaf', 10],
+          ['m.caller', 20],
+        ],
+        [['m.caller', 21]],
+        [['m.caller', 21]],
+        [['m.main', 30]],
+      ],
+      objects: 2,
+      bytes: 64,
+    },
     { locs: [[['m.caller', 22]], [['m.main', 30]]], objects: 1, bytes: 1000 },
   ]);
   const decoded = decodeProfile(gzipSync(p.encode()), 'test.pprof');
@@ -112,14 +124,20 @@ test('attribution: flat at the innermost frame, cum once per sample, inlined cre
 });
 
 test('decoding: random bytes, gzip bombs and CPU profiles are refused with clear messages', () => {
-  assert.throws(() => decodeProfile(randomBytes(2048), 'r.bin'), (e: unknown) => e instanceof ProfileError && /^r\.bin: /.test(e.message));
+  assert.throws(
+    () => decodeProfile(randomBytes(2048), 'r.bin'),
+    (e: unknown) => e instanceof ProfileError && /^r\.bin: /.test(e.message),
+  );
   assert.throws(
     () => decodeProfile(gzipSync(Buffer.alloc(8 << 20)), 'bomb.pprof', { maxBytes: 1 << 20 }),
     (e: unknown) => e instanceof ProfileError && e.code === 'too-large',
   );
   const cpu = buildProfile([{ locs: [[['m.f', 1]]], objects: 1, bytes: 10 }], ['samples', 'cpu']);
   const decoded = decodeProfile(cpu.encode(), 'cpu.pprof');
-  assert.throws(() => checkAllocationProfile(decoded, 'cpu.pprof'), (e: unknown) => e instanceof ProfileError && /CPU profile/.test(e.message));
+  assert.throws(
+    () => checkAllocationProfile(decoded, 'cpu.pprof'),
+    (e: unknown) => e instanceof ProfileError && /CPU profile/.test(e.message),
+  );
 });
 
 test('functionDeclarations finds functions and methods with their spans', () => {
@@ -157,9 +175,36 @@ test('mapping: function name picks the package, the base name the file, the decl
 });
 
 test('with a profile, allocation findings take the severity of their share; correctness findings keep theirs', () => {
-  const line = (n: number, bytes: number) => ({ file: '/m/a.go', line: n, column: 2, endColumn: 9, function: 'm.F', profileFile: '/m/a.go', packagePath: 'm', flat: { bytes, objects: 1 }, cum: { bytes, objects: 1 }, inlined: { bytes: 0, objects: 0 }, paths: [] });
+  const line = (n: number, bytes: number) => ({
+    file: '/m/a.go',
+    line: n,
+    column: 2,
+    endColumn: 9,
+    function: 'm.F',
+    profileFile: '/m/a.go',
+    packagePath: 'm',
+    flat: { bytes, objects: 1 },
+    cum: { bytes, objects: 1 },
+    inlined: { bytes: 0, objects: 0 },
+    paths: [],
+  });
   const mapped = { sampleType: 'alloc_space' as const, total: { bytes: 1000, objects: 3 }, mapped: { bytes: 1000, objects: 3 }, unmapped: [], lines: [line(3, 900), line(5, 100)] };
-  const f = (lineNo: number, kind: string, severity: 'warning' | 'information' | 'hint') => ({ file: '/m/a.go', line: lineNo, column: 2, endLine: lineNo, endColumn: 3, severity, kind, message: kind, compiler: null, related: [], fixes: [], alloc: null, packagePath: 'm', decision: null });
+  const f = (lineNo: number, kind: string, severity: 'warning' | 'information' | 'hint') => ({
+    file: '/m/a.go',
+    line: lineNo,
+    column: 2,
+    endLine: lineNo,
+    endColumn: 3,
+    severity,
+    kind,
+    message: kind,
+    compiler: null,
+    related: [],
+    fixes: [],
+    alloc: null,
+    packagePath: 'm',
+    decision: null,
+  });
   const joined = joinFindings([f(3, 'escape.moved', 'information'), f(7, 'escape.heap', 'information'), f(7, 'loopvar.capture', 'warning'), f(3, 'prealloc.slice', 'hint')], mapped);
   const by = (kind: string) => joined.find((j) => j.kind === kind);
   assert.equal(by('escape.moved')?.severity, 'warning', '90% of the bytes');

@@ -9,9 +9,7 @@ const doc = readFileSync(path.resolve(__dirname, '../../docs/LSP.md'), 'utf8');
 
 /** Every custom request and notification the protocol module exports. */
 const messages = Object.entries(protocol).flatMap(([name, value]) =>
-  value !== null && typeof value === 'object' && 'method' in value && 'direction' in value
-    ? [{ name, method: String(value.method), direction: String(value.direction) }]
-    : [],
+  value !== null && typeof value === 'object' && 'method' in value && 'direction' in value ? [{ name, method: String(value.method), direction: String(value.direction) }] : [],
 );
 
 test('docs/LSP.md names every custom method with its direction', () => {
@@ -25,7 +23,11 @@ test('docs/LSP.md names every custom method with its direction', () => {
   }
   // And no method the module does not have.
   const documented = [...doc.matchAll(/`(heapscope\/[A-Za-z]+)`/g)].map((x) => x[1]);
-  for (const d of documented) assert.ok(messages.some((m) => m.method === d), `${d} is documented but not in server/src/protocol`);
+  for (const d of documented)
+    assert.ok(
+      messages.some((m) => m.method === d),
+      `${d} is documented but not in server/src/protocol`,
+    );
 });
 
 test('docs/LSP.md names every command, code action kind, the diagnostic source and the renamed settings', () => {
@@ -35,9 +37,7 @@ test('docs/LSP.md names every command, code action kind, the diagnostic source a
   assert.ok(doc.includes(`section \`${protocol.CONFIG_SECTION}\``));
   assert.ok(doc.includes(protocol.STALE_SUFFIX));
   // Wire fields the VS Code settings do not spell the same way must be listed.
-  const vscodeKeys = Object.keys(JSON.parse(readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')).contributes.configuration.properties).map((k) =>
-    k.slice('heapscope.'.length),
-  );
+  const vscodeKeys = Object.keys(JSON.parse(readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8')).contributes.configuration.properties).map((k) => k.slice('heapscope.'.length));
   for (const field of Object.keys(protocol.DEFAULT_SETTINGS)) {
     if (vscodeKeys.includes(field)) continue;
     assert.ok(doc.includes(`\`${field}\``), `the wire field ${field} is not named in docs/LSP.md`);

@@ -11,13 +11,7 @@ import * as esbuild from 'esbuild';
 const root = path.resolve(__dirname, '..', '..');
 
 /** The files outside server/src/protocol/ that it re-exports: plain functions over plain data. */
-const PURE_FILES = [
-  'server/src/engine/compilerPositions.ts',
-  'server/src/engine/kinds.ts',
-  'server/src/engine/positions.ts',
-  'server/src/engine/present.ts',
-  'server/src/profile/format.ts',
-];
+const PURE_FILES = ['server/src/engine/compilerPositions.ts', 'server/src/engine/kinds.ts', 'server/src/engine/positions.ts', 'server/src/engine/present.ts', 'server/src/profile/format.ts'];
 
 /** Run-time imports no server file in the client may have. */
 const FORBIDDEN = /^(node:|tree-sitter|vscode-languageserver|vscode-jsonrpc|vscode$)|(^|\/)node_modules\/(tree-sitter|vscode-languageserver|vscode-jsonrpc)/;
@@ -40,12 +34,19 @@ async function clientInputs(): Promise<esbuild.Metafile['inputs']> {
 test('the client bundle holds no server file but server/src/protocol and the pure files it re-exports', async () => {
   const inputs = await clientInputs();
   const server = Object.keys(inputs).filter((f) => f.startsWith('server/src/'));
-  assert.ok(server.some((f) => f.startsWith('server/src/protocol/')), 'the client uses the protocol module');
+  assert.ok(
+    server.some((f) => f.startsWith('server/src/protocol/')),
+    'the client uses the protocol module',
+  );
   const outside = server.filter((f) => !f.startsWith('server/src/protocol/') && !PURE_FILES.includes(f));
   assert.deepEqual(outside, [], 'server files the client reaches outside server/src/protocol/ (re-export them there, or list a pure one in PURE_FILES)');
   for (const f of server) {
     const bad = inputs[f]!.imports.filter((i) => FORBIDDEN.test(i.path) || (i.external && !i.path.startsWith('.')));
-    assert.deepEqual(bad.map((i) => i.path), [], `${f} imports at run time`);
+    assert.deepEqual(
+      bad.map((i) => i.path),
+      [],
+      `${f} imports at run time`,
+    );
   }
 });
 
@@ -54,7 +55,11 @@ test('client files import from the server only through server/src/protocol, type
   for (const [file, input] of Object.entries(inputs)) {
     if (!file.startsWith('client/src/')) continue;
     const reached = input.imports.map((i) => i.path).filter((p) => p.startsWith('server/'));
-    assert.deepEqual(reached.filter((p) => !p.startsWith('server/src/protocol/')), [], `${file} imports server internals`);
+    assert.deepEqual(
+      reached.filter((p) => !p.startsWith('server/src/protocol/')),
+      [],
+      `${file} imports server internals`,
+    );
   }
   // The bundle does not show `import type`; the sources do.
   const clientDir = path.join(root, 'client/src');

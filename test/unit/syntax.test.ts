@@ -20,7 +20,11 @@ function dump(f: GoSourceFile): string {
     out.push(`${c.nodeType} ${c.startIndex}-${c.endIndex} ${c.startPosition.row}:${c.startPosition.column}-${c.endPosition.row}:${c.endPosition.column}`);
     if (c.gotoFirstChild() || c.gotoNextSibling()) continue;
     let up = false;
-    while (c.gotoParent()) if (c.gotoNextSibling()) { up = true; break; }
+    while (c.gotoParent())
+      if (c.gotoNextSibling()) {
+        up = true;
+        break;
+      }
     if (!up) return out.join('\n');
   }
 }
@@ -140,7 +144,7 @@ function decision(kind: CompilerDecision['kind'], line: number, column: number, 
   return { kind, pos: { file: 'x.go', line, column }, text: '', details: subject ? { subject } : {}, explanations: [], packagePath: '' };
 }
 
-test('the anchor carries the mapped node\'s type; an ERROR node or an empty file gives none, so tracking follows them by offsets', () => {
+test("the anchor carries the mapped node's type; an ERROR node or an empty file gives none, so tracking follows them by offsets", () => {
   const f = GoSourceFile.parse('package p\n\nfunc a() int {\n\tx := 1 @ 2\n\treturn x\n}\n');
   assert.deepEqual(anchorForDecision(f, decision('escape.moved', 4, 2, 'x')), { range: { line: 4, column: 2, endLine: 4, endColumn: 3 }, nodeType: 'identifier' });
   // `@` is no Go token: tree-sitter makes it an ERROR leaf, which a later parse may place differently.
@@ -230,9 +234,7 @@ test('tracking: a deleted node, a renamed variable or a swallowed node gives nul
   const prefixed = f.edit({ startLine0: 3, startChar0: 1, endLine0: 3, endChar0: 1, text: 'y' });
   assert.equal(trackRange(f, prefixed, x.range, x.nodeType), null);
   // Commenting out both lines turns the nodes into comment text.
-  const commented = f
-    .edit({ startLine0: 3, startChar0: 1, endLine0: 3, endChar0: 1, text: '// ' })
-    .edit({ startLine0: 4, startChar0: 1, endLine0: 4, endChar0: 1, text: '// ' });
+  const commented = f.edit({ startLine0: 3, startChar0: 1, endLine0: 3, endChar0: 1, text: '// ' }).edit({ startLine0: 4, startChar0: 1, endLine0: 4, endChar0: 1, text: '// ' });
   assert.deepEqual(trackRanges(f, commented, [x, mk]), [null, null]);
   // Replacing the call by another expression of a different type.
   const replaced = f.edit({ startLine0: 4, startChar0: 8, endLine0: 4, endChar0: 23, text: 'nil' });
@@ -255,7 +257,10 @@ test('tracking works across several edits and between unrelated parses of the te
   const fresh = GoSourceFile.parse(g.text);
   assert.deepEqual(trackRanges(f, fresh, [x, mk]), [null, null]);
   const oneEdit = GoSourceFile.parse(SOURCE.replace('\tx := 42', '\t// note\n\tx := 42'));
-  assert.deepEqual(trackRanges(f, oneEdit, [x, mk]).map((r) => r && textOf(oneEdit, r)), ['x', 'make([]byte, n)']);
+  assert.deepEqual(
+    trackRanges(f, oneEdit, [x, mk]).map((r) => r && textOf(oneEdit, r)),
+    ['x', 'make([]byte, n)'],
+  );
   assert.deepEqual(trackRange(f, GoSourceFile.parse(SOURCE), mk.range, mk.nodeType), mk.range);
 });
 
@@ -264,7 +269,10 @@ test('mapThroughEdits: before stays, after shifts, containing grows, crossing is
   assert.deepEqual(mapThroughEdits(10, 20, [{ start: 0, oldEnd: 5, newEnd: 8 }]), [[13, 23]]);
   assert.deepEqual(mapThroughEdits(10, 20, [{ start: 12, oldEnd: 14, newEnd: 19 }]), [[10, 25]]);
   assert.deepEqual(mapThroughEdits(10, 20, [{ start: 5, oldEnd: 12, newEnd: 5 }]), []);
-  assert.deepEqual(mapThroughEdits(10, 20, [{ start: 20, oldEnd: 20, newEnd: 22 }]), [[10, 20], [10, 22]]);
+  assert.deepEqual(mapThroughEdits(10, 20, [{ start: 20, oldEnd: 20, newEnd: 22 }]), [
+    [10, 20],
+    [10, 22],
+  ]);
 });
 
 test('property: incremental edits give the same tree as a full parse, and tracked ranges stay on identical text', () => {

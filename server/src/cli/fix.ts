@@ -51,7 +51,9 @@ const USAGE = `Usage: heapscope fix [--apply] [--only id,…] [--json] [patterns
 
 Prints Heapscope's fixes as a unified diff, or applies them with --apply.
   --apply               write the fixed files
-  --only ids            only these fixes (${allFixes().map((f) => f.id).join(', ')})
+  --only ids            only these fixes (${allFixes()
+    .map((f) => f.id)
+    .join(', ')})
   --json                print {"applied": [{file, line, id, title}]} (the fixes it would apply without --apply)
   --allow-upper-bound   let prealloc fixes use an upper bound of the count (conditional appends)
   --tags a,b            build tags
@@ -77,9 +79,17 @@ export function parseFixArgs(args: string[], cwd: string): FixOptions {
   });
   let only: string[] | null = null;
   if (values.only !== undefined) {
-    only = values.only.split(',').map((s) => s.trim()).filter(Boolean);
+    only = values.only
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const unknown = only.filter((id) => fixInfo(id) === undefined);
-    if (unknown.length) throw new Error(`unknown fix id ${unknown.join(', ')}; known: ${allFixes().map((f) => f.id).join(', ')}`);
+    if (unknown.length)
+      throw new Error(
+        `unknown fix id ${unknown.join(', ')}; known: ${allFixes()
+          .map((f) => f.id)
+          .join(', ')}`,
+      );
   }
   return {
     patterns: positionals.length ? positionals : ['./...'],
@@ -172,7 +182,13 @@ export async function planFixes(opts: FixOptions, io: Io): Promise<FixPlan> {
       }
       if (chosen.length === 0) continue;
       if (!originals.has(file)) originals.set(file, text);
-      overlay.set(file, applyEdits(text, chosen.flatMap((c) => c.fix.edits)));
+      overlay.set(
+        file,
+        applyEdits(
+          text,
+          chosen.flatMap((c) => c.fix.edits),
+        ),
+      );
       const rounds = history.get(file) ?? [];
       for (const c of chosen) applied.push({ file, line: originalLine(c.finding.line, rounds), id: c.fix.id, title: c.fix.title });
       rounds.push(chosen.flatMap((c) => c.fix.edits));
@@ -214,9 +230,7 @@ async function report(opts: FixOptions, plan: FixPlan, io: Io): Promise<number> 
     for (const [file, text] of plan.texts) io.stdout(await unifiedDiff(path.relative(opts.cwd, file), plan.originals.get(file) ?? '', text));
   }
   const files = plan.texts.size;
-  io.stderr(
-    `heapscope fix: ${opts.apply ? 'applied' : 'would apply'} ${plan.applied.length} fix${plan.applied.length === 1 ? '' : 'es'} in ${files} file${files === 1 ? '' : 's'}\n`,
-  );
+  io.stderr(`heapscope fix: ${opts.apply ? 'applied' : 'would apply'} ${plan.applied.length} fix${plan.applied.length === 1 ? '' : 'es'} in ${files} file${files === 1 ? '' : 's'}\n`);
   return 0;
 }
 
@@ -253,4 +267,3 @@ export async function unifiedDiff(name: string, before: string, after: string): 
     await rm(dir, { recursive: true, force: true });
   }
 }
-

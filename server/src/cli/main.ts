@@ -4,16 +4,7 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { compareFindings } from '../engine/analyze';
 import { runPipeline, type PipelineResult } from '../pipeline/index';
-import {
-  formatAllocCost,
-  formatShare,
-  loadProfiles,
-  ProfileError,
-  profileReport,
-  profileWarnings,
-  type LoadedProfile,
-  type ProfileReport,
-} from '../profile/index';
+import { formatAllocCost, formatShare, loadProfiles, ProfileError, profileReport, profileWarnings, type LoadedProfile, type ProfileReport } from '../profile/index';
 import { parseSeverity, severityAtLeast } from '../engine/kinds';
 import { PROFILE_SAMPLE_TYPES, type ProfileSampleType } from '../protocol/settings';
 import { isKindShown, presentFindings } from '../engine/present';

@@ -92,7 +92,7 @@ function* analysisSteps(run: CompilerRun, sources: SourceCache, selectKind: (kin
   const resolveFile = (printed: string, header: string): string => resolveCompilerPath(printed, run.workingDir, byHeader.get(header)?.files, path, exists);
   const parser = new CompilerOutputParser({ resolveFile });
   const text = run.output;
-  for (let at = 0; at < text.length; ) {
+  for (let at = 0; at < text.length;) {
     const cut = text.indexOf('\n', Math.min(at + OUTPUT_PIECE, text.length - 1));
     const end = cut < 0 ? text.length : cut + 1;
     parser.write(text.slice(at, end));
@@ -158,7 +158,13 @@ export function findingKey(f: Finding): string {
  */
 export function compareFindings(a: Finding, b: Finding): number {
   if (a.file !== b.file) return a.file < b.file ? -1 : 1;
-  return a.line - b.line || a.column - b.column || compareText(a.kind, b.kind) || compareText(a.packagePath, b.packagePath) || compareText(a.compiler?.message ?? a.message, b.compiler?.message ?? b.message);
+  return (
+    a.line - b.line ||
+    a.column - b.column ||
+    compareText(a.kind, b.kind) ||
+    compareText(a.packagePath, b.packagePath) ||
+    compareText(a.compiler?.message ?? a.message, b.compiler?.message ?? b.message)
+  );
 }
 
 function compareText(a: string, b: string): number {

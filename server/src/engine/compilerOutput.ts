@@ -322,7 +322,7 @@ export class CompilerOutputParser {
     // Slices of whole lines keep the reused buffer and the strings made per slice small: a large
     // one-shot text would otherwise cost fresh pages of memory, and Node makes strings decoded from
     // more than about 1 MB external (outside the V8 heap, where the retained size is measured).
-    for (let from = 0; from <= last; ) {
+    for (let from = 0; from <= last;) {
       let to = from + SLICE >= last ? last : text.lastIndexOf('\n', from + SLICE);
       if (to < from) to = text.indexOf('\n', from + SLICE);
       this.lines(this.encode(text.slice(from, to + 1)));

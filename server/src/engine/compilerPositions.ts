@@ -128,7 +128,7 @@ export function resolveCompilerPath(printed: string, workingDir: string, package
   if (match !== undefined || exists === undefined || exists(resolved)) return match ?? resolved;
   const first = packageFiles[0];
   if (first === undefined) return resolved;
-  for (let dir = path.resolve(first, '..'); ; ) {
+  for (let dir = path.resolve(first, '..'); ;) {
     const candidate = path.resolve(dir, printed);
     if (exists(candidate)) return candidate;
     const parent = path.resolve(dir, '..');

@@ -29,7 +29,7 @@ export function splitSections(stderr: string): { sections: CompilerSection[]; ot
   const flush = (at: number): void => {
     if (current !== null && at > runStart) current.text += stderr.slice(runStart, at);
   };
-  for (let at = 0; at < stderr.length; ) {
+  for (let at = 0; at < stderr.length;) {
     const nl = stderr.indexOf('\n', at);
     const next = nl < 0 ? stderr.length : nl + 1;
     const packagePath = stderr.startsWith('# ', at) ? /^# (.+?)\r?\n?$/.exec(stderr.slice(at, next))?.[1] : undefined;

@@ -16,15 +16,7 @@ export function isStandardPattern(pattern: string): boolean {
 
 /** Whether the go command reads this pattern as a directory (rather than an import path). */
 export function isDirectoryPattern(pattern: string): boolean {
-  return (
-    pattern === '.' ||
-    pattern === '..' ||
-    pattern.startsWith('./') ||
-    pattern.startsWith('../') ||
-    pattern.startsWith('.\\') ||
-    pattern.startsWith('..\\') ||
-    path.isAbsolute(pattern)
-  );
+  return pattern === '.' || pattern === '..' || pattern.startsWith('./') || pattern.startsWith('../') || pattern.startsWith('.\\') || pattern.startsWith('..\\') || path.isAbsolute(pattern);
 }
 
 /** Returns the pattern rewritten relative to workingDir (`./sub/...`); import paths pass through. */
@@ -86,11 +78,7 @@ export function parseJsonStream(text: string): unknown[] {
 
 /** The generated `p.test` main package: its files live in the build cache, never the user's. */
 function isTestMain(p: ListedPackage): boolean {
-  return (
-    p.Name === 'main' &&
-    (p.ImportPath ?? '').endsWith('.test') &&
-    (p.GoFiles ?? []).every((f) => path.isAbsolute(f))
-  );
+  return p.Name === 'main' && (p.ImportPath ?? '').endsWith('.test') && (p.GoFiles ?? []).every((f) => path.isAbsolute(f));
 }
 
 /** Strips the `# importpath` line go list puts in front of a compile error. */

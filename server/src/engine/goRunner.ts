@@ -80,7 +80,10 @@ export class CompilerRunTimeout extends Error {
 
 /** `go list` failed as a whole (bad go.mod, unknown toolchain…) or the patterns matched no package. */
 export class GoListError extends Error {
-  constructor(message: string, readonly stderr: string) {
+  constructor(
+    message: string,
+    readonly stderr: string,
+  ) {
     super(message);
     this.name = 'GoListError';
   }
@@ -128,18 +131,14 @@ export async function runCompiler(opts: CompilerRunOptions): Promise<CompilerRun
   const controller = new AbortController();
   const onAbort = (): void => controller.abort(new CompilerRunCancelled());
   opts.signal?.addEventListener('abort', onAbort, { once: true });
-  const timer =
-    opts.timeoutMs !== undefined
-      ? setTimeout(() => controller.abort(new CompilerRunTimeout(opts.timeoutMs as number)), opts.timeoutMs)
-      : undefined;
+  const timer = opts.timeoutMs !== undefined ? setTimeout(() => controller.abort(new CompilerRunTimeout(opts.timeoutMs as number)), opts.timeoutMs) : undefined;
   // A temp dir per run for the overlay and for go's own work dir (GOTMPDIR): a killed go command
   // cannot remove its $WORK, so we remove it.
   const tempDir = await fs.mkdtemp(path.join(env.GOTMPDIR || os.tmpdir(), 'heapscope-run-'));
   const goEnv = { ...env, GOTMPDIR: tempDir };
   try {
     if (opts.signal?.aborted) throw new CompilerRunCancelled();
-    const overlayFile =
-      opts.overlay !== undefined && opts.overlay.size > 0 ? await writeOverlay(tempDir, opts.overlay) : null;
+    const overlayFile = opts.overlay !== undefined && opts.overlay.size > 0 ? await writeOverlay(tempDir, opts.overlay) : null;
     const args = compilerArgs({
       patterns,
       tests: opts.tests ?? true,

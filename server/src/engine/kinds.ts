@@ -70,8 +70,7 @@ export const KIND_TABLE = [
     id: 'escape.moved',
     family: 'escape',
     title: 'Variable moved to the heap',
-    description:
-      'A local variable is allocated on the heap because a reference to it outlives the function (returned, stored, captured by an escaping closure, passed to a function that keeps it).',
+    description: 'A local variable is allocated on the heap because a reference to it outlives the function (returned, stored, captured by an escaping closure, passed to a function that keeps it).',
     defaultSeverity: 'information',
     shownByDefault: true,
     source: 'compiler',
@@ -98,8 +97,7 @@ export const KIND_TABLE = [
     id: 'escape.closure',
     family: 'escape',
     title: 'Closure allocated on the heap',
-    description:
-      'A function literal and the variables it captures are allocated on the heap because the closure outlives the function (returned, stored, run as a goroutine or deferred in a loop).',
+    description: 'A function literal and the variables it captures are allocated on the heap because the closure outlives the function (returned, stored, run as a goroutine or deferred in a loop).',
     defaultSeverity: 'information',
     shownByDefault: true,
     source: 'compiler',
@@ -112,8 +110,7 @@ export const KIND_TABLE = [
     id: 'leak.param',
     family: 'leak',
     title: 'Parameter leaks',
-    description:
-      'A pointer parameter (or what it points to) is stored somewhere that outlives the call, so every caller must heap-allocate what it passes.',
+    description: 'A pointer parameter (or what it points to) is stored somewhere that outlives the call, so every caller must heap-allocate what it passes.',
     defaultSeverity: 'hint',
     shownByDefault: true,
     source: 'compiler',
@@ -191,8 +188,7 @@ export const KIND_TABLE = [
     id: 'capture.ref',
     family: 'capture',
     title: 'Captured by reference',
-    description:
-      'A closure captures a variable by reference (it is assigned after capture, or is large); if the closure escapes, so does the variable.',
+    description: 'A closure captures a variable by reference (it is assigned after capture, or is large); if the closure escapes, so does the variable.',
     defaultSeverity: 'hint',
     shownByDefault: false,
     source: 'compiler',
@@ -270,8 +266,7 @@ export const KIND_TABLE = [
     id: 'loopvar.heap',
     family: 'loopvar',
     title: 'Per-iteration loop variable on the heap',
-    description:
-      'Since Go 1.22 each iteration has its own loop variable; this one is heap-allocated on every iteration because a closure or pointer keeps it.',
+    description: 'Since Go 1.22 each iteration has its own loop variable; this one is heap-allocated on every iteration because a closure or pointer keeps it.',
     defaultSeverity: 'information',
     shownByDefault: true,
     source: 'compiler',
@@ -335,8 +330,7 @@ export const KIND_TABLE = [
     id: 'alloc.site',
     family: 'alloc',
     title: 'Allocation site from a profile',
-    description:
-      'A line that allocates in the loaded profile but has no compiler decision (runtime growth such as append or map buckets, or code in a dependency inlined here).',
+    description: 'A line that allocates in the loaded profile but has no compiler decision (runtime growth such as append or map buckets, or code in a dependency inlined here).',
     defaultSeverity: 'hint',
     shownByDefault: true,
     source: 'profile',
@@ -348,8 +342,7 @@ export const KIND_TABLE = [
     id: 'loopvar.capture',
     family: 'loopvar',
     title: 'Loop variable captured across iterations',
-    description:
-      'Before Go 1.22 a closure that outlives its iteration shares the loop variable with every other iteration and may see a later value. Fix: copy-loop-var.',
+    description: 'Before Go 1.22 a closure that outlives its iteration shares the loop variable with every other iteration and may see a later value. Fix: copy-loop-var.',
     defaultSeverity: 'warning',
     shownByDefault: true,
     source: 'fix',
@@ -437,8 +430,7 @@ export const FIX_TABLE = [
     id: 'prealloc-map',
     title: 'Pre-size map',
     kind: 'prealloc.map',
-    description:
-      'A map that starts empty gets one assignment per iteration of a loop with a known trip count. Gives it a size hint (`make(map[K]V, n)`), which only avoids rehashing while it grows.',
+    description: 'A map that starts empty gets one assignment per iteration of a loop with a known trip count. Gives it a size hint (`make(map[K]V, n)`), which only avoids rehashing while it grows.',
   },
   {
     id: 'sprintf-itoa',
@@ -496,10 +488,7 @@ export function kindDocsAnchor(id: string): string {
  * fix id, a kind outside its family, a correctness kind weighed by a profile, or a fix whose kind
  * is not in the table. Exported for tests; runs once at start-up on the two tables.
  */
-export function buildRegistry(
-  kinds: readonly KindEntry[],
-  fixes: readonly FixEntry[],
-): { kinds: ReadonlyMap<string, KindInfo>; fixes: ReadonlyMap<string, FixInfo> } {
+export function buildRegistry(kinds: readonly KindEntry[], fixes: readonly FixEntry[]): { kinds: ReadonlyMap<string, KindInfo>; fixes: ReadonlyMap<string, FixInfo> } {
   const kindMap = new Map<string, KindInfo>();
   for (const k of kinds) {
     if (kindMap.has(k.id)) throw new Error(`duplicate finding kind ${k.id}`);

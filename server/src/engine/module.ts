@@ -21,7 +21,10 @@ export interface GoModule {
 
 /** The directory is in no Go module or workspace and the patterns need one. */
 export class NotInModuleError extends Error {
-  constructor(readonly dir: string, readonly patterns: string[]) {
+  constructor(
+    readonly dir: string,
+    readonly patterns: string[],
+  ) {
     super(
       `${dir} is not inside a Go module: no go.mod or go.work found in it or above it. ` +
         `Only standard-library packages can be analysed from here; patterns: ${patterns.join(' ')}. ` +
@@ -32,10 +35,7 @@ export class NotInModuleError extends Error {
 }
 
 /** Returns the module and go.work that `dir` belongs to, or null when there is neither. */
-export async function findModule(
-  dir: string,
-  env: Record<string, string | undefined> = process.env,
-): Promise<GoModule | null> {
+export async function findModule(dir: string, env: Record<string, string | undefined> = process.env): Promise<GoModule | null> {
   const start = path.resolve(dir);
   const modFile = await findUp(start, 'go.mod');
   const workFile = await findWorkFile(start, env.GOWORK);

@@ -56,11 +56,7 @@ export function pgoPlan(setting: string, mains: Array<{ pattern: string; profile
 }
 
 /** Returns the directories the patterns name below workingDir that hold a main package with a default.pgo. */
-export async function findProfiledMains(
-  patterns: readonly string[],
-  workingDir: string,
-  modulePath: string,
-): Promise<Array<{ pattern: string; dir: string }>> {
+export async function findProfiledMains(patterns: readonly string[], workingDir: string, modulePath: string): Promise<Array<{ pattern: string; dir: string }>> {
   const found = new Map<string, string>();
   for (const pattern of patterns) {
     const dirPattern = asDirectoryPattern(pattern, modulePath);
@@ -156,13 +152,7 @@ async function isFile(p: string): Promise<boolean> {
 }
 
 /** Returns the plan of a run as the user's build would compile it, with profiles as stable copies. */
-export async function planPgo(opts: {
-  patterns: readonly string[];
-  workingDir: string;
-  modulePath: string;
-  goflags: string | undefined;
-  gcflags: readonly string[];
-}): Promise<PgoPlan> {
+export async function planPgo(opts: { patterns: readonly string[]; workingDir: string; modulePath: string; goflags: string | undefined; gcflags: readonly string[] }): Promise<PgoPlan> {
   const setting = pgoSetting(opts.goflags);
   if (setting === 'off' || namesProfile(opts.gcflags)) return NO_PGO;
   const auto = setting === 'auto' || setting === '';

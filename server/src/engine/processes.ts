@@ -212,13 +212,15 @@ export function runGo(
       signal.removeEventListener('abort', onAbort);
       if (pid === undefined) return;
       if (signal.aborted) {
-        void stopping.then(() => {
-          killGroup(pid, 'SIGKILL');
-          return groupGone(pid);
-        }).then(() => {
-          liveGroups.delete(pid);
-          reject(signal.reason);
-        });
+        void stopping
+          .then(() => {
+            killGroup(pid, 'SIGKILL');
+            return groupGone(pid);
+          })
+          .then(() => {
+            liveGroups.delete(pid);
+            reject(signal.reason);
+          });
         return;
       }
       liveGroups.delete(pid);
@@ -246,7 +248,12 @@ export function withParentDeathSignal(goBinary: string, args: string[], env: Nod
 
 /** The executable a command name resolves to on PATH (or the path itself), or null. */
 function resolveExecutable(command: string, searchPath: string, cwd: string): string | null {
-  const candidates = command.includes('/') ? [path.resolve(cwd, command)] : searchPath.split(':').filter(Boolean).map((d) => path.resolve(cwd, d, command));
+  const candidates = command.includes('/')
+    ? [path.resolve(cwd, command)]
+    : searchPath
+        .split(':')
+        .filter(Boolean)
+        .map((d) => path.resolve(cwd, d, command));
   for (const c of candidates) {
     try {
       accessSync(c, fsConstants.X_OK);

@@ -18,18 +18,7 @@ export interface CompilerPos {
  * Every finding kind is a dotted id whose first segment is one of these families
  * (the `kind` field of the JSON contract).
  */
-export type KindFamily =
-  | 'escape'
-  | 'noescape'
-  | 'leak'
-  | 'inline'
-  | 'capture'
-  | 'devirtualize'
-  | 'alloc'
-  | 'loopvar'
-  | 'prealloc'
-  | 'build'
-  | 'other';
+export type KindFamily = 'escape' | 'noescape' | 'leak' | 'inline' | 'capture' | 'devirtualize' | 'alloc' | 'loopvar' | 'prealloc' | 'build' | 'other';
 
 /** The kinds of compiler decisions the parser recognises: derived from the kinds table in kinds.ts. */
 export type { DecisionKind };

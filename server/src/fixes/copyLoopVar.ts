@@ -17,14 +17,40 @@ export const LOOPVAR_CAPTURE_KIND = 'loopvar.capture' satisfies KindId;
 
 /** Callees that run a func argument before they return, so the closure cannot outlive the iteration. */
 const SYNCHRONOUS_CALLEES = new Set([
-  'sort.Slice', 'sort.SliceStable', 'sort.Search', 'sort.Find',
-  'slices.SortFunc', 'slices.SortStableFunc', 'slices.IndexFunc', 'slices.ContainsFunc', 'slices.DeleteFunc',
-  'slices.EqualFunc', 'slices.CompactFunc', 'slices.CompareFunc', 'slices.BinarySearchFunc', 'slices.MaxFunc',
-  'slices.MinFunc', 'slices.IsSortedFunc', 'maps.DeleteFunc', 'maps.EqualFunc',
-  'strings.Map', 'strings.IndexFunc', 'strings.LastIndexFunc', 'strings.FieldsFunc', 'strings.TrimFunc',
-  'strings.TrimLeftFunc', 'strings.TrimRightFunc', 'strings.ContainsFunc',
-  'bytes.Map', 'bytes.IndexFunc', 'bytes.LastIndexFunc', 'bytes.FieldsFunc', 'bytes.TrimFunc',
-  'bytes.TrimLeftFunc', 'bytes.TrimRightFunc', 'bytes.ContainsFunc',
+  'sort.Slice',
+  'sort.SliceStable',
+  'sort.Search',
+  'sort.Find',
+  'slices.SortFunc',
+  'slices.SortStableFunc',
+  'slices.IndexFunc',
+  'slices.ContainsFunc',
+  'slices.DeleteFunc',
+  'slices.EqualFunc',
+  'slices.CompactFunc',
+  'slices.CompareFunc',
+  'slices.BinarySearchFunc',
+  'slices.MaxFunc',
+  'slices.MinFunc',
+  'slices.IsSortedFunc',
+  'maps.DeleteFunc',
+  'maps.EqualFunc',
+  'strings.Map',
+  'strings.IndexFunc',
+  'strings.LastIndexFunc',
+  'strings.FieldsFunc',
+  'strings.TrimFunc',
+  'strings.TrimLeftFunc',
+  'strings.TrimRightFunc',
+  'strings.ContainsFunc',
+  'bytes.Map',
+  'bytes.IndexFunc',
+  'bytes.LastIndexFunc',
+  'bytes.FieldsFunc',
+  'bytes.TrimFunc',
+  'bytes.TrimLeftFunc',
+  'bytes.TrimRightFunc',
+  'bytes.ContainsFunc',
 ]);
 
 /** One loop variable: its name and declaring identifier. */
@@ -97,16 +123,10 @@ export function findCopyLoopVar(input: FixInput): Finding[] {
   if (lang.perIterationLoopVars !== false) return [];
   const file = input.source;
   const compilerAvailable = input.findings.some((f) => f.decision !== null);
-  const movedAt = new Set(
-    input.findings.filter((f) => f.decision?.kind === 'escape.moved').map((f) => `${f.decision?.pos.line}:${f.decision?.pos.column}`),
-  );
+  const movedAt = new Set(input.findings.filter((f) => f.decision?.kind === 'escape.moved').map((f) => `${f.decision?.pos.line}:${f.decision?.pos.column}`));
   // `capturing by ref: c (addr=true …)`: somewhere the function takes c's address, maybe
   // implicitly, through a pointer-method call or method value the syntax cannot tell apart.
-  const addressTakenAt = new Set(
-    input.findings
-      .filter((f) => f.decision?.kind === 'capture.ref' && f.decision.details.addr === true)
-      .map((f) => `${f.decision?.pos.line}:${f.decision?.pos.column}`),
-  );
+  const addressTakenAt = new Set(input.findings.filter((f) => f.decision?.kind === 'capture.ref' && f.decision.details.addr === true).map((f) => `${f.decision?.pos.line}:${f.decision?.pos.column}`));
   const out: Finding[] = [];
   for (const loop of file.tree.rootNode.descendantsOfType('for_statement')) {
     const finding = loopFinding(input, file, loop, { compilerAvailable, movedAt, addressTakenAt });
@@ -190,7 +210,12 @@ function loopFinding(input: FixInput, file: GoSourceFile, loop: GoNode, facts: C
     if (ids.some((id) => isBinding(id) || isWritten(id))) return null;
     if (threeClause && mayWriteThroughMethod(file, body, v, facts)) return null;
   }
-  const edit = copyEdit(input.file, file, body, captured.map((v) => v.name));
+  const edit = copyEdit(
+    input.file,
+    file,
+    body,
+    captured.map((v) => v.name),
+  );
   if (!edit) return null;
   const names = captured.map((v) => v.name);
   const listed = names.map((n) => `\`${n}\``).join(', ');

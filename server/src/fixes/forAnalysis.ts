@@ -38,9 +38,7 @@ export async function fixesForAnalysis(analysis: Analysis, sources: SourceCache,
     list.push(f);
     byFile.set(f.file, list);
   }
-  const files = [...new Set(analysis.run.packages.filter((p) => p.error === null).flatMap((p) => p.files))]
-    .filter((f) => f.endsWith('.go') && f !== opts.root && isInside(f, opts.root))
-    .sort();
+  const files = [...new Set(analysis.run.packages.filter((p) => p.error === null).flatMap((p) => p.files))].filter((f) => f.endsWith('.go') && f !== opts.root && isInside(f, opts.root)).sort();
   const goLineByDir = new Map<string, string | null>();
   const loopvar = goexperimentHasLoopvar(opts.goexperiment);
   const out: FileFixes[] = [];

@@ -98,9 +98,7 @@ export function importEdits(path: string, file: GoSourceFile, add: string | null
     if (!last || !run.every((s) => aloneOnLine(file, s.node))) return null;
     const before = run.find((s) => s.path > add);
     const indent = '\t';
-    const at = before
-      ? file.lines.lineStart(file.lines.positionAt(before.node.startIndex).line)
-      : nextLineStart(file, last.node.endIndex);
+    const at = before ? file.lines.lineStart(file.lines.positionAt(before.node.startIndex).line) : nextLineStart(file, last.node.endIndex);
     edits.push(offsetEdit(file, path, at, at, `${indent}${quoted(add)}\n`));
   }
   if (remove) {

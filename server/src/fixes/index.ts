@@ -90,8 +90,7 @@ function comparePositions(line: number, column: number, otherLine: number, other
  */
 export function editsOverlap(x: FindingEdit, y: FindingEdit): boolean {
   if (x.file !== y.file || sameEdit(x, y)) return false;
-  const sharesText =
-    comparePositions(y.line, y.column, x.endLine, x.endColumn) < 0 && comparePositions(x.line, x.column, y.endLine, y.endColumn) < 0;
+  const sharesText = comparePositions(y.line, y.column, x.endLine, x.endColumn) < 0 && comparePositions(x.line, x.column, y.endLine, y.endColumn) < 0;
   if (sharesText) return true;
   const xEmpty = x.line === x.endLine && x.column === x.endColumn;
   const yEmpty = y.line === y.endLine && y.column === y.endColumn;

@@ -103,5 +103,8 @@ export function fileLanguageVersion(text: string, goVersion: { module: string | 
 
 /** Whether GOEXPERIMENT (comma-separated) turns on the loopvar experiment. */
 export function goexperimentHasLoopvar(goexperiment: string | undefined): boolean {
-  return (goexperiment ?? '').split(',').map((s) => s.trim()).includes('loopvar');
+  return (goexperiment ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .includes('loopvar');
 }

@@ -105,9 +105,7 @@ function hasEarlyExit(loop: GoNode, body: GoNode): boolean {
     if (n.type === 'return_statement' || n.type === 'goto_statement') return true;
     if (n.namedChildren.some((c) => c.type === 'label_name')) return true;
     // An unlabeled break/continue applies to the innermost for (and break also to switch/select).
-    const stops = n.type === 'break_statement'
-      ? ['for_statement', 'expression_switch_statement', 'type_switch_statement', 'select_statement']
-      : ['for_statement'];
+    const stops = n.type === 'break_statement' ? ['for_statement', 'expression_switch_statement', 'type_switch_statement', 'select_statement'] : ['for_statement'];
     let target: GoNode | null = n.parent;
     while (target && !stops.includes(target.type)) target = target.parent;
     if (target?.id === loop.id) return true;
@@ -190,14 +188,7 @@ export function findPrealloc(input: FixInput, collection: Collection, spec: { ki
   return out;
 }
 
-function preallocFinding(
-  input: FixInput,
-  file: GoSourceFile,
-  acc: Accumulation,
-  collection: Collection,
-  spec: { kind: KindId; fixId: FixId },
-  allowUpperBound: boolean,
-): Finding | null {
+function preallocFinding(input: FixInput, file: GoSourceFile, acc: Accumulation, collection: Collection, spec: { kind: KindId; fixId: FixId }, allowUpperBound: boolean): Finding | null {
   const { loop, name } = acc;
   const body = loop.childForFieldName('body');
   if (!body) return null;
@@ -236,16 +227,7 @@ function preallocFinding(
   };
 }
 
-function preallocEdit(
-  path: string,
-  file: GoSourceFile,
-  loopStmt: GoNode,
-  decl: StartsEmpty,
-  adjacent: boolean,
-  name: string,
-  collection: Collection,
-  count: LoopCount,
-) {
+function preallocEdit(path: string, file: GoSourceFile, loopStmt: GoNode, decl: StartsEmpty, adjacent: boolean, name: string, collection: Collection, count: LoopCount) {
   const make = makeCall(collection, decl.type, count.text);
   // In place: the declaration right before the loop is already non-nil, and the count needs no guard.
   if (decl.form === 'empty' && adjacent && count.nonNegative && decl.value) {

@@ -25,8 +25,8 @@ function itoaArgument(call: GoNode): GoNode | null {
   const [format, n] = args;
   if (!argList || !format || !n || args.length !== 2 || argList.children.some((c) => c.type === '...')) return null;
   if (format.type !== 'interpreted_string_literal' || !['"%d"', '"%v"'].includes(format.text)) return null;
-  const isLenCall = n.type === 'call_expression' && ['len', 'cap'].includes(n.childForFieldName('function')?.text ?? '')
-    && (n.childForFieldName('arguments')?.namedChildren ?? []).every(isPureOperand);
+  const isLenCall =
+    n.type === 'call_expression' && ['len', 'cap'].includes(n.childForFieldName('function')?.text ?? '') && (n.childForFieldName('arguments')?.namedChildren ?? []).every(isPureOperand);
   if (n.type !== 'identifier' && !isLenCall) return null;
   return typeOfExpression(n) === 'int' ? n : null;
 }
@@ -34,7 +34,11 @@ function itoaArgument(call: GoNode): GoNode | null {
 /** Whether `name` is declared anywhere in the file as something other than an import. */
 function declaredInFile(root: GoNode, name: string): boolean {
   if (identifiersNamed(root, name).some(isBinding)) return true;
-  return root.namedChildren.some((d) => (d.type === 'function_declaration' || d.type === 'type_declaration') && d.descendantsOfType(['identifier', 'type_identifier']).some((n) => n.text === name && n.parent?.childForFieldName('name')?.id === n.id));
+  return root.namedChildren.some(
+    (d) =>
+      (d.type === 'function_declaration' || d.type === 'type_declaration') &&
+      d.descendantsOfType(['identifier', 'type_identifier']).some((n) => n.text === name && n.parent?.childForFieldName('name')?.id === n.id),
+  );
 }
 
 /** Uses of the fmt package in the file (selector operands and qualified types). */

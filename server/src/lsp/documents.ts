@@ -75,7 +75,14 @@ export function editsBetween(from: GoSourceFile | string, to: GoSourceFile | str
  * finding to its farthest fix edit: applying a fix computed on other code could break the program
  * (a renamed loop variable, a changed loop bound), so it waits for the next compile instead.
  */
-export function moveFixes(fromLines: LineIndex, toFile: { byteRange(s: number, e: number): ByteRange }, file: string, range: ByteRange, fixes: readonly FindingFix[] | null, edits: readonly OffsetEdit[]): FindingFix[] | null {
+export function moveFixes(
+  fromLines: LineIndex,
+  toFile: { byteRange(s: number, e: number): ByteRange },
+  file: string,
+  range: ByteRange,
+  fixes: readonly FindingFix[] | null,
+  edits: readonly OffsetEdit[],
+): FindingFix[] | null {
   if (fixes === null || fixes.length === 0 || edits.length === 0) return fixes === null ? null : [...fixes];
   const points: number[] = [fromLines.byteToOffset(range.line, range.column), fromLines.byteToOffset(range.endLine, range.endColumn)];
   for (const fix of fixes) {
@@ -153,7 +160,11 @@ function trackCore(from: GoSourceFile, to: GoSourceFile, items: readonly Tracked
 
 function confirmAll(from: GoSourceFile, to: GoSourceFile, items: readonly TrackedFinding[], edits: ReturnType<GoSourceFile['editsSince']>): TrackedFinding[] {
   const withNode = items.filter((t) => t.nodeType !== null);
-  const mapped = trackRanges(from, to, withNode.map((t) => ({ range: t.range, nodeType: t.nodeType as string })));
+  const mapped = trackRanges(
+    from,
+    to,
+    withNode.map((t) => ({ range: t.range, nodeType: t.nodeType as string })),
+  );
   const out: TrackedFinding[] = [];
   withNode.forEach((t, i) => {
     const r = mapped[i];

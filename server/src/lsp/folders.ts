@@ -60,11 +60,7 @@ export function settingsFromConfiguration(
 }
 
 /** The folder whose settings name the profiles to load: the first folder with its own `profiles`, else the window (paths relative to `windowRoot`). */
-export function profileSource(
-  window: HeapscopeSettings,
-  folders: readonly FolderSettings[],
-  windowRoot: string | null,
-): { settings: HeapscopeSettings; root: string | null } {
+export function profileSource(window: HeapscopeSettings, folders: readonly FolderSettings[], windowRoot: string | null): { settings: HeapscopeSettings; root: string | null } {
   const own = folders.find((f) => f.settings !== null && f.settings.profiles.length > 0);
   if (own) return { settings: own.settings!, root: own.path };
   return { settings: window, root: windowRoot };

@@ -83,5 +83,15 @@ export function findingsHover(doc: OpenDocument, pos: Position, shown: readonly 
   const hits = shown.filter(({ t }) => contains(t.range, at.line, at.column));
   if (hits.length === 0) return null;
   hits.sort((a, b) => span(a.t.range) - span(b.t.range));
-  return { contents: { kind: 'markdown', value: hoverMarkdown(hits.map((h) => h.f), cost, position) }, range: doc.lines.lspRange(hits[0]!.t.range) };
+  return {
+    contents: {
+      kind: 'markdown',
+      value: hoverMarkdown(
+        hits.map((h) => h.f),
+        cost,
+        position,
+      ),
+    },
+    range: doc.lines.lspRange(hits[0]!.t.range),
+  };
 }

@@ -163,7 +163,7 @@ export class PackageRuns {
     st.run = ac;
     const id = ++st.runId;
     const running = this.runPackage(st, ac, id, reason).catch((e: unknown) => {
-      this.ctx.log('error', `analysis of ${dir} failed: ${e instanceof Error ? e.stack ?? e.message : String(e)}`);
+      this.ctx.log('error', `analysis of ${dir} failed: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
     });
     st.running = running;
     this.inFlight.add(running);
@@ -298,7 +298,7 @@ export function applyResults(st: PackageState, doc: OpenDocument): void {
  * (the caller applies the results again).
  */
 export function swapFindings(doc: OpenDocument, before: readonly Finding[], now: PackageResults): boolean {
-  if (doc.editedSinceResults || now.texts.get(doc.path) !== undefined && now.texts.get(doc.path) !== doc.text) return false;
+  if (doc.editedSinceResults || (now.texts.get(doc.path) !== undefined && now.texts.get(doc.path) !== doc.text)) return false;
   const index = new Map(before.map((f, i) => [f, i] as const));
   const tracked: TrackedFinding[] = [];
   for (const t of doc.tracked) {

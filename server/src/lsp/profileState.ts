@@ -92,10 +92,7 @@ export class ProfileState {
   cost(): CostSection | undefined {
     const profile = this.loaded;
     if (!profile) return undefined;
-    return (f) =>
-      f.alloc && (f.alloc.bytes > 0 || f.alloc.objects > 0)
-        ? costMarkdown(f.alloc, profile.mapped.sampleType, profile.byLine.get(`${f.file}:${f.line}`)?.paths ?? [])
-        : null;
+    return (f) => (f.alloc && (f.alloc.bytes > 0 || f.alloc.objects > 0) ? costMarkdown(f.alloc, profile.mapped.sampleType, profile.byLine.get(`${f.file}:${f.line}`)?.paths ?? []) : null);
   }
 
   /** heapscope/topAllocationSites: returns the profile's allocating lines by share. */

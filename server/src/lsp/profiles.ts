@@ -13,7 +13,10 @@ import type { AllocationSite, ProfileSampleType, ProfileStatus } from '../protoc
 
 /** Converts a `*`/`?` pattern of one path segment to a RegExp. */
 function segmentPattern(glob: string): RegExp {
-  const re = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]');
+  const re = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\?/g, '[^/]');
   return new RegExp(`^${re}$`);
 }
 
@@ -39,7 +42,9 @@ export function resolveProfilePaths(patterns: readonly string[], folder: string 
     const re = segmentPattern(path.basename(abs));
     let names: string[];
     try {
-      names = readdirSync(dir).filter((n) => re.test(n)).sort();
+      names = readdirSync(dir)
+        .filter((n) => re.test(n))
+        .sort();
     } catch {
       names = [];
     }

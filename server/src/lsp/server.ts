@@ -86,8 +86,7 @@ function connectionHost(connection: Connection, caps: () => ClientCapabilities):
       else connection.console.info(message);
     },
     // A notification (window/showMessage), not showMessageRequest: nothing to answer, nothing to await.
-    showMessage: (level, message) =>
-      void connection.sendNotification(ShowMessageNotification.type, { type: level === 'error' ? MessageType.Error : MessageType.Warning, message }),
+    showMessage: (level, message) => void connection.sendNotification(ShowMessageNotification.type, { type: level === 'error' ? MessageType.Error : MessageType.Warning, message }),
     refreshHints: () => {
       const ws = caps().workspace;
       if (ws?.inlayHint?.refreshSupport) void connection.languages.inlayHint.refresh().catch(() => undefined);
@@ -170,7 +169,11 @@ export function startServer(connection: Connection, options: { fastWire?: boolea
         const first = folders[0] ? uriPath(folders[0].uri) : null;
         if (first) session.workspaceRoot = first;
         if (caps.workspace?.configuration) await pullSettings().catch((err: unknown) => connection.console.warn(`could not read settings: ${String(err)}`));
-        else session.configure(session.settings, folderPaths().map((f) => ({ ...f, settings: null })));
+        else
+          session.configure(
+            session.settings,
+            folderPaths().map((f) => ({ ...f, settings: null })),
+          );
       });
     }
     await pullSettings().catch((e: unknown) => connection.console.warn(`could not read settings: ${String(e)}`));

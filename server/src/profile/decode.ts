@@ -46,10 +46,7 @@ export function unzipProfile(bytes: Uint8Array, name: string, maxBytes = DEFAULT
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
-      throw new ProfileError(
-        'too-large',
-        `${name}: the profile decompresses to more than the limit of ${maxBytes} bytes; refusing it (raise the profile size limit if it is genuine)`,
-      );
+      throw new ProfileError('too-large', `${name}: the profile decompresses to more than the limit of ${maxBytes} bytes; refusing it (raise the profile size limit if it is genuine)`);
     }
     if (code === 'Z_BUF_ERROR') {
       throw new ProfileError('truncated', `${name}: the gzip stream ends early: the profile file is truncated`);
@@ -108,11 +105,6 @@ function describeKind(types: string[]): string {
 function checkStructure(profile: Profile, name: string): void {
   const strings = profile.stringTable.strings;
   const n = profile.sampleType.length;
-  const bad =
-    n === 0 ||
-    strings.length === 0 ||
-    strings[0] !== '' ||
-    profile.sampleType.some((t) => Number(t.type) >= strings.length) ||
-    profile.sample.some((s) => s.value.length !== n);
+  const bad = n === 0 || strings.length === 0 || strings[0] !== '' || profile.sampleType.some((t) => Number(t.type) >= strings.length) || profile.sample.some((s) => s.value.length !== n);
   if (bad) throw new ProfileError('not-a-profile', `${name}: not a pprof profile (no valid sample types or string table)`);
 }

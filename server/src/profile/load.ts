@@ -119,12 +119,7 @@ function startWorker(workerScript: string, request: WorkerRequest): Worker {
  * the module's lines come back, in small parts pulled one per event-loop turn, so the calling
  * thread never stalls on one big message.
  */
-export function loadMappedProfileInWorker(
-  files: string[],
-  options: LoadOptions,
-  module: LocalModule,
-  workerScript: string = profileWorkerScript(),
-): Promise<LoadedMappedProfile> {
+export function loadMappedProfileInWorker(files: string[], options: LoadOptions, module: LocalModule, workerScript: string = profileWorkerScript()): Promise<LoadedMappedProfile> {
   return new Promise((resolve, reject) => {
     const worker = startWorker(workerScript, { heapscopeProfile: true, files, options, module });
     let settled = false;

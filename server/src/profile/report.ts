@@ -31,17 +31,13 @@ export function profileWarnings(profile: MappedProfile, modulePath: string): str
   const warnings: string[] = [];
   const total = profile.total.bytes;
   if (total > 0 && profile.mapped.bytes === 0) {
-    warnings.push(
-      `none of the profile's ${formatBytes(total)} maps onto module ${modulePath} (0% mapped): it looks like a profile of another program`,
-    );
+    warnings.push(`none of the profile's ${formatBytes(total)} maps onto module ${modulePath} (0% mapped): it looks like a profile of another program`);
   }
   const drifted = profile.unmapped.filter((u) => u.reason === 'file changed since profile');
   if (drifted.length > 0) {
     const bytes = drifted.reduce((s, u) => s + u.bytes, 0);
     const files = [...new Set(drifted.map((u) => u.file))];
-    warnings.push(
-      `${formatBytes(bytes)} (${formatShare(total > 0 ? bytes / total : 0)}) not shown: ${files.join(', ')} changed since the profile was taken`,
-    );
+    warnings.push(`${formatBytes(bytes)} (${formatShare(total > 0 ? bytes / total : 0)}) not shown: ${files.join(', ')} changed since the profile was taken`);
   }
   return warnings;
 }

@@ -94,8 +94,7 @@ export const DEFAULT_SETTINGS: HeapscopeSettings = {
 /** Merges settings from the wire (partial, possibly malformed) over the defaults. */
 export function normalizeSettings(raw: unknown): HeapscopeSettings {
   const s: Record<string, unknown> = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
-  const strings = (v: unknown): string[] | null =>
-    Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : null;
+  const strings = (v: unknown): string[] | null => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : null);
   const kinds: Record<string, KindSetting> = {};
   if (s.kinds !== null && typeof s.kinds === 'object') {
     for (const [k, v] of Object.entries(s.kinds as Record<string, unknown>)) {
@@ -119,10 +118,7 @@ export function normalizeSettings(raw: unknown): HeapscopeSettings {
   return {
     kinds,
     analyzeOn,
-    typingDelayMs:
-      typeof s.typingDelayMs === 'number' && Number.isFinite(s.typingDelayMs) && s.typingDelayMs >= 0
-        ? s.typingDelayMs
-        : DEFAULT_SETTINGS.typingDelayMs,
+    typingDelayMs: typeof s.typingDelayMs === 'number' && Number.isFinite(s.typingDelayMs) && s.typingDelayMs >= 0 ? s.typingDelayMs : DEFAULT_SETTINGS.typingDelayMs,
     gcflags: strings(s.gcflags) ?? [],
     buildTags: strings(s.buildTags) ?? [],
     goPath: typeof s.goPath === 'string' ? s.goPath : '',
@@ -134,8 +130,7 @@ export function normalizeSettings(raw: unknown): HeapscopeSettings {
       information: share(th.information, DEFAULT_SETTINGS.severityThresholds.information),
     },
     profileHints: s.profileHints === 'inlay' || s.profileHints === 'codeLens' || s.profileHints === 'off' ? s.profileHints : DEFAULT_SETTINGS.profileHints,
-    maxProfileSizeMb:
-      typeof s.maxProfileSizeMb === 'number' && Number.isFinite(s.maxProfileSizeMb) && s.maxProfileSizeMb > 0 ? s.maxProfileSizeMb : DEFAULT_SETTINGS.maxProfileSizeMb,
+    maxProfileSizeMb: typeof s.maxProfileSizeMb === 'number' && Number.isFinite(s.maxProfileSizeMb) && s.maxProfileSizeMb > 0 ? s.maxProfileSizeMb : DEFAULT_SETTINGS.maxProfileSizeMb,
     allowUpperBound: typeof s.allowUpperBound === 'boolean' ? s.allowUpperBound : DEFAULT_SETTINGS.allowUpperBound,
     trusted: typeof s.trusted === 'boolean' ? s.trusted : true,
   };
