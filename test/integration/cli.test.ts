@@ -3,7 +3,7 @@
 // library and a module fetched through the Go module proxy); bad input gets clear messages.
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync, readdirSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync, readdirSync, statSync, symlinkSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -404,4 +404,84 @@ test('PGO and GOFLAGS are respected: default.pgo lets a hot function over budget
   const off = await heapscope(['check', '--all', '--no-tests', '.'], dir, { ...withoutTiming(), GOFLAGS: '-pgo=off' });
   assert.match(off.stdout, overBudget);
   assert.doesNotMatch(off.stdout, hot);
+});
+
+/** A copy of the example module at `dir` with its own module path. */
+function exampleModule(dir: string, modulePath: string): string {
+  cpSync(path.join(root, 'test-fixtures', 'example'), dir, { recursive: true });
+  writeFileSync(path.join(dir, 'go.mod'), `module ${modulePath}\n\ngo 1.21\n`);
+  return dir;
+}
+
+/** The fix ids of a JSON report per file name relative to `base`. */
+function fixIdsByFile(report: JsonReport, base: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const d of report.diagnostics) {
+    for (const f of d.fixes as Array<{ id: string }>) (out[path.relative(base, path.resolve(base, d.file))] ??= []).push(f.id);
+  }
+  for (const ids of Object.values(out)) ids.sort();
+  return out;
+}
+
+const EXAMPLE_FIXES = ['copy-loop-var', 'prealloc-map', 'prealloc-slice'];
+
+test('check ./... at a go.work root analyses every module of the workspace, with their fixes', async () => {
+  const ws = path.join(tmp, 'workspace');
+  exampleModule(path.join(ws, 'a'), 'example.com/a');
+  exampleModule(path.join(ws, 'b'), 'example.com/b');
+  writeFileSync(path.join(ws, 'go.work'), 'go 1.21\n\nuse (\n\t./a\n\t./b\n)\n');
+  const res = await heapscope(['check', '--json', './...'], ws);
+  assert.equal(res.code, 0, res.stderr);
+  const report = JSON.parse(res.stdout) as JsonReport;
+  assert.deepEqual([...new Set(report.packages.map((p) => p.importPath.replace(/ \[.*$/, '')))].sort(), ['example.com/a', 'example.com/b']);
+  assert.deepEqual(fixIdsByFile(report, ws), { 'a/demo.go': EXAMPLE_FIXES, 'b/demo.go': EXAMPLE_FIXES });
+});
+
+test('a directory argument anywhere is analysed in its own module, as if check ran there', async () => {
+  const mods = path.join(tmp, 'mods');
+  const one = exampleModule(path.join(mods, 'one'), 'example.com/one');
+  exampleModule(path.join(mods, 'two'), 'example.com/two');
+  const outside = mkdtempSync(path.join(os.tmpdir(), 'heapscope-outside-'));
+  for (const [args, cwd] of [
+    [[one], outside],
+    [['one/...', path.join(mods, 'two')], mods],
+    [['.', '../two'], one],
+  ] as Array<[string[], string]>) {
+    const res = await heapscope(['check', '--json', ...args], cwd);
+    assert.equal(res.code, 0, `${args.join(' ')} in ${cwd}: ${res.stderr}`);
+    const report = JSON.parse(res.stdout) as JsonReport;
+    const want = args.length === 1 ? { 'one/demo.go': EXAMPLE_FIXES } : { 'one/demo.go': EXAMPLE_FIXES, 'two/demo.go': EXAMPLE_FIXES };
+    assert.deepEqual(fixIdsByFile(report, mods), want, args.join(' '));
+    const text = await heapscope(['check', ...args], cwd);
+    assert.equal(text.stderr.match(/ finding/g)?.length, 1, 'one summary line');
+  }
+  rmSync(outside, { recursive: true, force: true });
+});
+
+test("the summary's time is the wall time of the whole command", async () => {
+  // Node spends a second in this script before heapscope starts, as a slow start-up would.
+  const slow = path.join(tmp, 'slow-start.js');
+  writeFileSync(slow, 'const end = Date.now() + 1500; while (Date.now() < end);\n');
+  const started = Date.now();
+  const res = await heapscope(['check', '.'], path.join(root, 'test-fixtures', 'example'), { ...withoutTiming(), NODE_OPTIONS: `--require ${slow}` });
+  const elapsed = (Date.now() - started) / 1000;
+  assert.equal(res.code, 0, res.stderr);
+  const seconds = Number(/, ([\d.]+) s\)\n/.exec(res.stderr)?.[1]);
+  assert.ok(seconds >= 1.5 && seconds <= elapsed + 0.1, `printed ${seconds} s for ${elapsed} s`);
+});
+
+test('a module reached through a symlinked directory: ./... and . with their fixes', async () => {
+  const real = path.join(tmp, 'real');
+  exampleModule(path.join(real, 'mod'), 'example.com/linked');
+  const link = path.join(tmp, 'link');
+  symlinkSync(real, link);
+  const dir = path.join(link, 'mod');
+  // The shell that cds through the link sets PWD to the linked spelling; node's cwd is the real one.
+  const env = { ...withoutTiming(), PWD: dir };
+  const all = await heapscope(['check', './...'], dir, env);
+  assert.equal(all.code, 0, all.stderr);
+  assert.match(all.stdout, /^demo\.go:\d+:\d+: /m);
+  const dot = await heapscope(['check', '--json', '.'], dir, env);
+  assert.equal(dot.code, 0, dot.stderr);
+  assert.deepEqual(Object.values(fixIdsByFile(JSON.parse(dot.stdout) as JsonReport, dir)), [EXAMPLE_FIXES]);
 });

@@ -10,9 +10,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { splitSections } from '../../server/src/engine/compilerSections';
 import { resolveCompilerPath } from '../../server/src/engine/compilerPositions';
-import { parseJsonStream } from '../../server/src/engine/goList';
+import { parseJsonStream, patternFromWorkingDir } from '../../server/src/engine/goList';
 import { CompilerRunCancelled, CompilerRunTimeout, GoListError, runCompiler, type CompilerRun } from '../../server/src/engine/goRunner';
-import { findModule, NotInModuleError, parseModFile } from '../../server/src/engine/module';
+import { findModule, NotInModuleError, parseModFile, parseWorkUses } from '../../server/src/engine/module';
 import { GoNotFoundError, setMaxConcurrentRuns } from '../../server/src/engine/processes';
 import type { PackageResult } from '../../server/src/engine/types';
 
@@ -397,4 +397,15 @@ test('a process that dies without cleaning up (SIGKILL) takes its go run with it
   const deadline = Date.now() + 120_000;
   while (groupMembers([pgid]).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   assert.deepEqual(groupMembers([pgid]), []);
+});
+
+test('go.work root: ./... is spread over the modules of the workspace; ... is not a parent directory', async () => {
+  const work = path.join(runner, 'work');
+  const run = await runCompiler({ cwd: work, patterns: ['./...'] });
+  assert.deepEqual([...new Set(run.packages.map((p) => p.importPath))].sort(), ['example.com/a', 'example.com/b']);
+  assert.equal(patternFromWorkingDir('./...', multi, multi), './...');
+  assert.equal(patternFromWorkingDir('./..foo', multi, multi), './..foo');
+  assert.equal(patternFromWorkingDir('..', path.join(multi, 'sub'), multi), '.');
+  assert.equal(patternFromWorkingDir('../..', multi, multi), path.dirname(runner));
+  assert.deepEqual(parseWorkUses('go 1.21\n\nuse ./x // one\nuse (\n\t./a\n\t"./b c"\n)\n'), ['./x', './a', './b c']);
 });

@@ -25,8 +25,34 @@ export function patternFromWorkingDir(pattern: string, cwd: string, workingDir: 
   const absolute = path.resolve(cwd, pattern);
   const rel = path.relative(workingDir, absolute);
   if (rel === '') return '.';
-  if (rel.startsWith('..') || path.isAbsolute(rel)) return absolute;
+  if (isParentPath(rel) || path.isAbsolute(rel)) return absolute;
   return './' + rel.split(path.sep).join('/');
+}
+
+/** Whether a relative path climbs out of its base: `..` and `../x`, not `...` (a wildcard) or `..foo`. */
+function isParentPath(rel: string): boolean {
+  return rel === '..' || rel.startsWith('..' + path.sep) || rel.startsWith('../');
+}
+
+/**
+ * Returns a pattern of the go.work directory with its wildcard spread over the workspace modules:
+ * the go command refuses `./...` where no module of go.work contains the directory, so `./...` at a
+ * go.work root becomes `./a/...` and `./b/...` for the modules under it. `pattern` is relative to
+ * `workingDir` (the go.work directory, as patternFromWorkingDir gives it); other patterns, and
+ * directories inside a module, pass through.
+ */
+export function spreadOverWorkspace(pattern: string, workingDir: string, workModules: readonly string[]): string[] {
+  if (!isDirectoryPattern(pattern) || !(pattern === '...' || pattern.endsWith('/...'))) return [pattern];
+  const dir = path.resolve(workingDir, pattern.slice(0, -'...'.length) || '.');
+  if (workModules.some((m) => isWithin(dir, m))) return [pattern];
+  const under = workModules.filter((m) => isWithin(m, dir));
+  if (under.length === 0) return [pattern];
+  return under.map((m) => patternFromWorkingDir(path.join(m, '...'), workingDir, workingDir));
+}
+
+function isWithin(file: string, dir: string): boolean {
+  const rel = path.relative(dir, file);
+  return rel === '' || (!isParentPath(rel) && !path.isAbsolute(rel));
 }
 
 /** Quotes one compiler flag for the go command's -gcflags list, which splits on spaces. */

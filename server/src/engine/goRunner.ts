@@ -11,8 +11,8 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { sectionsOutput, splitSections } from './compilerSections';
-import { compilerArgs, isStandardPattern, patternFromWorkingDir, readPackageList } from './goList';
-import { findModule, NotInModuleError, type GoModule } from './module';
+import { compilerArgs, isStandardPattern, patternFromWorkingDir, readPackageList, spreadOverWorkspace } from './goList';
+import { findModule, NotInModuleError, readWorkModules, type GoModule } from './module';
 import { planPgo } from './pgo';
 import { acquireSlot, mergeEnv, runGo } from './processes';
 import { mark } from './timing';
@@ -120,7 +120,8 @@ export async function runCompiler(opts: CompilerRunOptions): Promise<CompilerRun
   if (!(await fs.stat(workingDir).catch(() => null))?.isDirectory()) {
     throw new Error(`Directory not found: ${workingDir}`);
   }
-  const patterns = requested.map((p) => patternFromWorkingDir(p, cwd, workingDir));
+  const workModules = module?.workFile ? await readWorkModules(module.workFile) : [];
+  const patterns = requested.flatMap((p) => spreadOverWorkspace(patternFromWorkingDir(p, cwd, workingDir), workingDir, workModules));
   const gcflags = opts.gcflags ?? ['-m=2'];
   // go list -export would compile PGO packages without their profile on a cold cache (pgo.ts).
   const pgo = await planPgo({ patterns, workingDir, modulePath: module?.modulePath ?? '', goflags: env.GOFLAGS, gcflags });

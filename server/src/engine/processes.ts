@@ -182,7 +182,9 @@ export function runGo(
     let child: ChildProcess;
     try {
       const [command, commandArgs] = withParentDeathSignal(goBinary, args, env, cwd);
-      child = spawn(command, commandArgs, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
+      // go takes an inherited $PWD naming the same directory by another path (through a symlink) as
+      // its working directory, and prints paths under it: PWD makes it spell cwd as we do.
+      child = spawn(command, commandArgs, { cwd, env: { ...env, PWD: cwd }, detached: true, stdio: ['ignore', 'pipe', 'pipe'], windowsHide: true });
     } catch (e) {
       return reject(spawnError(e, goBinary));
     }

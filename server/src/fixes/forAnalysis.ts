@@ -1,6 +1,7 @@
 // Fix findings for a whole analysis: the one place that walks an analysis's files and asks each
 // fix for its findings, used by `heapscope check`, `heapscope fix` and the language server, so the
 // same ids and edits appear everywhere.
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Analysis, SourceCache } from '../engine/analyze';
 import { findModule } from '../engine/module';
@@ -11,8 +12,8 @@ import { findFixes } from './index';
 import { goexperimentHasLoopvar } from './languageVersion';
 
 export interface FixSearchOptions {
-  /** Only files inside this directory get fixes (the module root): never the standard library or the module cache. */
-  root: string;
+  /** Only files inside these directories get fixes (the module roots): never the standard library or the module cache. */
+  roots: readonly string[];
   only?: readonly string[];
   allowUpperBound?: boolean;
   /** GOEXPERIMENT as the build sees it. */
@@ -28,6 +29,27 @@ export interface FileFixes {
   found: Finding[];
 }
 
+/**
+ * Whether a file lies under one of the roots, as spelled or once symlinks are resolved: go may name
+ * a module reached through a symlinked directory by either path.
+ */
+function insideAny(roots: readonly string[]): (file: string) => boolean {
+  const real = roots.map(realpath);
+  return (file) => {
+    if (roots.some((r) => isInside(file, r))) return true;
+    const resolved = realpath(file);
+    return real.some((r) => isInside(resolved, r));
+  };
+}
+
+function realpath(p: string): string {
+  try {
+    return fs.realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
 const GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/m;
 
 /** Every fix finding of the analysed packages' files, per file, in file order (generated files are skipped). */
@@ -38,7 +60,8 @@ export async function fixesForAnalysis(analysis: Analysis, sources: SourceCache,
     list.push(f);
     byFile.set(f.file, list);
   }
-  const files = [...new Set(analysis.run.packages.filter((p) => p.error === null).flatMap((p) => p.files))].filter((f) => f.endsWith('.go') && f !== opts.root && isInside(f, opts.root)).sort();
+  const inRoots = insideAny(opts.roots);
+  const files = [...new Set(analysis.run.packages.filter((p) => p.error === null).flatMap((p) => p.files))].filter((f) => f.endsWith('.go') && inRoots(f)).sort();
   const goLineByDir = new Map<string, string | null>();
   const loopvar = goexperimentHasLoopvar(opts.goexperiment);
   const out: FileFixes[] = [];

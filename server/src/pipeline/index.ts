@@ -8,6 +8,7 @@
 import * as path from 'node:path';
 import { analyzeRun, analyzeRunCooperatively, findingKey, SourceCache, type Analysis } from '../engine/analyze';
 import { runCompiler, type CompilerRun, type CompilerRunOptions } from '../engine/goRunner';
+import { readWorkModules } from '../engine/module';
 import { mark } from '../engine/timing';
 import type { Finding } from '../engine/types';
 import { fixesForAnalysis, type FileFixes } from '../fixes/forAnalysis';
@@ -118,11 +119,11 @@ export async function runPipeline(req: PipelineRequest, deps: PipelineDeps = GO)
   checkCancelled();
 
   // Stage 5: fixes. They read the compiler's findings as evidence (captures, moves), on the same
-  // text the compiler saw, and only in files of the module the run started in.
+  // text the compiler saw, and only in files of the modules the run compiled (moduleRoots).
   let fixes: FileFixes[] = [];
   if (req.fixes) {
     fixes = await fixesForAnalysis(analysis, sources, {
-      root: run.module?.root ?? run.workingDir,
+      roots: await moduleRoots(run),
       only: req.fixes.only,
       allowUpperBound: req.fixes.allowUpperBound,
       maxFileChars: req.fixes.maxFileChars,
@@ -144,6 +145,18 @@ export async function runPipeline(req: PipelineRequest, deps: PipelineDeps = GO)
     findings = joinProfile(raw, profile, { thresholds: req.profile.thresholds, scopeDir: req.scope?.dir });
   }
   return { run, analysis, sources, fixes, raw, profile, findings };
+}
+
+/**
+ * The roots of the modules the run compiled from: its module, and every module of its go.work (a
+ * run from a go.work root compiles them all); the working directory outside any module.
+ */
+async function moduleRoots(run: CompilerRun): Promise<string[]> {
+  const module = run.module;
+  if (module === null) return [run.workingDir];
+  const roots = module.modulePath !== '' ? [module.root] : [];
+  if (module.workFile !== null) roots.push(...(await readWorkModules(module.workFile)));
+  return roots.length > 0 ? [...new Set(roots)] : [module.root];
 }
 
 /** GOEXPERIMENT as the build sees it: the run's environment first, then this process's. */
