@@ -3,7 +3,7 @@
 // library and a module fetched through the Go module proxy); bad input gets clear messages.
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync, readdirSync, statSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync, readdirSync, statSync, symlinkSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -386,6 +386,35 @@ test('bad profiles get one clear message and nothing is analysed with wrong numb
   assert.match(b.stderr, /cpu|CPU/);
   const c = await heapscope(['check', '--sample', 'cpu', '--cwd', 'test-fixtures/example', '.']);
   assert.equal(c.code, 2);
+});
+
+test('a profile of another program is refused (exit 3), not accepted with every finding demoted', async () => {
+  const other = path.join(tmp, 'other-program');
+  mkdirSync(other, { recursive: true });
+  writeFileSync(path.join(other, 'go.mod'), 'module example.org/other\n\ngo 1.21\n');
+  writeFileSync(
+    path.join(other, 'other_test.go'),
+    'package other\n\nimport "testing"\n\nvar sink []int\n\nfunc BenchmarkMake(b *testing.B) {\n\tfor i := 0; i < b.N; i++ {\n\t\tsink = make([]int, 64)\n\t}\n}\n',
+  );
+  const prof = path.join(tmp, 'other-program.pprof');
+  execFileSync('go', ['test', '-run', '^$', '-bench', '.', '-benchtime', '200x', '-memprofile', prof, '-memprofilerate', '1', '-o', path.join(tmp, 'other.test'), '.'], { cwd: other });
+  const without = await heapscope(['check', '--fail-on', 'information', '--cwd', 'test-fixtures/example', '.']);
+  assert.equal(without.code, 1, 'the gate fails without a profile');
+  const res = await heapscope(['check', '--fail-on', 'information', '--profile', prof, '--cwd', 'test-fixtures/example', '.']);
+  assert.equal(res.code, 3, res.stderr);
+  assert.match(res.stderr, /other-program\.pprof: 0% of the profile's .* maps onto module example\.com\/heapdemo/);
+  assert.match(res.stderr, /profile of this module/);
+  assert.equal(res.stdout, '', 'no findings printed with wrong severities');
+});
+
+test('a FIFO or a device as --profile is refused at once, without reading it', { timeout: 30_000 }, async () => {
+  const fifo = path.join(tmp, 'fifo.pprof');
+  execFileSync('mkfifo', [fifo]);
+  for (const file of [fifo, '/dev/zero']) {
+    const res = await heapscope(['check', '--timeout', '10', '--profile', file, '--cwd', 'test-fixtures/example', '.']);
+    assert.equal(res.code, 3, res.stderr);
+    assert.match(res.stderr, /(a FIFO \(named pipe\)|a character device), not a profile file/);
+  }
 });
 
 test('PGO and GOFLAGS are respected: default.pgo lets a hot function over budget be inlined', { timeout: 180_000 }, async () => {

@@ -75,6 +75,8 @@ test('activation, entry point, workspace trust and grammar are declared', () => 
   assert.equal(pkg.capabilities.untrustedWorkspaces.supported, 'limited');
   assert.ok((pkg.capabilities.untrustedWorkspaces.description ?? '').includes('go'));
   for (const r of pkg.capabilities.untrustedWorkspaces.restrictedConfigurations ?? []) assert.ok(settings[r], r);
+  // A cloned repository's settings must not make an untrusted window read any file it names (issue 14 item 7).
+  assert.ok(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations?.includes('heapscope.profiles'), 'heapscope.profiles is restricted');
   assert.ok(pkg.contributes.languages.some((l) => l.id === OUTPUT_LANGUAGE_ID));
   const grammar = pkg.contributes.grammars.find((g) => g.language === OUTPUT_LANGUAGE_ID);
   assert.ok(grammar);

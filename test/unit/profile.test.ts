@@ -2,18 +2,25 @@
 // and attribution on small profiles built with pprof-format's encoder.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { Function as PFunction, Line, Location, Profile, Sample, StringTable, ValueType } from 'pprof-format';
 import {
   attributeProfiles,
   checkAllocationProfile,
+  checkProfileMapsOntoModule,
   decodeProfile,
   formatAllocCost,
   formatBytes,
   formatCount,
   formatShare,
   functionDeclarations,
+  loadProfileInWorker,
+  loadProfiles,
   mapProfileToModule,
   parseFunctionName,
   ProfileError,
@@ -21,6 +28,9 @@ import {
   unescapeModulePath,
 } from '../../server/src/profile';
 import { joinFindings } from '../../server/src/profile/join';
+import type { MappedProfile } from '../../server/src/profile/mapping';
+
+const WORKER = path.resolve(__dirname, '../../server/src/profile/worker.ts');
 
 test('parseFunctionName splits package, receiver and declared name', () => {
   assert.deepEqual(parseFunctionName('example.com/mod/sub.(*T).Method'), { packagePath: 'example.com/mod/sub', receiver: 'T', name: 'Method' });
@@ -138,6 +148,68 @@ test('decoding: random bytes, gzip bombs and CPU profiles are refused with clear
     () => checkAllocationProfile(decoded, 'cpu.pprof'),
     (e: unknown) => e instanceof ProfileError && /CPU profile/.test(e.message),
   );
+});
+
+test('decoding: what a bad file looks like and what to give instead, in plain words', () => {
+  const plain = (bytes: Uint8Array, looks: RegExp) =>
+    assert.throws(
+      () => decodeProfile(bytes, 'f'),
+      (e: unknown) => e instanceof ProfileError && looks.test(e.message) && /go test -memprofile/.test(e.message) && !/Unrecognized|wire type|index out of range/i.test(e.message),
+      String(looks),
+    );
+  plain(new Uint8Array(0), /^f: the file is empty/);
+  plain(Buffer.from('{"Time":"2024-01-01T00:00:00Z","Action":"start"}\n'), /^f: this is a JSON file/);
+  plain(Buffer.from('heap profile: 1: 64 [2: 128] @ heap/1048576\n1: 64 [2: 128] @ 0x1\n'), /^f: this is a heap profile in the text format/);
+  plain(Buffer.from('Showing nodes accounting for 1MB, 100% of 1MB total\n      flat  flat%\n'), /^f: this is a text file/);
+  plain(gzipSync(Buffer.from('hello\n')), /^f: this is a gzip-compressed text file/);
+  plain(randomBytes(2048), /^f: this is binary data that is not a pprof profile/);
+  const real = gzipSync(buildProfile([{ locs: [[['m.f', 1]]], objects: 1, bytes: 10 }]).encode());
+  plain(real.subarray(0, real.length - 6), /^f: the gzip data ends early: the file is truncated/);
+});
+
+test('reading: devices, FIFOs and directories are refused without reading them; a huge file is refused at the cap', { timeout: 20_000 }, async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'heapscope-unit-profile-'));
+  try {
+    const refused = (file: string, what: RegExp) =>
+      assert.throws(
+        () => loadProfiles([file], { maxBytes: 1 << 20 }),
+        (e: unknown) => e instanceof ProfileError && e.code === 'not-a-file' && what.test(e.message) && e.message.startsWith(file),
+        file,
+      );
+    refused('/dev/zero', /is a character device, not a profile file/);
+    refused(dir, /is a directory, not a profile file/);
+    const fifo = path.join(dir, 'fifo.pprof');
+    execFileSync('mkfifo', [fifo]);
+    // In a worker: a blocking open of a FIFO without a writer would hang this test's thread.
+    await assert.rejects(loadProfileInWorker([fifo], {}, WORKER), (e: unknown) => e instanceof ProfileError && e.code === 'not-a-file' && /is a FIFO/.test(e.message));
+    refused(fifo, /is a FIFO \(named pipe\), not a profile file/);
+    // A sparse 3 GiB file: more than one read can return, refused once the cap is passed.
+    const huge = path.join(dir, 'huge.pprof');
+    closeSync(openSync(huge, 'w'));
+    execFileSync('truncate', ['-s', '3G', huge]);
+    assert.throws(
+      () => loadProfiles([huge], { maxBytes: 1 << 20 }),
+      (e: unknown) => e instanceof ProfileError && e.code === 'too-large' && /more than the limit of 1048576 bytes/.test(e.message),
+    );
+    writeFileSync(huge, '');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('one rule for CLI and server: a profile none of whose bytes map onto the module is refused', () => {
+  const mapped = (total: number, onModule: number) =>
+    ({ sampleType: 'alloc_space', total: { bytes: total, objects: total }, mapped: { bytes: onModule, objects: onModule }, unmapped: [], lines: [] }) as unknown as MappedProfile;
+  assert.throws(
+    () => checkProfileMapsOntoModule(mapped(2048, 0), ['/p/other.pprof'], 'example.com/m'),
+    (e: unknown) =>
+      e instanceof ProfileError &&
+      e.code === 'not-this-module' &&
+      /^\/p\/other\.pprof: 0% of the profile's 2\.0 kB maps onto module example\.com\/m/.test(e.message) &&
+      /profile of this module/.test(e.message),
+  );
+  checkProfileMapsOntoModule(mapped(2048, 1), ['/p/mine.pprof'], 'example.com/m');
+  checkProfileMapsOntoModule(mapped(0, 0), ['/p/empty.pprof'], 'example.com/m');
 });
 
 test('functionDeclarations finds functions and methods with their spans', () => {

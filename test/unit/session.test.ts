@@ -177,6 +177,21 @@ test('an untrusted workspace never runs the compiler', { timeout: 30_000 }, asyn
   assert.ok(host.statuses.every((s) => s.state === 'untrusted'));
 });
 
+test('an untrusted workspace never reads the profiles its settings name; trusting it loads them', { timeout: 30_000 }, async () => {
+  const missing = path.join(path.dirname(demo), 'no-such.pprof');
+  const { host, session } = start({ trusted: false, profiles: [missing] });
+  const profileState = (session as unknown as { profiles: { loading: Promise<void> } }).profiles;
+  await profileState.loading;
+  assert.ok(!host.events.some((e) => e.type === 'log' && e.message.includes(missing)), 'nothing about the profile: it was not read');
+  session.configure({ ...DEFAULT_SETTINGS, trusted: true, profiles: [missing] });
+  await profileState.loading;
+  assert.ok(
+    host.events.some((e) => e.type === 'log' && e.message.includes(missing) && /cannot read/.test(e.message)),
+    'trusted: the profile is read',
+  );
+  await session.dispose();
+});
+
 test('a second save while the first compile is pending supersedes it', { timeout: 30_000 }, async () => {
   const requests: CompilerRunOptions[] = [];
   const pending: Array<(run: CompilerRun) => void> = [];

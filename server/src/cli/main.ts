@@ -1,11 +1,12 @@
 // The `heapscope` command line: `check` (escape analysis as compiler-style lines, JSON or SARIF).
-// Exit status: 0 ok; 1 findings at or above --fail-on; 2 usage error; 3 nothing could be analysed.
+// Exit status: 0 ok; 1 findings at or above --fail-on; 2 usage error; 3 nothing could be analysed
+// (including a --profile that cannot be used).
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { compareFindings, SourceCache } from '../engine/analyze';
 import { patternsByModule } from '../engine/module';
 import { runPipeline, type PipelineResult } from '../pipeline/index';
-import { formatAllocCost, formatShare, loadProfiles, ProfileError, profileReport, profileWarnings, type LoadedProfile, type ProfileReport } from '../profile/index';
+import { checkProfileMapsOntoModule, formatAllocCost, formatShare, loadProfiles, ProfileError, profileReport, profileWarnings, type LoadedProfile, type ProfileReport } from '../profile/index';
 import { parseSeverity, severityAtLeast } from '../engine/kinds';
 import { PROFILE_SAMPLE_TYPES, type ProfileSampleType } from '../protocol/settings';
 import { isKindShown, presentFindings } from '../engine/present';
@@ -19,6 +20,8 @@ export const EXIT_OK = 0;
 export const EXIT_FAIL_ON = 1;
 export const EXIT_USAGE = 2;
 export const EXIT_NOTHING_ANALYSED = 3;
+/** A --profile that cannot be used shares status 3: nothing is analysed with wrong numbers. */
+export const EXIT_PROFILE_UNUSABLE = EXIT_NOTHING_ANALYSED;
 
 const USAGE = `Usage: heapscope <command> [options]
 
@@ -160,7 +163,7 @@ export async function runCheck(opts: CheckOptions, io: Io, signal?: AbortSignal,
     } catch (err) {
       if (!(err instanceof ProfileError)) throw err;
       io.stderr(`heapscope: ${err.message}\n`);
-      return EXIT_NOTHING_ANALYSED;
+      return EXIT_PROFILE_UNUSABLE;
     }
   }
   const present = { all: opts.all };
@@ -206,8 +209,19 @@ export async function runCheck(opts: CheckOptions, io: Io, signal?: AbortSignal,
   if (loaded && result.profile) {
     const mapped = result.profile;
     const module = run.module;
+    try {
+      checkProfileMapsOntoModule(
+        mapped,
+        loaded.files.map((f) => displayPath(f, opts.cwd)),
+        module?.modulePath || (module?.root ?? opts.cwd),
+      );
+    } catch (err) {
+      if (!(err instanceof ProfileError)) throw err;
+      io.stderr(`heapscope: ${err.message}\n`);
+      return EXIT_PROFILE_UNUSABLE;
+    }
     profile = profileReport(loaded.files, mapped);
-    for (const w of profileWarnings(mapped, module?.modulePath ?? '')) io.stderr(`heapscope: ${w}\n`);
+    for (const w of profileWarnings(mapped)) io.stderr(`heapscope: ${w}\n`);
     const mappedShare = mapped.total.bytes > 0 ? mapped.mapped.bytes / mapped.total.bytes : 0;
     io.stderr(
       `heapscope: profile ${loaded.files.map((f) => displayPath(f, opts.cwd)).join(', ')}: ${formatAllocCost({ ...mapped.total, share: 0 }, opts.sampleType, false)} in all, ${formatShare(mappedShare)} of the bytes on this module's lines\n`,

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { findModule } from '../engine/module';
 import type { Finding } from '../engine/types';
 import { joinProfile } from '../pipeline/index';
-import { profileWarnings, ProfileError, type MappedLine, type MappedProfile } from '../profile';
+import { checkProfileMapsOntoModule, profileWarnings, ProfileError, type MappedLine, type MappedProfile } from '../profile';
 import type { SeverityThresholds } from '../protocol';
 import { loadMappedProfileInWorker, profileWorkerScript } from '../profile/load';
 import type { CostSection } from './hover';
@@ -56,9 +56,15 @@ export class ProfileState {
 
   constructor(private readonly ctx: ProfileContext) {}
 
+  /**
+   * The profile files in use. An untrusted workspace's settings name none: a cloned repository's
+   * settings must not make the server read a file of its choosing (a FIFO, /dev/zero). Files the
+   * user picks with the load command are still read.
+   */
   private files(): string[] {
     const src = this.ctx.source();
-    return this.commandProfiles ?? resolveProfilePaths(src.settings.profiles, src.root);
+    if (this.commandProfiles) return this.commandProfiles;
+    return src.settings.trusted ? resolveProfilePaths(src.settings.profiles, src.root) : [];
   }
 
   private currentRequestKey(): string {
@@ -148,11 +154,9 @@ export class ProfileState {
     }
     if (gen !== this.generation || this.disposed) return;
     const mapped = loaded.mapped;
-    const warnings = profileWarnings(mapped, mod.modulePath || mod.root);
-    if (mapped.total.bytes > 0 && mapped.mapped.bytes === 0 && mapped.mapped.objects === 0) {
-      throw new Error(warnings[0] ?? `none of ${files.join(', ')} maps onto this module (0% mapped)`);
-    }
-    for (const w of warnings) this.ctx.log('warn', `profile: ${w}`);
+    // The same rule as the CLI's: a profile of another program is refused, not shown as all hints.
+    checkProfileMapsOntoModule(mapped, files, mod.modulePath || mod.root);
+    for (const w of profileWarnings(mapped)) this.ctx.log('warn', `profile: ${w}`);
     this.loaded = { files, mapped, byLine: linesByPosition(mapped), status: profileStatus(files, mapped) };
     this.ctx.log('info', `profile: ${this.loaded.status.text}; loaded in ${Date.now() - t0} ms (${reason})`);
     this.ctx.changed();
@@ -164,7 +168,8 @@ export class ProfileState {
     this.watchers = [];
     if (this.disposed) return;
     const src = this.ctx.source();
-    const named = this.commandProfiles ?? src.settings.profiles.map((p) => path.resolve(src.root ?? process.cwd(), p));
+    const configured = src.settings.trusted ? src.settings.profiles : [];
+    const named = this.commandProfiles ?? configured.map((p) => path.resolve(src.root ?? process.cwd(), p));
     const dirs = new Set(named.map((p) => path.dirname(p)));
     for (const dir of dirs) {
       try {

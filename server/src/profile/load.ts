@@ -1,11 +1,11 @@
 // Loading profiles from disk: read, decode, check, attribute, merge. `loadProfiles` runs in the
 // calling thread; `loadProfileInWorker` runs the same function in a worker_threads Worker so the
 // language server's main thread keeps answering while a large profile is decoded.
-import { existsSync, readFileSync } from 'node:fs';
+import { closeSync, constants, existsSync, fstatSync, openSync, readSync, type Stats } from 'node:fs';
 import * as path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { attributeProfiles, type ProfileAttribution } from './attribute';
-import { checkAllocationProfile, decodeProfile, ProfileError, type ProfileErrorCode } from './decode';
+import { checkAllocationProfile, decodeProfile, DEFAULT_MAX_PROFILE_BYTES, GIVE_AN_ALLOCATION_PROFILE, ProfileError, type ProfileErrorCode } from './decode';
 import type { ProfileSampleType } from '../protocol/settings';
 import type { LocalModule, MappedLine, MappedProfile } from './mapping';
 
@@ -29,17 +29,62 @@ export interface LoadedProfile {
 /** Returns the merged attribution of the profile files (sums per line); throws ProfileError with a user-facing message. */
 export function loadProfiles(files: string[], options: LoadOptions = {}): LoadedProfile {
   const profiles = files.map((file) => {
-    let bytes: Buffer;
-    try {
-      bytes = readFileSync(file);
-    } catch (err) {
-      throw new ProfileError('read-failed', `${file}: cannot read the profile (${(err as Error).message})`);
-    }
+    const bytes = readProfileFile(file, options.maxBytes ?? DEFAULT_MAX_PROFILE_BYTES);
     const profile = decodeProfile(bytes, file, { maxBytes: options.maxBytes });
     checkAllocationProfile(profile, file);
     return profile;
   });
   return { files, attribution: attributeProfiles(profiles, { sampleType: options.sampleType, maxPaths: options.maxPaths }) };
+}
+
+/** Bytes read per call while reading a profile. */
+const READ_CHUNK = 1 << 20;
+
+/**
+ * Returns the bytes of a regular file, refusing anything else and more than maxBytes. The file is
+ * opened non-blocking and checked with fstat on that descriptor, so a FIFO cannot hang the open and
+ * nothing can swap the file between the check and the read; the cap is applied while reading, as a
+ * regular file can still grow without end or report a wrong size (/proc).
+ */
+export function readProfileFile(file: string, maxBytes: number): Buffer {
+  const limit = Math.floor(maxBytes);
+  let fd: number;
+  try {
+    fd = openSync(file, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (err) {
+    throw new ProfileError('read-failed', `${file}: cannot read the profile (${(err as Error).message})`);
+  }
+  try {
+    const kind = fileKind(fstatSync(fd));
+    if (kind) throw new ProfileError('not-a-file', `${file}: this is ${kind}, not a profile file; ${GIVE_AN_ALLOCATION_PROFILE}`);
+    const chunks: Buffer[] = [];
+    let total = 0;
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(READ_CHUNK, limit - total + 1));
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      total += n;
+      if (total > limit) throw new ProfileError('too-large', `${file}: the profile is more than the limit of ${limit} bytes; refusing it (raise the profile size limit if it is genuine)`);
+      chunks.push(n === chunk.length ? chunk : chunk.subarray(0, n));
+    }
+    return Buffer.concat(chunks, total);
+  } catch (err) {
+    if (err instanceof ProfileError) throw err;
+    throw new ProfileError('read-failed', `${file}: cannot read the profile (${(err as Error).message})`);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Returns a phrase naming a file that is not a regular file (a FIFO, a device, a directory), or null for a regular file. */
+function fileKind(st: Stats): string | null {
+  if (st.isFile()) return null;
+  if (st.isDirectory()) return 'a directory';
+  if (st.isFIFO()) return 'a FIFO (named pipe)';
+  if (st.isCharacterDevice()) return 'a character device';
+  if (st.isBlockDevice()) return 'a block device';
+  if (st.isSocket()) return 'a socket';
+  return 'a special file';
 }
 
 /** What the worker posts back. */
