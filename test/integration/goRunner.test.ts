@@ -13,7 +13,7 @@ import { resolveCompilerPath } from '../../server/src/engine/compilerPositions';
 import { parseJsonStream } from '../../server/src/engine/goList';
 import { CompilerRunCancelled, CompilerRunTimeout, GoListError, runCompiler, type CompilerRun } from '../../server/src/engine/goRunner';
 import { findModule, NotInModuleError, parseModFile } from '../../server/src/engine/module';
-import { GoNotFoundError, setMaxConcurrentRuns } from '../../server/src/engine/processes';
+import { GoNotFoundError, GoOutputTooLargeError, setMaxConcurrentRuns } from '../../server/src/engine/processes';
 import type { PackageResult } from '../../server/src/engine/types';
 
 const repo = path.resolve(__dirname, '../..');
@@ -397,4 +397,25 @@ test('a process that dies without cleaning up (SIGKILL) takes its go run with it
   const deadline = Date.now() + 120_000;
   while (groupMembers([pgid]).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   assert.deepEqual(groupMembers([pgid]), []);
+});
+
+test('more compiler output than the limit stops go with a clear error instead of running out of memory', { skip: process.platform === 'win32' }, async () => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'heapscope-loud-'));
+  try {
+    // A go that prints 8 MiB on stderr, then keeps running.
+    const go = path.join(dir, 'go');
+    await fs.writeFile(go, '#!/bin/sh\nhead -c 8388608 /dev/zero | tr "\\0" x >&2\nexec sleep 30\n');
+    await fs.chmod(go, 0o755);
+    const pgids: number[] = [];
+    const started = Date.now();
+    await assert.rejects(runCompiler({ cwd: example, patterns: ['.'], goBinary: go, maxOutputBytes: 1024 * 1024, onStart: (pid) => pgids.push(pid) }), (e: unknown) => {
+      assert.ok(e instanceof GoOutputTooLargeError, String(e));
+      assert.match(e.message, /^go printed more than 1 MiB of compiler output; /);
+      return true;
+    });
+    assert.ok(Date.now() - started < 10_000, 'stopped without waiting for go');
+    assert.deepEqual(groupMembers(pgids), []);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
 });
