@@ -267,6 +267,13 @@ export async function main(argv: string[], io: Io, cwd = process.cwd()): Promise
 }
 
 if (require.main === module) {
+  // Ctrl-C and SIGTERM: exit at once with the conventional status; the 'exit' handler of
+  // processes.ts kills the go processes and removes the runs' temporary directories, as it does
+  // after a crash. The language server handles these signals itself (lsp/server.ts).
+  if (process.argv[2] !== 'lsp') {
+    process.once('SIGINT', () => process.exit(130));
+    process.once('SIGTERM', () => process.exit(143));
+  }
   main(process.argv.slice(2), { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) }).then(
     (code) => {
       // Leave as soon as the output is out: a natural exit first finalises every tree-sitter tree
