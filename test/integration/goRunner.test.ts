@@ -372,11 +372,13 @@ test("the module's toolchain line is honoured when GOTOOLCHAIN allows switching"
 test('a process that dies without cleaning up (SIGKILL) takes its go run with it', { skip: process.platform !== 'linux' }, async () => {
   // A child Node process starts an uncached compile and reports the go process group; we SIGKILL it
   // as an editor's crash or `kill -9` would. The kernel's parent-death signal must end go at once;
-  // its compile children then exit on their own.
+  // its compile children then exit on their own. SIGKILL leaves the run's temp dir behind: it goes
+  // into a directory of its own, removed at the end.
+  const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'heapscope-sigkill-'));
   const script = `
     const { runCompiler } = require(${JSON.stringify(path.join(repo, 'server/src/engine/goRunner.ts'))});
     runCompiler({ cwd: ${JSON.stringify(os.tmpdir())}, patterns: ['net/http'], tests: false,
-      gcflags: ['-m=2', '-c=3', '-memprofilerate=${process.pid}${Date.now()}1'], env: { GOFLAGS: '-x' },
+      gcflags: ['-m=2', '-c=3', '-memprofilerate=${process.pid}${Date.now()}1'], env: { GOFLAGS: '-x', GOTMPDIR: ${JSON.stringify(tmp)} },
       onStart: (pid) => process.stdout.write('pgid ' + pid + '\\n'),
       onStderr: (c) => { if (/\\/compile /.test(c)) process.stdout.write('compiling\\n'); } }).catch(() => {});`;
   const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -397,6 +399,7 @@ test('a process that dies without cleaning up (SIGKILL) takes its go run with it
   const deadline = Date.now() + 120_000;
   while (groupMembers([pgid]).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   assert.deepEqual(groupMembers([pgid]), []);
+  await fs.rm(tmp, { recursive: true, force: true });
 });
 
 test('more compiler output than the limit stops go with a clear error instead of running out of memory', { skip: process.platform === 'win32' }, async () => {
