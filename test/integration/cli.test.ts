@@ -514,3 +514,82 @@ test('a module reached through a symlinked directory: ./... and . with their fix
   assert.equal(dot.code, 0, dot.stderr);
   assert.deepEqual(Object.values(fixIdsByFile(JSON.parse(dot.stdout) as JsonReport, dir)), [EXAMPLE_FIXES]);
 });
+
+/** A module with one package and a fake go command (a shell script) in a fresh directory; TMPDIR is its own, so temp dirs can be counted. */
+function fakeGoModule(name: string, script: string): { dir: string; go: string; tmpdir: string; pids: string; env: NodeJS.ProcessEnv } {
+  const dir = path.join(tmp, name);
+  const tmpdir = path.join(tmp, `${name}-tmp`);
+  execFileSync('mkdir', ['-p', dir, tmpdir]);
+  writeFileSync(path.join(dir, 'go.mod'), `module ${name}\n\ngo 1.21\n`);
+  writeFileSync(path.join(dir, 'a.go'), 'package a\n');
+  const pids = path.join(tmp, `${name}.pids`);
+  const go = path.join(tmp, `${name}-go.sh`);
+  writeFileSync(go, `#!/bin/sh\nPIDS='${pids}'\necho $$ >> "$PIDS"\n${script}\n`);
+  chmodSync(go, 0o755);
+  return { dir, go, tmpdir, pids, env: { ...withoutTiming(), TMPDIR: tmpdir } };
+}
+
+/** Whether a process is running (a zombie waiting to be reaped is not). */
+function running(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** The processes the fake go scripts recorded (themselves, and their children as `sleeper` records them) still running after a while. */
+async function survivors(pidsFile: string): Promise<number[]> {
+  const pids = existsSync(pidsFile) ? readFileSync(pidsFile, 'utf8').split('\n').filter(Boolean).map(Number) : [];
+  const deadline = Date.now() + 2000;
+  let left = pids.filter(running);
+  while (left.length > 0 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 50));
+    left = left.filter(running);
+  }
+  return left;
+}
+
+/** A fake go's body that sleeps in a child process (recorded in $PIDS), which outlives the script if only the script is killed. */
+const sleeper = 'sleep 30 & echo $! >> "$PIDS"; wait';
+
+test('a --go that prints garbage: exit 3 with a message, no crash from the background file listing', async () => {
+  // The file listing (go list -find) answers at once; the compile answers later, so the listing's answer is read first.
+  const m = fakeGoModule('garbage', `case "$*" in *-find*) echo '{"Dir": oops}' ;; *) sleep 1; echo '{"Dir": oops}' ;; esac`);
+  const res = await heapscope(['check', '--go', m.go, './...'], m.dir, m.env);
+  assert.equal(res.code, 3, res.stderr);
+  assert.doesNotMatch(res.stderr, /internal error|^\s+at /m);
+  assert.match(res.stderr, /^heapscope: /);
+});
+
+test('--timeout stops the background file listing too: no process of the fake go is left', { skip: process.platform !== 'linux' }, async () => {
+  const m = fakeGoModule('slowlist', sleeper);
+  const res = await heapscope(['check', '--go', m.go, '--timeout', '1', './...'], m.dir, m.env);
+  assert.equal(res.code, 3, res.stderr);
+  assert.match(res.stderr, /timed out/);
+  assert.ok(readFileSync(m.pids, 'utf8').split('\n').filter(Boolean).length >= 6, 'the compile, go env and the listing all started');
+  assert.deepEqual(await survivors(m.pids), []);
+  assert.deepEqual(readdirSync(m.tmpdir), []);
+});
+
+test('Ctrl-C and SIGTERM: exit 130 and 143, no go process and no heapscope-run-* directory left', { skip: process.platform !== 'linux' }, async () => {
+  for (const [signal, status] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const) {
+    const m = fakeGoModule(`signal-${signal}`, sleeper);
+    const child = execFile(process.execPath, [cli, 'check', '--go', m.go, './...'], { cwd: m.dir, env: m.env });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    // Wait for the run's temp dir and both go processes (the compile and the listing).
+    const deadline = Date.now() + 20_000;
+    while (!(readdirSync(m.tmpdir).some((e) => e.startsWith('heapscope-run-')) && existsSync(m.pids) && readFileSync(m.pids, 'utf8').split('\n').filter(Boolean).length >= 6)) {
+      assert.ok(Date.now() < deadline, 'the run started');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    child.kill(signal);
+    assert.equal(await exited, status, signal);
+    assert.deepEqual(readdirSync(m.tmpdir), [], `${signal}: temp dirs removed`);
+    assert.deepEqual(await survivors(m.pids), [], `${signal}: go processes stopped`);
+  }
+});

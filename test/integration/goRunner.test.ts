@@ -13,7 +13,7 @@ import { resolveCompilerPath } from '../../server/src/engine/compilerPositions';
 import { parseJsonStream, patternFromWorkingDir } from '../../server/src/engine/goList';
 import { CompilerRunCancelled, CompilerRunTimeout, GoListError, runCompiler, type CompilerRun } from '../../server/src/engine/goRunner';
 import { findModule, NotInModuleError, parseModFile, parseWorkUses } from '../../server/src/engine/module';
-import { GoNotFoundError, setMaxConcurrentRuns } from '../../server/src/engine/processes';
+import { GoNotFoundError, GoOutputTooLargeError, setMaxConcurrentRuns } from '../../server/src/engine/processes';
 import type { PackageResult } from '../../server/src/engine/types';
 
 const repo = path.resolve(__dirname, '../..');
@@ -372,11 +372,13 @@ test("the module's toolchain line is honoured when GOTOOLCHAIN allows switching"
 test('a process that dies without cleaning up (SIGKILL) takes its go run with it', { skip: process.platform !== 'linux' }, async () => {
   // A child Node process starts an uncached compile and reports the go process group; we SIGKILL it
   // as an editor's crash or `kill -9` would. The kernel's parent-death signal must end go at once;
-  // its compile children then exit on their own.
+  // its compile children then exit on their own. SIGKILL leaves the run's temp dir behind: it goes
+  // into a directory of its own, removed at the end.
+  const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'heapscope-sigkill-'));
   const script = `
     const { runCompiler } = require(${JSON.stringify(path.join(repo, 'server/src/engine/goRunner.ts'))});
     runCompiler({ cwd: ${JSON.stringify(os.tmpdir())}, patterns: ['net/http'], tests: false,
-      gcflags: ['-m=2', '-c=3', '-memprofilerate=${process.pid}${Date.now()}1'], env: { GOFLAGS: '-x' },
+      gcflags: ['-m=2', '-c=3', '-memprofilerate=${process.pid}${Date.now()}1'], env: { GOFLAGS: '-x', GOTMPDIR: ${JSON.stringify(tmp)} },
       onStart: (pid) => process.stdout.write('pgid ' + pid + '\\n'),
       onStderr: (c) => { if (/\\/compile /.test(c)) process.stdout.write('compiling\\n'); } }).catch(() => {});`;
   const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -397,6 +399,28 @@ test('a process that dies without cleaning up (SIGKILL) takes its go run with it
   const deadline = Date.now() + 120_000;
   while (groupMembers([pgid]).length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
   assert.deepEqual(groupMembers([pgid]), []);
+  await fs.rm(tmp, { recursive: true, force: true });
+});
+
+test('more compiler output than the limit stops go with a clear error instead of running out of memory', { skip: process.platform === 'win32' }, async () => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'heapscope-loud-'));
+  try {
+    // A go that prints 8 MiB on stderr, then keeps running.
+    const go = path.join(dir, 'go');
+    await fs.writeFile(go, '#!/bin/sh\nhead -c 8388608 /dev/zero | tr "\\0" x >&2\nexec sleep 30\n');
+    await fs.chmod(go, 0o755);
+    const pgids: number[] = [];
+    const started = Date.now();
+    await assert.rejects(runCompiler({ cwd: example, patterns: ['.'], goBinary: go, maxOutputBytes: 1024 * 1024, onStart: (pid) => pgids.push(pid) }), (e: unknown) => {
+      assert.ok(e instanceof GoOutputTooLargeError, String(e));
+      assert.match(e.message, /^go printed more than 1 MiB of compiler output; /);
+      return true;
+    });
+    assert.ok(Date.now() - started < 10_000, 'stopped without waiting for go');
+    assert.deepEqual(groupMembers(pgids), []);
+  } finally {
+    await fs.rm(dir, { recursive: true, force: true });
+  }
 });
 
 test('go.work root: ./... is spread over the modules of the workspace; ... is not a parent directory', async () => {

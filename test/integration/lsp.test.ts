@@ -810,3 +810,45 @@ test('multi-root: each workspace folder analyses and shows with its own settings
     rmSync(parent, { recursive: true, force: true });
   }
 });
+
+test('a configuration answer without `trusted` keeps the last explicit value: the window stays untrusted', async () => {
+  const c = new Client({ trusted: false });
+  try {
+    await c.initialize(work);
+    await c.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: demoUri, languageId: 'go', version: 1, text: demoText } });
+    await c.statusAfter(0, 'untrusted');
+    // An answer that leaves `trusted` out, as editors other than VS Code send.
+    let answered!: () => void;
+    const answer = new Promise<void>((resolve) => (answered = resolve));
+    c.rpc.onRequest('workspace/configuration', (p: { items: unknown[] }) => {
+      answered();
+      return p.items.map(() => ({ analyzeOn: 'save' }));
+    });
+    const mark = c.events.length;
+    await c.rpc.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await answer;
+    // A round trip after the answer: the server has applied it before it reads the save.
+    await c.rpc.sendRequest('textDocument/hover', { textDocument: { uri: demoUri }, position: { line: 0, character: 0 } });
+    await c.rpc.sendNotification('textDocument/didSave', { textDocument: { uri: demoUri } });
+    const next = await c.waitFor((e) => (e.method === 'heapscope/status' ? (e.params as StatusParams) : undefined), mark);
+    assert.equal(next.value.state, 'untrusted', `still untrusted after the configuration change: ${JSON.stringify(next.value)}`);
+  } finally {
+    await c.stop();
+  }
+});
+
+test('a malformed frame (bad Content-Length) is logged and the server exits non-zero, so the client restarts it', async () => {
+  const c = new Client({});
+  try {
+    await c.initialize(work);
+    const exited = c.exited();
+    c.proc.stdin!.write('Content-Length: twelve\r\n\r\n{"jsonrpc":"2.0"}');
+    const code = await Promise.race([exited, new Promise<string>((r) => setTimeout(() => r('still running after 10 s'), 10_000))]);
+    assert.notEqual(code, 'still running after 10 s', 'the server exits');
+    assert.ok(code !== 0 && code !== null, `non-zero exit status: ${code}`);
+    assert.match(c.stderr, /Content-Length/);
+  } finally {
+    if (c.proc.exitCode === null && c.proc.signalCode === null) c.proc.kill('SIGKILL');
+    c.rpc.dispose();
+  }
+});

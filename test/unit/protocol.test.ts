@@ -54,3 +54,12 @@ test('settings: one definition of the sample types and thresholds, defaults neve
   assert.deepEqual(protocol.DEFAULT_SETTINGS.severityThresholds, protocol.DEFAULT_SEVERITY_THRESHOLDS);
   assert.deepEqual([...protocol.PROFILE_SAMPLE_TYPES].sort(), ['alloc_objects', 'alloc_space', 'inuse_objects', 'inuse_space']);
 });
+
+test('normalizeSettings: an answer without a boolean `trusted` keeps the previous value; without one, trusted', () => {
+  const untrusted = protocol.normalizeSettings({ trusted: false });
+  assert.equal(untrusted.trusted, false);
+  assert.equal(protocol.normalizeSettings({ analyzeOn: 'typing' }, untrusted).trusted, false);
+  assert.equal(protocol.normalizeSettings({ trusted: 'yes' }, untrusted).trusted, false);
+  assert.equal(protocol.normalizeSettings({ trusted: true }, untrusted).trusted, true);
+  assert.equal(protocol.normalizeSettings({}).trusted, true);
+});

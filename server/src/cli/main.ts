@@ -297,6 +297,13 @@ export async function main(argv: string[], io: Io, cwd = process.cwd(), startedA
 }
 
 if (require.main === module) {
+  // Ctrl-C and SIGTERM: exit at once with the conventional status; the 'exit' handler of
+  // processes.ts kills the go processes and removes the runs' temporary directories, as it does
+  // after a crash. The language server handles these signals itself (lsp/server.ts).
+  if (process.argv[2] !== 'lsp') {
+    process.once('SIGINT', () => process.exit(130));
+    process.once('SIGTERM', () => process.exit(143));
+  }
   // The command began when the process did (performance.now() counts from then): the summary's time is what the user waited.
   main(process.argv.slice(2), { stdout: (s) => process.stdout.write(s), stderr: (s) => process.stderr.write(s) }, process.cwd(), 0).then(
     (code) => {

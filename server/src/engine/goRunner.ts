@@ -14,7 +14,7 @@ import { sectionsOutput, splitSections } from './compilerSections';
 import { compilerArgs, isStandardPattern, patternFromWorkingDir, readPackageList, spreadOverWorkspace } from './goList';
 import { findModule, NotInModuleError, readWorkModules, type GoModule } from './module';
 import { planPgo } from './pgo';
-import { acquireSlot, mergeEnv, runGo } from './processes';
+import { acquireSlot, mergeEnv, runGo, trackTempDir, untrackTempDir } from './processes';
 import { mark } from './timing';
 import type { PackageResult } from './types';
 
@@ -41,6 +41,8 @@ export interface CompilerRunOptions {
   onStderr?: (chunk: string) => void;
   /** Called with the process id (= process group id) of every go process started. */
   onStart?: (pid: number) => void;
+  /** The most output a go process may print (stdout and stderr together) before it is stopped with GoOutputTooLargeError; default MAX_GO_OUTPUT_BYTES (256 MiB). */
+  maxOutputBytes?: number;
 }
 
 /** The outcome of one compiler run. */
@@ -136,6 +138,8 @@ export async function runCompiler(opts: CompilerRunOptions): Promise<CompilerRun
   // A temp dir per run for the overlay and for go's own work dir (GOTMPDIR): a killed go command
   // cannot remove its $WORK, so we remove it.
   const tempDir = await fs.mkdtemp(path.join(env.GOTMPDIR || os.tmpdir(), 'heapscope-run-'));
+  // Removed on a signal or a crash too (processes.ts), when this function has no chance to.
+  trackTempDir(tempDir);
   const goEnv = { ...env, GOTMPDIR: tempDir };
   try {
     if (opts.signal?.aborted) throw new CompilerRunCancelled();
@@ -150,8 +154,8 @@ export async function runCompiler(opts: CompilerRunOptions): Promise<CompilerRun
     });
     mark('go started');
     const settled = await Promise.allSettled([
-      runGo(goBinary, args, workingDir, goEnv, controller.signal, opts.onStderr, opts.onStart),
-      runGo(goBinary, ['env', 'GOVERSION'], workingDir, goEnv, controller.signal, undefined, opts.onStart),
+      runGo(goBinary, args, workingDir, goEnv, controller.signal, opts.onStderr, opts.onStart, opts.maxOutputBytes),
+      runGo(goBinary, ['env', 'GOVERSION'], workingDir, goEnv, controller.signal, undefined, opts.onStart, opts.maxOutputBytes),
     ]);
     if (settled[0].status === 'rejected') throw settled[0].reason;
     if (settled[1].status === 'rejected') throw settled[1].reason;
@@ -184,5 +188,6 @@ export async function runCompiler(opts: CompilerRunOptions): Promise<CompilerRun
     opts.signal?.removeEventListener('abort', onAbort);
     release();
     await fs.rm(tempDir, { recursive: true, force: true });
+    untrackTempDir(tempDir);
   }
 }

@@ -3,7 +3,7 @@
 // how many compiler runs execute at once.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { accessSync, constants as fsConstants, existsSync, promises as fs, statSync } from 'node:fs';
+import { accessSync, constants as fsConstants, existsSync, promises as fs, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 
 /** The go binary could not be started. */
@@ -17,6 +17,28 @@ export class GoNotFoundError extends Error {
     this.name = 'GoNotFoundError';
   }
 }
+
+/** go printed more than the limit on stdout and stderr together; it was stopped. */
+export class GoOutputTooLargeError extends Error {
+  constructor(readonly limitBytes: number) {
+    super(
+      `go printed more than ${formatMiB(limitBytes)} MiB of compiler output; it was stopped. ` +
+        'Analyse fewer packages at a time, or use compiler flags that print less (-m=2 is the default; -m=3 and -d flags print far more).',
+    );
+    this.name = 'GoOutputTooLargeError';
+  }
+}
+
+function formatMiB(bytes: number): string {
+  return String(Math.round((bytes / (1024 * 1024)) * 100) / 100);
+}
+
+/**
+ * How much of go's output one run keeps by default (stdout and stderr together). The compiler's
+ * -m=2 text for the whole standard library is about 60 MiB; a JavaScript string cannot exceed
+ * 512 Mi characters, and the parse needs several times the text's size.
+ */
+export const MAX_GO_OUTPUT_BYTES = 256 * 1024 * 1024;
 
 // ---------------------------------------------------------------------------------------------
 // Concurrency
@@ -69,14 +91,45 @@ export function acquireSlot(signal: AbortSignal | undefined): Promise<() => void
 
 /** Process groups still running, killed if this process exits so no compiler outlives us. */
 const liveGroups = new Set<number>();
+/** Temporary directories of runs in progress, removed if this process exits first. */
+const liveTempDirs = new Set<string>();
 let exitHookInstalled = false;
 
 function installExitHook(): void {
   if (exitHookInstalled) return;
   exitHookInstalled = true;
-  process.on('exit', () => {
-    for (const pgid of liveGroups) killGroup(pgid, 'SIGKILL');
-  });
+  // 'exit' also runs after an uncaught exception and on process.exit() from a signal handler
+  // (the CLI's), but not on SIGKILL: then only the parent-death signal stops go.
+  process.on('exit', killAllAndRemoveTempDirs);
+}
+
+/**
+ * Kills every go process group still running and removes the runs' temporary directories, at
+ * once and synchronously: for a process about to exit (a signal, a crash), which cannot wait for
+ * the runs to unwind. Installed as an 'exit' handler; the CLI's signal handlers exit through it.
+ */
+export function killAllAndRemoveTempDirs(): void {
+  for (const pgid of liveGroups) killGroup(pgid, 'SIGKILL');
+  for (const dir of liveTempDirs) {
+    try {
+      // A go process killed a moment ago may still be writing: retry on ENOTEMPTY and EBUSY.
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 20 });
+    } catch {
+      // Left behind: nothing more can be done while exiting.
+    }
+  }
+  liveTempDirs.clear();
+}
+
+/** Registers a run's temporary directory, removed by killAllAndRemoveTempDirs if still there. */
+export function trackTempDir(dir: string): void {
+  installExitHook();
+  liveTempDirs.add(dir);
+}
+
+/** The run removed its directory itself. */
+export function untrackTempDir(dir: string): void {
+  liveTempDirs.delete(dir);
 }
 
 /** Signals the whole process group (go and its compile/asm children). */
@@ -166,7 +219,11 @@ export interface GoProcessResult {
   stderr: string;
 }
 
-/** Runs go in its own process group; on abort kills the whole group and rejects with the signal's reason. */
+/**
+ * Runs go in its own process group; on abort kills the whole group and rejects with the signal's
+ * reason. Once stdout and stderr together pass maxOutputBytes, stops the group and rejects with
+ * GoOutputTooLargeError, so hostile output cannot exhaust memory.
+ */
 export function runGo(
   goBinary: string,
   args: string[],
@@ -175,6 +232,7 @@ export function runGo(
   signal: AbortSignal,
   onStderr?: (chunk: string) => void,
   onStart?: (pid: number) => void,
+  maxOutputBytes = MAX_GO_OUTPUT_BYTES,
 ): Promise<GoProcessResult> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
@@ -193,16 +251,31 @@ export function runGo(
       liveGroups.add(pid);
       onStart?.(pid);
     }
+    let stopping: Promise<void> = Promise.resolve();
     let stdout = '';
     let stderr = '';
-    child.stdout?.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    // Counted in UTF-16 units, which is what the strings cost; output past the limit is dropped.
+    let kept = 0;
+    let tooLarge: GoOutputTooLargeError | null = null;
+    const keep = (d: string): boolean => {
+      if (tooLarge) return false;
+      kept += d.length;
+      if (kept <= maxOutputBytes) return true;
+      tooLarge = new GoOutputTooLargeError(maxOutputBytes);
+      stdout = stderr = '';
+      if (pid !== undefined) stopping = stopGroup(pid);
+      return false;
+    };
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => {
+      if (keep(d)) stdout += d;
+    });
     child.stderr?.setEncoding('utf8').on('data', (d: string) => {
+      if (!keep(d)) return;
       stderr += d;
       onStderr?.(d);
     });
-    let stopping: Promise<void> = Promise.resolve();
     const onAbort = (): void => {
-      if (pid !== undefined) stopping = stopGroup(pid);
+      if (pid !== undefined && !tooLarge) stopping = stopGroup(pid);
     };
     signal.addEventListener('abort', onAbort, { once: true });
     child.on('error', (e) => {
@@ -213,7 +286,8 @@ export function runGo(
     child.on('close', (code) => {
       signal.removeEventListener('abort', onAbort);
       if (pid === undefined) return;
-      if (signal.aborted) {
+      if (signal.aborted || tooLarge) {
+        const reason: unknown = signal.aborted ? signal.reason : tooLarge;
         void stopping
           .then(() => {
             killGroup(pid, 'SIGKILL');
@@ -221,7 +295,7 @@ export function runGo(
           })
           .then(() => {
             liveGroups.delete(pid);
-            reject(signal.reason);
+            reject(reason);
           });
         return;
       }

@@ -124,8 +124,11 @@ export function startServer(connection: Connection, options: { fastWire?: boolea
     if (caps.workspace?.configuration) {
       const located = folderPaths();
       const values: unknown = await connection.workspace.getConfiguration(configurationItems(located));
-      const got = settingsFromConfiguration(Array.isArray(values) ? values : [], located, initOptions);
-      session.configure(got.window, got.folders);
+      const answers = Array.isArray(values) ? values : [];
+      const got = settingsFromConfiguration(answers, located, initOptions);
+      // Trust changes only with an explicit value: an answer without one keeps the last (settings.ts).
+      const trusted = normalizeSettings(answers[0] ?? initOptions, session.settings).trusted;
+      session.configure({ ...got.window, trusted }, got.folders);
     }
   };
 
@@ -185,7 +188,7 @@ export function startServer(connection: Connection, options: { fastWire?: boolea
     if (caps.workspace?.configuration) await pullSettings();
     else {
       const raw = (p.settings as Record<string, unknown> | null)?.[CONFIG_SECTION] ?? p.settings;
-      session.configure(normalizeSettings(raw));
+      session.configure(normalizeSettings(raw, session.settings));
     }
   });
 
@@ -228,13 +231,26 @@ export function startServer(connection: Connection, options: { fastWire?: boolea
 declare const HEAPSCOPE_VERSION: string | undefined;
 
 /**
+ * A frame the reader cannot take apart (a bad Content-Length header) leaves the input stream
+ * unreadable: every later message would be lost while the server looked alive. So say why on
+ * stderr (the client's output channel) and exit with status 1, which the client answers by
+ * restarting the server; the 'exit' handler of processes.ts stops any go still running.
+ */
+function exitOnUnreadableInput(err: Error): void {
+  process.stderr.write(`heapscope: unreadable message from the client, exiting: ${err.message}\n`);
+  process.exit(1);
+}
+
+/**
  * Returns the connection for this process's transport: over stdio with the fast diagnostics
  * encoder (wire.ts), otherwise what createConnection picks from process.argv (--node-ipc, …).
  */
 export function createServerConnection(): { connection: Connection; fastWire: boolean } {
   if (process.argv.includes('--stdio')) {
     const writer = new StreamMessageWriter(process.stdout, { charset: 'utf-8', contentTypeEncoder: fastJsonEncoder });
-    return { connection: createConnection(ProposedFeatures.all, new StreamMessageReader(process.stdin), writer), fastWire: true };
+    const reader = new StreamMessageReader(process.stdin);
+    reader.onError(exitOnUnreadableInput);
+    return { connection: createConnection(ProposedFeatures.all, reader, writer), fastWire: true };
   }
   return { connection: createConnection(ProposedFeatures.all), fastWire: false };
 }

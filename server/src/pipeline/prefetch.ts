@@ -1,12 +1,13 @@
 // While go compiles (0.1 s warm, seconds cold), the packages' files are listed with
 // `go list -find` (no compile, a few tens of ms) and parsed into the pipeline's SourceCache, one
 // file per event-loop turn: the tree-sitter parse is then off the path after the compile.
-import { execFile } from 'node:child_process';
+// It is only an optimisation: whatever goes wrong here (a go that prints garbage, fails or is
+// stopped) is ignored, and the files not parsed yet are parsed when first needed.
 import * as path from 'node:path';
 import type { SourceCache } from '../engine/analyze';
 import { parseJsonStream } from '../engine/goList';
 import type { CompilerRunOptions } from '../engine/goRunner';
-import { mergeEnv } from '../engine/processes';
+import { mergeEnv, runGo } from '../engine/processes';
 
 /** Lists the packages' files and parses them one per event-loop turn until stopped. */
 export class Prefetch {
@@ -28,18 +29,34 @@ export class Prefetch {
     if (opts.tags && opts.tags.length > 0) args.push(`-tags=${opts.tags.join(',')}`);
     args.push('--', ...(opts.patterns.length > 0 ? opts.patterns : ['.']));
     const tests = opts.tests ?? true;
-    execFile(opts.goBinary ?? 'go', args, { cwd: opts.cwd, env: mergeEnv(opts.env), maxBuffer: 1 << 28, signal: this.controller.signal }, (err, stdout) => {
-      if (this.stopped || (err && !stdout)) return;
-      void this.parseAll(listedFiles(stdout, tests));
-    });
+    // The run's own cancellation stops the listing at once, before the compile has unwound.
+    opts.signal?.addEventListener('abort', this.onCancel, { once: true });
+    // Like the compile: its own process group under the parent-death signal, the whole group
+    // stopped on stop(), and killed if this process exits.
+    runGo(opts.goBinary ?? 'go', args, path.resolve(opts.cwd), mergeEnv(opts.env), this.controller.signal, undefined, undefined, opts.maxOutputBytes).then(
+      (list) => {
+        if (this.stopped) return;
+        let files: string[];
+        try {
+          files = listedFiles(list.stdout, tests);
+        } catch {
+          return; // Not go list's JSON: nothing to prefetch.
+        }
+        void this.parseAll(files);
+      },
+      () => undefined, // Stopped, or go could not run: the compile reports that.
+    );
   }
 
   /** Stops listing and parsing; files not parsed yet are parsed when first needed. */
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
+    this.opts.signal?.removeEventListener('abort', this.onCancel);
     this.controller.abort();
   }
+
+  private readonly onCancel = (): void => this.stop();
 
   private async parseAll(files: string[]): Promise<void> {
     for (const file of files) {

@@ -68,7 +68,8 @@ export interface HeapscopeSettings {
   allowUpperBound: boolean;
   /**
    * False in an untrusted workspace: the server then never runs `go` and reports status 'untrusted'.
-   * Editors other than VS Code leave it out (trusted).
+   * Editors other than VS Code leave it out (trusted). An answer without it keeps the last value
+   * sent, so a partial answer cannot lift Restricted Mode.
    */
   trusted: boolean;
 }
@@ -91,8 +92,12 @@ export const DEFAULT_SETTINGS: HeapscopeSettings = {
   trusted: true,
 };
 
-/** Merges settings from the wire (partial, possibly malformed) over the defaults. */
-export function normalizeSettings(raw: unknown): HeapscopeSettings {
+/**
+ * Merges settings from the wire (partial, possibly malformed) over the defaults. `previous`, the
+ * settings in use, supplies `trusted` when the answer has no boolean one: only an explicit value
+ * changes trust.
+ */
+export function normalizeSettings(raw: unknown, previous?: Pick<HeapscopeSettings, 'trusted'>): HeapscopeSettings {
   const s: Record<string, unknown> = raw !== null && typeof raw === 'object' ? (raw as Record<string, unknown>) : {};
   const strings = (v: unknown): string[] | null => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : null);
   const kinds: Record<string, KindSetting> = {};
@@ -132,6 +137,6 @@ export function normalizeSettings(raw: unknown): HeapscopeSettings {
     profileHints: s.profileHints === 'inlay' || s.profileHints === 'codeLens' || s.profileHints === 'off' ? s.profileHints : DEFAULT_SETTINGS.profileHints,
     maxProfileSizeMb: typeof s.maxProfileSizeMb === 'number' && Number.isFinite(s.maxProfileSizeMb) && s.maxProfileSizeMb > 0 ? s.maxProfileSizeMb : DEFAULT_SETTINGS.maxProfileSizeMb,
     allowUpperBound: typeof s.allowUpperBound === 'boolean' ? s.allowUpperBound : DEFAULT_SETTINGS.allowUpperBound,
-    trusted: typeof s.trusted === 'boolean' ? s.trusted : true,
+    trusted: typeof s.trusted === 'boolean' ? s.trusted : (previous?.trusted ?? DEFAULT_SETTINGS.trusted),
   };
 }
