@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { jsonDiagnostic } from '../../server/src/cli/report';
 import { PipelineCancelled, runPipeline } from '../../server/src/pipeline/index';
-import { recordedDeps, recordedRun, repoRoot } from '../support/recordedRun';
+import { recordedDeps, recordedRun, repoRoot } from '../helpers/recordedRun';
 
 const example = path.join(repoRoot, 'test-fixtures/example');
 const demo = path.join(example, 'demo.go');

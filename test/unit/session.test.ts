@@ -11,7 +11,7 @@ import type { CompilerRun, CompilerRunOptions } from '../../server/src/engine/go
 import type { PipelineDeps } from '../../server/src/pipeline/index';
 import { DEFAULT_SETTINGS, type HeapscopeSettings, type StatusParams } from '../../server/src/protocol';
 import { Session, type SessionHost } from '../../server/src/lsp/session';
-import { recordedDeps, recordedRun, repoRoot } from '../support/recordedRun';
+import { recordedDeps, recordedRun, repoRoot } from '../helpers/recordedRun';
 
 const demo = path.join(repoRoot, 'test-fixtures/example/demo.go');
 const demoUri = pathToFileURL(demo).toString();
