@@ -341,12 +341,22 @@ test('loading an allocation profile changes severities', async () => {
     assert.match(after.find((q) => q.line === 29)?.text ?? '', /out = append\(out, x\*x\)/);
     // The hover tells the cost: bytes, objects and the share of the profile.
     const box = await squiggleBox(p, 29, 'warning');
-    await p.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     const hover = p
       .locator('.monaco-hover-content')
       .filter({ hasText: /% of alloc_space/ })
       .first();
-    await hover.waitFor({ state: 'visible', timeout: 20_000 });
+    // Monaco shows a hover on mouse movement: a pointer already resting there (or a hover widget
+    // left from before the profile) shows nothing new. Move away and back, up to three times.
+    for (let attempt = 1; ; attempt++) {
+      await p.mouse.move(0, 0);
+      await p.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 5 });
+      try {
+        await hover.waitFor({ state: 'visible', timeout: 10_000 });
+        break;
+      } catch (err) {
+        if (attempt === 3) throw err;
+      }
+    }
     const text = (await hover.textContent()) ?? '';
     const share = /([\d.]+)% of alloc_space/.exec(text);
     assert.ok(share, `hover has the share: ${text}`);
