@@ -3,7 +3,8 @@
 // of package JSON turned into the packages in scope.
 
 import * as path from 'node:path';
-import type { PgoPlan } from './pgo';
+import { isInside } from './paths';
+import { NO_PGO, type PgoPlan } from './pgo';
 import type { PackageResult } from './types';
 
 /** Whether a pattern names standard-library packages, which the go command finds outside modules. */
@@ -44,15 +45,10 @@ function isParentPath(rel: string): boolean {
 export function spreadOverWorkspace(pattern: string, workingDir: string, workModules: readonly string[]): string[] {
   if (!isDirectoryPattern(pattern) || !(pattern === '...' || pattern.endsWith('/...'))) return [pattern];
   const dir = path.resolve(workingDir, pattern.slice(0, -'...'.length) || '.');
-  if (workModules.some((m) => isWithin(dir, m))) return [pattern];
-  const under = workModules.filter((m) => isWithin(m, dir));
+  if (workModules.some((m) => isInside(dir, m))) return [pattern];
+  const under = workModules.filter((m) => isInside(m, dir));
   if (under.length === 0) return [pattern];
   return under.map((m) => patternFromWorkingDir(path.join(m, '...'), workingDir, workingDir));
-}
-
-function isWithin(file: string, dir: string): boolean {
-  const rel = path.relative(dir, file);
-  return rel === '' || (!isParentPath(rel) && !path.isAbsolute(rel));
 }
 
 /** Quotes one compiler flag for the go command's -gcflags list, which splits on spaces. */
@@ -152,7 +148,7 @@ export function compilerArgs(opts: {
 }): string[] {
   const args = ['list', '-e', '-export', `-json=${LIST_FIELDS}`];
   const flags = (extra: string[]): string => [...opts.gcflags, ...extra].map(quoteFlag).join(' ');
-  const pgo = opts.pgo ?? { all: null, packages: [] };
+  const pgo = opts.pgo ?? NO_PGO;
   // For each package the go command uses the last -gcflags whose pattern matches it, so the
   // profile of every package comes first and the named packages' own flags after it.
   if (pgo.all !== null) args.push(`-gcflags=all=${quoteFlag(`-pgoprofile=${pgo.all}`)}`);

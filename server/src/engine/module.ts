@@ -124,7 +124,8 @@ async function findUp(start: string, name: string): Promise<string | null> {
   }
 }
 
-async function isFile(p: string): Promise<boolean> {
+/** Whether p is a regular file (false when it does not exist or cannot be read). */
+export async function isFile(p: string): Promise<boolean> {
   try {
     return (await fs.stat(p)).isFile();
   } catch {

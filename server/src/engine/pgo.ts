@@ -9,7 +9,8 @@ import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { isDirectoryPattern } from './goList';
+import { isDirectoryPattern, patternFromWorkingDir } from './goList';
+import { isFile } from './module';
 
 /** The profile a run compiles with: for every package, and for the named packages it applies to. */
 export interface PgoPlan {
@@ -66,7 +67,7 @@ export async function findProfiledMains(patterns: readonly string[], workingDir:
     const dirs = wild < 0 ? [absolute] : await walk(path.dirname(absolute.slice(0, wild) + 'x'), matcher(absolute));
     for (const dir of dirs) {
       if (!found.has(dir) && (await isFile(path.join(dir, 'default.pgo'))) && (await packageName(dir)) === 'main') {
-        found.set(dir, gcflagsPattern(dir, workingDir));
+        found.set(dir, patternFromWorkingDir(dir, workingDir, workingDir));
       }
     }
   }
@@ -137,18 +138,6 @@ async function packageName(dir: string): Promise<string | null> {
     if (m?.[1] !== undefined) return m[1];
   }
   return null;
-}
-
-/** Returns the pattern that names dir for -gcflags when go runs in workingDir. */
-function gcflagsPattern(dir: string, workingDir: string): string {
-  const rel = path.relative(workingDir, dir);
-  if (rel === '') return '.';
-  if (rel.startsWith('..') || path.isAbsolute(rel)) return dir;
-  return './' + rel.split(path.sep).join('/');
-}
-
-async function isFile(p: string): Promise<boolean> {
-  return (await fs.stat(p).catch(() => null))?.isFile() ?? false;
 }
 
 /** Returns the plan of a run as the user's build would compile it, with profiles as stable copies. */
