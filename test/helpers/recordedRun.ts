@@ -35,6 +35,7 @@ export function recordedRun(module: string, goVersion: string): CompilerRun {
     goVersion,
     workingDir: moduleDir,
     module: { root: moduleDir, modulePath, goVersion: null, toolchain: null, workFile: null },
+    workModules: [],
     packages,
     output: sectionsOutput(sections, packages),
     exitCode: 0,

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { jsonDiagnostic } from '../../server/src/cli/report';
+import { SourceCache } from '../../server/src/engine/analyze';
 import { PipelineCancelled, runPipeline } from '../../server/src/pipeline/index';
 import { recordedDeps, recordedRun, repoRoot } from '../helpers/recordedRun';
 
@@ -74,4 +75,26 @@ test('a request superseded between stages stops with PipelineCancelled', async (
 test("the runner's errors reach the caller as they are", async () => {
   const boom = new Error('go: not found');
   await assert.rejects(runPipeline({ compile: { cwd: example, patterns: ['.'] } }, { prefetch: false, runCompiler: async () => Promise.reject(boom) }), (e) => e === boom);
+});
+
+test('a fix search that fails costs the fixes, not the findings, when the request says so', async () => {
+  const deps = recordedDeps('example', 'go1.26.8');
+  // Reads of demo.go fail once the findings are made: the pipeline asks isCancelled after the run
+  // and after the findings stage, so the second question arms the failure for the fix stage.
+  const failingFixes = (fixes: { onError?: (e: unknown) => void }) => {
+    let asked = 0;
+    class FailingAfterFindings extends SourceCache {
+      override get(file: string): ReturnType<SourceCache['get']> {
+        if (file === demo && asked >= 2) throw new Error('disk gone');
+        return super.get(file);
+      }
+    }
+    return runPipeline({ compile: { cwd: example, patterns: ['.'] }, sources: new FailingAfterFindings(), fixes, isCancelled: () => ++asked < 0 }, deps);
+  };
+  const errors: unknown[] = [];
+  const r = await failingFixes({ onError: (e) => errors.push(e) });
+  assert.equal(errors.length, 1);
+  assert.deepEqual(r.fixes, []);
+  assert.ok(r.findings.some((f) => f.kind === 'escape.moved' && f.file === demo));
+  await assert.rejects(failingFixes({}), /disk gone/);
 });

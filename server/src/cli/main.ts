@@ -66,7 +66,6 @@ interface CheckOptions {
   tests: boolean;
   cwd: string;
   timeoutMs: number;
-  goexperiment: string | undefined;
   profiles: string[];
   sampleType: ProfileSampleType;
   maxProfileBytes: number | undefined;
@@ -142,7 +141,6 @@ export function parseCheckArgs(args: string[], cwd: string): CheckOptions {
     tests: !(v['no-tests'] ?? false),
     cwd: path.resolve(cwd, v.cwd ?? '.'),
     timeoutMs,
-    goexperiment: process.env.GOEXPERIMENT,
     profiles: (v.profile ?? []).map((f) => path.resolve(cwd, f)),
     sampleType,
     maxProfileBytes,
@@ -192,7 +190,7 @@ export async function runCheck(opts: CheckOptions, io: Io, signal?: AbortSignal,
           sources,
           selectKind: (kind) => isKindShown(kind, present),
           fixes: {},
-          profile: loaded ? { attribution: loaded.attribution } : null,
+          profile: loaded?.attribution ?? null,
         }),
       );
     } catch (err) {

@@ -54,6 +54,8 @@ export interface CompilerRun {
   workingDir: string;
   /** The module (or workspace) of the directory the run started from; null for standard-library patterns outside any module. */
   module: GoModule | null;
+  /** The module directories of the go.work in effect (its `use` lines), absolute; [] without one. */
+  workModules: string[];
   /** The packages in scope, test variants preferred, each with its files and error. */
   packages: PackageResult[];
   /** The compiler's stderr restricted to the in-scope `# importpath` sections, headers included (compilerSections.ts). */
@@ -175,6 +177,7 @@ export async function runCompiler(opts: CompilerRunOptions): Promise<CompilerRun
     return {
       goBinary,
       module,
+      workModules,
       goVersion: version.code === 0 ? version.stdout.trim() : 'unknown',
       workingDir,
       packages,

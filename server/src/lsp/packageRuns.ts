@@ -206,7 +206,12 @@ export class PackageRuns {
           cooperative: true,
           // Files over 1 MB (generated tables, bundles) are not searched for fixes: the search is one
           // uninterruptible pass per file and would stall hovers and edits for hundreds of ms.
-          fixes: { allowUpperBound: s.allowUpperBound, maxFileChars: LIVE_TRACKING_LIMIT },
+          fixes: {
+            allowUpperBound: s.allowUpperBound,
+            maxFileChars: LIVE_TRACKING_LIMIT,
+            // A failed fix search costs the fixes, not the diagnostics.
+            onError: (e) => this.ctx.log('warn', `looking for fixes in ${st.dir} failed: ${e instanceof Error ? e.message : String(e)}`),
+          },
           scope: { dir: st.dir },
           isCancelled: superseded,
         },

@@ -306,11 +306,6 @@ export class Session {
   // ------------------------------------------------------------------------------------------
   // Features: each finds the document and calls into its feature module.
 
-  /** The diagnostics of a document as they should be shown now. */
-  diagnostics(doc: OpenDocument): Diagnostic[] {
-    return this.publisher.diagnostics(doc);
-  }
-
   /** textDocument/hover: every shown finding under the cursor. */
   hover(uri: string, pos: Position): Hover | null {
     const doc = this.docs.get(uri);

@@ -8,7 +8,6 @@
 import * as path from 'node:path';
 import { analyzeRun, analyzeRunCooperatively, findingKey, SourceCache, type Analysis } from '../engine/analyze';
 import { runCompiler, type CompilerRun, type CompilerRunOptions } from '../engine/goRunner';
-import { readWorkModules } from '../engine/module';
 import { mark } from '../engine/timing';
 import type { Finding } from '../engine/types';
 import { fixesForAnalysis, type FileFixes } from '../fixes/forAnalysis';
@@ -37,10 +36,12 @@ export interface FixStageOptions {
   allowUpperBound?: boolean;
   /** Files larger than this many characters are not searched (the language server skips huge generated files). */
   maxFileChars?: number;
+  /**
+   * Called with an error of the fix search, which then yields no fixes and the rest of the results
+   * stand (the editor keeps its diagnostics); without it the error is the pipeline's.
+   */
+  onError?: (err: unknown) => void;
 }
-
-/** The profile to weigh findings by: already mapped onto the module's files, or raw, to be mapped onto the run's module. */
-export type ProfileStageInput = { mapped: MappedProfile; thresholds?: SeverityThresholds } | { attribution: ProfileAttribution; thresholds?: SeverityThresholds };
 
 /** One request through the pipeline. */
 export interface PipelineRequest {
@@ -60,8 +61,8 @@ export interface PipelineRequest {
    * inlines it). The language server shows one package directory; the CLI keeps every compiler line.
    */
   scope?: { dir: string } | null;
-  /** Weigh findings by an allocation profile; null or absent: no join. */
-  profile?: ProfileStageInput | null;
+  /** Weigh findings by this allocation profile, mapped onto the run's module; null or absent: no join. */
+  profile?: ProfileAttribution | null;
   /** Called when a stage is about to start; returning true abandons the request (a newer one superseded it). */
   isCancelled?: () => boolean;
 }
@@ -74,7 +75,7 @@ export interface PipelineResult {
   sources: SourceCache;
   /** The fix stage's output, per file ([] without a fix stage). */
   fixes: FileFixes[];
-  /** Compiler, compile-error and fix findings, scoped and de-duplicated, before the profile join (what a re-join starts from). */
+  /** Compiler, compile-error and fix findings (scoped and de-duplicated when the request has a scope), before the profile join (what a re-join starts from). */
   raw: Finding[];
   /** The profile the findings were joined with, mapped onto the module; null without one. */
   profile: MappedProfile | null;
@@ -122,13 +123,18 @@ export async function runPipeline(req: PipelineRequest, deps: PipelineDeps = GO)
   // text the compiler saw, and only in files of the modules the run compiled (moduleRoots).
   let fixes: FileFixes[] = [];
   if (req.fixes) {
-    fixes = await fixesForAnalysis(analysis, sources, {
-      roots: await moduleRoots(run),
-      only: req.fixes.only,
-      allowUpperBound: req.fixes.allowUpperBound,
-      maxFileChars: req.fixes.maxFileChars,
-      goexperiment: goexperiment(req.compile.env),
-    });
+    try {
+      fixes = await fixesForAnalysis(analysis, sources, {
+        roots: moduleRoots(run),
+        only: req.fixes.only,
+        allowUpperBound: req.fixes.allowUpperBound,
+        maxFileChars: req.fixes.maxFileChars,
+        goexperiment: goexperiment(req.compile.env),
+      });
+    } catch (err) {
+      if (!req.fixes.onError) throw err;
+      req.fixes.onError(err);
+    }
     mark('fixes found');
     checkCancelled();
   }
@@ -141,8 +147,8 @@ export async function runPipeline(req: PipelineRequest, deps: PipelineDeps = GO)
   let profile: MappedProfile | null = null;
   let findings = raw;
   if (req.profile) {
-    profile = 'mapped' in req.profile ? req.profile.mapped : mapOntoRun(req.profile.attribution, run);
-    findings = joinProfile(raw, profile, { thresholds: req.profile.thresholds, scopeDir: req.scope?.dir });
+    profile = mapOntoRun(req.profile, run);
+    findings = joinProfile(raw, profile, { scopeDir: req.scope?.dir });
   }
   return { run, analysis, sources, fixes, raw, profile, findings };
 }
@@ -151,11 +157,10 @@ export async function runPipeline(req: PipelineRequest, deps: PipelineDeps = GO)
  * The roots of the modules the run compiled from: its module, and every module of its go.work (a
  * run from a go.work root compiles them all); the working directory outside any module.
  */
-async function moduleRoots(run: CompilerRun): Promise<string[]> {
+function moduleRoots(run: CompilerRun): string[] {
   const module = run.module;
   if (module === null) return [run.workingDir];
-  const roots = module.modulePath !== '' ? [module.root] : [];
-  if (module.workFile !== null) roots.push(...(await readWorkModules(module.workFile)));
+  const roots = module.modulePath !== '' ? [module.root, ...run.workModules] : run.workModules;
   return roots.length > 0 ? [...new Set(roots)] : [module.root];
 }
 
