@@ -48,8 +48,10 @@ export function settingsFromConfiguration(
   values: readonly unknown[],
   folders: ReadonlyArray<{ uri: string; path: string }>,
   fallback: unknown,
+  previous?: Pick<HeapscopeSettings, 'trusted'>,
 ): { window: HeapscopeSettings; folders: FolderSettings[] } {
-  const window = normalizeSettings(values[0] ?? fallback);
+  // Trust changes only with an explicit value: an answer without one keeps `previous`'s.
+  const window = normalizeSettings(values[0] ?? fallback, previous);
   return {
     window,
     folders: folders.map((f, i) => {

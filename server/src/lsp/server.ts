@@ -125,10 +125,8 @@ export function startServer(connection: Connection, options: { fastWire?: boolea
       const located = folderPaths();
       const values: unknown = await connection.workspace.getConfiguration(configurationItems(located));
       const answers = Array.isArray(values) ? values : [];
-      const got = settingsFromConfiguration(answers, located, initOptions);
-      // Trust changes only with an explicit value: an answer without one keeps the last (settings.ts).
-      const trusted = normalizeSettings(answers[0] ?? initOptions, session.settings).trusted;
-      session.configure({ ...got.window, trusted }, got.folders);
+      const got = settingsFromConfiguration(answers, located, initOptions, session.settings);
+      session.configure(got.window, got.folders);
     }
   };
 
