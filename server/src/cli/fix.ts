@@ -47,13 +47,15 @@ export interface FixOptions {
 const MAX_ROUNDS = 25;
 const IMPORT_FIXES = new Set(['sprintf-itoa']);
 
+const KNOWN_FIX_IDS = allFixes()
+  .map((f) => f.id)
+  .join(', ');
+
 const USAGE = `Usage: heapscope fix [--apply] [--only id,…] [--json] [patterns…]
 
 Prints Heapscope's fixes as a unified diff, or applies them with --apply.
   --apply               write the fixed files
-  --only ids            only these fixes (${allFixes()
-    .map((f) => f.id)
-    .join(', ')})
+  --only ids            only these fixes (${KNOWN_FIX_IDS})
   --json                print {"applied": [{file, line, id, title}]} (the fixes it would apply without --apply)
   --allow-upper-bound   let prealloc fixes use an upper bound of the count (conditional appends)
   --tags a,b            build tags
@@ -84,12 +86,7 @@ export function parseFixArgs(args: string[], cwd: string): FixOptions {
       .map((s) => s.trim())
       .filter(Boolean);
     const unknown = only.filter((id) => fixInfo(id) === undefined);
-    if (unknown.length)
-      throw new Error(
-        `unknown fix id ${unknown.join(', ')}; known: ${allFixes()
-          .map((f) => f.id)
-          .join(', ')}`,
-      );
+    if (unknown.length) throw new Error(`unknown fix id ${unknown.join(', ')}; known: ${KNOWN_FIX_IDS}`);
   }
   return {
     patterns: positionals.length ? positionals : ['./...'],

@@ -136,7 +136,7 @@ function* analysisSteps(run: CompilerRun, sources: SourceCache, selectKind: (kin
   return { run, parsed, findings, problems };
 }
 
-/** `existsSync`, asked once per path: a package's output names the same few files thousands of times. */
+/** `existsSync`, asked once per path for the whole run (the parser resolves a printed path once per package; packages share inlined files). */
 function fileExists(): (file: string) => boolean {
   const known = new Map<string, boolean>();
   return (file) => {
