@@ -169,7 +169,8 @@ func Sq(xs []int) []int {
       inlined: { bytes: 0, objects: 0 },
       paths: [],
     };
-    const profile: MappedProfile = { sampleType: 'alloc_space', total: { bytes: 1000, objects: 1000 }, mapped: cost, unmapped: [], lines: [line] };
+    const allocations = [{ ...cost, frames: [{ function: 'p.Sq', file: '/x/a.go', line: 6, placed: true }] }];
+    const profile: MappedProfile = { sampleType: 'alloc_space', total: { bytes: 1000, objects: 1000 }, mapped: cost, unmapped: [], lines: [line], allocations };
     return joinFindings(found, profile);
   };
   assert.equal(withShare(0.2)[0]?.severity, 'warning');

@@ -8,6 +8,7 @@ import { closeSync, mkdtempSync, openSync, rmSync, writeFileSync } from 'node:fs
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import fc from 'fast-check';
 import { Function as PFunction, Line, Location, Profile, Sample, StringTable, ValueType } from 'pprof-format';
 import {
   attributeProfiles,
@@ -23,26 +24,33 @@ import {
   loadProfiles,
   mapProfileToModule,
   parseFunctionName,
+  profileWarnings,
   ProfileError,
   severityForShare,
   unescapeModulePath,
 } from '../../server/src/profile';
-import { joinFindings } from '../../server/src/profile/join';
+import { findingCostText, joinFindings } from '../../server/src/profile/join';
 import type { MappedProfile } from '../../server/src/profile/mapping';
 
 const WORKER = path.resolve(__dirname, '../../server/src/profile/worker.ts');
 
-test('parseFunctionName splits package, receiver and declared name', () => {
-  assert.deepEqual(parseFunctionName('example.com/mod/sub.(*T).Method'), { packagePath: 'example.com/mod/sub', receiver: 'T', name: 'Method' });
-  assert.deepEqual(parseFunctionName('example.com/mod.T.Method.func1'), { packagePath: 'example.com/mod', receiver: 'T', name: 'Method' });
-  assert.deepEqual(parseFunctionName('example.com/mod.Grow.func2.1'), { packagePath: 'example.com/mod', receiver: null, name: 'Grow' });
-  assert.deepEqual(parseFunctionName('example.com/mod.Run.deferwrap1'), { packagePath: 'example.com/mod', receiver: null, name: 'Run' });
-  assert.deepEqual(parseFunctionName('example.com/mod.(*List[go.shape.int]).Push'), { packagePath: 'example.com/mod', receiver: 'List', name: 'Push' });
-  assert.deepEqual(parseFunctionName('example.com/mod.Map[go.shape.string,go.shape.int]'), { packagePath: 'example.com/mod', receiver: null, name: 'Map' });
-  assert.deepEqual(parseFunctionName('example.com/mod.init.0'), { packagePath: 'example.com/mod', receiver: null, name: 'init' });
-  assert.deepEqual(parseFunctionName('example.com/mod.glob..func1'), { packagePath: 'example.com/mod', receiver: null, name: null });
-  assert.deepEqual(parseFunctionName('main.main'), { packagePath: 'main', receiver: null, name: 'main' });
-  assert.deepEqual(parseFunctionName('example.com/v.2/x.F'), { packagePath: 'example.com/v.2/x', receiver: null, name: 'F' });
+test('parseFunctionName splits package, receiver and declared name, and says what the symbol is', () => {
+  const d = 'declared';
+  assert.deepEqual(parseFunctionName('example.com/mod/sub.(*T).Method'), { packagePath: 'example.com/mod/sub', receiver: 'T', name: 'Method', part: d });
+  assert.deepEqual(parseFunctionName('example.com/mod.T.Method.func1'), { packagePath: 'example.com/mod', receiver: 'T', name: 'Method', part: 'closure' });
+  assert.deepEqual(parseFunctionName('example.com/mod.Grow.func2.1'), { packagePath: 'example.com/mod', receiver: null, name: 'Grow', part: 'closure' });
+  assert.deepEqual(parseFunctionName('example.com/mod.Run.deferwrap1'), { packagePath: 'example.com/mod', receiver: null, name: 'Run', part: 'wrapper' });
+  assert.deepEqual(parseFunctionName('example.com/mod.(*List[go.shape.int]).Push'), { packagePath: 'example.com/mod', receiver: 'List', name: 'Push', part: d });
+  assert.deepEqual(parseFunctionName('example.com/mod.(*List[go.shape.int]).Push.func1'), { packagePath: 'example.com/mod', receiver: 'List', name: 'Push', part: 'closure' });
+  assert.deepEqual(parseFunctionName('example.com/mod.Map[go.shape.string,go.shape.int]'), { packagePath: 'example.com/mod', receiver: null, name: 'Map', part: d });
+  assert.deepEqual(parseFunctionName('example.com/mod.init.0'), { packagePath: 'example.com/mod', receiver: null, name: 'init', part: d });
+  assert.deepEqual(parseFunctionName('example.com/mod.init.0.func1'), { packagePath: 'example.com/mod', receiver: null, name: 'init', part: 'closure' });
+  // A package-level variable's func literal, and the package initialiser itself.
+  assert.deepEqual(parseFunctionName('example.com/mod.init.func1'), { packagePath: 'example.com/mod', receiver: null, name: 'init', part: 'closure' });
+  assert.deepEqual(parseFunctionName('example.com/mod.init'), { packagePath: 'example.com/mod', receiver: null, name: null, part: d });
+  assert.deepEqual(parseFunctionName('example.com/mod.glob..func1'), { packagePath: 'example.com/mod', receiver: null, name: null, part: 'closure' });
+  assert.deepEqual(parseFunctionName('main.main'), { packagePath: 'main', receiver: null, name: 'main', part: d });
+  assert.deepEqual(parseFunctionName('example.com/v.2/x.F'), { packagePath: 'example.com/v.2/x', receiver: null, name: 'F', part: d });
 });
 
 test('unescapeModulePath undoes the module cache escaping', () => {
@@ -72,8 +80,8 @@ test('severity follows the share with configurable thresholds', () => {
   assert.equal(severityForShare(0.2, { warning: 0.5, information: 0.1 }), 'information');
 });
 
-/** Builds a small allocs profile: stacks are lists of locations, each a list of [function, line]. */
-function buildProfile(stacks: Array<{ locs: Array<Array<[string, number]>>; objects: number; bytes: number }>, types = ['alloc_objects', 'alloc_space', 'inuse_objects', 'inuse_space']): Profile {
+/** Builds a small allocs profile: stacks are lists of locations, each a list of [function, line, the function's start line]. */
+function buildProfile(stacks: Array<{ locs: Array<Array<[string, number, number?]>>; objects: number; bytes: number }>, types = ['alloc_objects', 'alloc_space', 'inuse_objects', 'inuse_space']): Profile {
   const strings = new StringTable();
   const fns = new Map<string, PFunction>();
   const locations: Location[] = [];
@@ -82,9 +90,9 @@ function buildProfile(stacks: Array<{ locs: Array<Array<[string, number]>>; obje
     const ids = st.locs.map((lines) => {
       const loc = new Location({
         id: locations.length + 1,
-        line: lines.map(([fn, line]) => {
+        line: lines.map(([fn, line, startLine = 0]) => {
           let f = fns.get(fn);
-          if (!f) fns.set(fn, (f = new PFunction({ id: fns.size + 1, name: strings.dedup(fn), filename: strings.dedup('/src/m/a.go') })));
+          if (!f) fns.set(fn, (f = new PFunction({ id: fns.size + 1, name: strings.dedup(fn), filename: strings.dedup('/src/m/a.go'), startLine })));
           return new Line({ functionId: f.id, line });
         }),
       });
@@ -260,7 +268,8 @@ test('with a profile, allocation findings take the severity of their share; corr
     inlined: { bytes: 0, objects: 0 },
     paths: [],
   });
-  const mapped = { sampleType: 'alloc_space' as const, total: { bytes: 1000, objects: 3 }, mapped: { bytes: 1000, objects: 3 }, unmapped: [], lines: [line(3, 900), line(5, 100)] };
+  const alloc = (n: number, bytes: number) => ({ bytes, objects: 1, frames: [{ function: 'm.F', file: '/m/a.go', line: n, placed: true }] });
+  const mapped = { sampleType: 'alloc_space' as const, total: { bytes: 1000, objects: 3 }, mapped: { bytes: 1000, objects: 3 }, unmapped: [], lines: [line(3, 900), line(5, 100)], allocations: [alloc(3, 900), alloc(5, 100)] };
   const f = (lineNo: number, kind: string, severity: 'warning' | 'information' | 'hint') => ({
     file: '/m/a.go',
     line: lineNo,
@@ -286,4 +295,190 @@ test('with a profile, allocation findings take the severity of their share; corr
   const site = joined.find((j) => j.kind === 'alloc.site');
   assert.equal(site?.line, 5);
   assert.equal(site?.severity, 'warning');
+});
+
+// The start lines below are what the Go runtime records for each function (pprof's
+// Function.start_line): the `func` keyword of the declaration or literal.
+const DRIFT_SOURCE = [
+  'package m', //                                       1
+  '', //                                                2
+  'var formatter = func(s string) string {', //         3
+  '\treturn "[" + s + "]"', //                          4
+  '}', //                                               5
+  '', //                                                6
+  'func init() {', //                                   7
+  '\tcache = make(map[string]int)', //                  8
+  '}', //                                               9
+  '', //                                               10
+  'func Map[T, U any](xs []T, f func(T) U) []U {', //  11
+  '\tout := make([]U, 0, len(xs))', //                 12
+  '\treturn out', //                                   13
+  '}', //                                              14
+  '', //                                               15
+  'type List[E any] struct{ items []E }', //           16
+  '', //                                               17
+  'func (l *List[E]) Push(e E) {', //                  18
+  '\tl.items = append(l.items, e)', //                 19
+  '}', //                                              20
+  'var cache map[string]int', //                       21
+  'var table = map[string]int{"a": 1}', //             22
+  '',
+].join('\n');
+
+const DRIFT_FRAMES: Array<[string, number, number]> = [
+  ['m.init.func1', 4, 3],
+  ['m.init.0', 8, 7],
+  ['m.Map[go.shape.int,go.shape.string]', 12, 11],
+  ['m.(*List[go.shape.int]).Push', 19, 18],
+  ['m.init', 22, 1],
+];
+
+/** Maps one sample per frame of DRIFT_FRAMES (start lines kept or zeroed) onto a local a.go with the given text. */
+function mapDriftProfile(localSource: string, withStartLines: boolean): ReturnType<typeof mapProfileToModule> {
+  const p = buildProfile(DRIFT_FRAMES.map(([fn, line, start], i) => ({ locs: [[[fn, line, withStartLines ? start : 0]]], objects: 1, bytes: 10 ** i })));
+  return mapProfileToModule(attributeProfiles([p]), { root: '/local', modulePath: 'm', files: ['/local/a.go'] }, (f) => (f === '/local/a.go' ? localSource : null));
+}
+
+test('drift: package-level func literals, init functions, generics and methods of generic types map when the file is unchanged', () => {
+  for (const withStartLines of [true, false]) {
+    const mapped = mapDriftProfile(DRIFT_SOURCE, withStartLines);
+    assert.deepEqual(mapped.unmapped, [], `start lines ${withStartLines}`);
+    assert.deepEqual(
+      mapped.lines.map((l) => l.line).sort((a, b) => a - b),
+      [4, 8, 12, 19, 22],
+    );
+    assert.deepEqual(mapped.mapped, { bytes: 11111, objects: 5 });
+  }
+});
+
+test('drift: a function that moved is reported, even where the old line still falls inside it', () => {
+  // Two lines added at the top: every function begins two lines later, yet line 4 still lies in
+  // formatter's literal, 8 in init, 12 in Map and 19 in Push — the old inside-a-declaration rule
+  // took the wrong lines for these.
+  const moved = DRIFT_SOURCE.replace('package m\n', 'package m\n\n// A new comment.\n').replace('\treturn "[" + s + "]"', '\treturn "[" +\n\t\ts + "]"');
+  const mapped = mapDriftProfile(moved, true);
+  assert.deepEqual(
+    mapped.unmapped.map((u) => [u.reason, u.bytes]),
+    [['file changed since profile', 1111]],
+  );
+  assert.deepEqual(
+    mapped.lines.map((l) => l.line),
+    [22],
+    'the package initialiser has no function of its own to check',
+  );
+  assert.match(profileWarnings(mapped).join('\n'), /^1\.1 kB \(10\.0%\) not shown: \/src\/m\/a\.go changed since the profile was taken$/);
+});
+
+test('drift: without start lines, a line outside its function is still reported', () => {
+  const src = DRIFT_SOURCE.replace('func Map[T, U any](xs []T, f func(T) U) []U {\n\tout := make([]U, 0, len(xs))\n\treturn out\n}', 'var Map = 1\n\n\n');
+  const mapped = mapDriftProfile(src, false);
+  assert.deepEqual(
+    mapped.unmapped.map((u) => [u.reason, u.bytes]),
+    [['file changed since profile', 100]],
+  );
+});
+
+/** A finding on /m/a.go for the join tests. */
+function findingAt(line: number, column: number, kind: string, severity: 'warning' | 'information' | 'hint' = 'information') {
+  return { file: '/m/a.go', line, column, endLine: line, endColumn: column + 3, severity, kind, message: kind, compiler: null, related: [], fixes: [], alloc: null, packagePath: 'm', decision: null };
+}
+
+/** A mapped profile over /m/a.go from allocation chains of [function, line] frames (placed unless the file is given). */
+function mappedFrom(chains: Array<{ frames: Array<[string, number, string?]>; bytes: number }>, total = chains.reduce((s, c) => s + c.bytes, 0)): MappedProfile {
+  const allocations = chains.map((c) => ({
+    bytes: c.bytes,
+    objects: 1,
+    frames: c.frames.map(([fn, line, file]) => ({ function: fn, file: file ?? '/m/a.go', line, placed: file === undefined })),
+  }));
+  const lines = new Map<number, MappedProfile['lines'][number]>();
+  for (const a of allocations) {
+    for (const f of a.frames.filter((x) => x.placed)) {
+      const zero = { bytes: 0, objects: 0 };
+      lines.set(f.line, { file: f.file, line: f.line, column: 2, endColumn: 20, function: f.function, profileFile: f.file, packagePath: 'm', flat: zero, cum: zero, inlined: zero, paths: [] });
+    }
+  }
+  const mapped = allocations.filter((a) => a.frames.some((f) => f.placed)).reduce((s, a) => s + a.bytes, 0);
+  return { sampleType: 'alloc_space', total: { bytes: total, objects: chains.length }, mapped: { bytes: mapped, objects: 0 }, unmapped: [], lines: [...lines.values()], allocations };
+}
+
+test('join: an inlined allocation counts once, at the call site when it has a finding, else at the callee', () => {
+  const profile = mappedFrom([
+    // bufApp (line 141) inlined into cleanPath at line 103; bufApp also called once not inlined.
+    { frames: [['m.bufApp', 141], ['m.cleanPath', 103]], bytes: 600 },
+    { frames: [['m.bufApp', 141], ['m.F', 90]], bytes: 50 },
+    { frames: [['m.bufApp', 141]], bytes: 100 },
+    // strconv.Itoa inlined at line 50, a line without a finding.
+    { frames: [['strconv.Itoa', 10, '/go/src/strconv/itoa.go'], ['m.G', 50]], bytes: 200 },
+    { frames: [['m.H', 60]], bytes: 50 },
+  ]);
+  const joined = joinFindings([findingAt(103, 3, 'escape.heap'), findingAt(141, 11, 'escape.heap'), findingAt(103, 3, 'inline.call'), findingAt(60, 2, 'escape.heap')], profile, { minSiteShare: 0 });
+  const [call, callee, inl, other] = joined;
+  assert.deepEqual([call?.alloc?.bytes, callee?.alloc?.bytes, inl?.alloc?.bytes, other?.alloc?.bytes], [600, 150, 0, 50]);
+  assert.deepEqual(call?.alloc?.inlined, [{ bytes: 600, objects: 1, allocatedAt: { function: 'm.bufApp', file: '/m/a.go', line: 141 }, calledAt: { function: 'm.cleanPath', file: '/m/a.go', line: 103 } }]);
+  // The callee's finding carries what reaches it through line 90 (no finding there) and says where the rest is counted.
+  assert.deepEqual(
+    callee?.alloc?.inlined?.map((p) => [p.allocatedAt.line, p.calledAt.line, p.bytes]),
+    [[141, 90, 50]],
+  );
+  assert.deepEqual(
+    callee?.alloc?.inlinedElsewhere?.map((p) => [p.allocatedAt.line, p.calledAt.line, p.bytes]),
+    [[141, 103, 600]],
+  );
+  assert.equal(inl?.severity, 'information', 'a non-allocation finding keeps its severity and carries no bytes');
+  const sites = joined.filter((f) => f.kind === 'alloc.site');
+  assert.deepEqual(
+    sites.map((f) => [f.line, f.alloc?.bytes]),
+    [[50, 200]],
+    'the inlined standard library allocation lands on the user line that calls it',
+  );
+  assert.equal(sites[0]?.alloc?.inlined?.[0]?.allocatedAt.file, '/go/src/strconv/itoa.go');
+  const sum = joined.reduce((s, f) => s + (f.alloc?.share ?? 0), 0);
+  assert.equal(sum, 1, 'every byte once');
+
+  // Without a finding at the call site the callee's finding takes it.
+  const calleeOnly = joinFindings([findingAt(141, 11, 'escape.heap')], profile, { minSiteShare: 0 });
+  assert.equal(calleeOnly[0]?.alloc?.bytes, 750);
+  assert.equal(calleeOnly[0]?.alloc?.inlinedElsewhere, undefined);
+});
+
+test('join: one line with several allocation findings: the first carries the bytes, the others point to it, all take its severity', () => {
+  const profile = mappedFrom([{ frames: [['m.F', 215]], bytes: 90 }, { frames: [['m.F', 300]], bytes: 910 }]);
+  const joined = joinFindings([findingAt(215, 32, 'escape.heap'), findingAt(215, 10, 'escape.heap'), findingAt(215, 32, 'escape.moved'), findingAt(215, 4, 'loopvar.capture', 'warning')], profile);
+  assert.deepEqual(
+    joined.map((f) => [f.column, f.kind, f.severity, f.alloc]),
+    [
+      [32, 'escape.heap', 'warning', { bytes: 0, objects: 0, share: 0, countedOn: { line: 215, column: 10 } }],
+      [10, 'escape.heap', 'warning', { bytes: 90, objects: 1, share: 0.09, lineFindings: 3 }],
+      [32, 'escape.moved', 'warning', { bytes: 0, objects: 0, share: 0, countedOn: { line: 215, column: 10 } }],
+      [4, 'loopvar.capture', 'warning', { bytes: 0, objects: 0, share: 0 }],
+      [2, 'alloc.site', 'warning', { bytes: 910, objects: 1, share: 0.91 }],
+    ],
+  );
+  assert.equal(findingCostText(joined[0]!.alloc, 'alloc_space'), '(counted with 215:10)');
+  assert.equal(findingCostText(joined[1]!.alloc, 'alloc_space'), '(90 B · 1 object · 9.0% of alloc_space)');
+  assert.equal(findingCostText(joined[3]!.alloc, 'alloc_space'), '');
+});
+
+test('join (property): the shares of the findings add up to at most 100%, and with every hot line shown the bytes add up to what mapped', () => {
+  const frame = fc.record({ line: fc.integer({ min: 1, max: 8 }), placed: fc.boolean() });
+  const chain = fc.record({ frames: fc.array(frame, { minLength: 1, maxLength: 4 }), bytes: fc.integer({ min: 1, max: 1_000_000 }) });
+  const finding = fc.record({ line: fc.integer({ min: 1, max: 8 }), column: fc.integer({ min: 1, max: 40 }), kind: fc.constantFrom('escape.heap', 'escape.moved', 'prealloc.slice', 'inline.call', 'loopvar.capture') });
+  fc.assert(
+    fc.property(fc.array(chain, { maxLength: 12 }), fc.array(finding, { maxLength: 10 }), fc.integer({ min: 0, max: 1000 }), (chains, found, unsampled) => {
+      const profile = mappedFrom(
+        chains.map((c) => ({ bytes: c.bytes, frames: c.frames.map((f): [string, number, string?] => (f.placed ? ['m.F', f.line] : ['dep.G', f.line, '/dep/g.go'])) })),
+        chains.reduce((s, c) => s + c.bytes, 0) + unsampled,
+      );
+      const joined = joinFindings(
+        found.map((f) => findingAt(f.line, f.column, f.kind)),
+        profile,
+        { minSiteShare: 0 },
+      );
+      const shares = joined.reduce((s, f) => s + (f.alloc?.share ?? 0), 0);
+      const bytes = joined.reduce((s, f) => s + (f.alloc?.bytes ?? 0), 0);
+      assert.ok(shares <= 1 + 1e-9, `shares add up to ${shares}`);
+      assert.equal(bytes, profile.mapped.bytes);
+    }),
+    { numRuns: 300 },
+  );
 });

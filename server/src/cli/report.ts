@@ -3,7 +3,7 @@
 import * as path from 'node:path';
 import { kindDocsUrl, kindInfo } from '../engine/kinds';
 import type { SourceCache } from '../engine/analyze';
-import { formatAllocCost, type ProfileReport } from '../profile/index';
+import { findingCostText, type ProfileReport } from '../profile/index';
 import type { Finding, PackageResult, Severity } from '../engine/types';
 
 /** Version of the JSON contract; bump only for incompatible changes. */
@@ -44,7 +44,7 @@ export function formatText(input: ReportInput, explain: boolean): string {
   const sampleType = input.profile?.sampleType;
   for (const f of input.findings) {
     const col = f.column > 0 ? `${f.column}:` : '';
-    const cost = f.alloc && f.alloc.bytes + f.alloc.objects > 0 && sampleType && f.kind !== 'alloc.site' ? ` (${formatAllocCost(f.alloc, sampleType)})` : '';
+    const cost = sampleType && f.kind !== 'alloc.site' ? ` ${findingCostText(f.alloc, sampleType)}`.trimEnd() : '';
     out.push(`${shown(f.file)}:${f.line}:${col} ${f.severity}: ${f.message}${cost} [${f.kind}]`);
     if (explain) {
       if (f.compiler && f.compiler.message !== f.message) out.push(`    compiler: ${f.compiler.message}`);

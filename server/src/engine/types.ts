@@ -147,6 +147,34 @@ export interface AllocCost {
   objects: number;
   /** Share of the profile's total for the selected sample type, 0..1. */
   share: number;
+  /**
+   * Set when another finding on the same line carries the line's cost (a profile cannot tell one
+   * line's allocations apart): that finding's position. This finding's own numbers are then 0.
+   */
+  countedOn?: { line: number; column: number };
+  /** On the finding that carries a line's cost: how many allocation findings of the line it covers, when more than one. */
+  lineFindings?: number;
+  /** The part of this cost that inlined calls allocate: where, and which call brings it here. */
+  inlined?: InlinedCost[];
+  /** Allocations of this line's code inlined into callers, counted at those call sites instead. */
+  inlinedElsewhere?: InlinedCost[];
+}
+
+/** A source line as a profile names it: placed on a local file when it could be. */
+export interface ProfileSourceLine {
+  function: string;
+  file: string;
+  line: number;
+}
+
+/** Bytes an inlined callee allocates on behalf of a call site. */
+export interface InlinedCost {
+  bytes: number;
+  objects: number;
+  /** The callee's line that allocates (the innermost inlined frame). */
+  allocatedAt: ProfileSourceLine;
+  /** The user's line whose call brings it there (the outermost frame placed on the module). */
+  calledAt: ProfileSourceLine;
 }
 
 /** What the user is shown: one per compiler summary line, build error, or profile/fix finding. */

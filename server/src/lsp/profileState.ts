@@ -11,7 +11,7 @@ import { checkProfileMapsOntoModule, profileWarnings, ProfileError, type MappedL
 import type { SeverityThresholds } from '../protocol';
 import { loadMappedProfileInWorker, profileWorkerScript } from '../profile/load';
 import type { CostSection } from './hover';
-import { costMarkdown, linesByPosition, moduleGoFiles, profileStatus, resolveProfilePaths, topSites } from './profiles';
+import { costMarkdown, hasCostSection, linesByPosition, moduleGoFiles, profileStatus, resolveProfilePaths, topSites } from './profiles';
 import type { HeapscopeSettings, ProfileStatus, TopAllocationSitesResult } from '../protocol';
 
 /** A loaded allocation profile, mapped onto the workspace module. */
@@ -98,7 +98,7 @@ export class ProfileState {
   cost(): CostSection | undefined {
     const profile = this.loaded;
     if (!profile) return undefined;
-    return (f) => (f.alloc && (f.alloc.bytes > 0 || f.alloc.objects > 0) ? costMarkdown(f.alloc, profile.mapped.sampleType, profile.byLine.get(`${f.file}:${f.line}`)?.paths ?? []) : null);
+    return (f) => (hasCostSection(f.alloc) ? costMarkdown(f.alloc, profile.mapped.sampleType, profile.byLine.get(`${f.file}:${f.line}`)?.paths ?? []) : null);
   }
 
   /** heapscope/topAllocationSites: returns the profile's allocating lines by share. */

@@ -6,9 +6,9 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chosenValue, type CallPath } from '../profile/attribute';
 import { formatBytes, formatCount, formatShare } from '../profile/format';
-import { formatAllocCost, lineCost } from '../profile/join';
+import { formatAllocCost, siteCosts } from '../profile/join';
 import type { MappedLine, MappedProfile } from '../profile/mapping';
-import type { AllocCost } from '../engine/types';
+import type { AllocCost, InlinedCost, ProfileSourceLine } from '../engine/types';
 import type { AllocationSite, ProfileSampleType, ProfileStatus } from '../protocol';
 
 /** Converts a `*`/`?` pattern of one path segment to a RegExp. */
@@ -100,21 +100,19 @@ export function profileStatus(files: readonly string[], profile: MappedProfile):
   };
 }
 
-/** Returns the profile's allocating lines by share (own plus inlined allocations), heaviest first. */
+/** Returns the profile's allocating lines by share, each sampled byte on one line (an inlined callee's on the line that allocates), heaviest first. */
 export function topSites(profile: MappedProfile, limit = 50): AllocationSite[] {
-  const rows = profile.lines
-    .map((l) => ({ l, cost: lineCost(l, profile) }))
-    .filter(({ cost }) => cost.bytes > 0 || cost.objects > 0)
-    .sort((a, b) => b.cost.share - a.cost.share || a.l.file.localeCompare(b.l.file) || a.l.line - b.l.line);
-  return rows.slice(0, limit).map(({ l, cost }) => ({
-    uri: pathToFileURL(l.file).toString(),
-    line: l.line - 1,
-    function: l.function,
-    bytes: cost.bytes,
-    objects: cost.objects,
-    share: cost.share,
-    label: formatAllocCost(cost, profile.sampleType),
-  }));
+  return siteCosts(profile)
+    .slice(0, limit)
+    .map(({ line: l, cost }) => ({
+      uri: pathToFileURL(l.file).toString(),
+      line: l.line - 1,
+      function: l.function,
+      bytes: cost.bytes,
+      objects: cost.objects,
+      share: cost.share,
+      label: formatAllocCost(cost, profile.sampleType),
+    }));
 }
 
 /** Returns the mapped lines by `file:line`, for hovers (call paths) and hints. */
@@ -131,14 +129,40 @@ export function callPathText(p: CallPath, depth = 4): string {
   return frames.join(' ← ') + (p.frames.length > depth ? ' ← …' : '');
 }
 
-/** Returns the hover's cost section: the cost line and the heaviest call paths reaching the line. */
+/** Returns `function (file.go:12)` with the package path cut, as call paths show frames. */
+function placeText(p: ProfileSourceLine): string {
+  return `${p.function.slice(p.function.lastIndexOf('/') + 1)} (${path.basename(p.file)}:${p.line})`;
+}
+
+function inlinedRow(p: InlinedCost): string {
+  return `- ${formatBytes(p.bytes)} · ${formatCount(p.objects)} objects allocated in \`${placeText(p.allocatedAt)}\`, inlined by the call at \`${placeText(p.calledAt)}\``;
+}
+
+/**
+ * Returns the hover's cost section: the cost line, where inlined calls allocate it, and the
+ * heaviest call paths reaching the line. A finding whose line's cost another finding carries
+ * says which one.
+ */
 export function costMarkdown(alloc: AllocCost, sampleType: ProfileSampleType, paths: readonly CallPath[], maxPaths = 3): string {
-  const parts = [`**Cost**: ${formatAllocCost(alloc, sampleType)}`];
+  if (alloc.countedOn) {
+    return `**Cost**: counted with the finding at ${alloc.countedOn.line}:${alloc.countedOn.column} on this line (a profile does not tell one line's allocations apart)`;
+  }
+  const all = alloc.lineFindings ? ` — all ${alloc.lineFindings} allocations on this line together` : '';
+  const parts = [`**Cost**: ${formatAllocCost(alloc, sampleType)}${all}`];
+  if (alloc.inlined && alloc.inlined.length > 0) parts.push(`Allocated by inlined code:\n\n${alloc.inlined.slice(0, maxPaths).map(inlinedRow).join('\n')}`);
+  if (alloc.inlinedElsewhere && alloc.inlinedElsewhere.length > 0) {
+    parts.push(`Counted at the call sites this line is inlined into, not here:\n\n${alloc.inlinedElsewhere.slice(0, maxPaths).map(inlinedRow).join('\n')}`);
+  }
   if (paths.length > 0) {
     const rows = paths.slice(0, maxPaths).map((p, i) => `${i + 1}. ${formatBytes(p.bytes)} · ${formatCount(p.objects)} objects — \`${callPathText(p).replace(/`/g, "'")}\``);
     parts.push(`Top call paths:\n\n${rows.join('\n')}`);
   }
   return parts.join('\n\n');
+}
+
+/** Whether a finding's cost section has something to say: bytes, a pointer to the finding carrying them, or inlined copies counted elsewhere. */
+export function hasCostSection(alloc: AllocCost | null): alloc is AllocCost {
+  return alloc !== null && (alloc.bytes > 0 || alloc.objects > 0 || alloc.countedOn !== undefined || (alloc.inlinedElsewhere?.length ?? 0) > 0);
 }
 
 /** The smallest share that gets an inlay hint or code lens. */

@@ -17,6 +17,11 @@ export interface ProfileFrame {
   function: string;
   file: string;
   line: number;
+  /**
+   * The line where the profile's build saw the function begin (pprof's Function.start_line: the
+   * `func` keyword of the declaration or literal); 0 when the profile does not say.
+   */
+  startLine: number;
 }
 
 /** One call path reaching an allocation line, innermost frame first, with what it allocated. */
@@ -39,12 +44,24 @@ export interface ProfileLine extends ProfileFrame {
   paths: CallPath[];
 }
 
+/**
+ * What was allocated at one chain of frames: the Lines of a leaf Location, innermost first. More
+ * than one frame means inlined calls: the first is where the inlined callee allocates, the last
+ * the line the user wrote that brings it there. Every sample's cost is in exactly one chain.
+ */
+export interface AllocationChain extends CostPair {
+  /** Indices into ProfileAttribution.lines, innermost first. */
+  frames: number[];
+}
+
 /** What attributing one or more profiles yields. */
 export interface ProfileAttribution {
   sampleType: ProfileSampleType;
   total: CostPair;
   /** Every line that appears on some stack; order unspecified. */
   lines: ProfileLine[];
+  /** The cost of every sample once, by the frame chain of its leaf Location. */
+  allocations: AllocationChain[];
 }
 
 /** Options for attribution. */
@@ -84,13 +101,14 @@ export function attributeProfiles(profiles: Profile[], options: AttributeOptions
   const inlO: number[] = [];
   const stamp: number[] = [];
   const paths = new Map<number, Map<string, PathAcc>>();
-  const intern = (fn: string, file: string, line: number): number => {
+  const chains = new Map<string, AllocationChain>();
+  const intern = (fn: string, file: string, line: number, startLine: number): number => {
     const key = `${fn}\u0000${file}\u0000${line}`;
     let id = lineIndex.get(key);
     if (id === undefined) {
       id = frames.length;
       lineIndex.set(key, id);
-      frames.push({ function: fn, file, line });
+      frames.push({ function: fn, file, line, startLine });
       for (const column of [flatB, flatO, cumB, cumO, inlB, inlO]) column.push(0);
       stamp.push(-1);
     }
@@ -108,9 +126,9 @@ export function attributeProfiles(profiles: Profile[], options: AttributeOptions
     if (bi < 0 || oi < 0) {
       throw new ProfileError('not-an-allocation-profile', `the profile has no ${bytesName}/${objectsName} sample types`);
     }
-    const fnById = new Map<number, { name: string; file: string }>();
+    const fnById = new Map<number, { name: string; file: string; startLine: number }>();
     for (const f of profile.function) {
-      fnById.set(Number(f.id), { name: strings[Number(f.name)] ?? '', file: strings[Number(f.filename)] ?? '' });
+      fnById.set(Number(f.id), { name: strings[Number(f.name)] ?? '', file: strings[Number(f.filename)] ?? '', startLine: Number(f.startLine) });
     }
     // Each Location becomes the line ids of its Lines, innermost (inlined) first.
     const locLines = new Map<number, number[]>();
@@ -118,10 +136,10 @@ export function attributeProfiles(profiles: Profile[], options: AttributeOptions
       const ids: number[] = [];
       for (const ln of loc.line) {
         const fn = fnById.get(Number(ln.functionId));
-        ids.push(intern(fn?.name ?? '', fn?.file ?? '', Number(ln.line)));
+        ids.push(intern(fn?.name ?? '', fn?.file ?? '', Number(ln.line), fn?.startLine ?? 0));
       }
       // An unsymbolized location still counts, as pprof shows it by address.
-      if (ids.length === 0) ids.push(intern(`0x${Number(loc.address).toString(16)}`, '', 0));
+      if (ids.length === 0) ids.push(intern(`0x${Number(loc.address).toString(16)}`, '', 0, 0));
       locLines.set(Number(loc.id), ids);
     }
 
@@ -140,6 +158,12 @@ export function attributeProfiles(profiles: Profile[], options: AttributeOptions
       const [flatId] = stack;
       if (flatId === undefined) continue;
       const leafLines = locLines.get(Number(s.locationId[0])) ?? [];
+      const chainKey = leafLines.join(',');
+      const chain = chains.get(chainKey);
+      if (chain) {
+        chain.bytes += b;
+        chain.objects += o;
+      } else chains.set(chainKey, { frames: leafLines, bytes: b, objects: o });
       // Every id comes from intern(), which gave each column an entry for it: the `!`s below hold.
       // (Parallel number arrays rather than an object per line: this loop runs once per sample
       // frame, tens of millions of times for a large profile.)
@@ -181,7 +205,7 @@ export function attributeProfiles(profiles: Profile[], options: AttributeOptions
       paths: top.map((p) => ({ bytes: p.bytes, objects: p.objects, frames: p.lineIds.map((l) => frames[l]!) })),
     };
   });
-  return { sampleType, total: { bytes: totalB, objects: totalO }, lines };
+  return { sampleType, total: { bytes: totalB, objects: totalO }, lines, allocations: [...chains.values()] };
 }
 
 /** Returns the n heaviest paths by bytes or objects. */

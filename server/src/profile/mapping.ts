@@ -1,8 +1,9 @@
 // Landing profile lines on the user's files. Profiles are usually taken elsewhere (another
 // machine, a container, the module cache, -trimpath builds), so the package-qualified function
 // name chooses the local package, the file's base name the file, and the path only confirms.
-// A line must lie inside a declaration of the profile's function in the local file; when it
-// does not, the file changed since the profile was taken and the numbers are withheld.
+// The local file must still hold the function where the profile's build saw it: a declaration of
+// that name, or a func literal for a closure, starting at the profile's start line and spanning the
+// line; when it does not, the file changed since the profile was taken and the numbers are withheld.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { goParser } from '../engine/goParser';
@@ -50,16 +51,33 @@ export interface UnmappedFile {
   objects: number;
 }
 
+/** One frame of an allocation chain: placed on a local line, or as the profile names it. */
+export interface MappedFrame {
+  function: string;
+  /** The local absolute path when placed, else the profile's file name. */
+  file: string;
+  line: number;
+  placed: boolean;
+}
+
+/** An allocation chain (see AllocationChain) with its frames placed where they can be. */
+export interface MappedAllocation extends CostPair {
+  /** Innermost (where the inlined callee allocates) first, the user's call site last. */
+  frames: MappedFrame[];
+}
+
 /** An attribution placed on a local module. */
 export interface MappedProfile {
   sampleType: ProfileSampleType;
   total: CostPair;
-  /** Flat cost of the lines that were placed. */
+  /** Cost of the allocations with a frame on a local line (each sample once). */
   mapped: CostPair;
-  /** Flat cost that was not placed, per profile file and reason, heaviest first. */
+  /** Cost of the allocations with no frame placed, per profile file and reason, heaviest first. */
   unmapped: UnmappedFile[];
   /** Placed lines (any with flat, inlined or cum cost), heaviest flat first. */
   lines: MappedLine[];
+  /** The allocations with at least one placed frame: what findings share out, each sample once. */
+  allocations: MappedAllocation[];
 }
 
 interface LocalPackage {
@@ -76,9 +94,19 @@ interface FuncDecl {
   endLine: number;
 }
 
+/** A function of a source file: a declaration (named) or a func literal (name null). */
+export interface FuncSpan {
+  receiver: string | null;
+  name: string | null;
+  startLine: number;
+  endLine: number;
+  /** For a literal: whether it lies outside every declared function (a package-level variable's initialiser). */
+  packageLevel: boolean;
+}
+
 interface LocalFile {
   lines: string[];
-  decls: FuncDecl[];
+  funcs: FuncSpan[];
 }
 
 /** A profile function name split into what the source declares. */
@@ -89,6 +117,11 @@ export interface ProfileFunctionName {
   receiver: string | null;
   /** The declared function or method (closures, deferwrap/gowrap and type arguments removed); null for package-level initialisers. */
   name: string | null;
+  /**
+   * What the symbol is: the declared function itself, a closure in it (`func1`, or `1` for one nested
+   * in a closure; a package-level variable's literal is `init.func1`), or a go/defer wrapper.
+   */
+  part: 'declared' | 'closure' | 'wrapper';
 }
 
 /** Returns the package, receiver and declared name in a Go symbol such as `example.com/m/sub.(*T[go.shape.int]).M.func1`. */
@@ -96,20 +129,24 @@ export function parseFunctionName(symbol: string): ProfileFunctionName {
   const plain = stripTypeArgs(symbol);
   const slash = plain.lastIndexOf('/');
   const dot = plain.indexOf('.', slash + 1);
-  if (dot < 0) return { packagePath: plain, receiver: null, name: null };
+  if (dot < 0) return { packagePath: plain, receiver: null, name: null, part: 'declared' };
   const packagePath = plain.slice(0, dot);
   const rest = plain.slice(dot + 1);
+  // The last element says what the symbol is (`init.0` is the first init function itself).
+  const part = /(^|\.)(deferwrap|gowrap)\d+$/.test(rest) ? 'wrapper' : /(^|\.)(func\d+|\d+)$/.test(rest) && !/^init\.\d+$/.test(rest) ? 'closure' : 'declared';
   const [, methodReceiver, methodName] = /^\(\*?([^)]+)\)\.([^.]+)/.exec(rest) ?? [];
-  if (methodReceiver !== undefined && methodName !== undefined) return { packagePath, receiver: methodReceiver, name: methodName };
+  if (methodReceiver !== undefined && methodName !== undefined) return { packagePath, receiver: methodReceiver, name: methodName, part };
   // `split` always yields at least one element, so the default never applies.
   const [first = '', second] = rest.split('.');
-  if (first === 'glob' || first === '') return { packagePath, receiver: null, name: null };
+  // `glob.` (older) and a bare `init` are the package initialiser, which runs the package-level
+  // variables' initialisers; `init.0`, `init.1` are the package's own init functions.
+  if (first === 'glob' || first === '' || rest === 'init') return { packagePath, receiver: null, name: null, part };
   // After the first element come closures (func1, 1), wrappers (deferwrap1, gowrap1) or, for a
   // value-receiver method `T.M`, the method name.
   if (second !== undefined && !/^(func|deferwrap|gowrap)\d+$|^\d+$/.test(second)) {
-    return { packagePath, receiver: first, name: second };
+    return { packagePath, receiver: first, name: second, part };
   }
-  return { packagePath, receiver: null, name: first };
+  return { packagePath, receiver: null, name: first, part };
 }
 
 /** Returns a symbol with every bracketed type-argument list removed. */
@@ -152,17 +189,44 @@ function localPackages(module: LocalModule): LocalPackage[] {
 
 /** Returns the function and method declarations of Go source with their 1-based line spans. */
 export function functionDeclarations(source: string): FuncDecl[] {
+  return functionSpans(source)
+    .filter((f): f is FuncSpan & { name: string } => f.name !== null)
+    .map(({ receiver, name, startLine, endLine }) => ({ receiver, name, startLine, endLine }));
+}
+
+/** Returns the declared functions and the func literals of Go source with their 1-based line spans, in source order. */
+export function functionSpans(source: string): FuncSpan[] {
   // tree-sitter's default buffer is 32 KiB; large files need a callback or a bigger buffer.
   const tree = goParser().parse(source, undefined, { bufferSize: Math.max(32 * 1024, source.length * 2 + 1) });
-  const decls: FuncDecl[] = [];
-  for (const node of tree.rootNode.namedChildren) {
-    if (node.type !== 'function_declaration' && node.type !== 'method_declaration') continue;
-    const name = node.childForFieldName('name')?.text ?? '';
-    const recvText = node.childForFieldName('receiver')?.text ?? null;
-    const receiver = recvText ? (/([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\s*\)\s*$/.exec(recvText)?.[1] ?? null) : null;
-    decls.push({ receiver, name, startLine: node.startPosition.row + 1, endLine: node.endPosition.row + 1 });
+  const out: FuncSpan[] = [];
+  // One cursor walks the whole tree in source order (node objects are costly in node-tree-sitter);
+  // depth 1 is the file's top level, which tells a package-level literal from one in a function.
+  const cursor = tree.walk();
+  let depth = 0;
+  let inFunction = false;
+  for (;;) {
+    const type = cursor.nodeType;
+    const startLine = cursor.startPosition.row + 1;
+    const endLine = cursor.endPosition.row + 1;
+    if (depth === 1) inFunction = type === 'function_declaration' || type === 'method_declaration';
+    if (depth === 1 && inFunction) {
+      const node = cursor.currentNode;
+      const name = node.childForFieldName('name')?.text ?? '';
+      const recvText = node.childForFieldName('receiver')?.text ?? null;
+      const receiver = recvText ? (/([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\s*\)\s*$/.exec(recvText)?.[1] ?? null) : null;
+      out.push({ receiver, name, startLine, endLine, packageLevel: false });
+    } else if (type === 'func_literal') {
+      out.push({ receiver: null, name: null, startLine, endLine, packageLevel: !inFunction });
+    }
+    if (cursor.gotoFirstChild()) {
+      depth++;
+      continue;
+    }
+    while (!cursor.gotoNextSibling()) {
+      if (!cursor.gotoParent()) return out;
+      depth--;
+    }
   }
-  return decls;
 }
 
 /** Returns the length of the common suffix of two slash paths, in path elements. */
@@ -192,7 +256,7 @@ export function mapProfileToModule(attribution: ProfileAttribution, module: Loca
   const loadLocal = (file: string): LocalFile | null => {
     if (!fileCache.has(file)) {
       const text = readFile(file);
-      fileCache.set(file, text === null ? null : { lines: text.split('\n'), decls: functionDeclarations(text) });
+      fileCache.set(file, text === null ? null : { lines: text.split('\n'), funcs: functionSpans(text) });
     }
     return fileCache.get(file) ?? null;
   };
@@ -208,8 +272,8 @@ export function mapProfileToModule(attribution: ProfileAttribution, module: Loca
   };
 
   const lines: MappedLine[] = [];
-  const unmapped = new Map<string, UnmappedFile>();
-  const mapped: CostPair = { bytes: 0, objects: 0 };
+  // What became of each attribution line, by index: placed, or why not.
+  const outcome: Array<MappedLine | UnmappedReason> = [];
   for (const pl of attribution.lines) {
     const loc = resolveFile(pl.function, pl.file);
     let reason: UnmappedReason | null = typeof loc === 'string' ? loc : null;
@@ -219,7 +283,7 @@ export function mapProfileToModule(attribution: ProfileAttribution, module: Loca
       const source = local ? lineAt(local.lines, pl.line) : undefined;
       if (!local) reason = 'no local file matches';
       else if (source === undefined) reason = 'line beyond end of file';
-      else if (!withinDeclaration(parseFunctionName(pl.function), pl.line, local.decls)) reason = 'file changed since profile';
+      else if (!sameFunction(parseFunctionName(pl.function), pl.startLine, pl.line, local.funcs)) reason = 'file changed since profile';
       else {
         const text = source.replace(/\r$/, '');
         const indent = /^\s*/.exec(text)?.[0] ?? '';
@@ -238,22 +302,41 @@ export function mapProfileToModule(attribution: ProfileAttribution, module: Loca
         };
       }
     }
-    if (placed) {
-      lines.push(placed);
-      mapped.bytes += pl.flat.bytes;
-      mapped.objects += pl.flat.objects;
-    } else if (reason && (pl.flat.bytes > 0 || pl.flat.objects > 0)) {
-      const key = `${pl.file}\u0000${reason}`;
-      const u = unmapped.get(key) ?? { file: pl.file, reason, bytes: 0, objects: 0 };
-      u.bytes += pl.flat.bytes;
-      u.objects += pl.flat.objects;
-      unmapped.set(key, u);
+    if (placed) lines.push(placed);
+    outcome.push(placed ?? reason ?? 'no local file matches');
+  }
+
+  // Each allocation counts once: mapped when any of its frames is placed (an inlined standard
+  // library callee allocates on behalf of the user's line), else unmapped for the innermost
+  // reason that is about this module (a changed file says more than "not in this module").
+  const allocations: MappedAllocation[] = [];
+  const unmapped = new Map<string, UnmappedFile>();
+  const mapped: CostPair = { bytes: 0, objects: 0 };
+  for (const chain of attribution.allocations ?? []) {
+    const frames = chain.frames.map((id): MappedFrame => {
+      const pl = attribution.lines[id]!;
+      const o = outcome[id]!;
+      return typeof o === 'string' ? { function: pl.function, file: pl.file, line: pl.line, placed: false } : { function: pl.function, file: o.file, line: o.line, placed: true };
+    });
+    if (frames.some((f) => f.placed)) {
+      allocations.push({ frames, bytes: chain.bytes, objects: chain.objects });
+      mapped.bytes += chain.bytes;
+      mapped.objects += chain.objects;
+      continue;
     }
+    if (chain.bytes === 0 && chain.objects === 0) continue;
+    const reasons = chain.frames.map((id) => ({ file: attribution.lines[id]!.file, reason: outcome[id] as UnmappedReason }));
+    const why = reasons.find((r) => r.reason !== 'not in this module') ?? reasons[0]!;
+    const key = `${why.file}\u0000${why.reason}`;
+    const u = unmapped.get(key) ?? { file: why.file, reason: why.reason, bytes: 0, objects: 0 };
+    u.bytes += chain.bytes;
+    u.objects += chain.objects;
+    unmapped.set(key, u);
   }
   const st = attribution.sampleType;
   lines.sort((a, b) => chosenValue(b.flat, st) - chosenValue(a.flat, st) || chosenValue(b.cum, st) - chosenValue(a.cum, st));
   const unmappedList = [...unmapped.values()].sort((a, b) => chosenValue(b, st) - chosenValue(a, st));
-  return { sampleType: st, total: attribution.total, mapped, unmapped: unmappedList, lines };
+  return { sampleType: st, total: attribution.total, mapped, unmapped: unmappedList, lines, allocations };
 }
 
 /** Returns the local file a profile function and file land on, or why there is none. */
@@ -275,10 +358,23 @@ function resolveFileUncached(fn: ProfileFunctionName, profileFile: string, pkgs:
   return best ? { file: best.file, pkg: best.pkg } : 'no local file matches';
 }
 
-/** Returns true when the line lies inside a declaration of the profile's function (package initialisers always pass). */
-function withinDeclaration(fn: ProfileFunctionName, line: number, decls: FuncDecl[]): boolean {
-  if (fn.name === null) return true;
-  return decls.some((d) => d.name === fn.name && (fn.receiver === null ? d.receiver === null : d.receiver === fn.receiver) && line >= d.startLine && line <= d.endLine);
+/**
+ * Returns true when the local file still holds the function the profile's build saw, around the
+ * line. With the profile's start line (Go records it since 1.20): a declaration of that name, or a
+ * func literal for a closure, begins exactly there and spans the line, whatever kind of function
+ * it is — a package-level variable's literal (`pkg.init.func1`, inside no declared function), an
+ * `init`, a generic function or a method of a generic type. Without a start line, and for go/defer
+ * wrappers (generated code, no source of their own), the line must lie in a declaration of that
+ * name; a closure of `init` may also be a package-level literal, since both are named `init.funcN`.
+ */
+function sameFunction(fn: ProfileFunctionName, startLine: number, line: number, funcs: FuncSpan[]): boolean {
+  const spans = (f: FuncSpan): boolean => line >= f.startLine && line <= f.endLine;
+  const named = (f: FuncSpan): boolean => f.name !== null && f.name === fn.name && (fn.receiver === null ? f.receiver === null : f.receiver === fn.receiver);
+  if (startLine > 0 && fn.part === 'closure') return funcs.some((f) => f.name === null && f.startLine === startLine && spans(f));
+  if (startLine > 0 && fn.part === 'declared' && fn.name !== null) return funcs.some((f) => f.startLine === startLine && named(f) && spans(f));
+  if (fn.name === null) return fn.part !== 'closure' || funcs.some((f) => f.name === null && f.packageLevel && spans(f));
+  if (fn.part === 'closure' && fn.name === 'init' && fn.receiver === null && funcs.some((f) => f.name === null && f.packageLevel && spans(f))) return true;
+  return funcs.some((f) => named(f) && spans(f));
 }
 
 /** Returns the number of lines of a split file (a final newline does not start a line). */
