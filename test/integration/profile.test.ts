@@ -27,6 +27,7 @@ import {
   type ProfileAttribution,
 } from '../../server/src/profile';
 import type { Finding } from '../../server/src/engine/types';
+import { runPipeline } from '../../server/src/pipeline/index';
 
 const run = promisify(execFile);
 const FIXTURE = path.resolve(__dirname, '../../test-fixtures/profiled');
@@ -267,11 +268,92 @@ test('join: findings get their line cost, inlined allocations credit the call si
   assert.ok(makeBuffer, 'MakeBuffer line becomes an alloc finding');
   assert.equal(makeBuffer.severity, 'warning');
   assert.match(makeBuffer.message, /^\d+\.\d kB · 402 objects allocated here \(\d+% of alloc_space\)$/);
-  assert.ok(!sites.some((f) => f.line === 38 || f.line === 27), 'lines with findings are not duplicated');
+  assert.ok(!sites.some((f) => f.file === allocGo && (f.line === 38 || f.line === 27)), 'lines with findings are not duplicated');
 
   const report = profileReport(loaded.files, mapped);
   assert.deepEqual(Object.keys(report), ['files', 'sampleType', 'total', 'mapped', 'unmapped', 'sites']);
   assert.deepEqual(report.sites[0], { file: allocGo, line: 38, function: `${MODULE}.Grow`, flat: line(38)?.flat, cum: line(38)?.cum });
+});
+
+/** The forms.go lines that allocate in the fixture's benchmarks, by the function the profile names there. */
+const FORMS = [
+  [12, `${MODULE}.init.func1`], // a package-level variable's func literal
+  [20, `${MODULE}.init.0.func1`], // a closure made in init
+  [27, `${MODULE}.Wrap[go.shape.int]`], // a generic function
+  [38, `${MODULE}.(*Box[go.shape.string]).Put`], // a method of a generic type
+  [44, `${MODULE}.label`], // inlined into Labels
+] as const;
+
+test('drift: package-level func literals, init closures, generics and methods of generic types map from a real profile of the unchanged files', () => {
+  const mapped = mapProfileToModule(loadProfiles([prof.root]).attribution, moduleAt(FIXTURE));
+  const formsGo = path.join(FIXTURE, 'forms.go');
+  for (const [line, fn] of FORMS) {
+    const l = mapped.lines.find((x) => x.file === formsGo && x.line === line);
+    assert.ok(l && l.function === fn && l.flat.bytes > 0, `${fn} at forms.go:${line} placed: ${JSON.stringify(l)}`);
+  }
+  assert.deepEqual(
+    mapped.unmapped.filter((u) => u.reason !== 'not in this module'),
+    [],
+  );
+  assert.deepEqual(profileWarnings(mapped), []);
+});
+
+test('drift: a real profile of forms.go before a line was added above its functions is reported for each of them', () => {
+  const root = path.join(tmp, 'forms-drift');
+  cpSync(FIXTURE, root, { recursive: true });
+  const formsGo = path.join(root, 'forms.go');
+  writeFileSync(formsGo, readFileSync(formsGo, 'utf8').replace('import "strconv"\n', 'import "strconv"\n\n// A line added since the profile.\n'));
+  const mapped = mapProfileToModule(loadProfiles([prof.root]).attribution, moduleAt(root));
+  assert.ok(!mapped.lines.some((l) => l.file === formsGo && l.flat.bytes > 0), 'no bytes on the moved lines');
+  const drifted = mapped.unmapped.filter((u) => u.reason === 'file changed since profile');
+  assert.deepEqual(
+    drifted.map((u) => u.file),
+    [path.join(FIXTURE, 'forms.go')],
+  );
+  assert.match(profileWarnings(mapped).join('\n'), /forms\.go changed since the profile was taken/);
+});
+
+test('each sampled byte once: real findings joined with a real profile add up to what pprof counts', async () => {
+  const { attribution } = loadProfiles([prof.root]);
+  const result = await runPipeline({ compile: { cwd: FIXTURE, patterns: ['.'], tests: true }, profile: attribution });
+  const mapped = result.profile;
+  assert.ok(mapped);
+  const share = result.findings.reduce((s, f) => s + (f.alloc?.share ?? 0), 0);
+  assert.ok(share <= 1 + 1e-9, `the shares shown add up to ${share}`);
+  // With every hot line shown, the findings hold exactly the bytes that mapped; with what did
+  // not map, pprof's total (the sum of its flat column).
+  const all = joinFindings(result.raw, mapped, { minSiteShare: 0 });
+  const bytes = all.reduce((s, f) => s + (f.alloc?.bytes ?? 0), 0);
+  assert.equal(bytes, mapped.mapped.bytes);
+  const pprof = await pprofTop(prof.root, 'alloc_space');
+  const pprofTotal = [...pprof.values()].reduce((s, r) => s + r.flat, 0);
+  assert.equal(bytes + mapped.unmapped.reduce((s, u) => s + u.bytes, 0), pprofTotal);
+
+  // label is inlined twice into line 51, which the compiler reports at both calls: the first
+  // carries the bytes label's line allocates in them (pprof's flat there: label is never called
+  // otherwise), the second points to it, and label's own line counts none of it. (strconv's
+  // FormatInt is a real call, not inlined: its bytes are its own line's, outside the module.)
+  const formsGo = path.join(FIXTURE, 'forms.go');
+  const on = (line: number) => result.findings.filter((f) => f.file === formsGo && f.line === line && f.kind === 'escape.heap');
+  const [first, second] = on(51).sort((a, b) => a.column - b.column);
+  assert.ok(first && second, 'two escape findings at the inlined calls');
+  const labelFlat = pprof.get(`${MODULE}.label ${formsGo}:44`)?.flat;
+  assert.ok(labelFlat !== undefined && labelFlat > 0);
+  assert.equal(first.alloc?.bytes, labelFlat);
+  assert.equal(first.alloc?.lineFindings, 2);
+  // Where it is allocated and which call brings it there.
+  assert.deepEqual(
+    first.alloc?.inlined?.map((p) => [p.allocatedAt.function, p.allocatedAt.line, p.calledAt.function, p.calledAt.line, p.bytes]),
+    [[`${MODULE}.label`, 44, `${MODULE}.Labels`, 51, labelFlat]],
+  );
+  assert.deepEqual(second.alloc?.countedOn, { line: 51, column: first.column });
+  const [own] = on(44);
+  assert.ok(own);
+  assert.equal(own.alloc?.bytes, 0, "label's own line: every call was inlined");
+  assert.deepEqual(
+    own.alloc?.inlinedElsewhere?.map((p) => p.calledAt.line),
+    [51],
+  );
 });
 
 test('the worker thread returns the same attribution, and the same errors', async () => {
