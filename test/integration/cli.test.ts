@@ -366,6 +366,10 @@ test('--profile weighs findings by a real allocation profile and ranks them by c
   assert.equal(squares?.severity, 'warning');
   const site = report.profile.sites.find((s) => s.file.endsWith('demo.go') && s.line === 29);
   assert.equal(site?.flat.bytes, alloc.bytes - 0, 'the diagnostic carries the line’s own bytes');
+  // Each sampled byte on one finding: the shares add up to at most 100%, the bytes to at most what mapped.
+  const allocs = report.diagnostics.map((d) => d.alloc as { bytes: number; share: number } | null);
+  assert.ok(allocs.reduce((s, a) => s + (a?.share ?? 0), 0) <= 1 + 1e-9);
+  assert.ok(allocs.reduce((s, a) => s + (a?.bytes ?? 0), 0) <= report.profile.mapped.bytes);
   const text = await heapscope(['check', '--profile', prof, '.'], dir);
   const first = text.stdout.split('\n')[0] ?? '';
   assert.match(first, /^demo\.go:29:\d+: warning: .*\(\d+(\.\d+)? [kMG]?B · [\d.]+ [KM]? ?objects · \d+(\.\d+)?% of alloc_space\)/, 'the costliest finding comes first');

@@ -30,6 +30,7 @@ import {
   unescapeModulePath,
 } from '../../server/src/profile';
 import { findingCostText, joinFindings } from '../../server/src/profile/join';
+import { costMarkdown, hasCostSection, topSites } from '../../server/src/lsp/profiles';
 import type { MappedProfile } from '../../server/src/profile/mapping';
 
 const WORKER = path.resolve(__dirname, '../../server/src/profile/worker.ts');
@@ -447,14 +448,14 @@ test('join: one line with several allocation findings: the first carries the byt
   assert.deepEqual(
     joined.map((f) => [f.column, f.kind, f.severity, f.alloc]),
     [
-      [32, 'escape.heap', 'warning', { bytes: 0, objects: 0, share: 0, countedOn: { line: 215, column: 10 } }],
+      [32, 'escape.heap', 'warning', { bytes: 0, objects: 0, share: 0, countedOn: { kind: 'escape.heap', line: 215, column: 10 } }],
       [10, 'escape.heap', 'warning', { bytes: 90, objects: 1, share: 0.09, lineFindings: 3 }],
-      [32, 'escape.moved', 'warning', { bytes: 0, objects: 0, share: 0, countedOn: { line: 215, column: 10 } }],
+      [32, 'escape.moved', 'warning', { bytes: 0, objects: 0, share: 0, countedOn: { kind: 'escape.heap', line: 215, column: 10 } }],
       [4, 'loopvar.capture', 'warning', { bytes: 0, objects: 0, share: 0 }],
       [2, 'alloc.site', 'warning', { bytes: 910, objects: 1, share: 0.91 }],
     ],
   );
-  assert.equal(findingCostText(joined[0]!.alloc, 'alloc_space'), '(counted with 215:10)');
+  assert.equal(findingCostText(joined[0]!.alloc, 'alloc_space'), '(counted on escape.heap at 215:10)');
   assert.equal(findingCostText(joined[1]!.alloc, 'alloc_space'), '(90 B · 1 object · 9.0% of alloc_space)');
   assert.equal(findingCostText(joined[3]!.alloc, 'alloc_space'), '');
 });
@@ -481,4 +482,36 @@ test('join (property): the shares of the findings add up to at most 100%, and wi
     }),
     { numRuns: 300 },
   );
+});
+
+test('hover: an inlined allocation shows where it is allocated and which call brings it; a shared line points to its carrier', () => {
+  const profile = mappedFrom([
+    { frames: [['example.com/m.bufApp', 141], ['example.com/m.cleanPath', 103]], bytes: 600 },
+    { frames: [['example.com/m.bufApp', 141]], bytes: 100 },
+    { frames: [['example.com/m.F', 215]], bytes: 300 },
+  ]);
+  const joined = joinFindings([findingAt(103, 5, 'escape.heap'), findingAt(141, 11, 'escape.heap'), findingAt(215, 9, 'escape.heap'), findingAt(215, 9, 'prealloc.slice')], profile);
+  const [call, callee, carrier, pointer] = joined.map((f) => costMarkdown(f.alloc!, 'alloc_space', []));
+  assert.equal(
+    call,
+    '**Cost**: 600 B · 1 object · 60% of alloc_space\n\nAllocated by inlined code:\n\n- 600 B · 1 object allocated in `m.bufApp (a.go:141)`, inlined by the call at `m.cleanPath (a.go:103)`',
+  );
+  assert.equal(
+    callee,
+    '**Cost**: 100 B · 1 object · 10% of alloc_space\n\nCounted at the call sites this line is inlined into, not here:\n\n- 600 B · 1 object allocated in `m.bufApp (a.go:141)`, inlined by the call at `m.cleanPath (a.go:103)`',
+  );
+  assert.match(carrier!, /^\*\*Cost\*\*: 300 B · 1 object · 30% of alloc_space — all 2 allocations on this line together$/);
+  assert.match(pointer!, /^\*\*Cost\*\*: counted on the `escape\.heap` finding at 215:9, with this line's other allocations/);
+  assert.ok(joined.every((f) => hasCostSection(f.alloc)));
+
+  // The top sites put the inlined bytes on the line that allocates, once.
+  const sites = topSites(profile);
+  assert.deepEqual(
+    sites.map((s) => [s.line + 1, s.bytes]),
+    [
+      [141, 700],
+      [215, 300],
+    ],
+  );
+  assert.ok(sites.reduce((s, x) => s + x.share, 0) <= 1);
 });

@@ -135,7 +135,8 @@ function placeText(p: ProfileSourceLine): string {
 }
 
 function inlinedRow(p: InlinedCost): string {
-  return `- ${formatBytes(p.bytes)} · ${formatCount(p.objects)} objects allocated in \`${placeText(p.allocatedAt)}\`, inlined by the call at \`${placeText(p.calledAt)}\``;
+  // Without the share, the sample type is not printed.
+  return `- ${formatAllocCost({ ...p, share: 0 }, 'alloc_space', false)} allocated in \`${placeText(p.allocatedAt)}\`, inlined by the call at \`${placeText(p.calledAt)}\``;
 }
 
 /**
@@ -145,7 +146,7 @@ function inlinedRow(p: InlinedCost): string {
  */
 export function costMarkdown(alloc: AllocCost, sampleType: ProfileSampleType, paths: readonly CallPath[], maxPaths = 3): string {
   if (alloc.countedOn) {
-    return `**Cost**: counted with the finding at ${alloc.countedOn.line}:${alloc.countedOn.column} on this line (a profile does not tell one line's allocations apart)`;
+    return `**Cost**: counted on the \`${alloc.countedOn.kind}\` finding at ${alloc.countedOn.line}:${alloc.countedOn.column}, with this line's other allocations (a profile does not tell one line's allocations apart)`;
   }
   const all = alloc.lineFindings ? ` — all ${alloc.lineFindings} allocations on this line together` : '';
   const parts = [`**Cost**: ${formatAllocCost(alloc, sampleType)}${all}`];

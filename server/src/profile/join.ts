@@ -139,7 +139,7 @@ export function joinFindings(findings: Finding[], profile: MappedProfile, option
     if (carrier === i) return { ...f, alloc: count > 1 && (cost.bytes > 0 || cost.objects > 0) ? { ...cost, lineFindings: count } : cost, severity };
     if (cost.bytes === 0 && cost.objects === 0) return { ...f, alloc: { bytes: 0, objects: 0, share: 0 }, severity };
     const c = findings[carrier]!;
-    return { ...f, alloc: { bytes: 0, objects: 0, share: 0, countedOn: { line: c.line, column: c.column } }, severity };
+    return { ...f, alloc: { bytes: 0, objects: 0, share: 0, countedOn: { kind: c.kind, line: c.line, column: c.column } }, severity };
   });
 
   const lines = new Map(profile.lines.map((l) => [key(l.file, l.line), l]));
@@ -170,7 +170,7 @@ export function joinFindings(findings: Finding[], profile: MappedProfile, option
 /** Returns a finding's cost as the CLI prints it after the message, or '' when it has none: the numbers, or where the line's numbers are. */
 export function findingCostText(alloc: AllocCost | null, sampleType: ProfileSampleType): string {
   if (!alloc) return '';
-  if (alloc.countedOn) return `(counted with ${alloc.countedOn.line}:${alloc.countedOn.column})`;
+  if (alloc.countedOn) return `(counted on ${alloc.countedOn.kind} at ${alloc.countedOn.line}:${alloc.countedOn.column})`;
   if (alloc.bytes + alloc.objects === 0) return '';
   return `(${formatAllocCost(alloc, sampleType)})`;
 }
