@@ -346,7 +346,7 @@ test('each sampled byte once: real findings joined with a real profile add up to
     first.alloc?.inlined?.map((p) => [p.allocatedAt.function, p.allocatedAt.line, p.calledAt.function, p.calledAt.line, p.bytes]),
     [[`${MODULE}.label`, 44, `${MODULE}.Labels`, 51, labelFlat]],
   );
-  assert.deepEqual(second.alloc?.countedOn, { line: 51, column: first.column });
+  assert.deepEqual(second.alloc?.countedOn, { kind: 'escape.heap', line: 51, column: first.column, share: first.alloc?.share });
   const [own] = on(44);
   assert.ok(own);
   assert.equal(own.alloc?.bytes, 0, "label's own line: every call was inlined");

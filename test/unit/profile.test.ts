@@ -448,9 +448,9 @@ test('join: one line with several allocation findings: the first carries the byt
   assert.deepEqual(
     joined.map((f) => [f.column, f.kind, f.severity, f.alloc]),
     [
-      [32, 'escape.heap', 'warning', { bytes: 0, objects: 0, share: 0, countedOn: { kind: 'escape.heap', line: 215, column: 10 } }],
+      [32, 'escape.heap', 'warning', { bytes: 0, objects: 0, share: 0, countedOn: { kind: 'escape.heap', line: 215, column: 10, share: 0.09 } }],
       [10, 'escape.heap', 'warning', { bytes: 90, objects: 1, share: 0.09, lineFindings: 3 }],
-      [32, 'escape.moved', 'warning', { bytes: 0, objects: 0, share: 0, countedOn: { kind: 'escape.heap', line: 215, column: 10 } }],
+      [32, 'escape.moved', 'warning', { bytes: 0, objects: 0, share: 0, countedOn: { kind: 'escape.heap', line: 215, column: 10, share: 0.09 } }],
       [4, 'loopvar.capture', 'warning', { bytes: 0, objects: 0, share: 0 }],
       [2, 'alloc.site', 'warning', { bytes: 910, objects: 1, share: 0.91 }],
     ],

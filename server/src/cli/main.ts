@@ -6,7 +6,7 @@ import { parseArgs } from 'node:util';
 import { compareFindings, SourceCache } from '../engine/analyze';
 import { patternsByModule } from '../engine/module';
 import { runPipeline, type PipelineResult } from '../pipeline/index';
-import { checkProfileMapsOntoModule, formatAllocCost, formatShare, loadProfiles, ProfileError, profileReport, profileWarnings, type LoadedProfile, type ProfileReport } from '../profile/index';
+import { checkProfileMapsOntoModule, formatAllocCost, formatShare, loadProfiles, ProfileError, profileReport, profileWarnings, rankingShare, type LoadedProfile, type ProfileReport } from '../profile/index';
 import { parseSeverity, severityAtLeast } from '../engine/kinds';
 import { PROFILE_SAMPLE_TYPES, type ProfileSampleType } from '../protocol/settings';
 import { isKindShown, presentFindings } from '../engine/present';
@@ -226,7 +226,7 @@ export async function runCheck(opts: CheckOptions, io: Io, signal?: AbortSignal,
     );
   }
   // With a profile, the allocations that cost the most come first.
-  const order = loaded ? (a: Finding, b: Finding) => (b.alloc?.share ?? -1) - (a.alloc?.share ?? -1) || compareFindings(a, b) : compareFindings;
+  const order = loaded ? (a: Finding, b: Finding) => rankingShare(b.alloc) - rankingShare(a.alloc) || compareFindings(a, b) : compareFindings;
   const findings = presentFindings(all.sort(order), present);
   mark('presented');
   const report: ReportInput = {

@@ -149,9 +149,10 @@ export interface AllocCost {
   share: number;
   /**
    * Set when another finding on the same line carries the line's cost (a profile cannot tell one
-   * line's allocations apart): that finding's kind and position. This finding's own numbers are then 0.
+   * line's allocations apart): that finding's kind and position, and the line's share (to rank by,
+   * not to add up). This finding's own numbers are then 0.
    */
-  countedOn?: { kind: string; line: number; column: number };
+  countedOn?: { kind: string; line: number; column: number; share: number };
   /** On the finding that carries a line's cost: how many allocation findings of the line it covers, when more than one. */
   lineFindings?: number;
   /** The part of this cost that inlined calls allocate: where, and which call brings it here. */

@@ -139,7 +139,7 @@ export function joinFindings(findings: Finding[], profile: MappedProfile, option
     if (carrier === i) return { ...f, alloc: count > 1 && (cost.bytes > 0 || cost.objects > 0) ? { ...cost, lineFindings: count } : cost, severity };
     if (cost.bytes === 0 && cost.objects === 0) return { ...f, alloc: { bytes: 0, objects: 0, share: 0 }, severity };
     const c = findings[carrier]!;
-    return { ...f, alloc: { bytes: 0, objects: 0, share: 0, countedOn: { kind: c.kind, line: c.line, column: c.column } }, severity };
+    return { ...f, alloc: { bytes: 0, objects: 0, share: 0, countedOn: { kind: c.kind, line: c.line, column: c.column, share: cost.share } }, severity };
   });
 
   const lines = new Map(profile.lines.map((l) => [key(l.file, l.line), l]));
@@ -165,6 +165,11 @@ export function joinFindings(findings: Finding[], profile: MappedProfile, option
     });
   }
   return joined;
+}
+
+/** Returns the share a finding ranks by: its own, or for one whose line's cost another carries, the line's; -1 without a profile. */
+export function rankingShare(alloc: AllocCost | null): number {
+  return alloc ? (alloc.countedOn?.share ?? alloc.share) : -1;
 }
 
 /** Returns a finding's cost as the CLI prints it after the message, or '' when it has none: the numbers, or where the line's numbers are. */
