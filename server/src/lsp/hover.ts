@@ -49,7 +49,7 @@ export function findingHoverMarkdown(f: Finding, cost?: CostSection, position?: 
   if (cost) {
     const c = cost(f);
     if (c) parts.push(c);
-  } else if (f.alloc) {
+  } else if (f.alloc && f.alloc.bytes + f.alloc.objects > 0) {
     parts.push(`**Cost**: ${formatBytes(f.alloc.bytes)} · ${formatCount(f.alloc.objects)} objects · ${formatShare(f.alloc.share)} of the profile`);
   }
   if (f.fixes.length > 0) {

@@ -206,17 +206,16 @@ export function functionSpans(source: string): FuncSpan[] {
   let inFunction = false;
   for (;;) {
     const type = cursor.nodeType;
-    const startLine = cursor.startPosition.row + 1;
-    const endLine = cursor.endPosition.row + 1;
+    const lines = (): { startLine: number; endLine: number } => ({ startLine: cursor.startPosition.row + 1, endLine: cursor.endPosition.row + 1 });
     if (depth === 1) inFunction = type === 'function_declaration' || type === 'method_declaration';
     if (depth === 1 && inFunction) {
       const node = cursor.currentNode;
       const name = node.childForFieldName('name')?.text ?? '';
       const recvText = node.childForFieldName('receiver')?.text ?? null;
       const receiver = recvText ? (/([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\s*\)\s*$/.exec(recvText)?.[1] ?? null) : null;
-      out.push({ receiver, name, startLine, endLine, packageLevel: false });
+      out.push({ receiver, name, ...lines(), packageLevel: false });
     } else if (type === 'func_literal') {
-      out.push({ receiver: null, name: null, startLine, endLine, packageLevel: !inFunction });
+      out.push({ receiver: null, name: null, ...lines(), packageLevel: !inFunction });
     }
     if (cursor.gotoFirstChild()) {
       depth++;
@@ -312,7 +311,7 @@ export function mapProfileToModule(attribution: ProfileAttribution, module: Loca
   const allocations: MappedAllocation[] = [];
   const unmapped = new Map<string, UnmappedFile>();
   const mapped: CostPair = { bytes: 0, objects: 0 };
-  for (const chain of attribution.allocations ?? []) {
+  for (const chain of attribution.allocations) {
     const frames = chain.frames.map((id): MappedFrame => {
       const pl = attribution.lines[id]!;
       const o = outcome[id]!;
