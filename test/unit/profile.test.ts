@@ -40,6 +40,7 @@ test('parseFunctionName splits package, receiver and declared name, and says wha
   assert.deepEqual(parseFunctionName('example.com/mod/sub.(*T).Method'), { packagePath: 'example.com/mod/sub', receiver: 'T', name: 'Method', part: d });
   assert.deepEqual(parseFunctionName('example.com/mod.T.Method.func1'), { packagePath: 'example.com/mod', receiver: 'T', name: 'Method', part: 'closure' });
   assert.deepEqual(parseFunctionName('example.com/mod.Grow.func2.1'), { packagePath: 'example.com/mod', receiver: null, name: 'Grow', part: 'closure' });
+  assert.deepEqual(parseFunctionName('example.com/mod.(*T).Close-fm'), { packagePath: 'example.com/mod', receiver: 'T', name: 'Close', part: 'wrapper' });
   assert.deepEqual(parseFunctionName('example.com/mod.Run.deferwrap1'), { packagePath: 'example.com/mod', receiver: null, name: 'Run', part: 'wrapper' });
   assert.deepEqual(parseFunctionName('example.com/mod.(*List[go.shape.int]).Push'), { packagePath: 'example.com/mod', receiver: 'List', name: 'Push', part: d });
   assert.deepEqual(parseFunctionName('example.com/mod.(*List[go.shape.int]).Push.func1'), { packagePath: 'example.com/mod', receiver: 'List', name: 'Push', part: 'closure' });

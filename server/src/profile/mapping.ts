@@ -119,21 +119,24 @@ export interface ProfileFunctionName {
   name: string | null;
   /**
    * What the symbol is: the declared function itself, a closure in it (`func1`, or `1` for one nested
-   * in a closure; a package-level variable's literal is `init.func1`), or a go/defer wrapper.
+   * in a closure; a package-level variable's literal is `init.func1`), or a go/defer or method
+   * value (`-fm`) wrapper.
    */
   part: 'declared' | 'closure' | 'wrapper';
 }
 
 /** Returns the package, receiver and declared name in a Go symbol such as `example.com/m/sub.(*T[go.shape.int]).M.func1`. */
 export function parseFunctionName(symbol: string): ProfileFunctionName {
-  const plain = stripTypeArgs(symbol);
+  // A method value's wrapper (`T.M-fm`) is generated code standing for the method.
+  const methodValue = symbol.endsWith('-fm');
+  const plain = stripTypeArgs(methodValue ? symbol.slice(0, -3) : symbol);
   const slash = plain.lastIndexOf('/');
   const dot = plain.indexOf('.', slash + 1);
   if (dot < 0) return { packagePath: plain, receiver: null, name: null, part: 'declared' };
   const packagePath = plain.slice(0, dot);
   const rest = plain.slice(dot + 1);
   // The last element says what the symbol is (`init.0` is the first init function itself).
-  const part = /(^|\.)(deferwrap|gowrap)\d+$/.test(rest) ? 'wrapper' : /(^|\.)(func\d+|\d+)$/.test(rest) && !/^init\.\d+$/.test(rest) ? 'closure' : 'declared';
+  const part = methodValue || /(^|\.)(deferwrap|gowrap)\d+$/.test(rest) ? 'wrapper' : /(^|\.)(func\d+|\d+)$/.test(rest) && !/^init\.\d+$/.test(rest) ? 'closure' : 'declared';
   const [, methodReceiver, methodName] = /^\(\*?([^)]+)\)\.([^.]+)/.exec(rest) ?? [];
   if (methodReceiver !== undefined && methodName !== undefined) return { packagePath, receiver: methodReceiver, name: methodName, part };
   // `split` always yields at least one element, so the default never applies.
