@@ -16,7 +16,7 @@ export { formatBytes, formatCount, formatShare };
 /** Options for joining. */
 export interface JoinOptions {
   thresholds?: SeverityThresholds;
-  /** Lines without a finding become alloc.site findings from this share up (0..1). Default 0.001. */
+  /** Lines whose bytes no allocation finding carries become alloc.site findings from this share up (0..1). Default 0.001. */
   minSiteShare?: number;
 }
 
