@@ -197,38 +197,26 @@ export function functionDeclarations(source: string): FuncDecl[] {
     .map(({ receiver, name, startLine, endLine }) => ({ receiver, name, startLine, endLine }));
 }
 
-/** Returns the declared functions and the func literals of Go source with their 1-based line spans, in source order. */
+/** Returns the declared functions and the func literals of Go source with their 1-based line spans (declarations first). */
 export function functionSpans(source: string): FuncSpan[] {
   // tree-sitter's default buffer is 32 KiB; large files need a callback or a bigger buffer.
   const tree = goParser().parse(source, undefined, { bufferSize: Math.max(32 * 1024, source.length * 2 + 1) });
   const out: FuncSpan[] = [];
-  // One cursor walks the whole tree in source order (node objects are costly in node-tree-sitter);
-  // depth 1 is the file's top level, which tells a package-level literal from one in a function.
-  const cursor = tree.walk();
-  let depth = 0;
-  let inFunction = false;
-  for (;;) {
-    const type = cursor.nodeType;
-    const lines = (): { startLine: number; endLine: number } => ({ startLine: cursor.startPosition.row + 1, endLine: cursor.endPosition.row + 1 });
-    if (depth === 1) inFunction = type === 'function_declaration' || type === 'method_declaration';
-    if (depth === 1 && inFunction) {
-      const node = cursor.currentNode;
-      const name = node.childForFieldName('name')?.text ?? '';
-      const recvText = node.childForFieldName('receiver')?.text ?? null;
-      const receiver = recvText ? (/([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\s*\)\s*$/.exec(recvText)?.[1] ?? null) : null;
-      out.push({ receiver, name, ...lines(), packageLevel: false });
-    } else if (type === 'func_literal') {
-      out.push({ receiver: null, name: null, ...lines(), packageLevel: !inFunction });
-    }
-    if (cursor.gotoFirstChild()) {
-      depth++;
-      continue;
-    }
-    while (!cursor.gotoNextSibling()) {
-      if (!cursor.gotoParent()) return out;
-      depth--;
-    }
+  const declared: Array<{ start: number; end: number }> = [];
+  for (const node of tree.rootNode.namedChildren) {
+    if (node.type !== 'function_declaration' && node.type !== 'method_declaration') continue;
+    const name = node.childForFieldName('name')?.text ?? '';
+    const recvText = node.childForFieldName('receiver')?.text ?? null;
+    const receiver = recvText ? (/([A-Za-z_]\w*)\s*(?:\[[^\]]*\])?\s*\)\s*$/.exec(recvText)?.[1] ?? null) : null;
+    out.push({ receiver, name, startLine: node.startPosition.row + 1, endLine: node.endPosition.row + 1, packageLevel: false });
+    declared.push({ start: node.startIndex, end: node.endIndex });
   }
+  // One native search for the literals (walking every node from JS costs more than the parse).
+  for (const lit of tree.rootNode.descendantsOfType('func_literal')) {
+    const packageLevel = !declared.some((d) => d.start <= lit.startIndex && lit.endIndex <= d.end);
+    out.push({ receiver: null, name: null, startLine: lit.startPosition.row + 1, endLine: lit.endPosition.row + 1, packageLevel });
+  }
+  return out;
 }
 
 /** Returns the length of the common suffix of two slash paths, in path elements. */
