@@ -83,7 +83,10 @@ test('severity follows the share with configurable thresholds', () => {
 });
 
 /** Builds a small allocs profile: stacks are lists of locations, each a list of [function, line, the function's start line]. */
-function buildProfile(stacks: Array<{ locs: Array<Array<[string, number, number?]>>; objects: number; bytes: number }>, types = ['alloc_objects', 'alloc_space', 'inuse_objects', 'inuse_space']): Profile {
+function buildProfile(
+  stacks: Array<{ locs: Array<Array<[string, number, number?]>>; objects: number; bytes: number }>,
+  types = ['alloc_objects', 'alloc_space', 'inuse_objects', 'inuse_space'],
+): Profile {
   const strings = new StringTable();
   const fns = new Map<string, PFunction>();
   const locations: Location[] = [];
@@ -271,7 +274,14 @@ test('with a profile, allocation findings take the severity of their share; corr
     paths: [],
   });
   const alloc = (n: number, bytes: number) => ({ bytes, objects: 1, frames: [{ function: 'm.F', file: '/m/a.go', line: n, placed: true }] });
-  const mapped = { sampleType: 'alloc_space' as const, total: { bytes: 1000, objects: 3 }, mapped: { bytes: 1000, objects: 3 }, unmapped: [], lines: [line(3, 900), line(5, 100)], allocations: [alloc(3, 900), alloc(5, 100)] };
+  const mapped = {
+    sampleType: 'alloc_space' as const,
+    total: { bytes: 1000, objects: 3 },
+    mapped: { bytes: 1000, objects: 3 },
+    unmapped: [],
+    lines: [line(3, 900), line(5, 100)],
+    allocations: [alloc(3, 900), alloc(5, 100)],
+  };
   const f = (lineNo: number, kind: string, severity: 'warning' | 'information' | 'hint') => ({
     file: '/m/a.go',
     line: lineNo,
@@ -406,17 +416,37 @@ function mappedFrom(chains: Array<{ frames: Array<[string, number, string?]>; by
 test('join: an inlined allocation counts once, at the call site when it has a finding, else at the callee', () => {
   const profile = mappedFrom([
     // bufApp (line 141) inlined into cleanPath at line 103; bufApp also called once not inlined.
-    { frames: [['m.bufApp', 141], ['m.cleanPath', 103]], bytes: 600 },
-    { frames: [['m.bufApp', 141], ['m.F', 90]], bytes: 50 },
+    {
+      frames: [
+        ['m.bufApp', 141],
+        ['m.cleanPath', 103],
+      ],
+      bytes: 600,
+    },
+    {
+      frames: [
+        ['m.bufApp', 141],
+        ['m.F', 90],
+      ],
+      bytes: 50,
+    },
     { frames: [['m.bufApp', 141]], bytes: 100 },
     // strconv.Itoa inlined at line 50, a line without a finding.
-    { frames: [['strconv.Itoa', 10, '/go/src/strconv/itoa.go'], ['m.G', 50]], bytes: 200 },
+    {
+      frames: [
+        ['strconv.Itoa', 10, '/go/src/strconv/itoa.go'],
+        ['m.G', 50],
+      ],
+      bytes: 200,
+    },
     { frames: [['m.H', 60]], bytes: 50 },
   ]);
   const joined = joinFindings([findingAt(103, 3, 'escape.heap'), findingAt(141, 11, 'escape.heap'), findingAt(103, 3, 'inline.call'), findingAt(60, 2, 'escape.heap')], profile, { minSiteShare: 0 });
   const [call, callee, inl, other] = joined;
   assert.deepEqual([call?.alloc?.bytes, callee?.alloc?.bytes, inl?.alloc?.bytes, other?.alloc?.bytes], [600, 150, 0, 50]);
-  assert.deepEqual(call?.alloc?.inlined, [{ bytes: 600, objects: 1, allocatedAt: { function: 'm.bufApp', file: '/m/a.go', line: 141 }, calledAt: { function: 'm.cleanPath', file: '/m/a.go', line: 103 } }]);
+  assert.deepEqual(call?.alloc?.inlined, [
+    { bytes: 600, objects: 1, allocatedAt: { function: 'm.bufApp', file: '/m/a.go', line: 141 }, calledAt: { function: 'm.cleanPath', file: '/m/a.go', line: 103 } },
+  ]);
   // The callee's finding carries what reaches it through line 90 (no finding there) and says where the rest is counted.
   assert.deepEqual(
     callee?.alloc?.inlined?.map((p) => [p.allocatedAt.line, p.calledAt.line, p.bytes]),
@@ -444,7 +474,10 @@ test('join: an inlined allocation counts once, at the call site when it has a fi
 });
 
 test('join: one line with several allocation findings: the first carries the bytes, the others point to it, all take its severity', () => {
-  const profile = mappedFrom([{ frames: [['m.F', 215]], bytes: 90 }, { frames: [['m.F', 300]], bytes: 910 }]);
+  const profile = mappedFrom([
+    { frames: [['m.F', 215]], bytes: 90 },
+    { frames: [['m.F', 300]], bytes: 910 },
+  ]);
   const joined = joinFindings([findingAt(215, 32, 'escape.heap'), findingAt(215, 10, 'escape.heap'), findingAt(215, 32, 'escape.moved'), findingAt(215, 4, 'loopvar.capture', 'warning')], profile);
   assert.deepEqual(
     joined.map((f) => [f.column, f.kind, f.severity, f.alloc]),
@@ -464,7 +497,11 @@ test('join: one line with several allocation findings: the first carries the byt
 test('join (property): the shares of the findings add up to at most 100%, and with every hot line shown the bytes add up to what mapped', () => {
   const frame = fc.record({ line: fc.integer({ min: 1, max: 8 }), placed: fc.boolean() });
   const chain = fc.record({ frames: fc.array(frame, { minLength: 1, maxLength: 4 }), bytes: fc.integer({ min: 1, max: 1_000_000 }) });
-  const finding = fc.record({ line: fc.integer({ min: 1, max: 8 }), column: fc.integer({ min: 1, max: 40 }), kind: fc.constantFrom('escape.heap', 'escape.moved', 'prealloc.slice', 'inline.call', 'loopvar.capture') });
+  const finding = fc.record({
+    line: fc.integer({ min: 1, max: 8 }),
+    column: fc.integer({ min: 1, max: 40 }),
+    kind: fc.constantFrom('escape.heap', 'escape.moved', 'prealloc.slice', 'inline.call', 'loopvar.capture'),
+  });
   fc.assert(
     fc.property(fc.array(chain, { maxLength: 12 }), fc.array(finding, { maxLength: 10 }), fc.integer({ min: 0, max: 1000 }), (chains, found, unsampled) => {
       const profile = mappedFrom(
@@ -487,7 +524,13 @@ test('join (property): the shares of the findings add up to at most 100%, and wi
 
 test('hover: an inlined allocation shows where it is allocated and which call brings it; a shared line points to its carrier', () => {
   const profile = mappedFrom([
-    { frames: [['example.com/m.bufApp', 141], ['example.com/m.cleanPath', 103]], bytes: 600 },
+    {
+      frames: [
+        ['example.com/m.bufApp', 141],
+        ['example.com/m.cleanPath', 103],
+      ],
+      bytes: 600,
+    },
     { frames: [['example.com/m.bufApp', 141]], bytes: 100 },
     { frames: [['example.com/m.F', 215]], bytes: 300 },
   ]);

@@ -6,7 +6,18 @@ import { parseArgs } from 'node:util';
 import { compareFindings, SourceCache } from '../engine/analyze';
 import { patternsByModule } from '../engine/module';
 import { runPipeline, type PipelineResult } from '../pipeline/index';
-import { checkProfileMapsOntoModule, formatAllocCost, formatShare, loadProfiles, ProfileError, profileReport, profileWarnings, rankingShare, type LoadedProfile, type ProfileReport } from '../profile/index';
+import {
+  checkProfileMapsOntoModule,
+  formatAllocCost,
+  formatShare,
+  loadProfiles,
+  ProfileError,
+  profileReport,
+  profileWarnings,
+  rankingShare,
+  type LoadedProfile,
+  type ProfileReport,
+} from '../profile/index';
 import { parseSeverity, severityAtLeast } from '../engine/kinds';
 import { PROFILE_SAMPLE_TYPES, type ProfileSampleType } from '../protocol/settings';
 import { isKindShown, presentFindings } from '../engine/present';

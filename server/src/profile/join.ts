@@ -55,7 +55,9 @@ export function ownedCosts(profile: Pick<MappedProfile, 'allocations'>, hasFindi
   };
   const source = (f: MappedFrame): ProfileSourceLine => ({ function: f.function, file: f.file, line: f.line });
   const addPart = (list: InlinedCost[], part: InlinedCost): void => {
-    const same = list.find((p) => p.allocatedAt.file === part.allocatedAt.file && p.allocatedAt.line === part.allocatedAt.line && p.calledAt.file === part.calledAt.file && p.calledAt.line === part.calledAt.line);
+    const same = list.find(
+      (p) => p.allocatedAt.file === part.allocatedAt.file && p.allocatedAt.line === part.allocatedAt.line && p.calledAt.file === part.calledAt.file && p.calledAt.line === part.calledAt.line,
+    );
     if (same) {
       same.bytes += part.bytes;
       same.objects += part.objects;
@@ -124,7 +126,11 @@ export function joinFindings(findings: Finding[], profile: MappedProfile, option
     else onLine.set(k, [i]);
   });
   const carrierOf = new Map<string, number>();
-  for (const [k, list] of onLine) carrierOf.set(k, list.reduce((best, i) => (findings[i]!.column < findings[best]!.column ? i : best)));
+  for (const [k, list] of onLine)
+    carrierOf.set(
+      k,
+      list.reduce((best, i) => (findings[i]!.column < findings[best]!.column ? i : best)),
+    );
   const owned = ownedCosts(profile, (k) => onLine.has(k));
 
   const joined = findings.map((f, i): Finding => {
