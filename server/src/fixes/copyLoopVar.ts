@@ -360,39 +360,41 @@ function loopFinding(input: FixInput, file: GoSourceFile, loop: GoNode, facts: C
   const first = chosen.reduce<(typeof chosen)[number] | null>((a, c) => (a && a.use.startIndex <= c.use.startIndex ? a : c), null);
   if (!first) return null;
   const captured = chosen.map((c) => c.v);
+  // A declaration of the same name in the body (already copied, or shadowed): the closure may not
+  // see the loop's variable at all.
+  if (captured.some((v) => identifiersNamed(body, v.name).some(isBinding))) return null;
   // Safety: the copy must not change what the loop does. A write to the variable anywhere in the
-  // body (in a three-clause loop it steers the loop), or a declaration of the same name (already
-  // copied, or shadowed), means the copy is not a pure per-iteration snapshot: no fix.
-  for (const v of captured) {
-    const ids = identifiersNamed(body, v.name);
-    if (ids.some((id) => isBinding(id) || isWritten(id))) return null;
-    if (threeClause && mayWriteThroughMethod(file, body, v, facts)) return null;
-  }
-  const edit = copyEdit(
-    input.file,
-    file,
-    body,
-    captured.map((v) => v.name),
-  );
-  if (!edit) return null;
+  // body (in a three-clause loop it steers the loop) means the copy is not a pure per-iteration
+  // snapshot: the capture is still reported, without a fix.
+  const changed = captured.find((v) => identifiersNamed(body, v.name).some(isWritten) || (threeClause && mayWriteThroughMethod(file, body, v, facts)));
+  const edit = changed
+    ? null
+    : copyEdit(
+        input.file,
+        file,
+        body,
+        captured.map((v) => v.name),
+      );
+  if (!edit && !changed) return null;
   const names = captured.map((v) => v.name);
   const listed = names.map((n) => `\`${n}\``).join(', ');
   const life = first.life;
   const sure = life.life === 'outlives';
   const what = life.life === 'within' ? '' : life.what;
   const consequence = life.life === 'uncertain' ? `it may see a later iteration's value ${life.condition}` : "it may see a later iteration's value";
-  const fix: FindingFix = { id: COPY_LOOP_VAR_ID, title: `Copy loop variable${names.length > 1 ? 's' : ''} ${names.join(', ')} per iteration`, edits: [edit] };
-  if (!sure) fix.uncertain = true;
+  const fixes: FindingFix[] = [];
+  if (edit) fixes.push({ id: COPY_LOOP_VAR_ID, title: `Copy loop variable${names.length > 1 ? 's' : ''} ${names.join(', ')} per iteration`, edits: [edit], ...(sure ? {} : { uncertain: true }) });
+  const noFix = changed ? ` (no fix: the loop may change \`${changed.name}\` in its body, which a copy would stop)` : '';
   return {
     file: input.file,
     ...nodeRange(file, first.use),
     // Only a closure known to outlive its iteration is a warning; one that may is a hint.
     severity: sure ? kindInfo(LOOPVAR_CAPTURE_KIND).defaultSeverity : 'hint',
     kind: LOOPVAR_CAPTURE_KIND,
-    message: `${what} captures loop variable${names.length > 1 ? 's' : ''} ${listed}, shared by all iterations before Go 1.22: ${consequence}`,
+    message: `${what} captures loop variable${names.length > 1 ? 's' : ''} ${listed}, shared by all iterations before Go 1.22: ${consequence}${noFix}`,
     compiler: null,
     related: captured.map((v) => ({ file: input.file, ...nodeStart(file, v.decl), message: `loop variable ${v.name} is declared once for the whole loop` })),
-    fixes: [fix],
+    fixes,
     alloc: null,
     packagePath: input.findings.find((f) => f.packagePath)?.packagePath ?? '',
     decision: null,
