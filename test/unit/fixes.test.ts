@@ -116,6 +116,15 @@ func G(xs []int) {
   assert.equal(input([], nonEscapingParams([{ source, decisions: [] }])).length, 1);
 });
 
+test('fix-all leaves the fix of a "may" hint, as heapscope fix does without --include-uncertain', () => {
+  const edit = (line: number) => ({ file: '/x/a.go', line, column: 1, endLine: line, endColumn: 1, newText: 'x' });
+  const fixes = { sure: [{ id: 'copy-loop-var', title: 't', edits: [edit(1)] }], may: [{ id: 'copy-loop-var', title: 't', edits: [edit(2)], uncertain: true }] };
+  assert.deepEqual(
+    chooseFixAll(['sure', 'may'], (k) => fixes[k as keyof typeof fixes]),
+    fixes.sure,
+  );
+});
+
 test('copy-loop-var: nested closures follow the closure around them; go, defer in the loop body and outer stores are warnings', () => {
   const cases: Array<[string, string | null]> = [
     ['go func() { use(x) }()', 'warning'],

@@ -1,10 +1,13 @@
 // copy-loop-var: before Go 1.22 a `for` loop has one variable for all iterations, so a closure
-// that outlives its iteration (a goroutine, a defer, a stored, returned or passed-on func
-// literal, a parallel subtest) sees whatever value the variable has when it finally runs.
-// The fix gives each iteration its own copy, `v := v`, as the first statement of the body —
-// what Go 1.22 does for range loops (golang.org/s/loopvar). Never offered in files whose language
-// version has per-iteration variables already, nor where the copy could change what the loop
-// does (the body writes the variable, steps it through a pointer method, or declares the same name).
+// that outlives its iteration (a goroutine, a defer in the loop body, a closure stored outside the
+// loop or sent, a parallel subtest) sees whatever value the variable has when it finally runs.
+// Those are warnings; a closure that provably finishes within the iteration (called at once,
+// passed where the compiler says it does not escape, inside a closure that itself finishes) is
+// not reported, and one that can be shown neither way is a "may … if …" hint whose fix is marked
+// uncertain. The fix gives each iteration its own copy, `v := v`, as the first statement of the
+// body — what Go 1.22 does (golang.org/s/loopvar). Never offered in files whose language version
+// has per-iteration variables already, nor where the copy could change what the loop does (the
+// body writes the variable or steps it through a pointer method).
 import { kindInfo, type FixId, type KindId } from '../engine/kinds';
 import type { GoSourceFile } from '../engine/sourceFile';
 import type { CompilerDecision, Finding, FindingFix } from '../engine/types';
