@@ -10,7 +10,9 @@ import { chmodSync, cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, 
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
-import { runFix, type AppliedFix } from '../../server/src/cli/fix';
+import { runFix, type AppliedFix, type RefusedFix } from '../../server/src/cli/fix';
+import { isKindShown } from '../../server/src/engine/present';
+import type { Finding } from '../../server/src/engine/types';
 import { runPipeline } from '../../server/src/pipeline/index';
 
 const run = promisify(execFile);
@@ -145,12 +147,13 @@ function copyModule(src: string, dirName?: string): string {
   return dir;
 }
 
-async function fix(dir: string, args: string[]): Promise<{ code: number; applied: AppliedFix[]; stderr: string }> {
+async function fix(dir: string, args: string[]): Promise<{ code: number; applied: AppliedFix[]; refused: RefusedFix[]; stderr: string }> {
   let out = '';
   let err = '';
   const code = await runFix(['--json', ...args], { stdout: (s) => (out += s), stderr: (s) => (err += s) }, dir);
   assert.equal(code, 0, err);
-  return { code, applied: (JSON.parse(out) as { applied: AppliedFix[] }).applied, stderr: err };
+  const plan = JSON.parse(out) as { applied: AppliedFix[]; refused: RefusedFix[] };
+  return { code, applied: plan.applied, refused: plan.refused, stderr: err };
 }
 
 /** go vet's diagnostics without positions (fixes move lines), sorted; [] when vet passes. */
@@ -169,11 +172,11 @@ async function vetDiagnostics(dir: string): Promise<string[]> {
 }
 
 /** Applies everything, checks the toolchain's verdict, and that a second run has nothing to do. */
-async function applyAndVerify(dir: string, testEnv: Record<string, string>, testFlags: string[] = []): Promise<AppliedFix[]> {
+async function applyAndVerify(dir: string, testEnv: Record<string, string>, testFlags: string[] = []): Promise<{ applied: AppliedFix[]; refused: RefusedFix[] }> {
   // Some real modules predate today's gofmt; the fixes skip such files, so nothing new may appear.
   const before = (await run('gofmt', ['-l', '.'], { cwd: dir })).stdout.trim();
   const vetBefore = await vetDiagnostics(dir);
-  const { applied } = await fix(dir, ['--apply']);
+  const { applied, refused } = await fix(dir, ['--apply']);
   const unformatted = (await run('gofmt', ['-l', '.'], { cwd: dir })).stdout.trim();
   assert.equal(unformatted, before, `gofmt -l after fixing:\n${unformatted}`);
   const fixedFiles = [...new Set(applied.map((a) => a.file))];
@@ -189,7 +192,7 @@ async function applyAndVerify(dir: string, testEnv: Record<string, string>, test
   await go(dir, ['test', '-count=1', ...testFlags, './...'], testEnv);
   const again = await fix(dir, []);
   assert.deepEqual(again.applied, [], 'a second run must find nothing more to do');
-  return applied;
+  return { applied, refused };
 }
 
 /** The `// want: id…` markers of a module's Go files as `file:line id` strings. */
@@ -214,7 +217,7 @@ for (const fixture of ['go121', 'go122']) {
       const dry = await fix(dir, []);
       const offered = dry.applied.map((a) => `${path.basename(a.file)}:${a.line} ${a.id}`).sort();
       assert.deepEqual(offered, wantMarkers(dir));
-      const applied = await applyAndVerify(dir, { HEAPSCOPE_FIXED: '1' });
+      const { applied } = await applyAndVerify(dir, { HEAPSCOPE_FIXED: '1' });
       assert.equal(applied.length, offered.length);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -222,10 +225,15 @@ for (const fixture of ['go121', 'go122']) {
   });
 }
 
-/** The loop-variable warnings check shows in a module, as `file:line` relative to it. */
-async function loopvarWarnings(dir: string): Promise<string[]> {
-  const { raw } = await runPipeline({ compile: { cwd: dir, patterns: ['./...'], tests: true }, fixes: { only: ['copy-loop-var'] } });
-  return raw
+/** The findings `heapscope check ./...` shows in a module (the kinds shown by default), fixes included. */
+async function checkFindings(dir: string): Promise<Finding[]> {
+  const { raw } = await runPipeline({ compile: { cwd: dir, patterns: ['./...'], tests: true }, selectKind: (k) => isKindShown(k, {}), fixes: {} });
+  return raw.filter((f) => isKindShown(f.kind, {}));
+}
+
+/** The loop-variable warnings among them, as `file:line` relative to the module. */
+function loopvarWarningsOf(dir: string, findings: readonly Finding[]): string[] {
+  return findings
     .filter((f) => f.kind === 'loopvar.capture' && f.severity === 'warning')
     .map((f) => `${path.relative(dir, f.file)}:${f.line}`)
     .sort();
@@ -240,8 +248,16 @@ for (const { mod, fixes, drop = [], testFlags = [], loopvarWarnings: warnings, d
       for (const d of drop) rmSync(path.join(dir, d), { recursive: true });
       // The tests must pass before fixing, or a failure after it would prove nothing.
       await go(dir, ['test', '-count=1', ...testFlags, './...']);
-      if (warnings) assert.deepEqual(await loopvarWarnings(dir), [...warnings].sort(), 'the loop-variable warnings');
-      const applied = await applyAndVerify(dir, {}, testFlags);
+      const shown = await checkFindings(dir);
+      if (warnings) assert.deepEqual(loopvarWarningsOf(dir, shown), [...warnings].sort(), 'the loop-variable warnings');
+      const { applied, refused } = await applyAndVerify(dir, {}, testFlags);
+      // One decision for check and fix: each fix check shows is applied or refused with a reason.
+      const where = (a: { file: string; line: number; id: string }): string => `${path.relative(dir, a.file)}:${a.line} ${a.id}`;
+      assert.deepEqual(
+        [...applied.map(where), ...refused.map(where)].sort(),
+        shown.flatMap((f) => f.fixes.map((x) => `${path.relative(dir, f.file)}:${f.line} ${x.id}`)).sort(),
+        'check and fix agree',
+      );
       const got = applied.map((a) => `${path.relative(dir, a.file)}:${a.line} ${a.id}`).sort();
       assert.deepEqual(got, [...fixes].sort(), 'the fixes applied');
     } finally {
