@@ -597,3 +597,29 @@ test('Ctrl-C and SIGTERM: exit 130 and 143, no go process and no heapscope-run-*
     assert.deepEqual(await survivors(m.pids), [], `${signal}: go processes stopped`);
   }
 });
+
+test('every fix check --json attaches is applied by fix or listed under refused with a reason (#13.2)', async () => {
+  const dir = path.join(tmp, 'agree');
+  cpSync(path.join(root, 'test-fixtures', 'fixes', 'agree'), dir, { recursive: true });
+  const report = JSON.parse((await heapscope(['check', '--json', '.'], dir)).stdout) as JsonReport;
+  const fromCheck = report.diagnostics.flatMap((d) => (d.fixes as Array<{ id: string }>).map((f) => `${path.basename(d.file)}:${d.line} ${f.id}`)).sort();
+  const res = await heapscope(['fix', '--json', '.'], dir);
+  assert.equal(res.code, 0, res.stderr);
+  const plan = JSON.parse(res.stdout) as { applied: Array<{ file: string; line: number; id: string }>; refused: Array<{ file: string; line: number; id: string; reason: string }> };
+  const key = (a: { file: string; line: number; id: string }): string => `${path.basename(a.file)}:${a.line} ${a.id}`;
+  assert.deepEqual([...plan.applied.map(key), ...plan.refused.map(key)].sort(), fromCheck);
+  assert.deepEqual(plan.applied.map(key), ['agree.go:42 copy-loop-var']);
+  assert.deepEqual(
+    plan.refused.map((r) => [key(r), r.reason]),
+    [['agree.go:35 copy-loop-var', 'it may not be needed (the finding says "may"); --include-uncertain applies it']],
+  );
+  assert.match(res.stderr, /agree\.go:35: copy-loop-var refused: it may not be needed/);
+  // The three-clause loops whose nested closure captures c by address: reported, with no fix anywhere.
+  const steps = report.diagnostics.filter((d) => d.kind === 'loopvar.capture' && (d.line === 10 || d.line === 22));
+  assert.equal(steps.length, 2);
+  for (const d of steps) assert.deepEqual(d.fixes, []);
+  const uncertain = await heapscope(['fix', '--json', '--include-uncertain', '.'], dir);
+  const all = JSON.parse(uncertain.stdout) as { applied: Array<{ file: string; line: number; id: string }>; refused: unknown[] };
+  assert.deepEqual(all.applied.map(key).sort(), ['agree.go:35 copy-loop-var', 'agree.go:42 copy-loop-var']);
+  assert.deepEqual(all.refused, []);
+});

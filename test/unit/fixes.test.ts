@@ -6,7 +6,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { GoSourceFile } from '../../server/src/engine/sourceFile';
 import { allFixes, kindInfo } from '../../server/src/engine/kinds';
-import type { Finding } from '../../server/src/engine/types';
+import type { CompilerDecision, Finding } from '../../server/src/engine/types';
+import { nonEscapingParams } from '../../server/src/fixes/callees';
 import fc from 'fast-check';
 import { LineIndex } from '../../server/src/engine/positions';
 import { applyEdits, EditError, editsConflict, editsOverlap, findFixes } from '../../server/src/fixes/index';
@@ -83,7 +84,13 @@ test('copy-loop-var edit inserts gofmt-indented copies as the first statement', 
   assert.match(out, /for i := 0; i < n; i\+\+ \{\n\t\ti := i\n\t\tfs = append/);
 });
 
-test('copy-loop-var with compiler evidence: a passed-on closure whose variable is not moved to the heap gets no fix', () => {
+/** A compiler decision at a position of /x/a.go, as the fix stage receives it. */
+function decision(kind: 'noescape' | 'escape.closure', line: number, column: number, subject: string): CompilerDecision {
+  const text = kind === 'noescape' ? `${subject} does not escape` : `${subject} escapes to heap`;
+  return { kind, pos: { file: '/x/a.go', line, column }, text, details: { subject }, explanations: [], packagePath: 'p' };
+}
+
+test('copy-loop-var with compiler evidence: a passed-on closure is a "may" hint unless the compiler says it does not escape', () => {
   const text = `package p
 
 func apply(f func()) { f() }
@@ -94,24 +101,66 @@ func G(xs []int) {
 	}
 }
 `;
-  assert.equal(fixesIn(text, '1.21').length, 1, 'without compiler output: assume it outlives');
-  const other: Finding = {
-    file: '/x/a.go',
-    line: 3,
-    column: 6,
-    endLine: 3,
-    endColumn: 11,
-    severity: 'hint',
-    kind: 'inline.can',
-    message: '',
-    compiler: null,
-    related: [],
-    fixes: [],
-    alloc: null,
-    packagePath: 'p',
-    decision: { kind: 'inline.can', pos: { file: '/x/a.go', line: 3, column: 6 }, text: 'can inline apply', details: {}, explanations: [], packagePath: 'p' },
-  };
-  assert.equal(fixesIn(text, '1.21', { findings: [other] }).length, 0);
+  const input = (decisions: CompilerDecision[], params?: ReturnType<typeof nonEscapingParams>) =>
+    findFixes({ file: '/x/a.go', source: GoSourceFile.parse(text), findings: [], decisions, nonEscapingParams: params, goVersion: { module: '1.21', goexperimentLoopvar: false } });
+  const [hint] = input([]);
+  assert.ok(hint, 'without compiler output: a hint');
+  assert.equal(hint.severity, 'hint');
+  assert.match(hint.message, /^A closure passed to apply captures loop variable `x`.*may see a later iteration's value if apply keeps it past the iteration$/);
+  assert.equal(hint.fixes[0]?.uncertain, true);
+  assert.equal(input([decision('escape.closure', 7, 9, 'func literal')])[0]?.severity, 'hint', 'escapes: still only a hint');
+  assert.deepEqual(input([decision('noescape', 7, 9, 'func literal')]), [], '"func literal does not escape" at the literal');
+  // apply inlined: nothing at the literal, but its parameter does not escape.
+  const source = GoSourceFile.parse(text);
+  assert.deepEqual(input([], nonEscapingParams([{ source, decisions: [decision('noescape', 3, 12, 'f')] }])), []);
+  assert.equal(input([], nonEscapingParams([{ source, decisions: [] }])).length, 1);
+});
+
+test('fix-all leaves the fix of a "may" hint, as heapscope fix does without --include-uncertain', () => {
+  const edit = (line: number) => ({ file: '/x/a.go', line, column: 1, endLine: line, endColumn: 1, newText: 'x' });
+  const fixes = { sure: [{ id: 'copy-loop-var', title: 't', edits: [edit(1)] }], may: [{ id: 'copy-loop-var', title: 't', edits: [edit(2)], uncertain: true }] };
+  assert.deepEqual(
+    chooseFixAll(['sure', 'may'], (k) => fixes[k as keyof typeof fixes]),
+    fixes.sure,
+  );
+});
+
+test('copy-loop-var: nested closures follow the closure around them; go, defer in the loop body and outer stores are warnings', () => {
+  const cases: Array<[string, string | null]> = [
+    ['go func() { use(x) }()', 'warning'],
+    ['defer func() { use(x) }()', 'warning'],
+    ['func() { defer func() { use(x) }() }()', null],
+    ['func() { go func() { use(x) }() }()', 'warning'],
+    ['sink = append(sink, func() { use(x) })', 'warning'],
+    ['ch <- func() { use(x) }', 'warning'],
+    ['t.Run("", func(t *testing.T) { defer func() { use(x) }() })', null],
+    ['t.Run("", func(t *testing.T) { t.Parallel(); use(x) })', 'warning'],
+    ['b.RunParallel(func(pb *testing.PB) { use(x) })', null],
+    ['t.Run("", func(t *testing.T) { sink = append(sink, func() { use(x) }) })', 'warning'],
+    ['f := func() { use(x) }; f()', 'hint'],
+  ];
+  for (const [stmt, want] of cases) {
+    const text = `package p
+
+import "testing"
+
+var sink []func()
+
+func use(int) {}
+
+func G(t *testing.T, b *testing.B, ch chan func(), xs []int) {
+	for _, x := range xs {
+		${stmt}
+	}
+}
+`;
+    const got = fixesIn(text, '1.21');
+    assert.deepEqual(
+      got.map((f) => f.severity),
+      want ? [want] : [],
+      stmt,
+    );
+  }
 });
 
 test('prealloc-slice keeps nil-ness: var s []T gets a guarded make before the loop', () => {

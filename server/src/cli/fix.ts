@@ -32,6 +32,14 @@ export interface AppliedFix {
   title: string;
 }
 
+/** A fix that `check` shows and `fix` leaves, as `--json` reports it under `refused` (line of the original file). */
+export interface RefusedFix {
+  file: string;
+  line: number;
+  id: string;
+  reason: string;
+}
+
 /** Options of `heapscope fix`. */
 export interface FixOptions {
   patterns: string[];
@@ -39,6 +47,8 @@ export interface FixOptions {
   json: boolean;
   only: string[] | null;
   allowUpperBound: boolean;
+  /** Apply fixes whose finding says "may … if …" too (FindingFix.uncertain). */
+  includeUncertain: boolean;
   goBinary: string | undefined;
   tags: string[] | undefined;
   cwd: string;
@@ -51,13 +61,16 @@ const KNOWN_FIX_IDS = allFixes()
   .map((f) => f.id)
   .join(', ');
 
-const USAGE = `Usage: heapscope fix [--apply] [--only id,…] [--json] [patterns…]
+const USAGE = `Usage: heapscope fix [--apply] [--only id,…] [--json] [--include-uncertain] [patterns…]
 
 Prints Heapscope's fixes as a unified diff, or applies them with --apply.
   --apply               write the fixed files
   --only ids            only these fixes (${KNOWN_FIX_IDS})
-  --json                print {"applied": [{file, line, id, title}]} (the fixes it would apply without --apply)
+  --json                print {"applied": [{file, line, id, title}], "refused": [{file, line, id, reason}]}
+                        (the fixes it would apply without --apply, and those it leaves)
   --allow-upper-bound   let prealloc fixes use an upper bound of the count (conditional appends)
+  --include-uncertain   also apply fixes whose finding only "may" be a problem (a loop variable
+                        captured by a closure that may or may not outlive its iteration)
   --tags a,b            build tags
   --go PATH             the go command to run
   --cwd DIR             run as if started in DIR
@@ -74,6 +87,7 @@ export function parseFixArgs(args: string[], cwd: string): FixOptions {
       json: { type: 'boolean' },
       only: { type: 'string' },
       'allow-upper-bound': { type: 'boolean' },
+      'include-uncertain': { type: 'boolean' },
       tags: { type: 'string' },
       go: { type: 'string' },
       cwd: { type: 'string' },
@@ -94,6 +108,7 @@ export function parseFixArgs(args: string[], cwd: string): FixOptions {
     json: values.json ?? false,
     only,
     allowUpperBound: values['allow-upper-bound'] ?? false,
+    includeUncertain: values['include-uncertain'] ?? false,
     goBinary: values.go,
     tags: splitTags(values.tags),
     cwd: path.resolve(cwd, values.cwd ?? '.'),
@@ -122,7 +137,8 @@ export interface FixPlan {
   originals: Map<string, string>;
   texts: Map<string, string>;
   applied: AppliedFix[];
-  refused: Array<AppliedFix & { reason: string }>;
+  /** Every fix the first round offered (what `check` shows) that was not applied, with why. */
+  refused: RefusedFix[];
 }
 
 /** Runs the rounds on an overlay and returns the new texts; throws when nothing could be analysed. */
@@ -154,24 +170,36 @@ export async function planFixes(opts: FixOptions, io: Io): Promise<FixPlan> {
     }
     let changed = 0;
     for (const { file, source, found } of perFile) {
-      const candidates = found.flatMap((f) => f.fixes.map((fix) => ({ finding: f, fix })));
+      const rounds = history.get(file) ?? [];
+      // A refusal is named by the line in the original text, which later rounds' edits do not move.
+      const refuse = (finding: Finding, fix: FindingFix, reason: string): void => {
+        const line = originalLine(finding.line, rounds);
+        const key = `${file}:${line}:${fix.id}`;
+        if (refusedKeys.has(key)) return;
+        refusedKeys.add(key);
+        refused.push({ file, line, id: fix.id, reason });
+      };
+      const isRefused = (finding: Finding, fix: FindingFix): boolean => refusedKeys.has(`${file}:${originalLine(finding.line, rounds)}:${fix.id}`);
+      const candidates = found.flatMap((f) => f.fixes.map((fix) => ({ finding: f, fix }))).filter((c) => !isRefused(c.finding, c.fix));
       if (candidates.length === 0) continue;
       const text = source.text;
       if (!(await isGofmtClean(text))) {
         if (round === 1) io.stderr(`heapscope fix: ${path.relative(opts.cwd, file)} is not gofmt-formatted; its fixes are skipped\n`);
+        for (const c of candidates) refuse(c.finding, c.fix, 'the file is not gofmt-formatted');
         continue;
       }
       const chosen: Array<{ finding: Finding; fix: FindingFix }> = [];
       let importFix = false;
       for (const c of candidates) {
-        const key = `${file}:${c.fix.id}:${c.fix.title}`;
-        if (refusedKeys.has(key)) continue;
+        if (c.fix.uncertain && !opts.includeUncertain) {
+          refuse(c.finding, c.fix, 'it may not be needed (the finding says "may"); --include-uncertain applies it');
+          continue;
+        }
         if (IMPORT_FIXES.has(c.fix.id) && importFix) continue;
         if (chosen.some((o) => editsConflict(o.fix.edits, c.fix.edits))) continue;
         const trial = applyEdits(text, [...chosen.flatMap((o) => o.fix.edits), ...c.fix.edits]);
         if (!(await isGofmtClean(trial))) {
-          refusedKeys.add(key);
-          refused.push({ file, line: c.finding.line, id: c.fix.id, title: c.fix.title, reason: 'the result would not be gofmt-formatted' });
+          refuse(c.finding, c.fix, 'the result would not be gofmt-formatted');
           continue;
         }
         chosen.push(c);
@@ -186,7 +214,6 @@ export async function planFixes(opts: FixOptions, io: Io): Promise<FixPlan> {
           chosen.flatMap((c) => c.fix.edits),
         ),
       );
-      const rounds = history.get(file) ?? [];
       for (const c of chosen) applied.push({ file, line: originalLine(c.finding.line, rounds), id: c.fix.id, title: c.fix.title });
       rounds.push(chosen.flatMap((c) => c.fix.edits));
       history.set(file, rounds);
@@ -222,12 +249,13 @@ async function report(opts: FixOptions, plan: FixPlan, io: Io): Promise<number> 
     for (const [file, text] of plan.texts) await writeFile(file, text);
   }
   if (opts.json) {
-    io.stdout(`${JSON.stringify({ applied: plan.applied }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ applied: plan.applied, refused: plan.refused }, null, 2)}\n`);
   } else if (!opts.apply) {
     for (const [file, text] of plan.texts) io.stdout(await unifiedDiff(path.relative(opts.cwd, file), plan.originals.get(file) ?? '', text));
   }
   const files = plan.texts.size;
-  io.stderr(`heapscope fix: ${opts.apply ? 'applied' : 'would apply'} ${plan.applied.length} fix${plan.applied.length === 1 ? '' : 'es'} in ${files} file${files === 1 ? '' : 's'}\n`);
+  const left = plan.refused.length > 0 ? `; ${plan.refused.length} refused` : '';
+  io.stderr(`heapscope fix: ${opts.apply ? 'applied' : 'would apply'} ${plan.applied.length} fix${plan.applied.length === 1 ? '' : 'es'} in ${files} file${files === 1 ? '' : 's'}${left}\n`);
   return 0;
 }
 

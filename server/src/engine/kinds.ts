@@ -342,7 +342,8 @@ export const KIND_TABLE = [
     id: 'loopvar.capture',
     family: 'loopvar',
     title: 'Loop variable captured across iterations',
-    description: 'Before Go 1.22 a closure that outlives its iteration shares the loop variable with every other iteration and may see a later value. Fix: copy-loop-var.',
+    description:
+      'Before Go 1.22 a closure that outlives its iteration shares the loop variable with every other iteration and may see a later value. A warning where the closure outlives the iteration (go, a defer in the loop body, stored outside the loop, sent, a parallel subtest); a "may … if …" hint where that cannot be shown either way. Fix: copy-loop-var.',
     defaultSeverity: 'warning',
     shownByDefault: true,
     source: 'fix',
@@ -417,7 +418,7 @@ export const FIX_TABLE = [
     title: 'Copy loop variable',
     kind: 'loopvar.capture',
     description:
-      'Before Go 1.22 a loop variable is shared by all iterations; a goroutine, deferred function, stored/returned/passed-on closure or parallel subtest that captures it may see a later value. Inserts `v := v` as the first statement of the loop body. Offered only in files whose language version is below 1.22 and only when the closure can outlive its iteration.',
+      'Before Go 1.22 a loop variable is shared by all iterations; a goroutine, deferred function, closure stored outside the loop or sent, or parallel subtest that captures it may see a later value. Inserts `v := v` as the first statement of the loop body. Offered only in files whose language version is below 1.22; on a "may" hint `heapscope fix` applies it only with --include-uncertain.',
   },
   {
     id: 'prealloc-slice',

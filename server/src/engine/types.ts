@@ -132,6 +132,8 @@ export interface FindingFix {
   id: string;
   title: string;
   edits: FindingEdit[];
+  /** Set when the fix may not be needed (the finding is a "may … if …" hint): `heapscope fix` applies it only with --include-uncertain. */
+  uncertain?: boolean;
 }
 
 export interface RelatedLocation {

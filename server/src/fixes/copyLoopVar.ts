@@ -1,14 +1,18 @@
 // copy-loop-var: before Go 1.22 a `for` loop has one variable for all iterations, so a closure
-// that outlives its iteration (a goroutine, a defer, a stored, returned or passed-on func
-// literal, a parallel subtest) sees whatever value the variable has when it finally runs.
-// The fix gives each iteration its own copy, `v := v`, as the first statement of the body —
-// what Go 1.22 does for range loops (golang.org/s/loopvar). Never offered in files whose language
-// version has per-iteration variables already, nor where the copy could change what the loop
-// does (the body writes the variable, steps it through a pointer method, or declares the same name).
+// that outlives its iteration (a goroutine, a defer in the loop body, a closure stored outside the
+// loop or sent, a parallel subtest) sees whatever value the variable has when it finally runs.
+// Those are warnings; a closure that provably finishes within the iteration (called at once,
+// passed where the compiler says it does not escape, inside a closure that itself finishes) is
+// not reported, and one that can be shown neither way is a "may … if …" hint whose fix is marked
+// uncertain. The fix gives each iteration its own copy, `v := v`, as the first statement of the
+// body — what Go 1.22 does (golang.org/s/loopvar). Never offered in files whose language version
+// has per-iteration variables already, nor where the copy could change what the loop does (the
+// body writes the variable or steps it through a pointer method).
 import { kindInfo, type FixId, type KindId } from '../engine/kinds';
 import type { GoSourceFile } from '../engine/sourceFile';
-import type { Finding } from '../engine/types';
+import type { CompilerDecision, Finding, FindingFix } from '../engine/types';
 import { identifiersNamed, isBinding, isWritten, lineIndent, nextLineStart, nodeRange, nodeStart, offsetEdit, restOfLineIsBlank, type GoNode } from './goTree';
+import { argumentStays, type NonEscapingParams } from './callees';
 import { fileLanguageVersion } from './languageVersion';
 import type { FixInput } from './fixTypes';
 
@@ -59,9 +63,6 @@ interface LoopVariable {
   decl: GoNode;
 }
 
-/** How a func literal relates to its iteration. */
-type ClosureLife = 'outlives' | 'within' | 'escapes-if-moved';
-
 /** The variables a `for` statement declares with `:=` (range clause or three-clause initializer). */
 export function loopVariables(loop: GoNode): LoopVariable[] {
   const range = loop.namedChildren.find((c) => c.type === 'range_clause');
@@ -92,28 +93,199 @@ function isSubtestCall(call: GoNode, lit: GoNode): boolean {
   return /^\*testing\.[TB]$/.test((param?.childForFieldName('type')?.text ?? '').replace(/\s/g, ''));
 }
 
-/** Whether the func literal can run after its iteration ends, from where it appears. */
-export function closureLife(lit: GoNode): ClosureLife {
+/** Whether a call is `b.RunParallel(func(pb *testing.PB) {…})`, which waits for the goroutines it starts. */
+function isRunParallelCall(call: GoNode, lit: GoNode): boolean {
+  const fn = call.childForFieldName('function');
+  if (fn?.type !== 'selector_expression' || fn.childForFieldName('field')?.text !== 'RunParallel') return false;
+  const param = lit.childForFieldName('parameters')?.namedChildren[0];
+  return (param?.childForFieldName('type')?.text ?? '').replace(/\s/g, '') === '*testing.PB';
+}
+
+/** How long a closure can run, measured against the loop iteration it is made in. */
+export type ClosureLife =
+  /** It can run after the iteration ends: `what` names the closure for the message. */
+  | { life: 'outlives'; what: string }
+  /** It provably finishes before the iteration ends. */
+  | { life: 'within' }
+  /** Neither can be shown: it outlives the iteration only `condition` ("if … keeps it …"). */
+  | { life: 'uncertain'; what: string; condition: string };
+
+/** How one func literal runs, relative to the function or closure that contains it. */
+type OwnLife =
+  | { k: 'outlives'; what: string }
+  /** Deferred: it runs when the enclosing function returns. */
+  | { k: 'deferred' }
+  /** It finishes before the enclosing function's current statement does (called, or passed to a call that does not keep it). */
+  | { k: 'enclosing' }
+  /** Returned from the enclosing function. */
+  | { k: 'returned' }
+  | { k: 'uncertain'; what: string; condition: string };
+
+/** What the compiler said about one file, by `line:column` of the position it printed. */
+export interface CompilerFacts {
+  /** `capturing by ref: c (addr=true …)`. */
+  addressTakenAt: Set<string>;
+  /** `func literal does not escape`: the closure cannot outlive the statement that makes it. */
+  literalStaysAt: Set<string>;
+  /** `func literal escapes to heap`. */
+  literalEscapesAt: Set<string>;
+  /** The package's functions whose parameters do not escape. */
+  nonEscapingParams?: NonEscapingParams;
+}
+
+/** The compiler facts of a file from its decisions (any kind, whatever the user is shown). */
+export function compilerFacts(decisions: readonly CompilerDecision[], nonEscapingParams?: NonEscapingParams): CompilerFacts {
+  const at = (d: CompilerDecision): string => `${d.pos.line}:${d.pos.column}`;
+  const facts: CompilerFacts = {
+    addressTakenAt: new Set(),
+    literalStaysAt: new Set(),
+    literalEscapesAt: new Set(),
+    nonEscapingParams,
+  };
+  for (const d of decisions) {
+    if (d.kind === 'capture.ref' && d.details.addr === true) facts.addressTakenAt.add(at(d));
+    else if (d.kind === 'noescape' && d.details.subject === 'func literal') facts.literalStaysAt.add(at(d));
+    else if (d.kind === 'escape.closure') facts.literalEscapesAt.add(at(d));
+  }
+  // Code inlined elsewhere is analysed again there: one "escapes" anywhere outweighs the rest.
+  for (const k of facts.literalEscapesAt) facts.literalStaysAt.delete(k);
+  return facts;
+}
+
+/** The nearest func literal around `n` that lies inside `body`, or null when `n`'s function contains the loop. */
+function enclosingLiteralIn(n: GoNode, body: GoNode): GoNode | null {
+  for (let c = n.parent; c && c.id !== body.id; c = c.parent) if (c.type === 'func_literal') return c;
+  return null;
+}
+
+/** The identifier an assignment target is rooted in (`s` of `s.f[i]`), or null (`f().x`). */
+function targetRoot(e: GoNode): GoNode | null {
+  let n: GoNode | null = e;
+  while (n && n.type !== 'identifier') {
+    if (n.type === 'selector_expression' || n.type === 'index_expression') n = n.childForFieldName('operand');
+    else if (n.type === 'parenthesized_expression') n = n.namedChildren[0] ?? null;
+    else if (n.type === 'unary_expression') n = n.childForFieldName('operand');
+    else return null;
+  }
+  return n;
+}
+
+/** Whether `name` is declared inside `body` before `at` (a variable of the iteration, not of the loop's function). */
+function declaredInside(body: GoNode, name: string, at: GoNode): boolean {
+  return identifiersNamed(body, name).some((id) => id.startIndex < at.startIndex && isBinding(id));
+}
+
+/**
+ * Where a closure value ends up when it is not called or passed on: climbs through composite
+ * literals and `append` to the statement that stores, returns or sends it.
+ */
+function storedBy(lit: GoNode, body: GoNode, key: string, facts: CompilerFacts): OwnLife {
+  let n = lit;
+  for (;;) {
+    const p = n.parent;
+    if (!p) break;
+    if (p.type === 'parenthesized_expression' || p.type === 'literal_element' || p.type === 'keyed_element' || p.type === 'literal_value' || p.type === 'composite_literal') {
+      n = p;
+      continue;
+    }
+    if (p.type === 'argument_list' && p.parent?.childForFieldName('function')?.text === 'append') {
+      n = p.parent;
+      continue;
+    }
+    break;
+  }
+  const p = n.parent;
+  if (p?.type === 'send_statement' && p.childForFieldName('value')?.id === n.id) return { k: 'outlives', what: 'A closure sent on a channel' };
+  if (p?.type === 'expression_list') {
+    const stmt = p.parent;
+    if (stmt?.type === 'return_statement') return { k: 'returned' };
+    if (stmt?.type === 'assignment_statement' && stmt.childForFieldName('right')?.id === p.id) {
+      const index = p.namedChildren.findIndex((c) => c.id === n.id);
+      const target = stmt.childForFieldName('left')?.namedChildren[index];
+      const root = target ? targetRoot(target) : null;
+      if (root?.text === '_') return { k: 'enclosing' };
+      // Stored in something the loop's function had before the loop: it is there for the next iteration too.
+      if (!root || !declaredInside(body, root.text, stmt)) return { k: 'outlives', what: 'A closure stored outside the loop' };
+      return local(target?.text ?? 'a variable', key, facts);
+    }
+    if (stmt?.type === 'short_var_declaration' || stmt?.type === 'var_spec') {
+      const index = p.namedChildren.findIndex((c) => c.id === n.id);
+      const name = (stmt.type === 'var_spec' ? stmt.childrenForFieldName('name')[index] : stmt.childForFieldName('left')?.namedChildren[index])?.text;
+      return local(name ?? 'a variable', key, facts);
+    }
+  }
+  return local(null, key, facts);
+}
+
+/** A closure kept in a variable of the iteration (or somewhere the syntax cannot follow): the compiler decides. */
+function local(name: string | null, key: string, facts: CompilerFacts): OwnLife {
+  if (facts.literalStaysAt.has(key)) return { k: 'enclosing' };
+  return name === null
+    ? { k: 'uncertain', what: 'A closure', condition: 'if it is kept past the iteration' }
+    : { k: 'uncertain', what: `A closure stored in ${name}`, condition: `if ${name} is kept past the iteration` };
+}
+
+/** How one func literal runs relative to the function or closure around it, from where it appears and what the compiler said. */
+function ownLife(lit: GoNode, body: GoNode, file: GoSourceFile, facts: CompilerFacts): OwnLife {
+  const start = nodeStart(file, lit);
+  const key = `${start.line}:${start.column}`;
   let n = lit;
   while (n.parent?.type === 'parenthesized_expression') n = n.parent;
   const p = n.parent;
-  if (!p) return 'escapes-if-moved';
+  if (!p) return { k: 'uncertain', what: 'A closure', condition: 'if it is kept past the iteration' };
   if (p.type === 'call_expression' && p.childForFieldName('function')?.id === n.id) {
     // Called right here: it finishes now, unless the call itself is deferred or run as a goroutine.
     const q = p.parent;
-    return q?.type === 'go_statement' || q?.type === 'defer_statement' ? 'outlives' : 'within';
+    if (q?.type === 'go_statement') return { k: 'outlives', what: 'A goroutine' };
+    return q?.type === 'defer_statement' ? { k: 'deferred' } : { k: 'enclosing' };
   }
-  if (p.type === 'argument_list') {
+  if (p.type === 'argument_list' && p.parent?.childForFieldName('function')?.text !== 'append') {
     const call = p.parent as GoNode;
     const q = call.parent;
-    if (q?.type === 'go_statement' || q?.type === 'defer_statement') return 'outlives';
+    if (q?.type === 'go_statement') return { k: 'outlives', what: 'A goroutine' };
+    if (q?.type === 'defer_statement') return { k: 'deferred' };
     const callee = (call.childForFieldName('function')?.text ?? '').replace(/\s/g, '');
-    if (SYNCHRONOUS_CALLEES.has(callee)) return 'within';
-    if (isSubtestCall(call, lit)) return isParallelSubtest(call, lit) ? 'outlives' : 'within';
+    if (isSubtestCall(call, lit)) return isParallelSubtest(call, lit) ? { k: 'outlives', what: 'A parallel subtest' } : { k: 'enclosing' };
+    if (isRunParallelCall(call, lit) || SYNCHRONOUS_CALLEES.has(callee)) return { k: 'enclosing' };
+    // The compiler's word on the literal: one that does not escape cannot outlive the call, and a
+    // literal made in a loop that is kept past the iteration escapes (escape analysis counts loop depth).
+    if (facts.literalStaysAt.has(key)) return { k: 'enclosing' };
+    // An inlined callee takes the literal with it and nothing is printed at the literal: ask the
+    // callee's own parameter (`f does not escape`), for functions of this package.
+    const argIndex = p.namedChildren.findIndex((c) => c.id === n.id);
+    if (argumentStays(facts.nonEscapingParams, callee, argIndex)) return { k: 'enclosing' };
+    return { k: 'uncertain', what: `A closure passed to ${callee}`, condition: `if ${callee} keeps it past the iteration` };
   }
-  // Stored, returned, sent or passed on: it outlives the iteration when it outlives the function
-  // (the compiler then moves the variable to the heap); without compiler output, assume it does.
-  return 'escapes-if-moved';
+  return storedBy(n, body, key, facts);
+}
+
+/**
+ * How long a func literal in a loop body can run, measured against the iteration: its own place
+ * (`ownLife`), then that of each closure around it up to the loop body. A `defer` runs when the
+ * closure around it returns; a closure called at once, or passed to a call that does not keep
+ * it, runs while the closure around it does.
+ */
+export function closureLife(lit: GoNode, body: GoNode, file: GoSourceFile, facts: CompilerFacts): ClosureLife {
+  const own = ownLife(lit, body, file, facts);
+  if (own.k === 'outlives') return { life: 'outlives', what: own.what };
+  const outer = enclosingLiteralIn(lit, body);
+  switch (own.k) {
+    case 'deferred':
+      return outer ? closureLife(outer, body, file, facts) : { life: 'outlives', what: 'A deferred function' };
+    case 'enclosing':
+      return outer ? closureLife(outer, body, file, facts) : { life: 'within' };
+    case 'returned': {
+      // Returned by the loop's own function: the loop is over, no later iteration changes the variable.
+      if (!outer) return { life: 'within' };
+      const o = closureLife(outer, body, file, facts);
+      return o.life === 'outlives' ? o : { life: 'uncertain', what: 'A returned closure', condition: 'if the caller keeps it past the iteration' };
+    }
+    case 'uncertain': {
+      if (!outer) return { life: 'uncertain', what: own.what, condition: own.condition };
+      const o = closureLife(outer, body, file, facts);
+      return o.life === 'outlives' ? o : { life: 'uncertain', what: own.what, condition: own.condition };
+    }
+  }
 }
 
 /** Finds loop-variable captures that can outlive their iteration and offers `v := v`. */
@@ -122,24 +294,16 @@ export function findCopyLoopVar(input: FixInput): Finding[] {
   // Only files known to have per-loop variables: unknown versions are never fixed.
   if (lang.perIterationLoopVars !== false) return [];
   const file = input.source;
-  const compilerAvailable = input.findings.some((f) => f.decision !== null);
-  const movedAt = new Set(input.findings.filter((f) => f.decision?.kind === 'escape.moved').map((f) => `${f.decision?.pos.line}:${f.decision?.pos.column}`));
-  // `capturing by ref: c (addr=true …)`: somewhere the function takes c's address, maybe
-  // implicitly, through a pointer-method call or method value the syntax cannot tell apart.
-  const addressTakenAt = new Set(input.findings.filter((f) => f.decision?.kind === 'capture.ref' && f.decision.details.addr === true).map((f) => `${f.decision?.pos.line}:${f.decision?.pos.column}`));
+  // Evidence is every decision the compiler printed for the file, whatever kinds the caller shows
+  // (check shows no capture.ref by default): check, fix and the editor decide alike.
+  const decisions = input.decisions ?? input.findings.flatMap((f) => (f.decision ? [f.decision] : []));
+  const facts = compilerFacts(decisions, input.nonEscapingParams);
   const out: Finding[] = [];
   for (const loop of file.tree.rootNode.descendantsOfType('for_statement')) {
-    const finding = loopFinding(input, file, loop, { compilerAvailable, movedAt, addressTakenAt });
+    const finding = loopFinding(input, file, loop, facts);
     if (finding) out.push(finding);
   }
   return out;
-}
-
-/** What the compiler said about the file's variables, by `line:column` of their declaration. */
-interface CompilerFacts {
-  compilerAvailable: boolean;
-  movedAt: Set<string>;
-  addressTakenAt: Set<string>;
 }
 
 /** Names of the methods with a pointer receiver declared in the file. */
@@ -173,77 +337,71 @@ function mayWriteThroughMethod(file: GoSourceFile, body: GoNode, v: LoopVariable
   });
 }
 
+/** The loop's finding: a warning when a closure outlives the iteration, a hint when it may. */
 function loopFinding(input: FixInput, file: GoSourceFile, loop: GoNode, facts: CompilerFacts): Finding | null {
-  const { compilerAvailable, movedAt } = facts;
   const body = loop.childForFieldName('body');
   if (!body) return null;
   const vars = loopVariables(loop);
   if (vars.length === 0) return null;
   const threeClause = loop.namedChildren.some((c) => c.type === 'for_clause');
-  const lits = body.descendantsOfType('func_literal');
-  const captured: LoopVariable[] = [];
-  let firstUse: GoNode | null = null;
-  let kindOfUse = '';
+  // Per variable, the use whose closure lives longest: outlives, then uncertain.
+  const outliving: Array<{ v: LoopVariable; use: GoNode; life: ClosureLife }> = [];
+  const uncertain: Array<{ v: LoopVariable; use: GoNode; life: ClosureLife }> = [];
   for (const v of vars) {
-    const pos = nodeRange(file, v.decl);
-    const moved = movedAt.has(`${pos.line}:${pos.column}`);
-    for (const lit of lits) {
-      const [use] = identifiersNamed(lit, v.name);
-      if (!use) continue;
-      const life = closureLife(lit);
-      const outlives = life === 'outlives' || (life === 'escapes-if-moved' && (!compilerAvailable || moved));
-      if (!outlives) continue;
-      captured.push(v);
-      if (!firstUse || use.startIndex < firstUse.startIndex) {
-        firstUse = use;
-        kindOfUse = describeClosure(lit);
-      }
-      break;
+    let best: { use: GoNode; life: ClosureLife } | null = null;
+    for (const use of identifiersNamed(body, v.name)) {
+      const lit = enclosingLiteralIn(use, body);
+      if (!lit) continue;
+      const life = closureLife(lit, body, file, facts);
+      if (life.life === 'within') continue;
+      if (!best || (best.life.life === 'uncertain' && life.life === 'outlives')) best = { use, life };
+      if (life.life === 'outlives') break;
     }
+    if (best) (best.life.life === 'outlives' ? outliving : uncertain).push({ v, ...best });
   }
-  if (captured.length === 0 || !firstUse) return null;
+  const chosen = outliving.length > 0 ? outliving : uncertain;
+  const first = chosen.reduce<(typeof chosen)[number] | null>((a, c) => (a && a.use.startIndex <= c.use.startIndex ? a : c), null);
+  if (!first) return null;
+  const captured = chosen.map((c) => c.v);
+  // A declaration of the same name in the body (already copied, or shadowed): the closure may not
+  // see the loop's variable at all.
+  if (captured.some((v) => identifiersNamed(body, v.name).some(isBinding))) return null;
   // Safety: the copy must not change what the loop does. A write to the variable anywhere in the
-  // body (in a three-clause loop it steers the loop), or a declaration of the same name (already
-  // copied, or shadowed), means the copy is not a pure per-iteration snapshot: no fix.
-  for (const v of captured) {
-    const ids = identifiersNamed(body, v.name);
-    if (ids.some((id) => isBinding(id) || isWritten(id))) return null;
-    if (threeClause && mayWriteThroughMethod(file, body, v, facts)) return null;
-  }
-  const edit = copyEdit(
-    input.file,
-    file,
-    body,
-    captured.map((v) => v.name),
-  );
-  if (!edit) return null;
+  // body (in a three-clause loop it steers the loop) means the copy is not a pure per-iteration
+  // snapshot: the capture is still reported, without a fix.
+  const changed = captured.find((v) => identifiersNamed(body, v.name).some(isWritten) || (threeClause && mayWriteThroughMethod(file, body, v, facts)));
+  const edit = changed
+    ? null
+    : copyEdit(
+        input.file,
+        file,
+        body,
+        captured.map((v) => v.name),
+      );
+  if (!edit && !changed) return null;
   const names = captured.map((v) => v.name);
   const listed = names.map((n) => `\`${n}\``).join(', ');
+  const life = first.life;
+  const sure = life.life === 'outlives';
+  const what = life.life === 'within' ? '' : life.what;
+  const consequence = life.life === 'uncertain' ? `it may see a later iteration's value ${life.condition}` : "it may see a later iteration's value";
+  const fixes: FindingFix[] = [];
+  if (edit) fixes.push({ id: COPY_LOOP_VAR_ID, title: `Copy loop variable${names.length > 1 ? 's' : ''} ${names.join(', ')} per iteration`, edits: [edit], ...(sure ? {} : { uncertain: true }) });
+  const noFix = changed ? ` (no fix: the loop may change \`${changed.name}\` in its body, which a copy would stop)` : '';
   return {
     file: input.file,
-    ...nodeRange(file, firstUse),
-    severity: kindInfo(LOOPVAR_CAPTURE_KIND).defaultSeverity,
+    ...nodeRange(file, first.use),
+    // Only a closure known to outlive its iteration is a warning; one that may is a hint.
+    severity: sure ? kindInfo(LOOPVAR_CAPTURE_KIND).defaultSeverity : 'hint',
     kind: LOOPVAR_CAPTURE_KIND,
-    message: `${kindOfUse} captures loop variable${names.length > 1 ? 's' : ''} ${listed}, shared by all iterations before Go 1.22: it may see a later iteration's value`,
+    message: `${what} captures loop variable${names.length > 1 ? 's' : ''} ${listed}, shared by all iterations before Go 1.22: ${consequence}${noFix}`,
     compiler: null,
     related: captured.map((v) => ({ file: input.file, ...nodeStart(file, v.decl), message: `loop variable ${v.name} is declared once for the whole loop` })),
-    fixes: [{ id: COPY_LOOP_VAR_ID, title: `Copy loop variable${names.length > 1 ? 's' : ''} ${names.join(', ')} per iteration`, edits: [edit] }],
+    fixes,
     alloc: null,
     packagePath: input.findings.find((f) => f.packagePath)?.packagePath ?? '',
     decision: null,
   };
-}
-
-/** Words for the closure, for the message. */
-function describeClosure(lit: GoNode): string {
-  let n = lit;
-  while (n.parent?.type === 'parenthesized_expression') n = n.parent;
-  const p = n.parent;
-  const q = p?.type === 'argument_list' ? p.parent?.parent : p?.parent;
-  if (q?.type === 'go_statement') return 'A goroutine';
-  if (q?.type === 'defer_statement') return 'A deferred function';
-  if (p?.type === 'argument_list' && /\.Run$/.test(p.parent?.childForFieldName('function')?.text ?? '')) return 'A parallel subtest';
-  return 'A closure that outlives the iteration';
 }
 
 /** The edit inserting `v := v` lines after the body's `{`, indented one tab deeper than the closing `}`; null when the body is not laid out one statement per line. */

@@ -1,7 +1,8 @@
 // The input every fix module reads: one parsed file, the compiler's findings for it, and what
 // decides its language version.
 import type { GoSourceFile } from '../engine/sourceFile';
-import type { Finding } from '../engine/types';
+import type { CompilerDecision, Finding } from '../engine/types';
+import type { NonEscapingParams } from './callees';
 
 /** The Go version facts that decide a file's language version. */
 export interface GoVersionInfo {
@@ -18,6 +19,14 @@ export interface FixInput {
   source: GoSourceFile;
   /** The compiler's findings for this file (before any profile is joined); empty when compiler output is not available. */
   findings: readonly Finding[];
+  /**
+   * Every compiler decision printed for this file, of any kind, whatever the caller shows (absent:
+   * the decisions of `findings`). Evidence must not depend on the kinds shown, or check, fix and
+   * the editor would decide differently.
+   */
+  decisions?: readonly CompilerDecision[];
+  /** The compiler's word on the parameters of the functions of this file's package directory (copy-loop-var). */
+  nonEscapingParams?: NonEscapingParams;
   goVersion: GoVersionInfo;
   /** Let prealloc fixes use an upper bound of the count (conditional appends, loops with break/continue). Default false. */
   allowUpperBound?: boolean;

@@ -7,7 +7,8 @@ import type { Analysis, SourceCache } from '../engine/analyze';
 import { findModule } from '../engine/module';
 import { isInside } from '../engine/paths';
 import type { GoSourceFile } from '../engine/sourceFile';
-import type { Finding } from '../engine/types';
+import type { CompilerDecision, Finding } from '../engine/types';
+import { nonEscapingParams, type NonEscapingParams } from './callees';
 import { findFixes } from './index';
 import { goexperimentHasLoopvar } from './languageVersion';
 
@@ -60,9 +61,18 @@ export async function fixesForAnalysis(analysis: Analysis, sources: SourceCache,
     list.push(f);
     byFile.set(f.file, list);
   }
+  const decisionsByFile = new Map<string, CompilerDecision[]>();
+  for (const d of analysis.parsed.decisions) {
+    const list = decisionsByFile.get(d.pos.file) ?? [];
+    list.push(d);
+    decisionsByFile.set(d.pos.file, list);
+  }
   const inRoots = insideAny(opts.roots);
   const files = [...new Set(analysis.run.packages.filter((p) => p.error === null).flatMap((p) => p.files))].filter((f) => f.endsWith('.go') && inRoots(f)).sort();
   const goLineByDir = new Map<string, string | null>();
+  const paramsByDir = new Map<string, NonEscapingParams>();
+  const filesByDir = new Map<string, string[]>();
+  for (const f of files) filesByDir.set(path.dirname(f), [...(filesByDir.get(path.dirname(f)) ?? []), f]);
   const loopvar = goexperimentHasLoopvar(opts.goexperiment);
   const out: FileFixes[] = [];
   for (const file of files) {
@@ -74,11 +84,21 @@ export async function fixesForAnalysis(analysis: Analysis, sources: SourceCache,
     if (opts.maxFileChars !== undefined && source.text.length > opts.maxFileChars) continue;
     const dir = path.dirname(file);
     if (!goLineByDir.has(dir)) goLineByDir.set(dir, (await findModule(dir))?.goVersion ?? null);
+    let params = paramsByDir.get(dir);
+    if (!params) {
+      const inDir = (filesByDir.get(dir) ?? []).flatMap((f) => {
+        const s = sources.get(f);
+        return s ? [{ source: s, decisions: decisionsByFile.get(f) ?? [] }] : [];
+      });
+      paramsByDir.set(dir, (params = nonEscapingParams(inDir)));
+    }
     const found = findFixes(
       {
         file,
         source,
         findings: byFile.get(file) ?? [],
+        decisions: decisionsByFile.get(file) ?? [],
+        nonEscapingParams: params,
         goVersion: { module: goLineByDir.get(dir) ?? null, goexperimentLoopvar: loopvar },
         allowUpperBound: opts.allowUpperBound,
       },

@@ -57,12 +57,15 @@ export function fixAllAction(uri: string, keys: readonly string[]): CodeAction |
   return { title: 'Apply all Heapscope fixes', kind: FIX_ALL_KIND, data };
 }
 
-/** The fixes fix-all applies: the first fix of each finding, in order, skipping any that conflicts with one already chosen. */
+/**
+ * The fixes fix-all applies: the first fix of each finding, in order, skipping any that conflicts
+ * with one already chosen and, as `heapscope fix` does without --include-uncertain, those of "may" hints.
+ */
 export function chooseFixAll(keys: readonly string[], fixesOf: FixesOf): FindingFix[] {
   const chosen: FindingFix[] = [];
   for (const key of keys) {
     const fix = fixesOf(key)?.[0];
-    if (!fix || chosen.some((c) => editsConflict(c.edits, fix.edits))) continue;
+    if (!fix || fix.uncertain || chosen.some((c) => editsConflict(c.edits, fix.edits))) continue;
     chosen.push(fix);
   }
   return chosen;

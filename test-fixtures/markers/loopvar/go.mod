@@ -1,0 +1,3 @@
+module example.com/markers/loopvar
+
+go 1.21
