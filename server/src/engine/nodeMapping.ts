@@ -184,6 +184,9 @@ const REPORTED_AT: ReadonlyMap<string, { field: string } | { token: string }> = 
   ['selector_expression', { token: '.' }],
   ['composite_literal', { field: 'body' }],
   ['binary_expression', { field: 'operator' }],
+  ['index_expression', { token: '[' }],
+  ['slice_expression', { token: '[' }],
+  ['type_assertion_expression', { token: '.' }],
   ['assignment_statement', { field: 'operator' }],
   ['short_var_declaration', { field: 'operator' }],
 ]);
@@ -332,8 +335,52 @@ function nodeForDecision(file: GoSourceFile, d: CompilerDecision): { type: strin
   const from = d.pos.column <= 0 && d.kind === 'escape.heap' ? lines.lineEnd(row) : at;
   const onLine = subject || d.details.func ? searchLine(file, row, from, shape, subject, d.details.func) : null;
   if (onLine) return onLine;
-  // 5. The token at the point, else the nearest token on the line.
+  // 5. The expression the compiler reports at the point, whatever the subject says: a string
+  //    literal at its `"`, a selector at `.` (`time.Second` printed as its value), an inlined call
+  //    at its `(` (the subject is in the callee's body), `b[0:10]` at `[`, `a + b` at `+`.
+  if (d.pos.column > 0) {
+    const reported = expressionReportedAt(cachedChainAt(w, at), at);
+    if (reported) return reported;
+  }
+  // 6. The token at the point, else the nearest token on the line.
   return tokenNear(file, at);
+}
+
+/** Expressions a decision can be about when its subject does not name one (see `expressionReportedAt`). */
+const EXPRESSION_TYPES = new Set([
+  ...CALL_TYPES,
+  'selector_expression',
+  'index_expression',
+  'slice_expression',
+  'type_assertion_expression',
+  'composite_literal',
+  'literal_value',
+  'binary_expression',
+  'unary_expression',
+  'interpreted_string_literal',
+  'raw_string_literal',
+  'func_literal',
+  'parenthesized_expression',
+  'int_literal',
+  'float_literal',
+  'imaginary_literal',
+  'rune_literal',
+  ...IDENTIFIER_TYPES,
+]);
+
+/**
+ * The innermost expression in `chain` (innermost first) that the compiler reports at offset `at`:
+ * never a bare token. A `{...}` body counts only when it is an element's literal with its type
+ * elided (`[]T{{1, 2}}`); otherwise its composite literal, reported at the same `{`, is the answer.
+ */
+function expressionReportedAt(chain: readonly NodeView[], at: number): NodeView | null {
+  for (let i = 0; i < chain.length; i++) {
+    const n = chain[i]!;
+    if (!EXPRESSION_TYPES.has(n.type) || n.reported !== at) continue;
+    if (n.type === 'literal_value' && chain[i + 1]?.type !== 'literal_element') continue;
+    return n;
+  }
+  return null;
 }
 
 const ARGUMENT_LIST_TYPES: readonly string[] = ['argument_list'];
