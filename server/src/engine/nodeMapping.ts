@@ -24,13 +24,36 @@ export interface SyntaxAnchor {
    * follows such ranges by offsets only.
    */
   nodeType: string | null;
+  /**
+   * The callee's text when the node is a call the compiler reports at the decision's point
+   * (`c.Redirect` of `c.Redirect(302, "/")`, `Box[int]` of `Box[int](n)`), else absent: what
+   * says whether a decision is about an inlined call.
+   */
+  callee?: string;
 }
 
 /** The node a compiler decision is about, as its range and type; the range is never zero-width in a file with a token. */
 export function anchorForDecision(file: GoSourceFile, d: CompilerDecision): SyntaxAnchor {
   const node = nodeForDecision(file, d);
   const nodeType = node.type === 'ERROR' || node.end <= node.start ? null : node.type;
-  return { range: file.byteRange(node.start, node.end), nodeType };
+  const anchor: SyntaxAnchor = { range: file.byteRange(node.start, node.end), nodeType };
+  if (node.part && CALL_TYPES.includes(node.type) && d.pos.column > 0 && node.reported === file.lines.byteToOffset(d.pos.line, d.pos.column)) {
+    anchor.callee = file.text.slice(node.part.start, node.part.end);
+  }
+  return anchor;
+}
+
+/**
+ * Whether a Go position (1-based line, byte column) is the name of a function or method
+ * declaration: where the compiler positions a generic function's dictionary wrapper
+ * (`Box[int]`), and so what the wrapper's inlined copy of the shape instantiation reports.
+ */
+export function isFunctionNameAt(file: GoSourceFile, line1: number, byteCol1: number): boolean {
+  if (byteCol1 <= 0 || line1 < 1 || line1 > file.lines.lineCount) return false;
+  const at = file.lines.byteToOffset(line1, byteCol1);
+  const chain = cachedChainAt(walkOf(file), at);
+  const fn = chain[1];
+  return fn !== undefined && chain[0]!.start === at && FUNCTION_TYPES.includes(fn.type) && fn.part?.start === at;
 }
 
 /** The smallest node at a Go position (1-based line, 1-based byte column), or the nearest token when the point is blank. */
@@ -119,7 +142,7 @@ interface NodeView {
   reported: number;
   /** The operator's type of a unary expression; null otherwise. */
   operator: string | null;
-  /** The name of a function declaration (the `func` keyword of a literal); the callee of a call. */
+  /** The name of a function declaration (the `func` keyword of a literal); the callee of a call (the type of a conversion). */
   part: { type: string; start: number; end: number } | null;
 }
 
@@ -214,7 +237,7 @@ function viewHere(c: Parser.TreeCursor): NodeView {
     } else if (rule && !found && index === 1 && (type === 'assignment_statement' || type === 'short_var_declaration')) {
       // Until the operator is met: the second child (an assignment without one parsed).
       view.reported = c.startIndex;
-    } else if (type === 'call_expression' && field === 'function' && !view.part) {
+    } else if (((type === 'call_expression' && field === 'function') || (type === 'type_conversion_expression' && field === 'type')) && !view.part) {
       view.part = { type: ct, start: c.startIndex, end: c.endIndex };
     } else if (type === 'unary_expression' && field === 'operator' && view.operator === null) {
       view.operator = ct;
@@ -288,7 +311,7 @@ function rowOf(file: GoSourceFile, offset: number): number {
 }
 
 /** The node a decision is about, by the numbered rules below; always a real (non-empty) node. */
-function nodeForDecision(file: GoSourceFile, d: CompilerDecision): { type: string; start: number; end: number } {
+function nodeForDecision(file: GoSourceFile, d: CompilerDecision): NodeView {
   const lines = file.lines;
   const row = Math.max(0, Math.min(d.pos.line - 1, lines.lineCount - 1));
   const at = lines.byteToOffset(d.pos.line, d.pos.column);
@@ -302,7 +325,7 @@ function nodeForDecision(file: GoSourceFile, d: CompilerDecision): { type: strin
     const leaf = chain[0];
     if (shape === 'funcName') {
       const fn = chain.find((n) => FUNCTION_TYPES.includes(n.type));
-      if (fn && rowOf(file, fn.start) === row) return fn.part ?? fn;
+      if (fn && rowOf(file, fn.start) === row) return fn.part ? { ...fn.part, reported: fn.part.start, operator: null, part: null } : fn;
     } else if (shape === 'identifier') {
       if (leaf && IDENTIFIER_TYPES.includes(leaf.type) && (!subject || !IDENT_RE.test(subject) || text.slice(leaf.start, leaf.end) === subject)) return leaf;
     } else if (shape !== 'token') {
