@@ -4,7 +4,9 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { jsonDiagnostic } from '../../server/src/cli/report';
-import { SourceCache } from '../../server/src/engine/analyze';
+import { dropRepeats, SourceCache } from '../../server/src/engine/analyze';
+import { presentFindings } from '../../server/src/engine/present';
+import type { Finding } from '../../server/src/engine/types';
 import { PipelineCancelled, runPipeline } from '../../server/src/pipeline/index';
 import { recordedDeps, recordedRun, repoRoot } from '../helpers/recordedRun';
 
@@ -97,4 +99,33 @@ test('a fix search that fails costs the fixes, not the findings, when the reques
   assert.deepEqual(r.fixes, []);
   assert.ok(r.findings.some((f) => f.kind === 'escape.moved' && f.file === demo));
   await assert.rejects(failingFixes({}), /disk gone/);
+});
+
+test('dropRepeats keeps each allocation once: the copy whose compiler position is in its range; --all keeps every line', () => {
+  const finding = (line: number, column: number, at: [number, number], message: string): Finding => ({
+    file: '/m/a.go',
+    line,
+    column,
+    endLine: line,
+    endColumn: column + 1,
+    severity: 'information',
+    kind: 'escape.moved',
+    message,
+    compiler: { line: at[0], column: at[1], message: 'moved to heap: v' },
+    related: [],
+    fixes: [],
+    alloc: null,
+    packagePath: 'm',
+    decision: null,
+  });
+  // A generic function's dictionary wrapper reports at the name (17:6), mapped onto the shape instantiation's `v` (17:17).
+  const wrapper = finding(17, 17, [17, 6], 'from the wrapper');
+  const shape = finding(17, 17, [17, 17], 'from the shape instantiation');
+  const other = finding(18, 2, [18, 2], 'another variable');
+  assert.deepEqual(
+    dropRepeats([wrapper, shape, other, shape]).map((f) => f.message),
+    ['from the shape instantiation', 'another variable'],
+  );
+  assert.equal(presentFindings([wrapper, shape], {}).length, 1);
+  assert.equal(presentFindings([wrapper, shape], { all: true }).length, 2);
 });

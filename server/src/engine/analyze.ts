@@ -265,7 +265,12 @@ function inlinedCalls(decisions: readonly CompilerDecision[]): Map<string, strin
 
 /** The last name of a callee or function, without type arguments: `c.Redirect` → `Redirect`, `strings.(*Builder).WriteString` → `WriteString`. */
 function lastName(s: string): string {
-  return (s.replace(/\[[^]*\]/g, '').split('.').pop() ?? '').replace(/[()*\s]/g, '');
+  return (
+    s
+      .replace(/\[[^]*\]/g, '')
+      .split('.')
+      .pop() ?? ''
+  ).replace(/[()*\s]/g, '');
 }
 
 /**

@@ -44,16 +44,20 @@ export function anchorForDecision(file: GoSourceFile, d: CompilerDecision): Synt
 }
 
 /**
- * Whether a Go position (1-based line, byte column) is the name of a function or method
- * declaration: where the compiler positions a generic function's dictionary wrapper
- * (`Box[int]`), and so what the wrapper's inlined copy of the shape instantiation reports.
+ * Whether a Go position (1-based line, byte column) is where the compiler positions a function
+ * declaration: its name, or a method's receiver `(`. A generic function's dictionary wrapper
+ * (`Box[int]`) is positioned there, and so is what its inlined copy of the shape instantiation reports.
  */
 export function isFunctionNameAt(file: GoSourceFile, line1: number, byteCol1: number): boolean {
   if (byteCol1 <= 0 || line1 < 1 || line1 > file.lines.lineCount) return false;
   const at = file.lines.byteToOffset(line1, byteCol1);
   const chain = cachedChainAt(walkOf(file), at);
   const fn = chain[1];
-  return fn !== undefined && chain[0]!.start === at && FUNCTION_TYPES.includes(fn.type) && fn.part?.start === at;
+  if (fn !== undefined && chain[0]!.start === at && (fn.type === 'function_declaration' || fn.type === 'method_declaration') && fn.part?.start === at) return true;
+  // `func (os objects[T]) MarshalLogArray(…)`: the receiver list comes before the name.
+  const method = chain[2];
+  const receiver = chain[1];
+  return method?.type === 'method_declaration' && receiver?.type === 'parameter_list' && receiver.start === at && method.part !== null && at < method.part.start;
 }
 
 /** The smallest node at a Go position (1-based line, 1-based byte column), or the nearest token when the point is blank. */
