@@ -1,7 +1,7 @@
 // Counts what the mapping gets wrong on a real module: reads the JSON of `heapscope check --json`
 // and the source at each finding's range, and prints the findings whose range is punctuation
-// only, that say "append" over a range without `append`, or that repeat another finding (same
-// file, range, kind and message). With --sample N it also prints N random findings with their
+// only, that say "this `append`" over a range without `append`, or that repeat another finding
+// (same file, range and kind, and the same message or the same compiler line at one position). With --sample N it also prints N random findings with their
 // range text, to be read by eye.
 //
 //   node dist/cli.js check --json ./... > /tmp/m.json   (in the module)
@@ -61,8 +61,11 @@ export function rangeProblems(findings: readonly JsonFinding[]): Record<'punctua
     if (PUNCTUATION_ONLY.test(text.trim() || text) && !WHOLE_LITERAL.test(text)) out.punctuation.push({ f, text });
     if (/\bappend\b/.test(f.message) && /this `append`/.test(f.message) && !/\bappend\b/.test(text)) out.append.push({ f, text });
     const key = `${f.file}|${f.line}:${f.column}-${f.endLine}:${f.endColumn}|${f.kind}|${f.message}`;
-    if (seen.has(key)) out.duplicate.push({ f, text });
+    // The same compiler line at the same position too: copies' messages can differ by their explanations.
+    const line = f.compiler ? `${f.file}|${f.line}:${f.column}-${f.endLine}:${f.endColumn}|${f.kind}|${f.compiler.line}:${f.compiler.column}|${f.compiler.message}` : key;
+    if (seen.has(key) || seen.has(line)) out.duplicate.push({ f, text });
     seen.add(key);
+    seen.add(line);
   }
   return out;
 }

@@ -101,31 +101,32 @@ test('a fix search that fails costs the fixes, not the findings, when the reques
   await assert.rejects(failingFixes({}), /disk gone/);
 });
 
-test('dropRepeats keeps each allocation once: the copy whose compiler position is in its range; --all keeps every line', () => {
-  const finding = (line: number, column: number, at: [number, number], message: string): Finding => ({
+test('dropRepeats keeps each allocation once: a line printed once per compiled copy; two lines on one node stay two; --all keeps every line', () => {
+  const finding = (at: [number, number], text: string, message: string): Finding => ({
     file: '/m/a.go',
-    line,
-    column,
-    endLine: line,
-    endColumn: column + 1,
+    line: 3,
+    column: 18,
+    endLine: 3,
+    endColumn: 38,
     severity: 'information',
-    kind: 'escape.moved',
+    kind: 'escape.heap',
     message,
-    compiler: { line: at[0], column: at[1], message: 'moved to heap: v' },
+    compiler: { line: at[0], column: at[1], message: text },
     related: [],
     fixes: [],
     alloc: null,
     packagePath: 'm',
     decision: null,
   });
-  // A generic function's dictionary wrapper reports at the name (17:6), mapped onto the shape instantiation's `v` (17:17).
-  const wrapper = finding(17, 17, [17, 6], 'from the wrapper');
-  const shape = finding(17, 17, [17, 17], 'from the shape instantiation');
-  const other = finding(18, 2, [18, 2], 'another variable');
+  // A closure compiled on its own and again where its parent is inlined: one line twice, explained once.
+  const first = finding([3, 24], 'string(b) escapes to heap', 'explained');
+  const copy = finding([3, 24], 'string(b) escapes to heap', 'not explained');
+  // The same text at another column of the same node: the string boxed for an interface, another allocation.
+  const boxed = finding([3, 29], 'string(b) escapes to heap', 'boxed');
   assert.deepEqual(
-    dropRepeats([wrapper, shape, other, shape]).map((f) => f.message),
-    ['from the shape instantiation', 'another variable'],
+    dropRepeats([first, copy, boxed, copy]).map((f) => f.message),
+    ['explained', 'boxed'],
   );
-  assert.equal(presentFindings([wrapper, shape], {}).length, 1);
-  assert.equal(presentFindings([wrapper, shape], { all: true }).length, 2);
+  assert.equal(presentFindings([first, copy], {}).length, 1);
+  assert.equal(presentFindings([first, copy], { all: true }).length, 2);
 });

@@ -162,18 +162,26 @@ export function findingKey(f: Finding): string {
   return `${f.kind}|${f.file}|${at}`;
 }
 
+/** Findings mapped at another decision's position (a dictionary wrapper's, at its shape instantiation's), with that position. */
+const mappedAt = new WeakMap<Finding, CompilerPos>();
+
 /**
- * The findings with each allocation once, in their order: findings of one kind, file, range and
- * compiler text are one decision printed once per compiled copy of its function (a closure
- * compiled on its own and again in each function that inlines its parent, a generic function's
- * shape instantiation and its dictionary wrappers). Of each, the first whose compiler position
- * lies in its range is kept (the copy that reports where the code is), else the first.
+ * The findings with each allocation once, in their order: findings of one kind, file, range,
+ * compiler position and text are one decision printed once per compiled copy of its function (a
+ * closure compiled on its own and again in each function that inlines its parent, a generic
+ * function's shape instantiation and its dictionary wrappers, whose position is taken to be where
+ * they were mapped). Of each, the first whose compiler position lies in its range is kept (the copy
+ * that reports where the code is), else the first.
  */
 export function dropRepeats(findings: readonly Finding[]): Finding[] {
   const out: Finding[] = [];
   const at = new Map<string, number>();
   for (const f of findings) {
-    const k = `${f.kind}|${f.file}|${f.line}:${f.column}-${f.endLine}:${f.endColumn}|${f.compiler?.message ?? f.message}`;
+    // Two lines at different positions are two allocations even on one node (`string(b)` copies
+    // the bytes at its `(` and is boxed for an interface at its operand), unless one was mapped
+    // where the other is reported.
+    const c = mappedAt.get(f) ?? f.compiler;
+    const k = `${f.kind}|${f.file}|${f.line}:${f.column}-${f.endLine}:${f.endColumn}|${c ? `${c.line}:${c.column}` : ''}|${f.compiler?.message ?? f.message}`;
     const i = at.get(k);
     if (i === undefined) {
       at.set(k, out.length);
@@ -315,6 +323,7 @@ export function decisionFinding(d: CompilerDecision, sources: SourceCache, inlin
     decision: d,
     nodeType: anchor?.nodeType,
   };
+  if (mapAt && anchor) mappedAt.set(finding, mapAt);
   // The steps read the explanation's flows: made when first read (the CLI's default text output never does).
   let related: Finding['related'] | null = null;
   Object.defineProperty(finding, 'related', {
