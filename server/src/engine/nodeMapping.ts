@@ -32,9 +32,14 @@ export interface SyntaxAnchor {
   callee?: string;
 }
 
-/** The node a compiler decision is about, as its range and type; the range is never zero-width in a file with a token. */
-export function anchorForDecision(file: GoSourceFile, d: CompilerDecision): SyntaxAnchor {
-  const node = nodeForDecision(file, d);
+/**
+ * The node a compiler decision is about, as its range and type; the range is never zero-width in a
+ * file with a token. `atInlinedCall`: the compiler inlined a call at the decision's position, so
+ * the decision is about something in the callee's body, said on that call (not on a name of the
+ * line that happens to equal the subject: `clone` of `s.base.clone()` for the callee's `clone`).
+ */
+export function anchorForDecision(file: GoSourceFile, d: CompilerDecision, atInlinedCall = false): SyntaxAnchor {
+  const node = nodeForDecision(file, d, atInlinedCall);
   const nodeType = node.type === 'ERROR' || node.end <= node.start ? null : node.type;
   const anchor: SyntaxAnchor = { range: file.byteRange(node.start, node.end), nodeType };
   if (node.part && CALL_TYPES.includes(node.type) && d.pos.column > 0 && node.reported === file.lines.byteToOffset(d.pos.line, d.pos.column)) {
@@ -315,7 +320,7 @@ function rowOf(file: GoSourceFile, offset: number): number {
 }
 
 /** The node a decision is about, by the numbered rules below; always a real (non-empty) node. */
-function nodeForDecision(file: GoSourceFile, d: CompilerDecision): NodeView {
+function nodeForDecision(file: GoSourceFile, d: CompilerDecision, atInlinedCall: boolean): NodeView {
   const lines = file.lines;
   const row = Math.max(0, Math.min(d.pos.line - 1, lines.lineCount - 1));
   const at = lines.byteToOffset(d.pos.line, d.pos.column);
@@ -327,6 +332,9 @@ function nodeForDecision(file: GoSourceFile, d: CompilerDecision): NodeView {
   if (d.pos.column > 0) {
     const chain = cachedChainAt(w, at);
     const leaf = chain[0];
+    // 0. At an inlined call, the call (a `...` slice is still its argument list).
+    const inlinedCall = atInlinedCall && shape !== 'variadic' && shape !== 'funcName' ? expressionReportedAt(chain, at) : null;
+    if (inlinedCall && CALL_TYPES.includes(inlinedCall.type)) return inlinedCall;
     if (shape === 'funcName') {
       const fn = chain.find((n) => FUNCTION_TYPES.includes(n.type));
       if (fn && rowOf(file, fn.start) === row) return fn.part ? { ...fn.part, reported: fn.part.start, operator: null, part: null } : fn;

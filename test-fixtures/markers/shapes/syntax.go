@@ -89,3 +89,15 @@ type wrap[T any] []T
 func UseObjects(xs []*Point) any { // want leak.param:"xs" "parameter `xs` leaks"
 	return Objects(xs) // want escape.heap:"Objects(xs)" "^inside `Objects`, inlined here, `wrap\\[go.shape.\\*uint8\\]\\(values\\)`"
 }
+
+type logger struct{ name string }
+
+func (l *logger) clone() *logger {
+	clone := *l // want escape.moved:"clone" "^`clone` is moved to the heap: its address is returned"
+	return &clone
+}
+
+// Clone calls an inlined method whose local has the method's name: the call, not the name.
+func Clone(l *logger) *logger {
+	return l.clone() // want escape.moved:"l.clone()" "^inside `\\(\\*logger\\).clone`, inlined here, `clone` is moved to the heap"
+}
