@@ -9,7 +9,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { runPipeline } from '../../server/src/pipeline/index';
-import { dropRepeats } from '../../server/src/engine/analyze';
+import { dropRepeats } from '../../server/src/engine/repeats';
 import { allKinds } from '../../server/src/engine/kinds';
 import { isKindShown } from '../../server/src/engine/present';
 

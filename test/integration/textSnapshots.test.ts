@@ -12,7 +12,7 @@ import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver';
 import { runPipeline } from '../../server/src/pipeline/index';
-import { dropRepeats } from '../../server/src/engine/analyze';
+import { dropRepeats } from '../../server/src/engine/repeats';
 import { LineIndex } from '../../server/src/engine/positions';
 import { presentFinding } from '../../server/src/engine/present';
 import { bytePosition, findingDiagnostic, type RelatedPosition } from '../../server/src/lsp/diagnostics';

@@ -1,7 +1,7 @@
 // Which findings a user sees and at what severity: the kinds table's defaults, overridden by
 // settings (editor) or flags (CLI). Shared by the CLI and the language server.
 import type { KindSetting } from '../protocol/settings';
-import { dropRepeats } from './analyze';
+import { dropRepeats } from './repeats';
 import { kindInfo } from './kinds';
 import type { Finding } from './types';
 

@@ -6,7 +6,8 @@
 // run is injected (PipelineDeps), so a test can drive the whole pipeline with recorded compiler
 // output and no `go` binary.
 import * as path from 'node:path';
-import { analyzeRun, analyzeRunCooperatively, dropRepeats, SourceCache, type Analysis } from '../engine/analyze';
+import { analyzeRun, analyzeRunCooperatively, SourceCache, type Analysis } from '../engine/analyze';
+import { dropRepeats } from '../engine/repeats';
 import { runCompiler, type CompilerRun, type CompilerRunOptions } from '../engine/goRunner';
 import { mark } from '../engine/timing';
 import type { Finding } from '../engine/types';
