@@ -12,6 +12,7 @@ import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import type { Diagnostic } from 'vscode-languageserver';
 import { runPipeline } from '../../server/src/pipeline/index';
+import { dropRepeats } from '../../server/src/engine/repeats';
 import { LineIndex } from '../../server/src/engine/positions';
 import { presentFinding } from '../../server/src/engine/present';
 import { bytePosition, findingDiagnostic, type RelatedPosition } from '../../server/src/lsp/diagnostics';
@@ -42,7 +43,8 @@ async function shownFindings(dir: string): Promise<ShownFinding[]> {
   for (const f of findings) if (!indexes.has(f.file) && existsSync(f.file)) indexes.set(f.file, new LineIndex(readFileSync(f.file, 'utf8')));
   const position: RelatedPosition = (file, line, column) => indexes.get(file)?.byteColumnToUtf16(line, Math.max(1, column)) ?? bytePosition(file, line, column);
   const out: ShownFinding[] = [];
-  for (const finding of findings) {
+  // Each allocation once, as the editor's scope stage keeps them.
+  for (const finding of dropRepeats(findings)) {
     const f = presentFinding(finding, {});
     if (!f) continue;
     const range = indexes.get(f.file)?.lspRange(f) ?? { start: bytePosition(f.file, f.line, f.column), end: bytePosition(f.file, f.endLine, f.endColumn) };

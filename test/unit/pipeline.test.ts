@@ -5,6 +5,9 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { jsonDiagnostic } from '../../server/src/cli/report';
 import { SourceCache } from '../../server/src/engine/analyze';
+import { dropRepeats } from '../../server/src/engine/repeats';
+import { presentFindings } from '../../server/src/engine/present';
+import type { Finding } from '../../server/src/engine/types';
 import { PipelineCancelled, runPipeline } from '../../server/src/pipeline/index';
 import { recordedDeps, recordedRun, repoRoot } from '../helpers/recordedRun';
 
@@ -97,4 +100,34 @@ test('a fix search that fails costs the fixes, not the findings, when the reques
   assert.deepEqual(r.fixes, []);
   assert.ok(r.findings.some((f) => f.kind === 'escape.moved' && f.file === demo));
   await assert.rejects(failingFixes({}), /disk gone/);
+});
+
+test('dropRepeats keeps each allocation once: a line printed once per compiled copy; two lines on one node stay two; --all keeps every line', () => {
+  const finding = (at: [number, number], text: string, message: string): Finding => ({
+    file: '/m/a.go',
+    line: 3,
+    column: 18,
+    endLine: 3,
+    endColumn: 38,
+    severity: 'information',
+    kind: 'escape.heap',
+    message,
+    compiler: { line: at[0], column: at[1], message: text },
+    related: [],
+    fixes: [],
+    alloc: null,
+    packagePath: 'm',
+    decision: null,
+  });
+  // A closure compiled on its own and again where its parent is inlined: one line twice, explained once.
+  const first = finding([3, 24], 'string(b) escapes to heap', 'explained');
+  const copy = finding([3, 24], 'string(b) escapes to heap', 'not explained');
+  // The same text at another column of the same node: the string boxed for an interface, another allocation.
+  const boxed = finding([3, 29], 'string(b) escapes to heap', 'boxed');
+  assert.deepEqual(
+    dropRepeats([first, copy, boxed, copy]).map((f) => f.message),
+    ['explained', 'boxed'],
+  );
+  assert.equal(presentFindings([first, copy], {}).length, 1);
+  assert.equal(presentFindings([first, copy], { all: true }).length, 2);
 });

@@ -6,7 +6,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import fc from 'fast-check';
 import { parseCompilerOutput } from '../../server/src/engine/compilerOutput';
-import { anchorForDecision, nodeAt } from '../../server/src/engine/nodeMapping';
+import { anchorForDecision, isFunctionNameAt, nodeAt } from '../../server/src/engine/nodeMapping';
 import { mapThroughEdits, trackRange, trackRanges, type TrackedItem } from '../../server/src/engine/rangeTracking';
 import { GoSourceFile } from '../../server/src/engine/sourceFile';
 import { gotoChildEndingAfter } from '../../server/src/engine/treeCursor';
@@ -160,6 +160,33 @@ test('fallbacks always give a real range: a point in blanks or past the line end
   assert.equal(textOf(f, rangeForDecision(f, decision('other', 2, 1))), 'func'); // empty line
   assert.equal(textOf(f, rangeForDecision(f, decision('escape.moved', 5, 0, 'x'))), 'x');
   assert.deepEqual(nodeAt(f, 4, 2), { type: 'identifier', range: { line: 4, column: 2, endLine: 4, endColumn: 3 }, text: 'x' });
+});
+
+test('a subject that names no node at its point takes the expression reported there, never a bare token', () => {
+  const f = GoSourceFile.parse('package p\n\nfunc f(b []int, m map[string]int) {\n\tg("x", time.Second, b[0:1], m["k"], a+c, -n, h(1))\n\t_ = [][]int{{1}}\n}\n');
+  // Columns as the compiler prints them: `"` of the literal, `.`, `[`, `[`, `+`, `-`, `(` of h(1), the inner `{`.
+  const at = (line: number, col: number, subject: string): string => textOf(f, rangeForDecision(f, decision('escape.heap', line, col, subject)));
+  assert.equal(at(4, 4, '"x"'), '"x"');
+  assert.equal(at(4, 13, 'time.Duration(1000000000)'), 'time.Second');
+  assert.equal(at(4, 23, 'b[0:1]'), 'b[0:1]');
+  assert.equal(at(4, 31, '(m)["k"]'), 'm["k"]');
+  assert.equal(at(4, 39, 'a + c'), 'a+c');
+  assert.equal(at(4, 43, '-n'), '-n');
+  assert.equal(at(4, 48, '&T{...}'), 'h(1)');
+  assert.equal(at(5, 14, '[]int{...}'), '{1}');
+  // An inlined call's anchor names its callee; a call reported elsewhere does not.
+  assert.equal(anchorForDecision(f, decision('escape.heap', 4, 48, 'x')).callee, 'h');
+  assert.equal(anchorForDecision(f, decision('escape.heap', 4, 2, 'x')).callee, undefined);
+});
+
+test("isFunctionNameAt: a declaration's name or a method's receiver, not a literal or a call", () => {
+  const f = GoSourceFile.parse('package p\n\nfunc Box[T any](v T) *T { return &v }\n\nfunc (os objs[T]) M() { _ = func() {}; Box(1) }\n');
+  assert.equal(isFunctionNameAt(f, 3, 6), true);
+  assert.equal(isFunctionNameAt(f, 3, 17), false);
+  assert.equal(isFunctionNameAt(f, 5, 6), true);
+  assert.equal(isFunctionNameAt(f, 5, 19), true);
+  assert.equal(isFunctionNameAt(f, 5, 29), false); // func literal
+  assert.equal(isFunctionNameAt(f, 5, 41), false); // call
 });
 
 const SOURCE = `package p

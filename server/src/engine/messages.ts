@@ -154,9 +154,40 @@ function inlineRefusal(reason: string | undefined, cost?: number, budget?: numbe
   return reason;
 }
 
-/** The one-line message for a decision. */
-export function decisionMessage(d: CompilerDecision): string {
+/** What the syntax the decision was mapped onto says about it (analyze.ts finds it). */
+export interface DecisionSite {
+  /**
+   * The function whose inlined body holds what the decision is about, when the compiler reports it
+   * at the call the user wrote (`(*Context).Redirect` for a `render.Redirect{...}` escaping at
+   * `c.Redirect(`); absent when the decision is about the call itself.
+   */
+  inlinedFrom?: string;
+  /** Whether the node is an `append` call: only then is a Go 1.25+ `append escapes to heap` "this `append`". */
+  onAppend?: boolean;
+}
+
+/** A function's name as the compiler prints it, without shape instantiations (`Box[go.shape.int]` → `Box`). */
+function functionName(func: string): string {
+  let out = '';
+  let depth = 0;
+  let from = -1;
+  for (let i = 0; i < func.length; i++) {
+    const c = func[i];
+    if (c === '[' && depth++ === 0) from = i;
+    else if (c === ']' && --depth === 0 && from >= 0) {
+      const args = func.slice(from, i + 1);
+      if (!args.includes('go.shape.')) out += args;
+      from = -1;
+    } else if (depth === 0) out += c;
+  }
+  return depth === 0 ? out : func;
+}
+
+/** The one-line message for a decision, with what its syntax says (`site`) about the decision. */
+export function decisionMessage(d: CompilerDecision, site: DecisionSite = {}): string {
   const subject = subjectOf(d);
+  // What an inlined callee allocates is said as such, on the call the user wrote.
+  const inside = site.inlinedFrom ? `inside ${code(functionName(site.inlinedFrom))}, inlined here, ` : '';
   // The reason reads the explanation's flows (parsed on first read): only the escape kinds use it.
   const because = (): string => {
     const why = escapeReason(d.explanations, d.pos);
@@ -164,15 +195,15 @@ export function decisionMessage(d: CompilerDecision): string {
   };
   switch (d.kind) {
     case 'escape.moved':
-      return `${code(subject)} is moved to the heap${because()}`;
+      return `${inside}${code(subject)} is moved to the heap${because()}`;
     case 'escape.heap': {
       // Go 1.25+ prints `append escapes to heap` for the backing array append allocates.
-      if (subject === 'append') return `the backing array grown by this \`append\` is allocated on the heap${because()}`;
+      if (subject === 'append') return `${inside}the backing array grown by ${site.onAppend && !inside ? 'this' : 'an'} \`append\` is allocated on the heap${because()}`;
       const note = d.details.note ? `: ${d.details.note === 'non-constant size' ? 'its size is not known at compile time' : d.details.note}` : '';
-      return `${code(subject)} is allocated on the heap${note || because()}`;
+      return `${inside}${code(subject)} is allocated on the heap${note || because()}`;
     }
     case 'escape.closure':
-      return `this closure is allocated on the heap, with the variables it captures${because()}`;
+      return `${inside}${inside ? 'a' : 'this'} closure is allocated on the heap, with the variables it captures${because()}`;
     case 'noescape':
       return `${code(subject)} does not escape: it stays on the stack`;
     case 'noescape.zerocopy':

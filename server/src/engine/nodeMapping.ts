@@ -24,13 +24,45 @@ export interface SyntaxAnchor {
    * follows such ranges by offsets only.
    */
   nodeType: string | null;
+  /**
+   * The callee's text when the node is a call the compiler reports at the decision's point
+   * (`c.Redirect` of `c.Redirect(302, "/")`, `Box[int]` of `Box[int](n)`), else absent: what
+   * says whether a decision is about an inlined call.
+   */
+  callee?: string;
 }
 
-/** The node a compiler decision is about, as its range and type; the range is never zero-width in a file with a token. */
-export function anchorForDecision(file: GoSourceFile, d: CompilerDecision): SyntaxAnchor {
-  const node = nodeForDecision(file, d);
+/**
+ * The node a compiler decision is about, as its range and type; the range is never zero-width in a
+ * file with a token. `atInlinedCall`: the compiler inlined a call at the decision's position, so
+ * the decision is about something in the callee's body, said on that call (not on a name of the
+ * line that happens to equal the subject: `clone` of `s.base.clone()` for the callee's `clone`).
+ */
+export function anchorForDecision(file: GoSourceFile, d: CompilerDecision, atInlinedCall = false): SyntaxAnchor {
+  const node = nodeForDecision(file, d, atInlinedCall);
   const nodeType = node.type === 'ERROR' || node.end <= node.start ? null : node.type;
-  return { range: file.byteRange(node.start, node.end), nodeType };
+  const anchor: SyntaxAnchor = { range: file.byteRange(node.start, node.end), nodeType };
+  if (node.part && CALL_TYPES.includes(node.type) && d.pos.column > 0 && node.reported === file.lines.byteToOffset(d.pos.line, d.pos.column)) {
+    anchor.callee = file.text.slice(node.part.start, node.part.end);
+  }
+  return anchor;
+}
+
+/**
+ * Whether a Go position (1-based line, byte column) is where the compiler positions a function
+ * declaration: its name, or a method's receiver `(`. A generic function's dictionary wrapper
+ * (`Box[int]`) is positioned there, and so is what its inlined copy of the shape instantiation reports.
+ */
+export function isFunctionNameAt(file: GoSourceFile, line1: number, byteCol1: number): boolean {
+  if (byteCol1 <= 0 || line1 < 1 || line1 > file.lines.lineCount) return false;
+  const at = file.lines.byteToOffset(line1, byteCol1);
+  const chain = cachedChainAt(walkOf(file), at);
+  const fn = chain[1];
+  if (fn !== undefined && chain[0]!.start === at && (fn.type === 'function_declaration' || fn.type === 'method_declaration') && fn.part?.start === at) return true;
+  // `func (os objects[T]) MarshalLogArray(…)`: the receiver list comes before the name.
+  const method = chain[2];
+  const receiver = chain[1];
+  return method?.type === 'method_declaration' && receiver?.type === 'parameter_list' && receiver.start === at && method.part !== null && at < method.part.start;
 }
 
 /** The smallest node at a Go position (1-based line, 1-based byte column), or the nearest token when the point is blank. */
@@ -119,7 +151,7 @@ interface NodeView {
   reported: number;
   /** The operator's type of a unary expression; null otherwise. */
   operator: string | null;
-  /** The name of a function declaration (the `func` keyword of a literal); the callee of a call. */
+  /** The name of a function declaration (the `func` keyword of a literal); the callee of a call (the type of a conversion). */
   part: { type: string; start: number; end: number } | null;
 }
 
@@ -184,6 +216,9 @@ const REPORTED_AT: ReadonlyMap<string, { field: string } | { token: string }> = 
   ['selector_expression', { token: '.' }],
   ['composite_literal', { field: 'body' }],
   ['binary_expression', { field: 'operator' }],
+  ['index_expression', { token: '[' }],
+  ['slice_expression', { token: '[' }],
+  ['type_assertion_expression', { token: '.' }],
   ['assignment_statement', { field: 'operator' }],
   ['short_var_declaration', { field: 'operator' }],
 ]);
@@ -211,7 +246,7 @@ function viewHere(c: Parser.TreeCursor): NodeView {
     } else if (rule && !found && index === 1 && (type === 'assignment_statement' || type === 'short_var_declaration')) {
       // Until the operator is met: the second child (an assignment without one parsed).
       view.reported = c.startIndex;
-    } else if (type === 'call_expression' && field === 'function' && !view.part) {
+    } else if (((type === 'call_expression' && field === 'function') || (type === 'type_conversion_expression' && field === 'type')) && !view.part) {
       view.part = { type: ct, start: c.startIndex, end: c.endIndex };
     } else if (type === 'unary_expression' && field === 'operator' && view.operator === null) {
       view.operator = ct;
@@ -285,7 +320,7 @@ function rowOf(file: GoSourceFile, offset: number): number {
 }
 
 /** The node a decision is about, by the numbered rules below; always a real (non-empty) node. */
-function nodeForDecision(file: GoSourceFile, d: CompilerDecision): { type: string; start: number; end: number } {
+function nodeForDecision(file: GoSourceFile, d: CompilerDecision, atInlinedCall: boolean): NodeView {
   const lines = file.lines;
   const row = Math.max(0, Math.min(d.pos.line - 1, lines.lineCount - 1));
   const at = lines.byteToOffset(d.pos.line, d.pos.column);
@@ -297,9 +332,12 @@ function nodeForDecision(file: GoSourceFile, d: CompilerDecision): { type: strin
   if (d.pos.column > 0) {
     const chain = cachedChainAt(w, at);
     const leaf = chain[0];
+    // 0. At an inlined call, the call (a `...` slice is still its argument list).
+    const inlinedCall = atInlinedCall && shape !== 'variadic' && shape !== 'funcName' ? expressionReportedAt(chain, at) : null;
+    if (inlinedCall && CALL_TYPES.includes(inlinedCall.type)) return inlinedCall;
     if (shape === 'funcName') {
       const fn = chain.find((n) => FUNCTION_TYPES.includes(n.type));
-      if (fn && rowOf(file, fn.start) === row) return fn.part ?? fn;
+      if (fn && rowOf(file, fn.start) === row) return fn.part ? { ...fn.part, reported: fn.part.start, operator: null, part: null } : fn;
     } else if (shape === 'identifier') {
       if (leaf && IDENTIFIER_TYPES.includes(leaf.type) && (!subject || !IDENT_RE.test(subject) || text.slice(leaf.start, leaf.end) === subject)) return leaf;
     } else if (shape !== 'token') {
@@ -332,8 +370,52 @@ function nodeForDecision(file: GoSourceFile, d: CompilerDecision): { type: strin
   const from = d.pos.column <= 0 && d.kind === 'escape.heap' ? lines.lineEnd(row) : at;
   const onLine = subject || d.details.func ? searchLine(file, row, from, shape, subject, d.details.func) : null;
   if (onLine) return onLine;
-  // 5. The token at the point, else the nearest token on the line.
+  // 5. The expression the compiler reports at the point, whatever the subject says: a string
+  //    literal at its `"`, a selector at `.` (`time.Second` printed as its value), an inlined call
+  //    at its `(` (the subject is in the callee's body), `b[0:10]` at `[`, `a + b` at `+`.
+  if (d.pos.column > 0) {
+    const reported = expressionReportedAt(cachedChainAt(w, at), at);
+    if (reported) return reported;
+  }
+  // 6. The token at the point, else the nearest token on the line.
   return tokenNear(file, at);
+}
+
+/** Expressions a decision can be about when its subject does not name one (see `expressionReportedAt`). */
+const EXPRESSION_TYPES = new Set([
+  ...CALL_TYPES,
+  'selector_expression',
+  'index_expression',
+  'slice_expression',
+  'type_assertion_expression',
+  'composite_literal',
+  'literal_value',
+  'binary_expression',
+  'unary_expression',
+  'interpreted_string_literal',
+  'raw_string_literal',
+  'func_literal',
+  'parenthesized_expression',
+  'int_literal',
+  'float_literal',
+  'imaginary_literal',
+  'rune_literal',
+  ...IDENTIFIER_TYPES,
+]);
+
+/**
+ * The innermost expression in `chain` (innermost first) that the compiler reports at offset `at`:
+ * never a bare token. A `{...}` body counts only when it is an element's literal with its type
+ * elided (`[]T{{1, 2}}`); otherwise its composite literal, reported at the same `{`, is the answer.
+ */
+function expressionReportedAt(chain: readonly NodeView[], at: number): NodeView | null {
+  for (let i = 0; i < chain.length; i++) {
+    const n = chain[i]!;
+    if (!EXPRESSION_TYPES.has(n.type) || n.reported !== at) continue;
+    if (n.type === 'literal_value' && chain[i + 1]?.type !== 'literal_element') continue;
+    return n;
+  }
+  return null;
 }
 
 const ARGUMENT_LIST_TYPES: readonly string[] = ['argument_list'];

@@ -1,6 +1,7 @@
 // Which findings a user sees and at what severity: the kinds table's defaults, overridden by
 // settings (editor) or flags (CLI). Shared by the CLI and the language server.
 import type { KindSetting } from '../protocol/settings';
+import { dropRepeats } from './repeats';
 import { kindInfo } from './kinds';
 import type { Finding } from './types';
 
@@ -32,10 +33,10 @@ export function presentFinding(f: Finding, opts: PresentOptions): Finding | null
   return sev && f.alloc === null ? { ...f, severity: sev } : f;
 }
 
-/** The findings to show, as presentFinding shows each. */
+/** The findings to show, as presentFinding shows each; each allocation once unless every line is asked for (`all`). */
 export function presentFindings(findings: readonly Finding[], opts: PresentOptions): Finding[] {
   const out: Finding[] = [];
-  for (const f of findings) {
+  for (const f of opts.all ? findings : dropRepeats(findings)) {
     const shown = presentFinding(f, opts);
     if (shown) out.push(shown);
   }

@@ -6,7 +6,8 @@
 // run is injected (PipelineDeps), so a test can drive the whole pipeline with recorded compiler
 // output and no `go` binary.
 import * as path from 'node:path';
-import { analyzeRun, analyzeRunCooperatively, findingKey, SourceCache, type Analysis } from '../engine/analyze';
+import { analyzeRun, analyzeRunCooperatively, SourceCache, type Analysis } from '../engine/analyze';
+import { dropRepeats } from '../engine/repeats';
 import { runCompiler, type CompilerRun, type CompilerRunOptions } from '../engine/goRunner';
 import { mark } from '../engine/timing';
 import type { Finding } from '../engine/types';
@@ -57,8 +58,9 @@ export interface PipelineRequest {
   fixes?: FixStageOptions | null;
   /**
    * Keep only findings in files of this directory and drop repeats of a finding (same kind, file,
-   * compiler position and text — a line of an inlined function printed once per package that
-   * inlines it). The language server shows one package directory; the CLI keeps every compiler line.
+   * range and compiler text — a line of a function printed once per compiled copy of it, see
+   * dropRepeats). The language server shows one package directory; the CLI keeps every compiler
+   * line and drops repeats only in its default view (presentFindings).
    */
   scope?: { dir: string } | null;
   /** Weigh findings by this allocation profile, mapped onto the run's module; null or absent: no join. */
@@ -169,16 +171,9 @@ function goexperiment(env: Record<string, string | undefined> | undefined): stri
   return env && 'GOEXPERIMENT' in env ? env.GOEXPERIMENT : process.env.GOEXPERIMENT;
 }
 
-/** The findings in files of `dir`, each repeat (same findingKey) dropped. */
+/** The findings in files of `dir`, each allocation once (dropRepeats). */
 function inScope(findings: readonly Finding[], dir: string): Finding[] {
-  const seen = new Set<string>();
-  return findings.filter((f) => {
-    if (path.dirname(f.file) !== dir) return false;
-    const k = findingKey(f);
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  });
+  return dropRepeats(findings.filter((f) => path.dirname(f.file) === dir));
 }
 
 /** Places a profile on the files of the run's module. */

@@ -29,5 +29,5 @@ func Sum(xs ...int) int { // want leak.param:"xs" "leaks to `{storage for xs}`"
 
 // CallSum passes variadic arguments: the slice built for them escapes through the inlined Sum.
 func CallSum(a, b int) int {
-	return Sum(a, b, 3) // want escape.heap:"(a, b, 3)" "`... argument` is allocated on the heap" want-bug escape.heap:"Sum(a, b, 3)" "`xs` is allocated on the heap"
+	return Sum(a, b, 3) // want escape.heap:"(a, b, 3)" "`... argument` is allocated on the heap" escape.heap:"Sum(a, b, 3)" "^inside `Sum`, inlined here, `xs` is allocated on the heap"
 }

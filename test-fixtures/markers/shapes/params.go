@@ -13,12 +13,12 @@ func Identity(p *Point) *Point {
 }
 
 // Box returns the address of its generic parameter. Its shape instantiation and the dictionary
-// wrapper Box[int] both move v.
-func Box[T any](v T) *T { // want escape.moved:"v" "its address is returned at line 18" escape.moved:"v" "it is returned at line 17"
+// wrapper Box[int] (positioned at the name Box) both move v: one allocation, one finding.
+func Box[T any](v T) *T { // want escape.moved:"v" "its address is returned at line 18"
 	return &v
 }
 
 // UseBox instantiates the generic function; the inlined call's v moves to the heap.
 func UseBox(n int) *int {
-	return Box(n) // want-bug escape.moved:"Box(n)" "`v` is moved to the heap"
+	return Box(n) // want escape.moved:"Box(n)" "^inside `Box`, inlined here, `v` is moved to the heap"
 }

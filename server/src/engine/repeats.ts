@@ -1,0 +1,47 @@
+// Each allocation once: the compiler prints a decision once per compiled copy of its function,
+// and a user reads one finding per allocation. Pure (no Node API): the protocol module's
+// `isKindShown` comes from present.ts, which uses this, and the client bundles it.
+import type { CompilerPos, Finding } from './types';
+
+/** Findings mapped at another decision's position (a dictionary wrapper's, at its shape instantiation's), with that position. */
+const mappedAt = new WeakMap<Finding, CompilerPos>();
+
+/** Records that a finding was mapped at another decision's position (analyze.ts). */
+export function markMappedAt(f: Finding, pos: CompilerPos): void {
+  mappedAt.set(f, pos);
+}
+
+/**
+ * The findings with each allocation once, in their order: findings of one kind, file, range,
+ * compiler position and text are one decision printed once per compiled copy of its function (a
+ * closure compiled on its own and again in each function that inlines its parent, a generic
+ * function's shape instantiation and its dictionary wrappers, whose position is taken to be where
+ * they were mapped). Of each, the first whose compiler position lies in its range is kept (the copy
+ * that reports where the code is), else the first.
+ */
+export function dropRepeats(findings: readonly Finding[]): Finding[] {
+  const out: Finding[] = [];
+  const at = new Map<string, number>();
+  for (const f of findings) {
+    // Two lines at different positions are two allocations even on one node (`string(b)` copies
+    // the bytes at its `(` and is boxed for an interface at its operand), unless one was mapped
+    // where the other is reported.
+    const c = mappedAt.get(f) ?? f.compiler;
+    const k = `${f.kind}|${f.file}|${f.line}:${f.column}-${f.endLine}:${f.endColumn}|${c ? `${c.line}:${c.column}` : ''}|${f.compiler?.message ?? f.message}`;
+    const i = at.get(k);
+    if (i === undefined) {
+      at.set(k, out.length);
+      out.push(f);
+    } else if (!reportsInRange(out[i]!) && reportsInRange(f)) out[i] = f;
+  }
+  return out;
+}
+
+/** Whether a finding's compiler position lies inside its range. */
+function reportsInRange(f: Finding): boolean {
+  const c = f.compiler;
+  if (!c) return false;
+  const afterStart = c.line > f.line || (c.line === f.line && c.column >= f.column);
+  const beforeEnd = c.line < f.endLine || (c.line === f.endLine && c.column < f.endColumn);
+  return afterStart && beforeEnd;
+}
