@@ -41,7 +41,12 @@ const ALLOCATOR_RULES: ReadonlyArray<{ match: RegExp } & AllocatorInfo> = [
   { match: /^runtime\.convTstring$/, category: 'convert', always: false, dependsOn: 'not for the empty string' },
   { match: /^runtime\.convTslice$/, category: 'convert', always: false, dependsOn: 'not for a nil slice' },
   { match: /^runtime\.convT(noptr)?$/, category: 'convert', always: true, dependsOn: null },
-  { match: /^runtime\.(slicebytetostring|slicerunetostring|intstring)$/, category: 'bytes', always: false, dependsOn: 'not for results of 0 or 1 bytes, or up to 32 bytes that do not escape (a stack buffer)' },
+  {
+    match: /^runtime\.(slicebytetostring|slicerunetostring|intstring)$/,
+    category: 'bytes',
+    always: false,
+    dependsOn: 'not for results of 0 or 1 bytes, or up to 32 bytes that do not escape (a stack buffer)',
+  },
   { match: /^runtime\.(stringtoslicebyte|stringtoslicerune)$/, category: 'bytes', always: false, dependsOn: 'not for up to 32 bytes that do not escape (a stack buffer)' },
   { match: /^runtime\.(makemap|makemap64)$/, category: 'map', always: false, dependsOn: 'a map that does not escape is on the stack until it grows past 8 entries' },
   { match: /^runtime\.makemap_small$/, category: 'map', always: true, dependsOn: null },

@@ -80,10 +80,13 @@ function allocMessage(category: AllocCategory, calls: readonly AllocCall[]): str
         ? `\`string(…)\` copies the bytes into a new string (${named})${from}${depends}`
         : `\`[]byte(s)\` copies the string (${named})${from}${depends}`;
     case 'map':
-      return fns.every((f) => f.startsWith('runtime.mapassign')) ? `assigning to a map may grow it on the heap (${named})${from}${depends}` : `the map's storage ${may ? 'may be' : 'is'} allocated on the heap (${named})${from}${depends}`;
+      return fns.every((f) => f.startsWith('runtime.mapassign'))
+        ? `assigning to a map may grow it on the heap (${named})${from}${depends}`
+        : `the map's storage ${may ? 'may be' : 'is'} allocated on the heap (${named})${from}${depends}`;
     case 'slice':
       return `\`make\` allocates the slice on the heap when its size is not a small constant (${named})${from}: escape analysis keeps it on the stack, and Go 1.25+ uses a 32-byte stack buffer when the size fits`;
     case 'object':
+      if (fns.every((f) => f.startsWith('runtime.makechan'))) return `\`make(chan …)\` allocates the channel on the heap (${named})${from}`;
       return `the compiled code ${may ? 'may allocate' : 'allocates'} here (${named})${from}${depends}`;
   }
 }
@@ -142,7 +145,9 @@ function allocRange(sources: SourceCache, file: string, line: number, category: 
           return /^(\(?\[\](byte|rune)\)?|string)\(/.test(text);
         case 'map':
           return n.type === 'assignment_statement' ? /\[/.test(n.children[0]?.text ?? '') : /^(make\(map|map\[)/.test(text);
-        default:
+        case 'convert':
+        case 'object':
+        case 'slice':
           return true;
       }
     });
@@ -214,7 +219,14 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
       kind,
       message: allocMessage(g.category, g.calls),
       compiler: null,
-      related: g.calls.filter((c) => c.inlinedFrom !== null).map((c) => ({ file: c.inlinedFrom?.file ?? c.file, line: c.inlinedFrom?.line ?? c.line, column: 0, message: `\`${c.fn}\` in \`${shortFunc(c.inlinedFrom?.func ?? c.symbol)}\`, inlined here` })),
+      related: g.calls
+        .filter((c) => c.inlinedFrom !== null)
+        .map((c) => ({
+          file: c.inlinedFrom?.file ?? c.file,
+          line: c.inlinedFrom?.line ?? c.line,
+          column: 0,
+          message: `\`${c.fn}\` in \`${shortFunc(c.inlinedFrom?.func ?? c.symbol)}\`, inlined here`,
+        })),
       fixes: [],
       alloc: null,
       packagePath: g.packagePath,

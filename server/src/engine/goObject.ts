@@ -36,7 +36,24 @@ export interface ObjectCall {
 
 const MAGIC = '\x00go120ld';
 const N_BLOCKS = 19;
-const BLK = { autolib: 0, pkgIdx: 1, file: 2, symdef: 3, hashed64def: 4, hasheddef: 5, nonpkgdef: 6, nonpkgref: 7, relocIdx: 11, auxIdx: 12, dataIdx: 13, reloc: 14, aux: 15, data: 16, refName: 17, end: 18 } as const;
+const BLK = {
+  autolib: 0,
+  pkgIdx: 1,
+  file: 2,
+  symdef: 3,
+  hashed64def: 4,
+  hasheddef: 5,
+  nonpkgdef: 6,
+  nonpkgref: 7,
+  relocIdx: 11,
+  auxIdx: 12,
+  dataIdx: 13,
+  reloc: 14,
+  aux: 15,
+  data: 16,
+  refName: 17,
+  end: 18,
+} as const;
 const SYM_SIZE = 8 + 2 + 1 + 1 + 1 + 4 + 4;
 const RELOC_SIZE = 4 + 1 + 2 + 8 + 8;
 const AUX_SIZE = 1 + 8;
@@ -56,7 +73,13 @@ export function objectFilesOfArchive(archive: Buffer): Buffer[] {
   const objects: Buffer[] = [];
   let off = 8;
   while (off + 60 <= archive.length) {
-    const size = parseInt(archive.subarray(off + 48, off + 58).toString('latin1').trim(), 10);
+    const size = parseInt(
+      archive
+        .subarray(off + 48, off + 58)
+        .toString('latin1')
+        .trim(),
+      10,
+    );
     if (!Number.isFinite(size) || size < 0) break;
     const body = archive.subarray(off + 60, off + 60 + size);
     // A Go object member starts with text headers (`go object linux amd64 go1.26.8 …`, `!`) before the magic.
@@ -179,7 +202,7 @@ export function readObjectCalls(obj: Buffer, opts: ReadObjectOptions): ObjectCal
     for (let j = auxStart; j < auxEnd; j++) {
       const a = blk(BLK.aux) + j * AUX_SIZE;
       const ref = symData(u32(a + 1), u32(a + 5));
-      switch (obj[a]) {
+      switch (obj[a] ?? -1) {
         case AUX.funcInfo:
           funcInfo = ref;
           break;
@@ -191,6 +214,9 @@ export function readObjectCalls(obj: Buffer, opts: ReadObjectOptions): ObjectCal
           break;
         case AUX.pcinline:
           pcinline = ref;
+          break;
+        default:
+          // Type descriptors, funcdata, DWARF and the rest say nothing about positions.
           break;
       }
     }

@@ -371,8 +371,7 @@ export const KIND_TABLE = [
     id: 'alloc.concat',
     family: 'alloc',
     title: 'String concatenation allocates',
-    description:
-      '`a + b` calls `runtime.concatstring*`, which allocates the result unless it is empty or fits a 32-byte stack buffer and does not escape. Found in the compiled code.',
+    description: '`a + b` calls `runtime.concatstring*`, which allocates the result unless it is empty or fits a 32-byte stack buffer and does not escape. Found in the compiled code.',
     defaultSeverity: 'hint',
     shownByDefault: true,
     source: 'code',
