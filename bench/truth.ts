@@ -99,10 +99,16 @@ export async function measureTruth(t: TruthTarget): Promise<TruthReport> {
   try {
     const mem = path.join(tmp, 'mem.out');
     const cover = path.join(tmp, 'cover.out');
-    const common = ['test', '-run', '^$', '-bench', t.bench ?? '.', '-benchtime', t.benchtime ?? '20x'];
-    await run('go', [...common, '-memprofile', mem, '-memprofilerate=1', '-o', path.join(tmp, 'pkg.test'), t.pkg], { cwd: t.dir, env, maxBuffer: 64 << 20 });
+    const bin = path.join(tmp, 'pkg.test');
+    await run('go', ['test', '-c', '-o', bin, t.pkg], { cwd: t.dir, env, maxBuffer: 64 << 20 });
+    const bench = ['-test.run', '^$', '-test.bench', t.bench ?? '.', '-test.benchtime', t.benchtime ?? '20x'];
+    const pkgDir = path.resolve(t.dir, t.pkg);
+    // GODEBUG sets the rate from the start, so package initialisation is recorded too
+    // (-test.memprofilerate takes effect only when the tests start).
+    const memEnv = { ...env, GODEBUG: [env.GODEBUG, 'memprofilerate=1'].filter(Boolean).join(',') };
+    await run(bin, [...bench, '-test.memprofile', mem, '-test.memprofilerate=1'], { cwd: pkgDir, env: memEnv, maxBuffer: 64 << 20 });
     // Coverage in a separate run: its counters change what the compiler inlines.
-    await run('go', [...common, '-coverprofile', cover, t.pkg], { cwd: t.dir, env, maxBuffer: 64 << 20 });
+    await run('go', ['test', '-run', '^$', '-bench', t.bench ?? '.', '-benchtime', t.benchtime ?? '20x', '-coverprofile', cover, t.pkg], { cwd: t.dir, env, maxBuffer: 64 << 20 });
     const modulePath = /^module\s+(\S+)/m.exec(readFileSync(path.join(t.dir, 'go.mod'), 'utf8'))?.[1] ?? '';
     const ran = coveredLines(readFileSync(cover, 'utf8'), t.dir, modulePath);
     const truth = allocatingLines(readFileSync(mem));
@@ -112,11 +118,17 @@ export async function measureTruth(t: TruthTarget): Promise<TruthReport> {
     const inPackage = (key: string): boolean => path.dirname(key.replace(/:\d+$/, '')) === dir;
     const claims = new Map<string, Finding>();
     const found = new Set<string>();
+    // A claim ran when the code of its allocator call ran: for code inlined from another function,
+    // the callee's line (a call that ran says nothing of a branch inside the callee that did not).
+    const callRan = (key: string): boolean => {
+      const calls = result.evidence?.byLine.get(key) ?? [];
+      return calls.length === 0 ? ran.has(key) : calls.some((c) => ran.has(c.inlinedFrom ? `${c.inlinedFrom.file}:${c.inlinedFrom.line}` : key));
+    };
     for (const f of shown) {
       const line = f.compiler?.line ?? f.line;
       const key = `${f.file}:${line}`;
       found.add(key);
-      if (claimsAllocation(f) && ran.has(key)) claims.set(key, f);
+      if (claimsAllocation(f) && ran.has(key) && callRan(key)) claims.set(key, f);
     }
     const allocated = [...truth.outer].filter(inPackage);
     const falseClaims = [...claims].filter(([k]) => !truth.any.has(k)).map(([k, f]) => `${k} ${f.kind} ${f.message}`);

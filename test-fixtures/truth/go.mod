@@ -1,3 +1,3 @@
 module example.com/truth
 
-go 1.22
+go 1.21
