@@ -1,7 +1,7 @@
 // `npm run record-fixtures`: records the Go compiler's -m=2 output for the fixture modules with
 // several Go releases into test-fixtures/recorded/<goversion>/<module>.<variant>.txt, and the
 // compiled archive of test-fixtures/truth (`truth.a`) with the toolchain's builtin symbol names
-// (`builtins.txt`), which the evidence stage's tests read the allocator calls from.
+// (`goobj-builtins.names`), which the evidence stage's tests read the allocator calls from.
 // The parser's snapshot tests read these files, so a new Go release's format change shows up as a
 // reviewed diff. Old toolchains come through the Go module proxy (GOTOOLCHAIN=goX.Y.Z).
 import { execFile } from 'node:child_process';
@@ -28,7 +28,7 @@ async function recordObject(toolchain: string, outDir: string): Promise<void> {
   copyFileSync(exportFile.trim(), path.join(outDir, 'truth.a'));
   const { stdout: goroot } = await run('go', ['env', 'GOROOT'], { cwd: dir, env });
   const names = builtinNamesFromSource(readFileSync(path.join(goroot.trim(), 'src/cmd/internal/goobj/builtinlist.go'), 'utf8'));
-  writeFileSync(path.join(outDir, 'builtins.txt'), names.join('\n') + '\n');
+  writeFileSync(path.join(outDir, 'goobj-builtins.names'), names.join('\n') + '\n');
 }
 
 /** One way of running the compiler: the file suffix, the go arguments and the oldest Go minor it applies to. */

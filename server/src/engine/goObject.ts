@@ -129,6 +129,8 @@ export function readObjectCalls(obj: Buffer, opts: ReadObjectOptions): ObjectCal
   const files: string[] = [];
   for (let off = blk(BLK.file); off < blk(BLK.file + 1); off += 8) files.push(str(off));
 
+  const pkgPaths: string[] = [];
+  for (let off = blk(BLK.pkgIdx); off < blk(BLK.pkgIdx + 1); off += 8) pkgPaths.push(str(off));
   const refNames = new Map<string, string>();
   for (let off = blk(BLK.refName); off + REF_NAME_SIZE <= blk(BLK.end); off += REF_NAME_SIZE) {
     refNames.set(`${u32(off)}:${u32(off + 4)}`, str(off + 8));
@@ -157,7 +159,9 @@ export function readObjectCalls(obj: Buffer, opts: ReadObjectOptions): ObjectCal
     if (pkg === PKG_IDX_NONE) return symName(nSym + nHashed64 + nHashed + idx);
     const def = defIndex(pkg, idx);
     if (def !== null) return symName(def);
-    return refNames.get(`${pkg}:${idx}`) ?? '';
+    // Only symbols that relocations name are listed; a function of another package inlined here is
+    // not (the linker reads its name from that package): its package path stands in for it.
+    return refNames.get(`${pkg}:${idx}`) ?? pkgPaths[pkg] ?? '';
   };
   const dataOff = (i: number): number => blk(BLK.data) + u32(blk(BLK.dataIdx) + 4 * i);
   const data = (i: number): Buffer => obj.subarray(dataOff(i), dataOff(i + 1));
