@@ -1,11 +1,14 @@
 // `npm run record-fixtures`: records the Go compiler's -m=2 output for the fixture modules with
-// several Go releases into test-fixtures/recorded/<goversion>/<module>.<variant>.txt.
+// several Go releases into test-fixtures/recorded/<goversion>/<module>.<variant>.txt, and the
+// compiled archive of test-fixtures/truth (`truth.a`) with the toolchain's builtin symbol names
+// (`goobj-builtins.names`), which the evidence stage's tests read the allocator calls from.
 // The parser's snapshot tests read these files, so a new Go release's format change shows up as a
 // reviewed diff. Old toolchains come through the Go module proxy (GOTOOLCHAIN=goX.Y.Z).
 import { execFile } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { builtinNamesFromSource } from '../server/src/engine/goObject';
 
 const run = promisify(execFile);
 const repoRoot = path.resolve(__dirname, '..');
@@ -14,7 +17,19 @@ const repoRoot = path.resolve(__dirname, '..');
 const MODULES: Record<string, string> = {
   families: 'test-fixtures/families',
   example: 'test-fixtures/example',
+  truth: 'test-fixtures/truth',
 };
+
+/** Copies the compiled archive of test-fixtures/truth and the toolchain's builtin names into outDir. */
+async function recordObject(toolchain: string, outDir: string): Promise<void> {
+  const env = { ...process.env, GOTOOLCHAIN: toolchain, GOFLAGS: '-mod=mod' };
+  const dir = path.join(repoRoot, 'test-fixtures', 'truth');
+  const { stdout: exportFile } = await run('go', ['list', '-export', '-f', '{{.Export}}', '.'], { cwd: dir, env });
+  copyFileSync(exportFile.trim(), path.join(outDir, 'truth.a'));
+  const { stdout: goroot } = await run('go', ['env', 'GOROOT'], { cwd: dir, env });
+  const names = builtinNamesFromSource(readFileSync(path.join(goroot.trim(), 'src/cmd/internal/goobj/builtinlist.go'), 'utf8'));
+  writeFileSync(path.join(outDir, 'goobj-builtins.names'), names.join('\n') + '\n');
+}
 
 /** One way of running the compiler: the file suffix, the go arguments and the oldest Go minor it applies to. */
 interface Variant {
@@ -71,7 +86,7 @@ async function recordOne(toolchain: string, moduleDir: string, args: string[]): 
 
 async function main(): Promise<void> {
   const local = await localVersion();
-  const toolchains = ['go1.21.13', 'go1.22.12', await latest124(), local];
+  const toolchains = ['go1.21.13', 'go1.22.12', await latest124(), local, 'go1.27.3'];
   for (const toolchain of toolchains) {
     const outDir = path.join(repoRoot, 'test-fixtures', 'recorded', toolchain);
     mkdirSync(outDir, { recursive: true });
@@ -85,6 +100,7 @@ async function main(): Promise<void> {
         console.log(`${path.relative(repoRoot, file)}: ${text.split('\n').length - 1} lines`);
       }
     }
+    await recordObject(goToolchain, outDir);
   }
 }
 

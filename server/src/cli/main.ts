@@ -53,6 +53,7 @@ Options of check:
   --tags a,b             build tags
   --go PATH              the go command to run (default: go on PATH)
   --no-tests             leave out _test.go files
+  --no-evidence          do not read the compiled code (heap findings stay unconfirmed)
   --cwd DIR              run as if started in DIR
   --timeout SECONDS      give up after this long (default 600)
   --profile FILE         weigh findings by an allocation profile (repeatable: profiles are merged)
@@ -75,6 +76,8 @@ interface CheckOptions {
   tags: string[] | undefined;
   goBinary: string | undefined;
   tests: boolean;
+  /** Read the compiled code: confirm heap findings, find allocations escape analysis does not announce. */
+  evidence: boolean;
   cwd: string;
   timeoutMs: number;
   profiles: string[];
@@ -100,6 +103,7 @@ export function parseCheckArgs(args: string[], cwd: string): CheckOptions {
         tags: { type: 'string' },
         go: { type: 'string' },
         'no-tests': { type: 'boolean' },
+        'no-evidence': { type: 'boolean' },
         cwd: { type: 'string' },
         timeout: { type: 'string' },
         profile: { type: 'string', multiple: true },
@@ -150,6 +154,7 @@ export function parseCheckArgs(args: string[], cwd: string): CheckOptions {
     tags: splitTags(v.tags),
     goBinary: v.go,
     tests: !(v['no-tests'] ?? false),
+    evidence: !(v['no-evidence'] ?? false),
     cwd: path.resolve(cwd, v.cwd ?? '.'),
     timeoutMs,
     profiles: (v.profile ?? []).map((f) => path.resolve(cwd, f)),
@@ -201,6 +206,7 @@ export async function runCheck(opts: CheckOptions, io: Io, signal?: AbortSignal,
           sources,
           selectKind: (kind) => isKindShown(kind, present),
           fixes: {},
+          evidence: opts.evidence,
           profile: loaded?.attribution ?? null,
         }),
       );

@@ -5,6 +5,7 @@ import { kindDocsUrl, kindInfo } from '../engine/kinds';
 import type { SourceCache } from '../engine/analyze';
 import { findingCostText, type ProfileReport } from '../profile/index';
 import type { Finding, PackageResult, Severity } from '../engine/types';
+import { evidenceText } from '../engine/evidenceJoin';
 
 /** Version of the JSON contract; bump only for incompatible changes. */
 export const JSON_VERSION = 1;
@@ -48,6 +49,8 @@ export function formatText(input: ReportInput, explain: boolean): string {
     out.push(`${shown(f.file)}:${f.line}:${col} ${f.severity}: ${f.message}${cost} [${f.kind}]`);
     if (explain) {
       if (f.compiler && f.compiler.message !== f.message) out.push(`    compiler: ${f.compiler.message}`);
+      const code = evidenceText(f);
+      if (code !== null) out.push(`    ${code}`);
       for (const r of f.related) out.push(`    ${r.message.replace(/^(\d+)\. /, '$1. ')} at ${shown(r.file)}:${r.line}${r.column > 0 ? `:${r.column}` : ''}`);
       for (const fix of f.fixes) out.push(`    fix (${fix.id}): ${fix.title}`);
     }
@@ -70,6 +73,7 @@ export function jsonDiagnostic(f: Finding): Record<string, unknown> {
     related: f.related,
     fixes: f.fixes,
     alloc: f.alloc,
+    evidence: f.evidence ?? null,
     package: f.packagePath,
     explanation: f.decision?.explanations ?? [],
   };

@@ -131,7 +131,7 @@ export function selectPackages(listed: ListedPackage[]): { packages: PackageResu
     else if (p.DepsErrors?.length && p.Export === undefined) {
       error = 'not compiled: a dependency has errors:\n' + p.DepsErrors.map((e) => errorText(e.Err ?? '')).join('\n');
     }
-    packages.push({ importPath, dir, forTest: p.ForTest ?? null, files, error });
+    packages.push({ importPath, dir, forTest: p.ForTest ?? null, files, error, ...(p.Export ? { exportFile: p.Export } : {}) });
   }
   return { packages, patternErrors };
 }

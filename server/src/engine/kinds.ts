@@ -13,8 +13,11 @@ export const KIND_DOCS_URL = 'https://github.com/heapscope/heapscope/blob/main/d
 /** Where each fix's documentation lives (`${FIX_DOCS_URL}#<fix id>`). */
 export const FIX_DOCS_URL = 'https://github.com/heapscope/heapscope/blob/main/docs/FIXES.md';
 
-/** What makes findings of a kind: a compiler `-m` line, a compile error, a profile's hot line, or a fix finder. */
-export type KindSource = 'compiler' | 'build' | 'profile' | 'fix';
+/**
+ * What makes findings of a kind: a compiler `-m` line, a compile error, a profile's hot line, a fix
+ * finder, or the compiled code (the evidence stage: allocator calls in the package's object code).
+ */
+export type KindSource = 'compiler' | 'build' | 'profile' | 'fix' | 'code';
 
 /**
  * The syntax node a compiler kind's findings sit on (nodeMapping.ts maps it onto tree-sitter node types);
@@ -104,6 +107,19 @@ export const KIND_TABLE = [
     shape: 'funcLiteral',
     heap: true,
     weighedByProfile: true,
+    correctness: false,
+  },
+  {
+    id: 'escape.free',
+    family: 'escape',
+    title: 'Escapes, but nothing is allocated',
+    description:
+      'The compiler says the value escapes, but the compiled code calls no allocator for it: a constant boxed into an interface points at read-only data, a zero-sized value at the runtime’s zerobase. The message says why.',
+    defaultSeverity: 'hint',
+    shownByDefault: false,
+    source: 'code',
+    heap: false,
+    weighedByProfile: false,
     correctness: false,
   },
   {
@@ -335,6 +351,83 @@ export const KIND_TABLE = [
     shownByDefault: true,
     source: 'profile',
     heap: false,
+    weighedByProfile: true,
+    correctness: false,
+  },
+  {
+    id: 'alloc.growslice',
+    family: 'alloc',
+    title: '`append` may grow the slice on the heap',
+    description:
+      '`append` calls `runtime.growslice` when the capacity is too small, which allocates a new backing array on the heap even when escape analysis says the slice does not escape. Found in the compiled code; pre-allocating the capacity avoids it.',
+    defaultSeverity: 'hint',
+    shownByDefault: true,
+    source: 'code',
+    heap: true,
+    weighedByProfile: true,
+    correctness: false,
+  },
+  {
+    id: 'alloc.concat',
+    family: 'alloc',
+    title: 'String concatenation allocates',
+    description: '`a + b` calls `runtime.concatstring*`, which allocates the result unless it is empty or fits a 32-byte stack buffer and does not escape. Found in the compiled code.',
+    defaultSeverity: 'hint',
+    shownByDefault: true,
+    source: 'code',
+    heap: true,
+    weighedByProfile: true,
+    correctness: false,
+  },
+  {
+    id: 'alloc.convert',
+    family: 'alloc',
+    title: 'Conversion to an interface copies the value',
+    description:
+      'Converting a non-constant value to an interface (`any`, `error`, a `...any` argument) calls `runtime.convT*`, which copies it to the heap; integers below 256, the empty string and nil slices come from static data. Found in the compiled code.',
+    defaultSeverity: 'hint',
+    shownByDefault: true,
+    source: 'code',
+    heap: true,
+    weighedByProfile: true,
+    correctness: false,
+  },
+  {
+    id: 'alloc.bytes',
+    family: 'alloc',
+    title: 'String and byte-slice conversion copies',
+    description:
+      '`[]byte(s)`, `[]rune(s)` and `string(b)` copy their contents into a new allocation (`runtime.stringtoslicebyte`, `runtime.slicebytetostring`, …) unless the result is short and does not escape (a 32-byte stack buffer). Found in the compiled code.',
+    defaultSeverity: 'hint',
+    shownByDefault: true,
+    source: 'code',
+    heap: true,
+    weighedByProfile: true,
+    correctness: false,
+  },
+  {
+    id: 'alloc.map',
+    family: 'alloc',
+    title: 'Map storage allocated or grown',
+    description:
+      'A map’s storage is allocated on the heap (`runtime.makemap*`) or grows when an assignment finds it full (`runtime.mapassign*`). Found in the compiled code; a size hint in `make` avoids the growth.',
+    defaultSeverity: 'hint',
+    shownByDefault: true,
+    source: 'code',
+    heap: true,
+    weighedByProfile: true,
+    correctness: false,
+  },
+  {
+    id: 'alloc.object',
+    family: 'alloc',
+    title: 'Allocation in the compiled code',
+    description:
+      'The compiled code calls an allocator (`runtime.newobject`, `runtime.makeslice`, `runtime.mallocgc*`, …) at a line where escape analysis reported no heap allocation, typically code inlined from another package.',
+    defaultSeverity: 'hint',
+    shownByDefault: true,
+    source: 'code',
+    heap: true,
     weighedByProfile: true,
     correctness: false,
   },

@@ -180,6 +180,17 @@ export interface InlinedCost {
   calledAt: ProfileSourceLine;
 }
 
+/**
+ * What the compiled code does at a finding (the evidence stage): `yes` when an allocator that always
+ * allocates is called for it, `may` when only allocators that run-time values decide are (append
+ * growth, a conversion with a stack buffer), `no` when none is.
+ */
+export interface CodeEvidence {
+  allocates: 'yes' | 'may' | 'no';
+  /** The runtime functions called, e.g. `runtime.newobject`. */
+  calls: string[];
+}
+
 /** What the user is shown: one per compiler summary line, build error, or profile/fix finding. */
 export interface Finding extends ByteRange {
   /** Absolute path. */
@@ -195,6 +206,8 @@ export interface Finding extends ByteRange {
   related: RelatedLocation[];
   fixes: FindingFix[];
   alloc: AllocCost | null;
+  /** The compiled code's allocator calls for it; null where the compiled code was not read, absent before the evidence stage. */
+  evidence?: CodeEvidence | null;
   /** Import path of the package the finding came from. */
   packagePath: string;
   /** The decision this finding was made from, when it was one. */
@@ -218,4 +231,6 @@ export interface PackageResult {
   files: string[];
   /** Load or compile error text; null when the package compiled. */
   error: string | null;
+  /** The compiled archive `go list -export` wrote (its `Export` field), read by the evidence stage; absent when none. */
+  exportFile?: string;
 }

@@ -2,6 +2,7 @@
 // (numbered steps with links), what it costs, what to do, and the compiler's exact words. Plain
 // functions; the session supplies the document's shown findings and the profile's cost section.
 import type { Hover, Position } from 'vscode-languageserver';
+import { evidenceText } from '../engine/evidenceJoin';
 import { kindInfo } from '../engine/kinds';
 import { formatBytes, formatCount, formatShare } from '../profile/format';
 import type { ByteRange, Finding, RelatedLocation } from '../engine/types';
@@ -52,6 +53,8 @@ export function findingHoverMarkdown(f: Finding, cost?: CostSection, position?: 
   } else if (f.alloc && f.alloc.bytes + f.alloc.objects > 0) {
     parts.push(`**Cost**: ${formatBytes(f.alloc.bytes)} · ${formatCount(f.alloc.objects)} objects · ${formatShare(f.alloc.share)} of the profile`);
   }
+  const code = evidenceText(f);
+  if (code !== null) parts.push(code.replace(/^compiled code:/, '**Compiled code**:'));
   if (f.fixes.length > 0) {
     parts.push(`**What to do**\n\n${f.fixes.map((x) => `- ${md(x.title)}`).join('\n')}`);
   }

@@ -204,6 +204,8 @@ export class PackageRuns {
           },
           sources,
           cooperative: true,
+          // Heap findings are confirmed by the compiled code; what it allocates unannounced is shown too.
+          evidence: true,
           // Files over 1 MB (generated tables, bundles) are not searched for fixes: the search is one
           // uninterruptible pass per file and would stall hovers and edits for hundreds of ms.
           fixes: {

@@ -1,12 +1,14 @@
 // The one analysis pipeline that `heapscope check`, `heapscope fix` and the language server call:
 //
-//   run (go list -export -gcflags=-m=2) → parse → map → findings → fixes → de-duplicate → profile join
+//   run (go list -export -gcflags=-m=2) → parse → map → findings → fixes → compiled code → de-duplicate → profile join
 //
 // Each stage adds to what the previous one produced and never reaches back into it. The compiler
 // run is injected (PipelineDeps), so a test can drive the whole pipeline with recorded compiler
 // output and no `go` binary.
 import * as path from 'node:path';
 import { analyzeRun, analyzeRunCooperatively, SourceCache, type Analysis } from '../engine/analyze';
+import { readEvidence, type RunEvidence } from '../engine/evidence';
+import { joinEvidence } from '../engine/evidenceJoin';
 import { dropRepeats } from '../engine/repeats';
 import { runCompiler, type CompilerRun, type CompilerRunOptions } from '../engine/goRunner';
 import { mark } from '../engine/timing';
@@ -63,6 +65,11 @@ export interface PipelineRequest {
    * line and drops repeats only in its default view (presentFindings).
    */
   scope?: { dir: string } | null;
+  /**
+   * Read the allocator calls of the compiled code (each package's export archive) and join them
+   * with the findings: heap decisions confirmed or free, `alloc.*` findings for the rest. Default off.
+   */
+  evidence?: boolean;
   /** Weigh findings by this allocation profile, mapped onto the run's module; null or absent: no join. */
   profile?: ProfileAttribution | null;
   /** Called when a stage is about to start; returning true abandons the request (a newer one superseded it). */
@@ -77,7 +84,9 @@ export interface PipelineResult {
   sources: SourceCache;
   /** The fix stage's output, per file ([] without a fix stage). */
   fixes: FileFixes[];
-  /** Compiler, compile-error and fix findings (scoped and de-duplicated when the request has a scope), before the profile join (what a re-join starts from). */
+  /** The compiled code's allocator calls per line; null without the evidence stage. */
+  evidence: RunEvidence | null;
+  /** Compiler, compile-error, fix and compiled-code findings (scoped and de-duplicated when the request has a scope), before the profile join (what a re-join starts from). */
   raw: Finding[];
   /** The profile the findings were joined with, mapped onto the module; null without one. */
   profile: MappedProfile | null;
@@ -117,6 +126,11 @@ export async function runPipeline(req: PipelineRequest, deps: PipelineDeps = GO)
   }
   checkCancelled();
 
+  // The compiled code is read while the findings are made (reading is mostly waiting for files).
+  const reading = req.evidence ? readEvidence(run, { env: req.compile.env ? { ...process.env, ...req.compile.env } : process.env, signal: req.compile.signal }) : null;
+  // An abandoned request still settles its read, so no rejection goes unhandled.
+  reading?.catch(() => undefined);
+
   // Stages 2–4: parse, map, findings.
   const analysis = req.cooperative ? await analyzeRunCooperatively(run, sources, req.selectKind) : analyzeRun(run, sources, req.selectKind);
   checkCancelled();
@@ -141,18 +155,26 @@ export async function runPipeline(req: PipelineRequest, deps: PipelineDeps = GO)
     checkCancelled();
   }
 
-  // Stage 6: scope and de-duplicate.
-  const found = fixes.length > 0 ? [...analysis.findings, ...fixes.flatMap((f) => f.found)] : analysis.findings;
+  // Stage 6: the compiled code: heap decisions confirmed or free, allocations escape analysis does not announce.
+  let found = fixes.length > 0 ? [...analysis.findings, ...fixes.flatMap((f) => f.found)] : analysis.findings;
+  const evidence = reading ? await reading : null;
+  if (evidence) {
+    found = joinEvidence(found, evidence, sources);
+    mark('compiled code joined');
+    checkCancelled();
+  }
+
+  // Stage 7: scope and de-duplicate.
   const raw = req.scope ? inScope(found, req.scope.dir) : found;
 
-  // Stage 7: the profile join.
+  // Stage 8: the profile join.
   let profile: MappedProfile | null = null;
   let findings = raw;
   if (req.profile) {
     profile = mapOntoRun(req.profile, run);
     findings = joinProfile(raw, profile, { scopeDir: req.scope?.dir });
   }
-  return { run, analysis, sources, fixes, raw, profile, findings };
+  return { run, analysis, sources, fixes, evidence, raw, profile, findings };
 }
 
 /**

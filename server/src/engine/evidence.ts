@@ -1,0 +1,250 @@
+// The evidence stage: which lines of the analysed packages call into the runtime's allocators in
+// the code the compiler produced, read from each package's export archive (goObject.ts) — the third
+// check Go developers make besides escape analysis and a profile (`go tool compile -S | grep CALL`).
+//
+// Calls in code inlined from another function are credited to the call the user wrote (the
+// outermost frame of the inline tree), which is also where the compiler prints the escape
+// decisions of inlined code. Results are cached by export file: its path in the build cache is
+// named by the hash of its content, so a path never changes meaning.
+import { createHash } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { CompilerRun } from './goRunner';
+import { builtinNamesFromSource, objectFilesOfArchive, readObjectCalls, type ObjectCall } from './goObject';
+import { runGo } from './processes';
+import { mark } from './timing';
+
+/** What an allocator call does, in the categories findings are made of. */
+export type AllocCategory = 'object' | 'slice' | 'growslice' | 'concat' | 'convert' | 'bytes' | 'map';
+
+/** One runtime function the compiler calls to allocate. */
+export interface AllocatorInfo {
+  category: AllocCategory;
+  /** True when every call allocates; false when run-time values decide (see `dependsOn`). */
+  always: boolean;
+  /** For a call that may not allocate: on what it depends, in words. */
+  dependsOn: string | null;
+}
+
+const ALLOCATOR_RULES: ReadonlyArray<{ match: RegExp } & AllocatorInfo> = [
+  { match: /^runtime\.newobject$/, category: 'object', always: true, dependsOn: null },
+  // Go 1.27 calls size-specialised mallocgc routines (mallocgcSmallNoScanSC2, …) for small objects.
+  { match: /^runtime\.mallocgc\w*$/, category: 'object', always: true, dependsOn: null },
+  { match: /^runtime\.makechan(64)?$/, category: 'object', always: true, dependsOn: null },
+  { match: /^runtime\.newproc$/, category: 'object', always: false, dependsOn: 'a new goroutine reuses a free one when the scheduler has one' },
+  { match: /^runtime\.makeslice(64|copy)?$/, category: 'slice', always: true, dependsOn: null },
+  { match: /^runtime\.growslice$/, category: 'growslice', always: false, dependsOn: 'only when the capacity is too small for the new elements' },
+  { match: /^runtime\.moveSlice\w*$/, category: 'growslice', always: false, dependsOn: 'only when the slice still uses the stack buffer `append` started it in' },
+  { match: /^runtime\.concat(string|byte)(s|\d)$/, category: 'concat', always: false, dependsOn: 'not when the result is empty, or fits a 32-byte stack buffer and does not escape' },
+  { match: /^runtime\.convT(16|32|64)$/, category: 'convert', always: false, dependsOn: 'not for values below 256, which come from the runtime’s static table' },
+  { match: /^runtime\.convTstring$/, category: 'convert', always: false, dependsOn: 'not for the empty string' },
+  { match: /^runtime\.convTslice$/, category: 'convert', always: false, dependsOn: 'not for a nil slice' },
+  { match: /^runtime\.convT(noptr)?$/, category: 'convert', always: true, dependsOn: null },
+  {
+    match: /^runtime\.(slicebytetostring|slicerunetostring|intstring)$/,
+    category: 'bytes',
+    always: false,
+    dependsOn: 'not for results of 0 or 1 bytes, or up to 32 bytes that do not escape (a stack buffer)',
+  },
+  { match: /^runtime\.(stringtoslicebyte|stringtoslicerune)$/, category: 'bytes', always: false, dependsOn: 'not for up to 32 bytes that do not escape (a stack buffer)' },
+  { match: /^runtime\.(makemap|makemap64)$/, category: 'map', always: false, dependsOn: 'a map that does not escape is on the stack until it grows past 8 entries' },
+  { match: /^runtime\.makemap_small$/, category: 'map', always: true, dependsOn: null },
+  { match: /^runtime\.mapassign\w*$/, category: 'map', always: false, dependsOn: 'only when the map is full and grows' },
+];
+
+const allocatorCache = new Map<string, AllocatorInfo | null>();
+
+/** The allocator a runtime function is, or null when it allocates nothing itself. */
+export function allocatorInfo(fn: string): AllocatorInfo | null {
+  let info = allocatorCache.get(fn);
+  if (info === undefined) {
+    const rule = ALLOCATOR_RULES.find((r) => r.match.test(fn));
+    info = rule ? { category: rule.category, always: rule.always, dependsOn: rule.dependsOn } : null;
+    allocatorCache.set(fn, info);
+  }
+  return info;
+}
+
+/** One call into an allocator, credited to a line the user wrote. */
+export interface AllocCall {
+  /** The runtime function, e.g. `runtime.newobject`. */
+  fn: string;
+  /** The line the call is credited to: absolute file, 1-based line. */
+  file: string;
+  line: number;
+  /** The compiled function, e.g. `example.com/p.(*T).M`. */
+  symbol: string;
+  /** Where the code came from when it was inlined: the innermost frame; null when it was not. */
+  inlinedFrom: { func: string; file: string; line: number } | null;
+}
+
+/** What the evidence stage produces for a run. */
+export interface RunEvidence {
+  /** Allocator calls by `file:line` of the line they are credited to. */
+  byLine: ReadonlyMap<string, readonly AllocCall[]>;
+  /** The files of the packages whose compiled code was read: a finding elsewhere has no evidence (null). */
+  filesRead: ReadonlySet<string>;
+  /** Packages whose code could not be read (no export file, unreadable), with why. */
+  problems: Array<{ importPath: string; message: string }>;
+}
+
+/** The key of a line in RunEvidence.byLine. */
+export function lineKey(file: string, line: number): string {
+  return `${file}:${line}`;
+}
+
+/** What reading the evidence needs besides the run: the go command it ran and its environment. */
+export interface EvidenceOptions {
+  goBinary?: string;
+  env?: NodeJS.ProcessEnv;
+  /** The on-disk cache directory; default `$HEAPSCOPE_CACHE_DIR/evidence` or `~/.cache/heapscope/evidence`; null: none. */
+  cacheDir?: string | null;
+  signal?: AbortSignal;
+}
+
+interface Toolchain {
+  goroot: string;
+  goarch: string;
+  builtins: string[];
+}
+
+const toolchains = new Map<string, Promise<Toolchain>>();
+
+/** GOROOT, GOARCH and the builtin symbol list of the toolchain that ran, asked once per version. */
+function toolchainOf(run: CompilerRun, opts: EvidenceOptions): Promise<Toolchain> {
+  const key = `${run.goBinary}\0${run.goVersion}\0${opts.env?.GOARCH ?? ''}`;
+  let t = toolchains.get(key);
+  if (t === undefined) {
+    t = (async () => {
+      const res = await runGo(run.goBinary, ['env', 'GOROOT', 'GOARCH'], run.workingDir, opts.env ?? process.env, opts.signal ?? new AbortController().signal);
+      if (res.code !== 0) throw new Error(`go env GOROOT GOARCH failed: ${res.stderr.trim()}`);
+      const [goroot = '', goarch = ''] = res.stdout.trim().split('\n');
+      const source = await fs.readFile(path.join(goroot, 'src', 'cmd', 'internal', 'goobj', 'builtinlist.go'), 'utf8');
+      return { goroot, goarch, builtins: builtinNamesFromSource(source) };
+    })();
+    t.catch(() => toolchains.delete(key));
+    toolchains.set(key, t);
+  }
+  return t;
+}
+
+/** Bytes per PC step of the pc-value tables (cmd/internal/sys's MinLC). */
+function pcQuantum(goarch: string): number {
+  return goarch === 'amd64' || goarch === '386' || goarch === 's390x' || goarch === 'wasm' ? 1 : 4;
+}
+
+/** Allocator calls of one export file as cached: positions as the compiler recorded them. */
+interface CachedCalls {
+  version: 1;
+  calls: ObjectCall[];
+}
+
+const CACHE_VERSION = 1;
+const MEMORY_ENTRIES = 256;
+const memory = new Map<string, ObjectCall[]>();
+
+function defaultCacheDir(): string {
+  const base = process.env.HEAPSCOPE_CACHE_DIR || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'heapscope');
+  return path.join(base, 'evidence');
+}
+
+/** The allocator calls of one export file: memory, then disk, then the file itself. */
+async function callsOfExport(exportFile: string, tc: Toolchain, cacheDir: string | null): Promise<ObjectCall[]> {
+  const hit = memory.get(exportFile);
+  if (hit !== undefined) {
+    // Least recently used goes first: re-insert on a hit.
+    memory.delete(exportFile);
+    memory.set(exportFile, hit);
+    return hit;
+  }
+  const cacheFile = cacheDir === null ? null : path.join(cacheDir, createHash('sha256').update(`${CACHE_VERSION}\0${exportFile}`).digest('hex').slice(0, 32) + '.json');
+  let calls: ObjectCall[] | null = null;
+  if (cacheFile !== null) {
+    const text = await fs.readFile(cacheFile, 'utf8').catch(() => null);
+    if (text !== null) {
+      try {
+        const parsed = JSON.parse(text) as CachedCalls;
+        if (parsed.version === CACHE_VERSION && Array.isArray(parsed.calls)) calls = parsed.calls;
+      } catch {
+        calls = null;
+      }
+    }
+  }
+  if (calls === null) {
+    const archive = await fs.readFile(exportFile);
+    calls = objectFilesOfArchive(archive).flatMap((obj) => readObjectCalls(obj, { builtins: tc.builtins, wanted: (t) => allocatorInfo(t) !== null, pcQuantum: pcQuantum(tc.goarch) }));
+    if (cacheFile !== null) {
+      const body: CachedCalls = { version: CACHE_VERSION, calls };
+      // A cache that cannot be written costs the next run the read, nothing else.
+      await fs
+        .mkdir(path.dirname(cacheFile), { recursive: true })
+        .then(() => fs.writeFile(cacheFile, JSON.stringify(body)))
+        .catch(() => undefined);
+    }
+  }
+  memory.set(exportFile, calls);
+  if (memory.size > MEMORY_ENTRIES) memory.delete(memory.keys().next().value as string);
+  return calls;
+}
+
+/** A recorded file name as a path on this machine (`$GOROOT/src/…` in standard-library objects). */
+function localPath(file: string, goroot: string): string {
+  return file.startsWith('$GOROOT/') ? path.join(goroot, file.slice('$GOROOT/'.length)) : file;
+}
+
+/** Turns one export file's calls into AllocCalls credited to the user's lines. */
+export function creditCalls(calls: readonly ObjectCall[], goroot: string): AllocCall[] {
+  const out: AllocCall[] = [];
+  for (const c of calls) {
+    const outer = c.frames[c.frames.length - 1];
+    const inner = c.frames[0];
+    if (outer === undefined || inner === undefined || outer.line <= 0 || outer.file === '<autogenerated>') continue;
+    out.push({
+      fn: c.target,
+      file: localPath(outer.file, goroot),
+      line: outer.line,
+      symbol: c.symbol,
+      inlinedFrom: c.frames.length > 1 ? { func: inner.func, file: localPath(inner.file, goroot), line: inner.line } : null,
+    });
+  }
+  return out;
+}
+
+/**
+ * Reads the allocator calls of every package of the run that compiled (its `Export` file).
+ * Never throws for one package: what cannot be read is listed in `problems`.
+ */
+export async function readEvidence(run: CompilerRun, opts: EvidenceOptions = {}): Promise<RunEvidence> {
+  const byLine = new Map<string, AllocCall[]>();
+  const filesRead = new Set<string>();
+  const problems: RunEvidence['problems'] = [];
+  const withExport = run.packages.filter((p) => p.error === null && p.exportFile);
+  if (withExport.length === 0) return { byLine, filesRead, problems };
+  let tc: Toolchain;
+  try {
+    tc = await toolchainOf(run, opts);
+  } catch (err) {
+    for (const p of withExport) problems.push({ importPath: p.importPath, message: `compiled code not read: ${(err as Error).message}` });
+    return { byLine, filesRead, problems };
+  }
+  const cacheDir = opts.cacheDir === undefined ? defaultCacheDir() : opts.cacheDir;
+  await Promise.all(
+    withExport.map(async (p) => {
+      try {
+        const calls = await callsOfExport(p.exportFile as string, tc, cacheDir);
+        for (const c of creditCalls(calls, tc.goroot)) {
+          const k = lineKey(c.file, c.line);
+          const list = byLine.get(k);
+          if (list) list.push(c);
+          else byLine.set(k, [c]);
+        }
+        for (const f of p.files) filesRead.add(f);
+      } catch (err) {
+        problems.push({ importPath: p.importPath, message: `compiled code not read: ${(err as Error).message}` });
+      }
+    }),
+  );
+  mark('compiled code read');
+  return { byLine, filesRead, problems };
+}

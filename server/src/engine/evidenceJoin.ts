@@ -1,0 +1,238 @@
+// Joins escape analysis with the compiled code (evidence.ts): a heap decision with an allocator
+// call at its line is confirmed; one without is free (kind `escape.free`, hidden by default, its
+// message says why); an allocator call no heap decision accounts for becomes an `alloc.*` finding.
+import type { SourceCache } from './analyze';
+import { allocatorInfo, lineKey, type AllocCall, type AllocCategory, type RunEvidence } from './evidence';
+import { kindInfo } from './kinds';
+import { firstNonBlank } from './positions';
+import type { ByteRange, CodeEvidence, CompilerDecision, Finding } from './types';
+
+/** The heap kinds whose findings the compiled code must confirm. */
+const HEAP_DECISION_KINDS: ReadonlySet<string> = new Set(['escape.moved', 'escape.heap', 'escape.closure', 'loopvar.heap']);
+
+/** What a free heap decision is, in words, or null when the subject gives no reason. */
+export function freeReason(d: CompilerDecision | null): string | null {
+  const subject = d?.details.subject?.trim();
+  if (d?.kind !== 'escape.heap' || subject === undefined) return null;
+  if (/^(-?[0-9][0-9a-fA-FxXoObB_.eEpP+-]*i?|"(?:[^"\\]|\\.)*"|`[^`]*`|'(?:[^'\\]|\\.)+'|true|false|nil)$/.test(subject)) {
+    return 'a constant boxed into an interface points at read-only data';
+  }
+  if (/^(struct ?\{\}\{\}|\[\][\w.*[\]]+\{\}|\[0\][\w.*[\]]+\{\})$/.test(subject)) return 'a zero-sized value needs no memory (it points at the runtime’s zerobase)';
+  return null;
+}
+
+/** The allocator categories that can carry out a heap decision. */
+export function decisionCategories(d: CompilerDecision | null): ReadonlySet<AllocCategory> {
+  if (d === null || d.kind !== 'escape.heap') return new Set(['object', 'convert']);
+  const s = (d.details.subject ?? '').trim();
+  if (/^make\(map\b|^map\[/.test(s)) return new Set(['map']);
+  if (/^make\(chan\b/.test(s)) return new Set(['object']);
+  if (/^make\(/.test(s)) return new Set(['slice', 'object']);
+  if (/^append\b/.test(s)) return new Set(['growslice']);
+  if (/^\(?\[\](byte|rune)\)?\(|^string\(/.test(s)) return new Set(['bytes']);
+  if (/ \+ /.test(s)) return new Set(['concat']);
+  if (/^\[\]/.test(s)) return new Set(['slice', 'object']);
+  return new Set(['object', 'convert']);
+}
+
+/**
+ * The evidence of a set of calls: `yes` when one of them always allocates, `may` otherwise. Calls
+ * no heap decision accounts for (`unannounced`) make slices only past the stack buffer: `may`.
+ */
+export function evidenceOf(calls: readonly AllocCall[], unannounced = false): CodeEvidence {
+  if (calls.length === 0) return { allocates: 'no', calls: [] };
+  const always = calls.some((c) => {
+    const info = allocatorInfo(c.fn);
+    return info?.always === true && !(unannounced && info.category === 'slice');
+  });
+  return { allocates: always ? 'yes' : 'may', calls: [...new Set(calls.map((c) => c.fn))] };
+}
+
+/** The sentence `check --explain` and the hover show under a finding: what the compiled code does. */
+export function evidenceText(f: Finding): string | null {
+  const e = f.evidence;
+  if (e === undefined || e === null) return null;
+  if (e.allocates === 'no') return f.kind === 'escape.free' ? 'compiled code: no allocator call on this line' : null;
+  const calls = e.calls.map((c) => `\`${c}\``).join(', ');
+  return e.allocates === 'yes' ? `compiled code: calls ${calls}` : `compiled code: calls ${calls}, which may not allocate`;
+}
+
+/** Messages of the `alloc.*` findings made from calls no decision accounts for. */
+function allocMessage(category: AllocCategory, calls: readonly AllocCall[]): string {
+  const fns = [...new Set(calls.map((c) => c.fn))];
+  const named = fns.map((f) => `\`${f}\``).join(', ');
+  const info = allocatorInfo(fns[0] ?? '');
+  const may = evidenceOf(calls, true).allocates === 'may';
+  const depends = may && info?.dependsOn ? `: ${info.dependsOn}` : '';
+  const inlined = calls.find((c) => c.inlinedFrom !== null)?.inlinedFrom;
+  const from = inlined ? ` in code inlined from \`${shortFunc(inlined.func)}\`` : '';
+  switch (category) {
+    case 'growslice':
+      return fns.every((f) => f.startsWith('runtime.moveSlice'))
+        ? `a slice \`append\` built on the stack may be moved to the heap when it leaves the function (${named})${from}`
+        : `\`append\` may grow the backing array on the heap (${named})${from}${depends}`;
+    case 'concat':
+      return `string concatenation ${may ? 'may allocate' : 'allocates'} (${named})${from}${depends}`;
+    case 'convert':
+      return `converting a value to an interface ${may ? 'may copy' : 'copies'} it to the heap (${named})${from}${depends}`;
+    case 'bytes':
+      return fns.some((f) => /slicebytetostring|slicerunetostring|intstring/.test(f))
+        ? `\`string(…)\` copies the bytes into a new string (${named})${from}${depends}`
+        : `\`[]byte(s)\` copies the string (${named})${from}${depends}`;
+    case 'map':
+      return fns.every((f) => f.startsWith('runtime.mapassign'))
+        ? `assigning to a map may grow it on the heap (${named})${from}${depends}`
+        : `the map's storage ${may ? 'may be' : 'is'} allocated on the heap (${named})${from}${depends}`;
+    case 'slice':
+      return `\`make\` allocates the slice on the heap when its size is not a small constant (${named})${from}: escape analysis keeps it on the stack, and Go 1.25+ uses a 32-byte stack buffer when the size fits`;
+    case 'object':
+      if (fns.every((f) => f.startsWith('runtime.makechan'))) return `\`make(chan …)\` allocates the channel on the heap (${named})${from}`;
+      return `the compiled code ${may ? 'may allocate' : 'allocates'} here (${named})${from}${depends}`;
+  }
+}
+
+/** `example.com/p.(*T).M` → `(*T).M`. */
+function shortFunc(sym: string): string {
+  const slash = sym.lastIndexOf('/');
+  const rest = sym.slice(slash + 1);
+  const dot = rest.indexOf('.');
+  return dot >= 0 ? rest.slice(dot + 1) : rest;
+}
+
+const CATEGORY_KIND: Record<AllocCategory, string> = {
+  growslice: 'alloc.growslice',
+  concat: 'alloc.concat',
+  convert: 'alloc.convert',
+  bytes: 'alloc.bytes',
+  map: 'alloc.map',
+  slice: 'alloc.object',
+  object: 'alloc.object',
+};
+
+/** Tree-sitter node types an allocation of each category is written as, most specific first. */
+const CATEGORY_NODES: Record<AllocCategory, readonly string[]> = {
+  growslice: ['call_expression'],
+  concat: ['binary_expression'],
+  convert: [],
+  bytes: ['call_expression', 'type_conversion_expression'],
+  map: ['assignment_statement', 'call_expression', 'composite_literal'],
+  slice: ['call_expression', 'composite_literal'],
+  object: ['composite_literal', 'unary_expression', 'func_literal', 'call_expression'],
+};
+
+/** The range of an `alloc.*` finding: the expression on the line that allocates, else the line's code. */
+function allocRange(sources: SourceCache, file: string, line: number, category: AllocCategory): ByteRange {
+  const src = sources.get(file);
+  const whole: ByteRange = { line, column: 1, endLine: line, endColumn: 1 };
+  if (src === null) return whole;
+  const row = line - 1;
+  if (row >= src.lines.lineCount) return whole;
+  const start = src.lines.lineStart(row);
+  const end = src.lines.lineEnd(row);
+  const lineText = src.text.slice(start, end);
+  const types = CATEGORY_NODES[category];
+  if (types.length > 0) {
+    const nodes = src.tree.rootNode.descendantsOfType(types as string[], { row, column: 0 }, { row, column: end - start });
+    const match = nodes.find((n) => {
+      if (n.startPosition.row !== row) return false;
+      const text = n.text;
+      switch (category) {
+        case 'growslice':
+          return text.startsWith('append(');
+        case 'concat':
+          return n.children[1]?.type === '+';
+        case 'bytes':
+          return /^(\(?\[\](byte|rune)\)?|string)\(/.test(text);
+        case 'map':
+          return n.type === 'assignment_statement' ? /\[/.test(n.children[0]?.text ?? '') : /^(make\(map|map\[)/.test(text);
+        case 'convert':
+        case 'object':
+        case 'slice':
+          return true;
+      }
+    });
+    if (match) return src.byteRange(match.startIndex, match.endIndex);
+  }
+  // The code of the line without its indentation and trailing comment.
+  const code = lineText.replace(/\s*\/\/.*$/, '').trimEnd();
+  const first = firstNonBlank(code);
+  return code.length === 0 ? whole : src.byteRange(start + first, start + code.length);
+}
+
+/**
+ * The findings with their `evidence`: heap decisions confirmed or turned free, and an `alloc.*`
+ * finding for each line and kind of allocator call no heap decision accounts for (only in the
+ * files whose compiled code was read).
+ */
+export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence, sources: SourceCache): Finding[] {
+  const claimed = new Set<AllocCall>();
+  const out: Finding[] = [];
+  for (const f of findings) {
+    if (f.compiler === null || !evidence.filesRead.has(f.file)) {
+      out.push(f.compiler === null ? f : { ...f, evidence: null });
+      continue;
+    }
+    if (!HEAP_DECISION_KINDS.has(f.kind)) {
+      out.push({ ...f, evidence: { allocates: 'no', calls: [] } });
+      continue;
+    }
+    const onLine = evidence.byLine.get(lineKey(f.file, f.compiler.line)) ?? [];
+    const reason = freeReason(f.decision);
+    const categories = decisionCategories(f.decision);
+    const matching = onLine.filter((c) => categories.has(allocatorInfo(c.fn)?.category ?? 'object'));
+    // A decision whose own kind of allocator is absent still owns the line's other calls: the
+    // compiler may carry it out with another routine (a boxed struct through newobject).
+    const mine = reason !== null ? [] : matching.length > 0 ? matching : onLine;
+    if (mine.length > 0) {
+      for (const c of mine) claimed.add(c);
+      out.push({ ...f, evidence: evidenceOf(mine) });
+      continue;
+    }
+    const why = reason ?? 'the compiled code has no allocator call on this line (the value is in static data, or the compiler removed the allocation)';
+    out.push({
+      ...f,
+      kind: 'escape.free',
+      severity: kindInfo('escape.free').defaultSeverity,
+      message: `${f.decision?.details.subject ? `\`${f.decision.details.subject}\`` : 'this value'} is not allocated, although the compiler says it escapes: ${why}`,
+      evidence: { allocates: 'no', calls: [] },
+    });
+  }
+  // The calls no decision accounts for: one finding per line and kind.
+  const groups = new Map<string, { file: string; line: number; category: AllocCategory; calls: AllocCall[]; packagePath: string }>();
+  const packageOf = new Map(findings.map((f) => [f.file, f.packagePath]));
+  for (const calls of evidence.byLine.values()) {
+    for (const c of calls) {
+      if (claimed.has(c) || !evidence.filesRead.has(c.file)) continue;
+      const category = allocatorInfo(c.fn)?.category ?? 'object';
+      const key = `${c.file}:${c.line}:${CATEGORY_KIND[category]}`;
+      const g = groups.get(key);
+      if (g) g.calls.push(c);
+      else groups.set(key, { file: c.file, line: c.line, category, calls: [c], packagePath: packageOf.get(c.file) ?? '' });
+    }
+  }
+  for (const g of groups.values()) {
+    const kind = CATEGORY_KIND[g.category];
+    out.push({
+      ...allocRange(sources, g.file, g.line, g.category),
+      file: g.file,
+      severity: kindInfo(kind).defaultSeverity,
+      kind,
+      message: allocMessage(g.category, g.calls),
+      compiler: null,
+      related: g.calls
+        .filter((c) => c.inlinedFrom !== null)
+        .map((c) => ({
+          file: c.inlinedFrom?.file ?? c.file,
+          line: c.inlinedFrom?.line ?? c.line,
+          column: 0,
+          message: `\`${c.fn}\` in \`${shortFunc(c.inlinedFrom?.func ?? c.symbol)}\`, inlined here`,
+        })),
+      fixes: [],
+      alloc: null,
+      packagePath: g.packagePath,
+      decision: null,
+      evidence: evidenceOf(g.calls, true),
+    });
+  }
+  return out;
+}

@@ -1,0 +1,115 @@
+// The evidence stage without go: the allocator calls read from test-fixtures/truth's compiled
+// archive as each Go release wrote it (recorded by `npm run record-fixtures`), snapshotted per
+// release, and the join of calls with findings.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { allocatorInfo, creditCalls, lineKey, type AllocCall, type RunEvidence } from '../../server/src/engine/evidence';
+import { joinEvidence, freeReason } from '../../server/src/engine/evidenceJoin';
+import { objectFilesOfArchive, pcValue, readObjectCalls } from '../../server/src/engine/goObject';
+import { SourceCache } from '../../server/src/engine/analyze';
+import type { CompilerDecision, Finding } from '../../server/src/engine/types';
+import { assertSnapshot } from '../helpers/snapshot';
+
+const root = path.resolve(__dirname, '../..');
+const recorded = path.join(root, 'test-fixtures/recorded');
+const versions = readdirSync(recorded).filter((v) => existsSync(path.join(recorded, v, 'truth.a')));
+
+/** The calls of the recorded archive of one release, one per line, with paths relative to the fixture. */
+function callsText(version: string): string {
+  const builtins = readFileSync(path.join(recorded, version, 'goobj-builtins.names'), 'utf8')
+    .trim()
+    .split('\n');
+  const archive = readFileSync(path.join(recorded, version, 'truth.a'));
+  const calls = objectFilesOfArchive(archive).flatMap((o) => readObjectCalls(o, { builtins, wanted: (t) => allocatorInfo(t) !== null }));
+  return (
+    creditCalls(calls, '/goroot')
+      .map((c) => {
+        const from = c.inlinedFrom ? ` (inlined from ${c.inlinedFrom.func} at ${path.basename(c.inlinedFrom.file)}:${c.inlinedFrom.line})` : '';
+        return `${path.basename(c.file)}:${c.line} ${c.fn} in ${c.symbol}${from}`;
+      })
+      .sort()
+      .join('\n') + '\n'
+  );
+}
+
+for (const version of versions) {
+  test(`allocator calls of the truth fixture compiled by ${version}`, () => {
+    const text = callsText(version);
+    assertSnapshot(path.join(__dirname, '__snapshots__/evidence', `${version}.txt`), text);
+    // Every release calls newobject for NewPoint and credits helper's make to its callers.
+    assert.match(text, /truth\.go:17 runtime\.(newobject|mallocgc\w*) in example\.com\/truth\.NewPoint/);
+    assert.match(text, /truth\.go:121 runtime\.makeslice in example\.com\/truth\.Inlined \(inlined from example\.com\/truth\.helper at truth\.go:118\)/);
+  });
+}
+
+test('pc-value tables: values per PC range, zig-zag deltas, quantum', () => {
+  // Value 10 for pc [0,4), 7 for [4,6): first entry (uvdelta 22 → +11, pc +4), then (−3 → 5, pc +2).
+  const tab = Buffer.from([22, 4, 5, 2, 0]);
+  assert.equal(pcValue(tab, 0, 1), 10);
+  assert.equal(pcValue(tab, 3, 1), 10);
+  assert.equal(pcValue(tab, 4, 1), 7);
+  assert.equal(pcValue(tab, 6, 1), -1);
+  assert.equal(pcValue(tab, 12, 4), 10);
+  assert.equal(pcValue(tab, 16, 4), 7);
+});
+
+test('allocators: which always allocate, Go 1.27 size-specialised mallocgc, non-allocators', () => {
+  assert.equal(allocatorInfo('runtime.newobject')?.always, true);
+  assert.equal(allocatorInfo('runtime.mallocgcSmallScanNoHeaderSC3')?.category, 'object');
+  assert.equal(allocatorInfo('runtime.growslice')?.always, false);
+  assert.equal(allocatorInfo('runtime.convT64')?.category, 'convert');
+  assert.equal(allocatorInfo('runtime.concatstring3')?.category, 'concat');
+  assert.equal(allocatorInfo('runtime.mapaccess1_faststr'), null);
+  assert.equal(allocatorInfo('runtime.morestack_noctxt'), null);
+});
+
+function decision(subject: string, line: number): CompilerDecision {
+  return { kind: 'escape.heap', pos: { file: '/m/a.go', line, column: 9 }, text: `${subject} escapes to heap`, details: { subject }, explanations: [], packagePath: 'm' };
+}
+
+function finding(d: CompilerDecision): Finding {
+  return {
+    file: '/m/a.go',
+    line: d.pos.line,
+    column: 9,
+    endLine: d.pos.line,
+    endColumn: 12,
+    severity: 'information',
+    kind: d.kind,
+    message: 'is allocated on the heap',
+    compiler: { line: d.pos.line, column: 9, message: d.text },
+    related: [],
+    fixes: [],
+    alloc: null,
+    packagePath: 'm',
+    decision: d,
+  };
+}
+
+test('join: confirmed, free with a reason, and calls no decision announces', () => {
+  const call = (fn: string, line: number): AllocCall => ({ fn, file: '/m/a.go', line, symbol: 'm.F', inlinedFrom: null });
+  const calls = [call('runtime.newobject', 3), call('runtime.growslice', 5), call('runtime.convT64', 7)];
+  const byLine = new Map<string, AllocCall[]>();
+  for (const c of calls) byLine.set(lineKey(c.file, c.line), [...(byLine.get(lineKey(c.file, c.line)) ?? []), c]);
+  const evidence: RunEvidence = { byLine, filesRead: new Set(['/m/a.go']), problems: [] };
+  const findings = [finding(decision('&Point{...}', 3)), finding(decision('42', 4)), finding(decision('x', 6)), finding(decision('n', 7))];
+  const sources = new SourceCache(new Map([['/m/a.go', 'package m\n\nvar p = &Point{}\nvar a any = 42\nfunc f(xs []int) { xs = append(xs, 1) }\nvar b any = x\nvar c any = n\n']]));
+  const out = joinEvidence(findings, evidence, sources);
+  const summary = out.map((f) => `${f.line} ${f.kind} ${f.evidence?.allocates ?? 'null'} ${f.evidence?.calls.join(',') ?? ''}`);
+  assert.deepEqual(summary, ['3 escape.heap yes runtime.newobject', '4 escape.free no ', '6 escape.free no ', '7 escape.heap may runtime.convT64', '5 alloc.growslice may runtime.growslice']);
+  assert.match(out[1]?.message ?? '', /constant boxed into an interface points at read-only data/);
+  assert.match(out[2]?.message ?? '', /no allocator call on this line/);
+  assert.match(out[4]?.message ?? '', /`append` may grow the backing array on the heap \(`runtime\.growslice`\): only when the capacity is too small/);
+  // The growslice finding sits on the append call.
+  assert.deepEqual([out[4]?.column, out[4]?.endColumn], [25, 38]);
+});
+
+test('free reasons come from the subject the compiler prints', () => {
+  assert.match(freeReason(decision('"msg"', 1)) ?? '', /constant/);
+  assert.match(freeReason(decision('struct {}{}', 1)) ?? '', /zero-sized/);
+  assert.match(freeReason(decision('[]int{}', 1)) ?? '', /zero-sized/);
+  assert.equal(freeReason(decision('x', 1)), null);
+  assert.equal(freeReason(decision('[]int{...}', 1)), null);
+});
