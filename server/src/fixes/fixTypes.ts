@@ -19,6 +19,12 @@ export interface FixInput {
   /** The compiler's findings for this file (before any profile is joined); empty when compiler output is not available. */
   findings: readonly Finding[];
   goVersion: GoVersionInfo;
+  /**
+   * The names declared at package level in any file of the file's package (and bound by this
+   * file's imports): an inserted `len`, `make` or `strconv` must not mean one of them. Absent when
+   * unknown; the file's own declarations are always checked.
+   */
+  packageNames?: ReadonlySet<string>;
   /** Let prealloc fixes use an upper bound of the count (conditional appends, loops with break/continue). Default false. */
   allowUpperBound?: boolean;
 }
