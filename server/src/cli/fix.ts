@@ -8,7 +8,7 @@
 // others. The last round finds nothing more to do — which is what a second run sees — and must
 // compile without new errors, else nothing is written.
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -100,7 +100,7 @@ export function parseFixArgs(args: string[], cwd: string): FixOptions {
   };
 }
 
-/** Runs `heapscope fix`; returns the exit status (0 ok, 2 usage, 3 nothing analysed, 1 fixes refused as a whole). */
+/** Runs `heapscope fix`; returns the exit status (0 ok, 2 usage, 3 nothing analysed, 1 fixes refused as a whole or a file changed on disk meanwhile). */
 export async function runFix(args: string[], io: Io, cwd: string): Promise<number> {
   let opts: FixOptions;
   try {
@@ -215,11 +215,54 @@ export function originalLine(line: number, rounds: readonly FindingEdit[][]): nu
   return l;
 }
 
+/**
+ * Writes the fixed texts: each file only if it still holds the text the fixes were computed on
+ * (an editor or another tool may have saved it meanwhile), through a temporary file renamed over
+ * it, so a reader never sees half a file and a crash never leaves one. The file keeps its mode;
+ * a symlink is followed and its target replaced. Returns the files left unwritten with why.
+ */
+export async function writeFixedFiles(plan: Pick<FixPlan, 'originals' | 'texts'>): Promise<Array<{ file: string; reason: string }>> {
+  const skipped: Array<{ file: string; reason: string }> = [];
+  for (const [file, text] of plan.texts) {
+    const original = plan.originals.get(file);
+    try {
+      const target = await realpath(file);
+      const onDisk = await readFile(target, 'utf8');
+      if (original === undefined || onDisk !== original) {
+        skipped.push({ file, reason: 'it changed on disk since heapscope read it; not written (run heapscope fix again)' });
+        continue;
+      }
+      const { mode } = await stat(target);
+      const temp = path.join(path.dirname(target), `.${path.basename(target)}.heapscope-${process.pid}-${Date.now()}.tmp`);
+      try {
+        await writeFile(temp, text, { mode: mode & 0o7777, flag: 'wx' });
+        await chmod(temp, mode & 0o7777);
+        await rename(temp, target);
+      } catch (err) {
+        await rm(temp, { force: true });
+        throw err;
+      }
+    } catch (err) {
+      skipped.push({ file, reason: `cannot write it: ${(err as Error).message}` });
+    }
+  }
+  return skipped;
+}
+
 /** Prints the plan (diff, JSON) and writes the files with --apply. */
 async function report(opts: FixOptions, plan: FixPlan, io: Io): Promise<number> {
   for (const r of plan.refused) io.stderr(`heapscope fix: ${path.relative(opts.cwd, r.file)}:${r.line}: ${r.id} refused: ${r.reason}\n`);
+  let status = 0;
   if (opts.apply) {
-    for (const [file, text] of plan.texts) await writeFile(file, text);
+    const skipped = await writeFixedFiles(plan);
+    for (const s of skipped) {
+      io.stderr(`heapscope fix: ${path.relative(opts.cwd, s.file)}: ${s.reason}\n`);
+      // Its fixes were not applied after all: they are refused, with the reason.
+      plan.texts.delete(s.file);
+      for (const a of plan.applied) if (a.file === s.file) plan.refused.push({ ...a, reason: s.reason });
+      plan.applied = plan.applied.filter((a) => a.file !== s.file);
+      status = 1;
+    }
   }
   if (opts.json) {
     io.stdout(`${JSON.stringify({ applied: plan.applied }, null, 2)}\n`);
@@ -228,7 +271,7 @@ async function report(opts: FixOptions, plan: FixPlan, io: Io): Promise<number> 
   }
   const files = plan.texts.size;
   io.stderr(`heapscope fix: ${opts.apply ? 'applied' : 'would apply'} ${plan.applied.length} fix${plan.applied.length === 1 ? '' : 'es'} in ${files} file${files === 1 ? '' : 's'}\n`);
-  return 0;
+  return status;
 }
 
 /** Runs a command with stdin; resolves with its exit code and output (never rejects on a non-zero exit). */
