@@ -7,7 +7,6 @@
 // (sprintf-itoa) go one per file per round, because whether fmt is still used depends on the
 // others. The last round finds nothing more to do — which is what a second run sees — and must
 // compile without new errors, else nothing is written.
-import { execFile } from 'node:child_process';
 import { chmod, mkdtemp, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -16,7 +15,9 @@ import { SourceCache } from '../engine/analyze';
 import { allFixes, fixInfo } from '../engine/kinds';
 import type { Finding, FindingEdit, FindingFix } from '../engine/types';
 import { joinOptionValues, splitTags } from './flags';
-import { applyEdits, editsConflict } from '../fixes/index';
+import { applyEdits } from '../fixes/index';
+import { gofmtBeside, isGofmtClean, runWithInput } from '../fixes/gofmt';
+import { selectFixes } from '../fixes/select';
 import { runPipeline } from '../pipeline/index';
 
 interface Io {
@@ -45,7 +46,6 @@ export interface FixOptions {
 }
 
 const MAX_ROUNDS = 25;
-const IMPORT_FIXES = new Set(['sprintf-itoa']);
 
 const KNOWN_FIX_IDS = allFixes()
   .map((f) => f.id)
@@ -136,6 +136,7 @@ export async function planFixes(opts: FixOptions, io: Io): Promise<FixPlan> {
   const history = new Map<string, FindingEdit[][]>();
   let firstErrors: Set<string> | null = null;
 
+  const gofmt = gofmtBeside(opts.goBinary);
   for (let round = 1; round <= MAX_ROUNDS; round++) {
     // One snapshot of this round's texts for the compiler and the parsed files alike: each file is parsed once per round.
     const snapshot = new Map(overlay);
@@ -154,29 +155,20 @@ export async function planFixes(opts: FixOptions, io: Io): Promise<FixPlan> {
     }
     let changed = 0;
     for (const { file, source, found } of perFile) {
-      const candidates = found.flatMap((f) => f.fixes.map((fix) => ({ finding: f, fix })));
+      const candidates = found.flatMap((f) => f.fixes.map((fix) => ({ finding: f, fix }))).filter((c) => !refusedKeys.has(`${file}:${c.fix.id}:${c.fix.title}`));
       if (candidates.length === 0) continue;
       const text = source.text;
-      if (!(await isGofmtClean(text))) {
+      // The same checks the language server makes before its quick fix and fix-all (fixes/select.ts).
+      const selection = await selectFixes(text, candidates, (c) => c.fix, { oneImportFix: true, isClean: (t) => isGofmtClean(t, gofmt) });
+      if (selection.notFormatted) {
         if (round === 1) io.stderr(`heapscope fix: ${path.relative(opts.cwd, file)} is not gofmt-formatted; its fixes are skipped\n`);
         continue;
       }
-      const chosen: Array<{ finding: Finding; fix: FindingFix }> = [];
-      let importFix = false;
-      for (const c of candidates) {
-        const key = `${file}:${c.fix.id}:${c.fix.title}`;
-        if (refusedKeys.has(key)) continue;
-        if (IMPORT_FIXES.has(c.fix.id) && importFix) continue;
-        if (chosen.some((o) => editsConflict(o.fix.edits, c.fix.edits))) continue;
-        const trial = applyEdits(text, [...chosen.flatMap((o) => o.fix.edits), ...c.fix.edits]);
-        if (!(await isGofmtClean(trial))) {
-          refusedKeys.add(key);
-          refused.push({ file, line: c.finding.line, id: c.fix.id, title: c.fix.title, reason: 'the result would not be gofmt-formatted' });
-          continue;
-        }
-        chosen.push(c);
-        if (IMPORT_FIXES.has(c.fix.id)) importFix = true;
+      for (const { item: c, reason } of selection.refused) {
+        refusedKeys.add(`${file}:${c.fix.id}:${c.fix.title}`);
+        refused.push({ file, line: c.finding.line, id: c.fix.id, title: c.fix.title, reason });
       }
+      const chosen: Array<{ finding: Finding; fix: FindingFix }> = selection.chosen;
       if (chosen.length === 0) continue;
       if (!originals.has(file)) originals.set(file, text);
       overlay.set(
@@ -274,24 +266,6 @@ async function report(opts: FixOptions, plan: FixPlan, io: Io): Promise<number> 
   return status;
 }
 
-/** Runs a command with stdin; resolves with its exit code and output (never rejects on a non-zero exit). */
-function run(cmd: string, args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(cmd, args, { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      if (err && typeof (err as NodeJS.ErrnoException).code === 'string') return reject(err);
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-    if (input !== undefined) child.stdin?.end(input);
-  });
-}
-
-/** Whether gofmt leaves the text as it is (`gofmt -l` prints nothing for it). */
-export async function isGofmtClean(text: string): Promise<boolean> {
-  const r = await run('gofmt', ['-l'], text);
-  if (r.code !== 0) return false; // syntax error
-  return r.stdout.trim() === '';
-}
-
 /** A unified diff of two texts by the system's `diff -u`, labelled with the file's name. */
 export async function unifiedDiff(name: string, before: string, after: string): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'heapscope-diff-'));
@@ -300,7 +274,7 @@ export async function unifiedDiff(name: string, before: string, after: string): 
     const b = path.join(dir, 'b');
     await writeFile(a, before);
     await writeFile(b, after);
-    const r = await run('diff', ['-u', '--label', `a/${name}`, '--label', `b/${name}`, a, b]);
+    const r = await runWithInput('diff', ['-u', '--label', `a/${name}`, '--label', `b/${name}`, a, b]);
     if (r.code > 1) throw new Error(`diff failed: ${r.stderr}`);
     return r.stdout;
   } finally {

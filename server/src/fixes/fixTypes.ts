@@ -30,3 +30,6 @@ export interface FixInput {
 }
 
 export type { Finding };
+
+/** Everything a finder reads besides the parsed file: what the language server keeps to re-check a fix on edited text. */
+export type FixContext = Omit<FixInput, 'source'>;

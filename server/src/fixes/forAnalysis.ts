@@ -8,6 +8,7 @@ import { findModule } from '../engine/module';
 import { isInside } from '../engine/paths';
 import type { GoSourceFile } from '../engine/sourceFile';
 import type { Finding } from '../engine/types';
+import type { FixContext } from './fixTypes';
 import { findFixes } from './index';
 import { goexperimentHasLoopvar } from './languageVersion';
 import { packageClauseName, packageLevelNames } from './names';
@@ -23,11 +24,12 @@ export interface FixSearchOptions {
   maxFileChars?: number;
 }
 
-/** The fix findings of one file, with the source they were computed on. */
+/** The fix findings of one file, with the source they were computed on and what else the finders read. */
 export interface FileFixes {
   file: string;
   source: GoSourceFile;
   found: Finding[];
+  context: FixContext;
 }
 
 /**
@@ -96,18 +98,15 @@ export async function fixesForAnalysis(analysis: Analysis, sources: SourceCache,
     if (opts.maxFileChars !== undefined && source.text.length > opts.maxFileChars) continue;
     const dir = path.dirname(file);
     if (!goLineByDir.has(dir)) goLineByDir.set(dir, (await findModule(dir))?.goVersion ?? null);
-    const found = findFixes(
-      {
-        file,
-        source,
-        findings: byFile.get(file) ?? [],
-        goVersion: { module: goLineByDir.get(dir) ?? null, goexperimentLoopvar: loopvar },
-        allowUpperBound: opts.allowUpperBound,
-        packageNames: packageNames.get(packageKey(file, source)),
-      },
-      opts.only ?? undefined,
-    );
-    out.push({ file, source, found });
+    const context: FixContext = {
+      file,
+      findings: byFile.get(file) ?? [],
+      goVersion: { module: goLineByDir.get(dir) ?? null, goexperimentLoopvar: loopvar },
+      allowUpperBound: opts.allowUpperBound,
+      packageNames: packageNames.get(packageKey(file, source)),
+    };
+    const found = findFixes({ ...context, source }, opts.only ?? undefined);
+    out.push({ file, source, found, context });
   }
   return out;
 }
