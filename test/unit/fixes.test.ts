@@ -311,3 +311,159 @@ test('the fix table and kinds: ids in apply order, each fix listed by its kind, 
   assert.equal(allFixes().find((f) => f.id === 'copy-loop-var')?.correctness, true);
   assert.equal(allFixes().find((f) => f.id === 'copy-loop-var')?.defaultSeverity, 'warning');
 });
+
+/** The ids and edited texts of the fixes offered in `text`. */
+function fixedTexts(text: string, opts: { packageNames?: string[]; upper?: boolean } = {}): Array<{ id: string; text: string }> {
+  const found = findFixes({
+    file: '/x/a.go',
+    source: GoSourceFile.parse(text),
+    findings: [],
+    goVersion: { module: '1.22', goexperimentLoopvar: false },
+    allowUpperBound: opts.upper,
+    packageNames: opts.packageNames ? new Set(opts.packageNames) : undefined,
+  });
+  return found.flatMap((f) => f.fixes.map((x) => ({ id: x.id, text: applyEdits(text, x.edits) })));
+}
+
+test('prealloc capacity safety: an arbitrary count is reserved only when the loop runs to its end (#14.1)', () => {
+  // The issue's case: n = 1<<40 and f panics at i == 2 (recovered by the caller). Reserving n up
+  // front made the program die out of memory; the original allocated a few elements.
+  const repeat = `package p
+
+func Repeat(n int, f func(int) int) []int {
+	var out []int
+	for i := 0; i < n; i++ {
+		out = append(out, f(i))
+	}
+	return out
+}
+`;
+  assert.deepEqual(fixedTexts(repeat), []);
+  assert.deepEqual(fixedTexts(repeat.replace('for i := 0; i < n; i++ {', 'for i := range n {')), []);
+  // Nothing in the body can panic and nothing else is in it: the original grows to n anyway.
+  assert.equal(fixedTexts(repeat.replace('f(i)', 'i*2')).length, 1);
+  assert.deepEqual(fixedTexts(repeat.replace('f(i)', 'i/2')), [], 'division can panic');
+  assert.deepEqual(fixedTexts(repeat.replace('out = append(out, f(i))', 'g()\n\t\tout = append(out, i)').replace('f func(int) int', 'g func()')), [], 'another statement can panic');
+  // The length of something that exists bounds the capacity, whatever the body does.
+  const ranged = repeat.replace('n int, f', 'xs []string, f').replace('for i := 0; i < n; i++ {', 'for i := range xs {');
+  assert.equal(fixedTexts(ranged).length, 1);
+  assert.equal(fixedTexts(repeat.replace('n int, f', 'xs []string, f').replace('i < n', 'i < len(xs)')).length, 1);
+  // Except where the elements take no memory: a []struct{} of length 1<<40 costs nothing.
+  assert.deepEqual(fixedTexts(ranged.replace('xs []string', 'xs []struct{}')), []);
+  // A small constant is bounded; a large one is not.
+  assert.equal(fixedTexts(repeat.replace('i < n', 'i < 16')).length, 1);
+  assert.deepEqual(fixedTexts(repeat.replace('i < n', 'i < 1099511627776')), []);
+  // Maps: a key of a basic type hashes without panicking; an interface key may not.
+  const mapN = `package p
+
+func Index(n int) map[int]int {
+	m := map[int]int{}
+	for i := 0; i < n; i++ {
+		m[i] = i
+	}
+	return m
+}
+`;
+  assert.deepEqual(fixedTexts(mapN), [], 'the count may be negative: in place it would panic, a second make adds an allocation');
+  const mapU = mapN.replace('n int', 'n uint').replace('i := 0', 'i := uint(0)');
+  assert.deepEqual(fixedTexts(mapU), [], 'not a counted loop the syntax knows (i starts as a conversion)');
+});
+
+test('prealloc uses only the builtin len and make, never a shadowing declaration (#14.2)', () => {
+  const text = `package p
+
+func Sq(xs []int) []int {
+	out := []int{}
+	for _, x := range xs {
+		out = append(out, x*x)
+	}
+	return out
+}
+`;
+  assert.equal(fixedTexts(text).length, 1);
+  const local = text.replace('\tout := []int{}', '\tlen := func([]int) int { return 1 << 40 }\n\t_ = len\n\tout := []int{}');
+  assert.deepEqual(fixedTexts(local), [], 'a local len');
+  assert.deepEqual(fixedTexts(text.replace('func Sq(xs []int) []int', 'func Sq(xs []int, make func()) []int')), [], 'a parameter called make');
+  assert.deepEqual(fixedTexts(text.replace('func Sq(xs []int) []int', 'func Sq(xs []int) (out2 []int, len int)')), [], 'a named result called len');
+  assert.deepEqual(fixedTexts(`${text}\nfunc len(xs []int) int { return 1 << 40 }\n`), [], 'a package-level func len in this file');
+  assert.deepEqual(fixedTexts(text, { packageNames: ['len'] }), [], 'a package-level len in another file of the package');
+  assert.deepEqual(fixedTexts(text, { packageNames: ['make'] }), [], 'a package-level make in another file of the package');
+  assert.equal(fixedTexts(text, { packageNames: ['other'] }).length, 1);
+});
+
+test('sprintf-itoa refuses a package-level strconv in another file of the package (#14.3)', () => {
+  const text = `package p
+
+import "fmt"
+
+func L(n int) string {
+	return fmt.Sprintf("%d", n)
+}
+`;
+  assert.equal(fixedTexts(text).length, 1);
+  assert.deepEqual(fixedTexts(text, { packageNames: ['strconv'] }), []);
+});
+
+test('prealloc never adds an allocation: in place with statements between, no second make for a map (#13.3)', () => {
+  const mapBetween = `package p
+
+func Index(xs []string) map[string]int {
+	m := make(map[string]int)
+	println("between")
+	for i, x := range xs {
+		m[x] = i
+	}
+	return m
+}
+`;
+  const [fixed] = fixedTexts(mapBetween);
+  assert.equal(fixed?.text, mapBetween.replace('make(map[string]int)', 'make(map[string]int, len(xs))'));
+  assert.deepEqual(
+    fixedTexts(mapBetween.replace('map[string]int)\n', 'map[string]int{}\n').replace('make(map[string]int{}', 'map[string]int{}').replace('\tprintln("between")', '\txs = xs[1:]')),
+    [],
+    'xs changes between the declaration and the loop: len(xs) there would be another count',
+  );
+  const literal = mapBetween.replace('make(map[string]int)\n', 'map[string]int{}\n');
+  assert.equal(fixedTexts(literal)[0]?.text, mapBetween.replace('make(map[string]int)', 'make(map[string]int, len(xs))'));
+  // A map ranged over can change between the declaration and the loop: no in-place count, and a
+  // second make would be a second allocation.
+  const overMap = mapBetween.replace('xs []string', 'xs map[string]int').replace('m[x] = i', 'm[i] = x');
+  assert.deepEqual(fixedTexts(overMap), []);
+  // xs declared after the declaration: len(xs) cannot go there, and a map gets no second make.
+  const later = mapBetween.replace('func Index(xs []string)', 'func Index(ys []string)').replace('\tprintln("between")', '\txs := ys[1:]');
+  assert.deepEqual(fixedTexts(later), []);
+  // A slice: in place when the count is known at the declaration.
+  const slice = `package p
+
+func Sq(xs []int) []int {
+	out := []int{}
+	println("between")
+	for _, x := range xs {
+		out = append(out, x*x)
+	}
+	return out
+}
+`;
+  assert.equal(fixedTexts(slice)[0]?.text, slice.replace('out := []int{}', 'out := make([]int, 0, len(xs))'));
+});
+
+test('prealloc-slice: a closure declared between a nil slice and its loop (a deferred recover) blocks the guard', () => {
+  // Between the guard and the first append the slice is non-nil and empty; a panic there is seen.
+  const text = `package p
+
+func Sq(xs []int, f func(int) int) (res []int) {
+	var out []int
+	defer func() {
+		if recover() != nil {
+			res = out
+		}
+	}()
+	for _, x := range xs {
+		out = append(out, f(x))
+	}
+	return out
+}
+`;
+  assert.deepEqual(fixedTexts(text), []);
+  assert.equal(fixedTexts(text.replace('res = out', 'res = nil')).length, 1);
+});

@@ -153,7 +153,7 @@ test('the prealloc.slice diagnostic offers its quick fix with an edit', { timeou
   const { diagnostics } = await openDemo(host, session);
   const prealloc = diagnostics.find((d) => d.code === 'prealloc.slice');
   assert.ok(prealloc, 'prealloc.slice diagnostic');
-  const actions = session.codeActions({ textDocument: { uri: demoUri }, range: prealloc.range, context: { diagnostics: [prealloc] } });
+  const actions = await session.codeActions({ textDocument: { uri: demoUri }, range: prealloc.range, context: { diagnostics: [prealloc] } });
   const quick = actions.filter((a) => a.kind === 'quickfix');
   assert.equal(quick.length, 1);
   const changes = quick[0]!.edit?.changes?.[demoUri];
@@ -161,7 +161,7 @@ test('the prealloc.slice diagnostic offers its quick fix with an edit', { timeou
   assert.ok(changes.some((e) => e.newText.includes('make(')));
   // Fix-all is offered too, and only when asked for its kind.
   assert.ok(actions.some((a) => a.kind === 'source.fixAll.heapscope'));
-  const onlyQuick = session.codeActions({ textDocument: { uri: demoUri }, range: prealloc.range, context: { diagnostics: [prealloc], only: ['quickfix'] } });
+  const onlyQuick = await session.codeActions({ textDocument: { uri: demoUri }, range: prealloc.range, context: { diagnostics: [prealloc], only: ['quickfix'] } });
   assert.ok(onlyQuick.every((a) => a.kind === 'quickfix'));
   await session.dispose();
 });

@@ -7,8 +7,7 @@
 // (sprintf-itoa) go one per file per round, because whether fmt is still used depends on the
 // others. The last round finds nothing more to do — which is what a second run sees — and must
 // compile without new errors, else nothing is written.
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, realpath, rename, rm, stat, writeFile } from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -16,7 +15,9 @@ import { SourceCache } from '../engine/analyze';
 import { allFixes, fixInfo } from '../engine/kinds';
 import type { Finding, FindingEdit, FindingFix } from '../engine/types';
 import { joinOptionValues, splitTags } from './flags';
-import { applyEdits, editsConflict } from '../fixes/index';
+import { applyEdits } from '../fixes/index';
+import { gofmtBeside, isGofmtClean, runWithInput } from '../fixes/gofmt';
+import { selectFixes } from '../fixes/select';
 import { runPipeline } from '../pipeline/index';
 
 interface Io {
@@ -55,7 +56,6 @@ export interface FixOptions {
 }
 
 const MAX_ROUNDS = 25;
-const IMPORT_FIXES = new Set(['sprintf-itoa']);
 
 const KNOWN_FIX_IDS = allFixes()
   .map((f) => f.id)
@@ -115,7 +115,7 @@ export function parseFixArgs(args: string[], cwd: string): FixOptions {
   };
 }
 
-/** Runs `heapscope fix`; returns the exit status (0 ok, 2 usage, 3 nothing analysed, 1 fixes refused as a whole). */
+/** Runs `heapscope fix`; returns the exit status (0 ok, 2 usage, 3 nothing analysed, 1 fixes refused as a whole or a file changed on disk meanwhile). */
 export async function runFix(args: string[], io: Io, cwd: string): Promise<number> {
   let opts: FixOptions;
   try {
@@ -152,6 +152,7 @@ export async function planFixes(opts: FixOptions, io: Io): Promise<FixPlan> {
   const history = new Map<string, FindingEdit[][]>();
   let firstErrors: Set<string> | null = null;
 
+  const gofmt = gofmtBeside(opts.goBinary);
   for (let round = 1; round <= MAX_ROUNDS; round++) {
     // One snapshot of this round's texts for the compiler and the parsed files alike: each file is parsed once per round.
     const snapshot = new Map(overlay);
@@ -180,31 +181,25 @@ export async function planFixes(opts: FixOptions, io: Io): Promise<FixPlan> {
         refused.push({ file, line, id: fix.id, reason });
       };
       const isRefused = (finding: Finding, fix: FindingFix): boolean => refusedKeys.has(`${file}:${originalLine(finding.line, rounds)}:${fix.id}`);
-      const candidates = found.flatMap((f) => f.fixes.map((fix) => ({ finding: f, fix }))).filter((c) => !isRefused(c.finding, c.fix));
+      const candidates = found
+        .flatMap((f) => f.fixes.map((fix) => ({ finding: f, fix })))
+        .filter((c) => {
+          if (isRefused(c.finding, c.fix)) return false;
+          if (!c.fix.uncertain || opts.includeUncertain) return true;
+          refuse(c.finding, c.fix, 'it may not be needed (the finding says "may"); --include-uncertain applies it');
+          return false;
+        });
       if (candidates.length === 0) continue;
       const text = source.text;
-      if (!(await isGofmtClean(text))) {
+      // The same checks the language server makes before its quick fix and fix-all (fixes/select.ts).
+      const selection = await selectFixes(text, candidates, (c) => c.fix, { oneImportFix: true, isClean: (t) => isGofmtClean(t, gofmt) });
+      if (selection.notFormatted) {
         if (round === 1) io.stderr(`heapscope fix: ${path.relative(opts.cwd, file)} is not gofmt-formatted; its fixes are skipped\n`);
         for (const c of candidates) refuse(c.finding, c.fix, 'the file is not gofmt-formatted');
         continue;
       }
-      const chosen: Array<{ finding: Finding; fix: FindingFix }> = [];
-      let importFix = false;
-      for (const c of candidates) {
-        if (c.fix.uncertain && !opts.includeUncertain) {
-          refuse(c.finding, c.fix, 'it may not be needed (the finding says "may"); --include-uncertain applies it');
-          continue;
-        }
-        if (IMPORT_FIXES.has(c.fix.id) && importFix) continue;
-        if (chosen.some((o) => editsConflict(o.fix.edits, c.fix.edits))) continue;
-        const trial = applyEdits(text, [...chosen.flatMap((o) => o.fix.edits), ...c.fix.edits]);
-        if (!(await isGofmtClean(trial))) {
-          refuse(c.finding, c.fix, 'the result would not be gofmt-formatted');
-          continue;
-        }
-        chosen.push(c);
-        if (IMPORT_FIXES.has(c.fix.id)) importFix = true;
-      }
+      for (const { item: c, reason } of selection.refused) refuse(c.finding, c.fix, reason);
+      const chosen: Array<{ finding: Finding; fix: FindingFix }> = selection.chosen;
       if (chosen.length === 0) continue;
       if (!originals.has(file)) originals.set(file, text);
       overlay.set(
@@ -242,11 +237,54 @@ export function originalLine(line: number, rounds: readonly FindingEdit[][]): nu
   return l;
 }
 
+/**
+ * Writes the fixed texts: each file only if it still holds the text the fixes were computed on
+ * (an editor or another tool may have saved it meanwhile), through a temporary file renamed over
+ * it, so a reader never sees half a file and a crash never leaves one. The file keeps its mode;
+ * a symlink is followed and its target replaced. Returns the files left unwritten with why.
+ */
+export async function writeFixedFiles(plan: Pick<FixPlan, 'originals' | 'texts'>): Promise<Array<{ file: string; reason: string }>> {
+  const skipped: Array<{ file: string; reason: string }> = [];
+  for (const [file, text] of plan.texts) {
+    const original = plan.originals.get(file);
+    try {
+      const target = await realpath(file);
+      const onDisk = await readFile(target, 'utf8');
+      if (original === undefined || onDisk !== original) {
+        skipped.push({ file, reason: 'it changed on disk since heapscope read it; not written (run heapscope fix again)' });
+        continue;
+      }
+      const { mode } = await stat(target);
+      const temp = path.join(path.dirname(target), `.${path.basename(target)}.heapscope-${process.pid}-${Date.now()}.tmp`);
+      try {
+        await writeFile(temp, text, { mode: mode & 0o7777, flag: 'wx' });
+        await chmod(temp, mode & 0o7777);
+        await rename(temp, target);
+      } catch (err) {
+        await rm(temp, { force: true });
+        throw err;
+      }
+    } catch (err) {
+      skipped.push({ file, reason: `cannot write it: ${(err as Error).message}` });
+    }
+  }
+  return skipped;
+}
+
 /** Prints the plan (diff, JSON) and writes the files with --apply. */
 async function report(opts: FixOptions, plan: FixPlan, io: Io): Promise<number> {
   for (const r of plan.refused) io.stderr(`heapscope fix: ${path.relative(opts.cwd, r.file)}:${r.line}: ${r.id} refused: ${r.reason}\n`);
+  let status = 0;
   if (opts.apply) {
-    for (const [file, text] of plan.texts) await writeFile(file, text);
+    const skipped = await writeFixedFiles(plan);
+    for (const s of skipped) {
+      io.stderr(`heapscope fix: ${path.relative(opts.cwd, s.file)}: ${s.reason}\n`);
+      // Its fixes were not applied after all: they are refused, with the reason.
+      plan.texts.delete(s.file);
+      for (const a of plan.applied) if (a.file === s.file) plan.refused.push({ file: a.file, line: a.line, id: a.id, reason: s.reason });
+      plan.applied = plan.applied.filter((a) => a.file !== s.file);
+      status = 1;
+    }
   }
   if (opts.json) {
     io.stdout(`${JSON.stringify({ applied: plan.applied, refused: plan.refused }, null, 2)}\n`);
@@ -256,25 +294,7 @@ async function report(opts: FixOptions, plan: FixPlan, io: Io): Promise<number> 
   const files = plan.texts.size;
   const left = plan.refused.length > 0 ? `; ${plan.refused.length} refused` : '';
   io.stderr(`heapscope fix: ${opts.apply ? 'applied' : 'would apply'} ${plan.applied.length} fix${plan.applied.length === 1 ? '' : 'es'} in ${files} file${files === 1 ? '' : 's'}${left}\n`);
-  return 0;
-}
-
-/** Runs a command with stdin; resolves with its exit code and output (never rejects on a non-zero exit). */
-function run(cmd: string, args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = execFile(cmd, args, { maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
-      if (err && typeof (err as NodeJS.ErrnoException).code === 'string') return reject(err);
-      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-    if (input !== undefined) child.stdin?.end(input);
-  });
-}
-
-/** Whether gofmt leaves the text as it is (`gofmt -l` prints nothing for it). */
-export async function isGofmtClean(text: string): Promise<boolean> {
-  const r = await run('gofmt', ['-l'], text);
-  if (r.code !== 0) return false; // syntax error
-  return r.stdout.trim() === '';
+  return status;
 }
 
 /** A unified diff of two texts by the system's `diff -u`, labelled with the file's name. */
@@ -285,7 +305,7 @@ export async function unifiedDiff(name: string, before: string, after: string): 
     const b = path.join(dir, 'b');
     await writeFile(a, before);
     await writeFile(b, after);
-    const r = await run('diff', ['-u', '--label', `a/${name}`, '--label', `b/${name}`, a, b]);
+    const r = await runWithInput('diff', ['-u', '--label', `a/${name}`, '--label', `b/${name}`, a, b]);
     if (r.code > 1) throw new Error(`diff failed: ${r.stderr}`);
     return r.stdout;
   } finally {

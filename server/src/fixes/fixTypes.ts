@@ -28,8 +28,17 @@ export interface FixInput {
   /** The compiler's word on the parameters of the functions of this file's package directory (copy-loop-var). */
   nonEscapingParams?: NonEscapingParams;
   goVersion: GoVersionInfo;
+  /**
+   * The names declared at package level in any file of the file's package (and bound by this
+   * file's imports): an inserted `len`, `make` or `strconv` must not mean one of them. Absent when
+   * unknown; the file's own declarations are always checked.
+   */
+  packageNames?: ReadonlySet<string>;
   /** Let prealloc fixes use an upper bound of the count (conditional appends, loops with break/continue). Default false. */
   allowUpperBound?: boolean;
 }
 
 export type { Finding };
+
+/** Everything a finder reads besides the parsed file: what the language server keeps to re-check a fix on edited text. */
+export type FixContext = Omit<FixInput, 'source'>;

@@ -9,8 +9,10 @@ import { isInside } from '../engine/paths';
 import type { GoSourceFile } from '../engine/sourceFile';
 import type { CompilerDecision, Finding } from '../engine/types';
 import { nonEscapingParams, type NonEscapingParams } from './callees';
+import type { FixContext } from './fixTypes';
 import { findFixes } from './index';
 import { goexperimentHasLoopvar } from './languageVersion';
+import { packageClauseName, packageLevelNames } from './names';
 
 export interface FixSearchOptions {
   /** Only files inside these directories get fixes (the module roots): never the standard library or the module cache. */
@@ -23,11 +25,12 @@ export interface FixSearchOptions {
   maxFileChars?: number;
 }
 
-/** The fix findings of one file, with the source they were computed on. */
+/** The fix findings of one file, with the source they were computed on and what else the finders read. */
 export interface FileFixes {
   file: string;
   source: GoSourceFile;
   found: Finding[];
+  context: FixContext;
 }
 
 /**
@@ -51,6 +54,26 @@ function realpath(p: string): string {
   }
 }
 
+/** A package's identity among the analysed files: its directory and package clause (`p` and `p_test` differ). */
+function packageKey(file: string, source: GoSourceFile): string {
+  return `${path.dirname(file)}\0${packageClauseName(source) ?? ''}`;
+}
+
+/** The names each package declares in its package block, over all its analysed files (tests included). */
+function packageBlockNames(analysis: Analysis, sources: SourceCache): Map<string, Set<string>> {
+  const out = new Map<string, Set<string>>();
+  for (const file of new Set(analysis.run.packages.flatMap((p) => p.files))) {
+    if (!file.endsWith('.go')) continue;
+    const source = sources.get(file);
+    if (!source) continue;
+    const key = packageKey(file, source);
+    const names = out.get(key) ?? new Set<string>();
+    for (const n of packageLevelNames(source)) names.add(n);
+    out.set(key, names);
+  }
+  return out;
+}
+
 const GENERATED = /^\/\/ Code generated .* DO NOT EDIT\.$/m;
 
 /** Every fix finding of the analysed packages' files, per file, in file order (generated files are skipped). */
@@ -69,6 +92,7 @@ export async function fixesForAnalysis(analysis: Analysis, sources: SourceCache,
   }
   const inRoots = insideAny(opts.roots);
   const files = [...new Set(analysis.run.packages.filter((p) => p.error === null).flatMap((p) => p.files))].filter((f) => f.endsWith('.go') && inRoots(f)).sort();
+  const packageNames = packageBlockNames(analysis, sources);
   const goLineByDir = new Map<string, string | null>();
   const paramsByDir = new Map<string, NonEscapingParams>();
   const filesByDir = new Map<string, string[]>();
@@ -92,19 +116,17 @@ export async function fixesForAnalysis(analysis: Analysis, sources: SourceCache,
       });
       paramsByDir.set(dir, (params = nonEscapingParams(inDir)));
     }
-    const found = findFixes(
-      {
-        file,
-        source,
-        findings: byFile.get(file) ?? [],
-        decisions: decisionsByFile.get(file) ?? [],
-        nonEscapingParams: params,
-        goVersion: { module: goLineByDir.get(dir) ?? null, goexperimentLoopvar: loopvar },
-        allowUpperBound: opts.allowUpperBound,
-      },
-      opts.only ?? undefined,
-    );
-    out.push({ file, source, found });
+    const context: FixContext = {
+      file,
+      findings: byFile.get(file) ?? [],
+      decisions: decisionsByFile.get(file) ?? [],
+      nonEscapingParams: params,
+      goVersion: { module: goLineByDir.get(dir) ?? null, goexperimentLoopvar: loopvar },
+      allowUpperBound: opts.allowUpperBound,
+      packageNames: packageNames.get(packageKey(file, source)),
+    };
+    const found = findFixes({ ...context, source }, opts.only ?? undefined);
+    out.push({ file, source, found, context });
   }
   return out;
 }

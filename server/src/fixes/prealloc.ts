@@ -2,20 +2,42 @@
 // exactly one element per iteration of a counted loop, and nothing else touches it between its
 // declaration and the end of the loop. The fix gives it that capacity up front.
 //
-// Behaviour is kept exactly:
-// - `s := []T{}` / `make([]T, 0)` right before the loop becomes `make([]T, 0, len(xs))`: non-nil
-//   and empty either way, and `make` with a capacity never adds elements (never `make([]T, n)`).
+// The capacity must never reserve memory the program would not have used. When the loop stops
+// early (a panic in the body, recovered by a caller; a break with the upper-bound setting), the
+// original run allocated only what its iterations appended, the fixed one the whole capacity up
+// front. So a capacity is offered only when
+// - the count is bounded by memory the program already holds (countedLoop.ts: the length of a
+//   slice, array, map or string that exists before the loop, or a small constant), or
+// - the loop provably runs to its end: its body is only the one append or insert, and nothing in
+//   it can panic (names, literals, func literals, arithmetic without division or shifts; a map's
+//   key of a basic type). Then the original run grows the collection to the whole count anyway.
+// A `for i := 0; i < n; i++ { out = append(out, f(i)) }` with an arbitrary n is neither: f may
+// panic at i == 2 while n is 1<<40.
+//
+// The fix never adds an allocation and keeps nil-ness:
+// - A non-nil empty declaration (`s := []T{}`, `make([]T, 0)`, `m := map[K]V{}`, `make(map[K]V)`)
+//   is rewritten in place (`make([]T, 0, len(xs))`, `make(map[K]V, len(xs))`) when the count has
+//   the same value there as at the loop: right before the loop, or a constant, or the length of an
+//   unchanging local declared before it. Non-nil and empty either way, and `make` with a capacity
+//   never adds elements (never `make([]T, n)`). Otherwise a map gets no fix (a second `make`
+//   would add an allocation to the first); an empty slice allocated nothing, so its capacity is
+//   set right before the loop, as for a nil slice.
 // - `var s []T` is nil after zero iterations, so its capacity is set behind a guard right before
 //   the loop, `if len(xs) > 0 { s = make([]T, 0, len(xs)) }`: zero iterations leave it nil, and
 //   with at least one iteration the first append would have made it non-nil anyway. The guard
 //   is also how a count that might be negative (`range n`, `i < n`) is kept from panicking in
 //   `make`. Upper-bound counts (conditional appends) are never used for a nil slice: a guard
-//   that fires when no append happens would turn nil into empty.
+//   that fires when no append happens would turn nil into empty. Between the guard and the first
+//   append the slice is non-nil and empty; only a closure declared between the declaration and
+//   the loop could see that after a panic, and such a mention of the name means no fix.
+// Every name the fix writes (`make`, `len`) must still mean the builtin there (names.ts).
 import { kindInfo, type FixId, type KindId } from '../engine/kinds';
 import type { Finding } from '../engine/types';
 import { loopCount, type LoopCount } from './countedLoop';
 import type { FixInput } from './fixTypes';
-import { identifiersNamed, lineIndent, mentions, nodeRange, nodeStart, offsetEdit, type GoNode } from './goTree';
+import { identifiersNamed, isWritten, lineIndent, mentions, nodeRange, nodeStart, offsetEdit, type GoNode } from './goTree';
+import { neverWritten, resolveBinding } from './declarations';
+import { isBuiltinAt } from './names';
 import type { GoSourceFile } from '../engine/sourceFile';
 
 /** What is being filled: a slice by append, or a map by index assignment. */
@@ -119,18 +141,91 @@ function insideFuncLiteral(n: GoNode, stop: GoNode): boolean {
 }
 
 /** The declaration of `name` among the statements before `stmt` in its block, if nothing in between mentions the name. */
-function startsEmpty(stmt: GoNode, name: string, collection: Collection): { decl: StartsEmpty; adjacent: boolean } | null {
+function startsEmpty(stmt: GoNode, name: string, collection: Collection): { decl: StartsEmpty; adjacent: boolean; between: GoNode[] } | null {
   const list = stmt.parent;
   if (list?.type !== 'statement_list') return null;
-  let adjacent = true;
+  const between: GoNode[] = [];
   for (let prev = stmt.previousNamedSibling; prev; prev = prev.previousNamedSibling) {
     if (prev.type === 'comment') continue;
     const d = emptyDeclaration(prev, name, collection);
-    if (d) return { decl: d, adjacent };
+    if (d) return { decl: d, adjacent: between.length === 0, between };
     if (mentions(prev, name)) return null;
-    adjacent = false;
+    between.push(prev);
   }
   return null;
+}
+
+/** Whether evaluating an expression cannot panic: names, literals, func literals, and arithmetic or logic on them without division or shifts. */
+function cannotPanic(e: GoNode): boolean {
+  switch (e.type) {
+    case 'identifier':
+    case 'int_literal':
+    case 'float_literal':
+    case 'imaginary_literal':
+    case 'rune_literal':
+    case 'interpreted_string_literal':
+    case 'raw_string_literal':
+    case 'true':
+    case 'false':
+    case 'nil':
+    case 'iota':
+    case 'func_literal':
+      return true;
+    case 'parenthesized_expression':
+      return e.namedChildCount === 1 && cannotPanic(e.namedChild(0) as GoNode);
+    case 'unary_expression': {
+      const op = e.childForFieldName('operator')?.type ?? '';
+      const operand = e.childForFieldName('operand');
+      // `&x` of a name takes its address; `*p` and `<-ch` can panic or block.
+      if (op === '&') return operand?.type === 'identifier';
+      return ['-', '+', '!', '^'].includes(op) && !!operand && cannotPanic(operand);
+    }
+    case 'binary_expression': {
+      const op = e.childForFieldName('operator')?.type ?? '';
+      const l = e.childForFieldName('left');
+      const r = e.childForFieldName('right');
+      // Division and remainder panic on zero, shifts on a negative count.
+      if (!['+', '-', '*', '&', '|', '^', '&^', '==', '!=', '<', '<=', '>', '>=', '&&', '||'].includes(op)) return false;
+      return !!l && !!r && cannotPanic(l) && cannotPanic(r);
+    }
+    default:
+      return false;
+  }
+}
+
+const BASIC_KEY = /^(string|bool|u?int(8|16|32|64)?|uintptr|byte|rune|float(32|64))$/;
+
+/**
+ * Whether the loop runs to its end once started: its body is only the accumulating statement and
+ * nothing in that statement can panic (a map's key of a basic type hashes without panicking).
+ */
+function runsToEnd(acc: Accumulation, collection: Collection, type: string): boolean {
+  const body = acc.loop.childForFieldName('body');
+  const stmts = body?.namedChildren.flatMap((c) => (c.type === 'statement_list' ? c.namedChildren : [c])).filter((c) => c.type !== 'comment') ?? [];
+  if (stmts.length !== 1 || stmts[0]?.id !== acc.stmt.id) return false;
+  if (collection === 'slice') {
+    const element = acc.site.childForFieldName('arguments')?.namedChildren.filter((a) => a.type !== 'comment')[1];
+    return !!element && cannotPanic(element);
+  }
+  const target = acc.stmt.childForFieldName('left')?.namedChildren[0];
+  const key = target?.childForFieldName('index');
+  const value = acc.stmt.childForFieldName('right')?.namedChildren[0];
+  const keyType = /^map\[([^\]]*)\]/.exec(type)?.[1]?.trim() ?? '';
+  return !!key && !!value && BASIC_KEY.test(keyType) && cannotPanic(key) && cannotPanic(value);
+}
+
+/**
+ * Whether the count has, at the declaration, the value the loop sees: a constant, or the length
+ * (or value) of a local declared before the declaration and never written in the function. A map
+ * operand is never taken: statements in between may add or delete entries.
+ */
+function countAtDeclaration(count: LoopCount, decl: GoNode): boolean {
+  if (/^\d+$/.test(count.text)) return true;
+  const operand = count.operand;
+  if (!operand || operand.type !== 'identifier' || count.operandIsMap) return false;
+  const binding = resolveBinding(operand);
+  if (!binding || binding.startIndex >= decl.startIndex) return false;
+  return neverWritten(operand, isWritten);
 }
 
 function emptyDeclaration(stmt: GoNode, name: string, collection: Collection): StartsEmpty | null {
@@ -205,10 +300,17 @@ function preallocFinding(input: FixInput, file: GoSourceFile, acc: Accumulation,
   const loopStmt = loop;
   const found = startsEmpty(loopStmt, name, collection);
   if (!found) return null;
-  const { decl, adjacent } = found;
+  const { decl, adjacent, between } = found;
   if (decl.form === 'nil' && upperBound) return null;
   if (decl.type.includes('\n')) return null;
-  const edit = preallocEdit(input.file, file, loopStmt, decl, adjacent, name, collection, count);
+  // The capacity must not reserve memory the original run would not have used.
+  if (!count.bounded && !runsToEnd(acc, collection, decl.type)) return null;
+  // `make` and `len` must be the builtins where they are written.
+  const builtins = ['make', ...(/\blen\(/.test(count.text) ? ['len'] : [])];
+  if (!builtins.every((b) => isBuiltinAt(loop, b, file, input.packageNames))) return null;
+  const plan = placement(decl, adjacent, between, count, collection);
+  if (!plan) return null;
+  const edit = preallocEdit(input.file, file, loopStmt, decl, plan, name, collection, count);
   if (!edit) return null;
   const what = collection === 'slice' ? `slice \`${name}\` grows by append` : `map \`${name}\` grows`;
   return {
@@ -227,10 +329,23 @@ function preallocFinding(input: FixInput, file: GoSourceFile, acc: Accumulation,
   };
 }
 
-function preallocEdit(path: string, file: GoSourceFile, loopStmt: GoNode, decl: StartsEmpty, adjacent: boolean, name: string, collection: Collection, count: LoopCount) {
+/**
+ * Where the capacity goes: in place of the empty declaration's value, or set right before the
+ * loop (only where that adds no allocation); null for no fix.
+ */
+function placement(decl: StartsEmpty, adjacent: boolean, between: readonly GoNode[], count: LoopCount, collection: Collection): 'in-place' | 'before-loop' | null {
+  if (decl.form === 'empty' && decl.value && count.nonNegative && (adjacent || countAtDeclaration(count, decl.decl))) return 'in-place';
+  // A second make after a map's first one would add an allocation.
+  if (collection === 'map') return null;
+  // A type declared in between could change what the copied type text means before the loop.
+  if (between.some((s) => s.type === 'type_declaration')) return null;
+  return 'before-loop';
+}
+
+function preallocEdit(path: string, file: GoSourceFile, loopStmt: GoNode, decl: StartsEmpty, plan: 'in-place' | 'before-loop', name: string, collection: Collection, count: LoopCount) {
   const make = makeCall(collection, decl.type, count.text);
-  // In place: the declaration right before the loop is already non-nil, and the count needs no guard.
-  if (decl.form === 'empty' && adjacent && count.nonNegative && decl.value) {
+  // In place: the declaration is already non-nil, and the count needs no guard.
+  if (plan === 'in-place' && decl.value) {
     return offsetEdit(file, path, decl.value.startIndex, decl.value.endIndex, make);
   }
   // Otherwise set the capacity right before the loop, where the count has the value the loop sees.

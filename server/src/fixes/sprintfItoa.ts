@@ -3,8 +3,8 @@
 // allocation (the string; none for 0..99) instead of two or more. Offered only when the file
 // itself shows n is an `int` (other integer types would need strconv.FormatInt and a
 // conversion; named types may have a String method that %v would call), `fmt` is the fmt
-// package, and `strconv` can be imported cleanly. The import of fmt is removed when this was
-// its last use.
+// package, and `strconv` can be imported cleanly (no file of the package declares that name).
+// The import of fmt is removed when this was its last use.
 import { kindInfo, type FixId, type KindId } from '../engine/kinds';
 import type { Finding } from '../engine/types';
 import { typeOfExpression } from './declarations';
@@ -56,6 +56,8 @@ export function findSprintfItoa(input: FixInput): Finding[] {
   const strconvSpec = specs.find((s) => s.path === 'strconv');
   if (strconvSpec && strconvSpec.name !== null && strconvSpec.name !== 'strconv') return [];
   if (!strconvSpec && (declaredInFile(root, 'strconv') || mentions(root, 'strconv'))) return [];
+  // A package-level strconv in another file of the package would clash with the new import.
+  if (input.packageNames?.has('strconv') && !strconvSpec) return [];
   if (declaredInFile(root, 'fmt')) return [];
   const out: Finding[] = [];
   const uses = fmtUses(root);

@@ -2,12 +2,18 @@
 // in byte coordinates (Go's), already moved to the document's current text by documents.ts; they
 // are converted to UTF-16 with the LineIndex of the text each edit applies to. Plain functions;
 // the session supplies the document, its shown findings and the findings' keys.
+//
+// The editor offers nothing `heapscope fix` would refuse: a fix found on an older text is offered
+// only if its finder still offers it on the current text (OpenDocument.fixesNow), and resolving
+// an action runs the CLI's own selection (fixes/select.ts: gofmt-clean before and after, no
+// overlapping edits) on the exact text the edit will change.
 import { CodeActionKind, type CodeAction, type CodeActionContext, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import { LineIndex } from '../engine/positions';
 import type { Finding, FindingEdit, FindingFix } from '../engine/types';
 import { editsConflict, editsOverlap, sameEdit } from '../fixes/index';
 import { fileUri } from './diagnostics';
 import { readText, type OpenDocument } from './documents';
+import { selectFixes } from '../fixes/select';
 import { FIX_ALL_KIND, type CodeActionData } from '../protocol';
 import type { ShownFinding } from './publisher';
 
@@ -71,32 +77,49 @@ export function chooseFixAll(keys: readonly string[], fixesOf: FixesOf): Finding
   return chosen;
 }
 
+/** Looks up the current text of a file (open document or disk); null when unreadable. */
+export type TextOf = (file: string) => string | null;
+
 /**
  * Resolves an action's edit: the named fix of one finding (quickfix) or every non-conflicting
- * first fix (fix all); null when the fix is no longer live (the code changed under it).
+ * first fix (fix all), each passing the checks `heapscope fix` makes (selectFixes) on the text it
+ * changes; null when no fix is live any more (the code changed under it) or none passes.
  */
-export function resolveActionEdit(data: CodeActionData, fixesOf: FixesOf, linesOf: LinesOf): WorkspaceEdit | null {
+export async function resolveActionEdit(data: CodeActionData, fixesOf: FixesOf, textOf: TextOf, isClean?: (text: string) => Promise<boolean>): Promise<WorkspaceEdit | null> {
+  const wanted: FindingFix[] = [];
   if (data.fixId !== undefined) {
     const fix = fixesOf(data.keys[0] ?? '')?.find((x) => x.id === data.fixId);
-    return fix ? fixesWorkspaceEdit([fix], linesOf) : null;
-  }
-  const chosen = chooseFixAll(data.keys, fixesOf);
-  return chosen.length > 0 ? fixesWorkspaceEdit(chosen, linesOf) : null;
+    if (fix) wanted.push(fix);
+  } else wanted.push(...chooseFixAll(data.keys, fixesOf));
+  const files = [...new Set(wanted.flatMap((f) => f.edits.map((e) => e.file)))];
+  // Every fix edits one file (the finders' own); a fix spanning files is not offered.
+  const [file, other] = files;
+  if (!file || other) return null;
+  const text = textOf(file);
+  if (text === null) return null;
+  const { chosen } = await selectFixes(text, wanted, (f) => f, { isClean });
+  if (chosen.length === 0) return null;
+  const lines = new LineIndex(text);
+  return fixesWorkspaceEdit(chosen, (f) => (f === file ? lines : null));
 }
 
 /** Returns the text lookup of edits: an open document's current text, else the file on disk. */
-export function linesOfDocuments(docs: () => Iterable<OpenDocument>): LinesOf {
+export function textOfDocuments(docs: () => Iterable<OpenDocument>): TextOf {
   return (file) => {
-    for (const d of docs()) if (d.path === file) return d.lines;
-    const text = readText(file);
-    return text === null ? null : new LineIndex(text);
+    for (const d of docs()) if (d.path === file) return d.text;
+    return readText(file);
   };
 }
 
-/** Returns the live fixes of a document's findings by finding key (none for findings an edit has touched). */
+/** Returns the fixes of a document's findings that may be offered now, by finding key (OpenDocument.fixesNow). */
 export function liveFixes(doc: OpenDocument | undefined, keyOf: (f: Finding) => string): Map<string, FindingFix[]> {
   const out = new Map<string, FindingFix[]>();
-  for (const t of doc?.tracked ?? []) if (t.fixes && t.fixes.length > 0 && !t.stale) out.set(keyOf(t.finding), t.fixes);
+  if (!doc) return out;
+  const now = doc.fixesNow();
+  for (const t of doc.tracked) {
+    const fixes = (t.fixes ?? []).filter((f) => now.has(f));
+    if (fixes.length > 0 && !t.stale) out.set(keyOf(t.finding), fixes);
+  }
   return out;
 }
 
@@ -123,11 +146,19 @@ export function documentCodeActions(doc: OpenDocument, context: CodeActionContex
   return actions;
 }
 
-/** codeAction/resolve: returns the action with the workspace edit of the fixes live now (unchanged when none is). */
-export function resolveCodeAction(a: CodeAction, fixesOf: (uri: string) => ReadonlyMap<string, FindingFix[]>, linesOf: LinesOf): CodeAction {
+/**
+ * codeAction/resolve: returns the action with the workspace edit of the fixes live now (unchanged
+ * when none is, or when the checks cannot run: a fix that cannot be checked is not applied).
+ */
+export async function resolveCodeAction(a: CodeAction, fixesOf: (uri: string) => ReadonlyMap<string, FindingFix[]>, textOf: TextOf, isClean?: (text: string) => Promise<boolean>): Promise<CodeAction> {
   const data = a.data as CodeActionData | undefined;
   if (!data || typeof data.uri !== 'string' || !Array.isArray(data.keys)) return a;
   const live = fixesOf(data.uri);
-  const edit: WorkspaceEdit | null = resolveActionEdit(data, (k) => live.get(k), linesOf);
+  let edit: WorkspaceEdit | null;
+  try {
+    edit = await resolveActionEdit(data, (k) => live.get(k), textOf, isClean);
+  } catch {
+    edit = null;
+  }
   return edit ? { ...a, edit } : a;
 }

@@ -9,6 +9,8 @@ import { diffEdit, mapThroughEdits, trackRanges } from '../engine/rangeTracking'
 import { GoSourceFile, type OffsetEdit } from '../engine/sourceFile';
 import { gotoChildEndingAfter } from '../engine/treeCursor';
 import type { ByteRange, Finding, FindingFix } from '../engine/types';
+import type { FixContext } from '../fixes/fixTypes';
+import { recheckFixes } from '../fixes/recheck';
 
 /** Files larger than this are not parsed while typing: their diagnostics are dropped on the first edit. */
 export const LIVE_TRACKING_LIMIT = 1 << 20;
@@ -195,6 +197,10 @@ export class OpenDocument {
   editedSinceResults = false;
   /** True once the document differs from what was last saved or opened. */
   dirty = false;
+  /** The text the fixes were found on and what else their finders read: to re-check them after an edit. */
+  fixBasis: { compiledText: string; context: FixContext } | null = null;
+  /** The fixes that passed the re-check on the current version (computed on demand). */
+  private rechecked: { version: number; live: ReadonlySet<FindingFix> } | null = null;
 
   constructor(uri: string, path: string, version: number, text: string) {
     this.uri = uri;
@@ -251,8 +257,10 @@ export class OpenDocument {
    * Shows new results: `findings` are located in `compiled` (the text the compiler saw for this
    * file, or that text parsed); they are mapped onto the current text.
    */
-  setFindings(findings: readonly Finding[], compiled: string | GoSourceFile, stale: ReadonlyArray<Finding> = []): void {
+  setFindings(findings: readonly Finding[], compiled: string | GoSourceFile, stale: ReadonlyArray<Finding> = [], fixContext: FixContext | null = null): void {
     const compiledText = typeof compiled === 'string' ? compiled : compiled.text;
+    this.fixBasis = fixContext ? { compiledText, context: fixContext } : null;
+    this.rechecked = null;
     if (this.file === null) {
       // No tree for huge files: show results only when the text is exactly what was compiled.
       this.tracked =
@@ -285,6 +293,22 @@ export class OpenDocument {
     }
     this.tracked = [...kept, ...trackFindings(source, this.file, items)];
     this.editedSinceResults = compiledText !== this.file.text;
+  }
+
+  /**
+   * The fixes that may be offered now: all live ones while the text is the one they were found
+   * on; after an unsaved edit anywhere, only those their finder still offers, with the same
+   * edits, on the current text (fixes/recheck.ts); none when that cannot be checked.
+   */
+  fixesNow(): ReadonlySet<FindingFix> {
+    const all = this.tracked.flatMap((t) => (t.fixes && !t.stale ? t.fixes : []));
+    if (!this.editedSinceResults) return new Set(all);
+    if (!this.file || !this.fixBasis) return new Set();
+    if (this.rechecked?.version !== this.version) {
+      const { compiledText, context } = this.fixBasis;
+      this.rechecked = { version: this.version, live: recheckFixes(context, compiledText, this.file, editsBetween(compiledText, this.file), all) };
+    }
+    return this.rechecked.live;
   }
 }
 

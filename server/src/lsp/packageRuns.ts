@@ -9,6 +9,7 @@ import { NotInModuleError } from '../engine/module';
 import { GoNotFoundError } from '../engine/processes';
 import type { GoSourceFile } from '../engine/sourceFile';
 import type { Finding } from '../engine/types';
+import type { FixContext } from '../fixes/fixTypes';
 import { PipelineCancelled, runPipeline, type PipelineDeps, type PipelineResult } from '../pipeline/index';
 import { isHeapAllocation } from './diagnostics';
 import { LIVE_TRACKING_LIMIT, readText, type OpenDocument, type TrackedFinding } from './documents';
@@ -28,6 +29,8 @@ export interface PackageResults {
   texts: Map<string, string>;
   /** Those texts parsed, kept only until the results are first shown (trees are large). */
   parsed: Map<string, GoSourceFile> | null;
+  /** What the fix finders read for each file besides its text: fixes are re-checked with it after an edit. */
+  fixContexts: Map<string, FixContext>;
 }
 
 /** Per package directory and build configuration. */
@@ -255,7 +258,18 @@ export class PackageRuns {
     // The profile join runs here, not inside the pipeline: the profile in use can change while the
     // package compiles, and a profile change re-joins every package's results without a compile.
     const files = [...new Set(run.packages.flatMap((p) => p.files))];
-    const results: PackageResults = { packagePath: pkgPath, workingDir: run.workingDir, output: run.output, files, findings: this.ctx.withProfile(findings, st.dir), raw: findings, texts, parsed };
+    const fixContexts = new Map(result.fixes.map((f) => [f.file, f.context] as const));
+    const results: PackageResults = {
+      packagePath: pkgPath,
+      workingDir: run.workingDir,
+      output: run.output,
+      files,
+      findings: this.ctx.withProfile(findings, st.dir),
+      raw: findings,
+      texts,
+      parsed,
+      fixContexts,
+    };
     const failed = findings.some((f) => f.kind === 'build') || run.packages.some((p) => p.error !== null);
     if (failed) {
       st.failed = results;
@@ -286,7 +300,7 @@ export function applyResults(st: PackageState, doc: OpenDocument): void {
   const forFile = (r: PackageResults | null): Finding[] => (r ? r.findings.filter((f) => f.file === doc.path) : []);
   const compiled = (r: PackageResults): string | GoSourceFile => r.parsed?.get(doc.path) ?? r.texts.get(doc.path) ?? doc.text;
   if (!st.failed) {
-    doc.setFindings(forFile(st.good), st.good ? compiled(st.good) : doc.text);
+    doc.setFindings(forFile(st.good), st.good ? compiled(st.good) : doc.text, [], st.good?.fixContexts.get(doc.path) ?? null);
     return;
   }
   if (doc.tracked.length === 0 && st.good) doc.setFindings(forFile(st.good), compiled(st.good));

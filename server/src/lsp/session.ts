@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import type { CodeAction, CodeActionParams, CodeLens, Diagnostic, Hover, InlayHint, Position, Range, TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import type { Finding } from '../engine/types';
 import { GO, type PipelineDeps } from '../pipeline/index';
-import { documentCodeActions, linesOfDocuments, liveFixes, resolveCodeAction } from './codeActions';
+import { documentCodeActions, liveFixes, resolveCodeAction, textOfDocuments } from './codeActions';
+import { gofmtBeside, isGofmtClean } from '../fixes/gofmt';
 import { OpenDocument } from './documents';
 import { owningFolder, profileSource, type FolderSettings } from './folders';
 import { findingsHover } from './hover';
@@ -314,19 +315,30 @@ export class Session {
   }
 
   private readonly keyOf = (f: Finding): string => this.publisher.keyOf(f);
-  private readonly linesOf = linesOfDocuments(() => this.docs.values());
+  private readonly textOf = textOfDocuments(() => this.docs.values());
 
   /** textDocument/codeAction: quick fixes of the diagnostics in the context, and fix-all. */
-  codeActions(p: CodeActionParams): CodeAction[] {
+  async codeActions(p: CodeActionParams): Promise<CodeAction[]> {
     const doc = this.docs.get(p.textDocument.uri);
     if (!doc) return [];
     const actions = documentCodeActions(doc, p.context, this.publisher.shown(doc), this.keyOf);
-    return this.resolveSupport ? actions : actions.map((a) => this.resolveAction(a)).filter((a) => a.edit !== undefined);
+    if (this.resolveSupport) return actions;
+    const resolved = await Promise.all(actions.map((a) => this.resolveAction(a)));
+    return resolved.filter((a) => a.edit !== undefined);
   }
 
   /** codeAction/resolve: computes the action's workspace edit from the fixes live now. */
-  resolveAction(a: CodeAction): CodeAction {
-    return resolveCodeAction(a, (uri) => liveFixes(this.docs.get(uri), this.keyOf), this.linesOf);
+  resolveAction(a: CodeAction): Promise<CodeAction> {
+    const uri = (a.data as { uri?: unknown } | undefined)?.uri;
+    const file = (typeof uri === 'string' ? uriPath(uri) : null) ?? '';
+    // The gofmt of the go the folder's settings name, as `heapscope fix --go` would use.
+    const gofmt = gofmtBeside(this.settingsFor(file).goPath || undefined);
+    return resolveCodeAction(
+      a,
+      (uri) => liveFixes(this.docs.get(uri), this.keyOf),
+      this.textOf,
+      (text) => isGofmtClean(text, gofmt),
+    );
   }
 
   /** heapscope/compilerOutput: the raw output of the package of a document. */
