@@ -213,7 +213,7 @@ test("toggle kinds lists exactly the registry's kinds, the fix kinds included, w
     items.map((i) => i.id),
     allKinds().map((k) => k.id),
   );
-  assert.equal(items.length, 25);
+  assert.equal(items.length, 32);
   for (const id of ['loopvar.capture', 'prealloc.slice', 'prealloc.map', 'alloc.sprintf', 'alloc.site', 'build'])
     assert.ok(
       items.some((i) => i.id === id),

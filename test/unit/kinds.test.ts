@@ -27,13 +27,14 @@ test('the registry refuses a duplicate kind or fix, a kind outside its family, a
   assert.throws(() => buildRegistry(KIND_TABLE.slice(0, 3), FIX_TABLE), /fix copy-loop-var names unknown kind loopvar\.capture/);
 });
 
-test('the registry lists all 25 kinds: the compiler kinds with a node shape, build, alloc.site and the fix kinds with their fixes', () => {
+test("the registry lists all 32 kinds: the compiler kinds with a node shape, build, alloc.site, the compiled code's kinds and the fix kinds with their fixes", () => {
   const kinds = allKinds();
-  assert.equal(kinds.length, 25);
+  assert.equal(kinds.length, 32);
   const bySource = (source: string) => kinds.filter((k) => k.source === source).map((k) => k.id);
   assert.equal(bySource('compiler').length, 19);
   assert.deepEqual(bySource('build'), ['build']);
   assert.deepEqual(bySource('profile'), ['alloc.site']);
+  assert.deepEqual(bySource('code'), ['escape.free', 'alloc.growslice', 'alloc.concat', 'alloc.convert', 'alloc.bytes', 'alloc.map', 'alloc.object']);
   assert.deepEqual(bySource('fix'), ['loopvar.capture', 'prealloc.slice', 'prealloc.map', 'alloc.sprintf']);
   for (const k of kinds) {
     assert.equal(k.shape !== null, k.source === 'compiler', k.id);
@@ -57,12 +58,28 @@ test('heap allocations, profile weighing and correctness as the status bar and t
       .map((k) => k.id);
   assert.deepEqual(
     ids((k) => k.heap),
-    ['escape.moved', 'escape.heap', 'escape.closure', 'loopvar.heap'],
+    ['escape.moved', 'escape.heap', 'escape.closure', 'loopvar.heap', 'alloc.growslice', 'alloc.concat', 'alloc.convert', 'alloc.bytes', 'alloc.map', 'alloc.object'],
   );
   // The allocation families (escape, alloc, loopvar, prealloc) follow the profile; loopvar.capture is a bug, not a cost.
   assert.deepEqual(
     ids((k) => k.weighedByProfile),
-    ['escape.moved', 'escape.heap', 'escape.closure', 'loopvar.heap', 'loopvar.stack', 'alloc.site', 'prealloc.slice', 'prealloc.map', 'alloc.sprintf'],
+    [
+      'escape.moved',
+      'escape.heap',
+      'escape.closure',
+      'loopvar.heap',
+      'loopvar.stack',
+      'alloc.site',
+      'alloc.growslice',
+      'alloc.concat',
+      'alloc.convert',
+      'alloc.bytes',
+      'alloc.map',
+      'alloc.object',
+      'prealloc.slice',
+      'prealloc.map',
+      'alloc.sprintf',
+    ],
   );
   assert.deepEqual(
     ids((k) => k.correctness),

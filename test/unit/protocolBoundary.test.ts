@@ -11,7 +11,14 @@ import * as esbuild from 'esbuild';
 const root = path.resolve(__dirname, '..', '..');
 
 /** The files outside server/src/protocol/ that it re-exports: plain functions over plain data. */
-const PURE_FILES = ['server/src/engine/compilerPositions.ts', 'server/src/engine/kinds.ts', 'server/src/engine/positions.ts', 'server/src/engine/present.ts', 'server/src/profile/format.ts'];
+const PURE_FILES = [
+  'server/src/engine/compilerPositions.ts',
+  'server/src/engine/kinds.ts',
+  'server/src/engine/positions.ts',
+  'server/src/engine/present.ts',
+  'server/src/engine/repeats.ts',
+  'server/src/profile/format.ts',
+];
 
 /** Run-time imports no server file in the client may have. */
 const FORBIDDEN = /^(node:|tree-sitter|vscode-languageserver|vscode-jsonrpc|vscode$)|(^|\/)node_modules\/(tree-sitter|vscode-languageserver|vscode-jsonrpc)/;
