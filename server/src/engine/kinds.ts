@@ -346,7 +346,8 @@ export const KIND_TABLE = [
     id: 'alloc.site',
     family: 'alloc',
     title: 'Allocation site from a profile',
-    description: 'A line that allocates in the loaded profile but has no compiler decision (runtime growth such as append or map buckets, or code in a dependency inlined here).',
+    description:
+      'A line that allocates in the loaded profile but has no allocation finding of its own (code the compiled-code stage cannot see, such as a dependency called here, or a run without the compiled code read).',
     defaultSeverity: 'hint',
     shownByDefault: true,
     source: 'profile',
