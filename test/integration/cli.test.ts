@@ -205,7 +205,7 @@ test('HEAPSCOPE_TIMING=1 prints each phase once, in order, on stderr, and change
   const phases = [...timed.stderr.matchAll(/^heapscope: timing: (.+) at ([\d.]+) ms \(\+([\d.]+) ms\)$/gm)];
   assert.deepEqual(
     phases.map((m) => m[1]),
-    ['go started', 'go exited', 'output parsed', 'findings made', 'fixes found', 'presented', 'written'],
+    ['go started', 'go exited', 'output parsed', 'findings made', 'compiled code read', 'fixes found', 'compiled code joined', 'presented', 'written'],
   );
   const at = phases.map((m) => Number(m[2]));
   for (let i = 1; i < at.length; i++) {

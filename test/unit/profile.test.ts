@@ -473,6 +473,28 @@ test('join: an inlined allocation counts once, at the call site when it has a fi
   assert.equal(calleeOnly[0]?.alloc?.inlinedElsewhere, undefined);
 });
 
+test('join: a compiled-code finding at a call site does not take an inlined allocation from the callee line with its own finding', () => {
+  // Squares (line 29, an append with escape.heap) inlined into a benchmark at line 80, where the
+  // evidence stage credits the inlined growslice to the call (alloc.growslice): the callee's line
+  // keeps the bytes; a compiler decision at the call site would have taken them.
+  const profile = mappedFrom([
+    {
+      frames: [
+        ['m.Squares', 29],
+        ['m.BenchmarkSquares', 80],
+      ],
+      bytes: 300,
+    },
+  ]);
+  const [callee, call] = joinFindings([findingAt(29, 9, 'escape.heap'), findingAt(80, 7, 'alloc.growslice')], profile, { minSiteShare: 0 });
+  assert.deepEqual([callee?.alloc?.bytes, call?.alloc?.bytes], [300, 0]);
+  const [callee2, call2] = joinFindings([findingAt(29, 9, 'escape.heap'), findingAt(80, 7, 'escape.heap')], profile, { minSiteShare: 0 });
+  assert.deepEqual([callee2?.alloc?.bytes, call2?.alloc?.bytes], [0, 300]);
+  // Only compiled-code findings on both lines: the callee's line, where the code is.
+  const [callee3, call3] = joinFindings([findingAt(29, 9, 'alloc.growslice'), findingAt(80, 7, 'alloc.growslice')], profile, { minSiteShare: 0 });
+  assert.deepEqual([callee3?.alloc?.bytes, call3?.alloc?.bytes], [300, 0]);
+});
+
 test('join: one line with several allocation findings: the first carries the bytes, the others point to it, all take its severity', () => {
   const profile = mappedFrom([
     { frames: [['m.F', 215]], bytes: 90 },

@@ -42,11 +42,18 @@ const key = (file: string, line: number): string => `${file}:${line}`;
 
 /**
  * Returns the bytes each local line owns, keyed `file:line`. An allocation goes to the outermost
- * placed frame of its chain (the user's call site first) that `hasFinding`, else to the innermost
- * placed frame (where it is allocated, or the user's line an inlined dependency allocates for).
- * Every mapped sample lands on exactly one line.
+ * placed frame of its chain (the user's call site first) with a compiler decision among its
+ * findings (escape analysis decides inlined code anew at each call site), else to the innermost
+ * placed frame with any allocation finding (a compiled-code finding at a call site only repeats
+ * what the inlined callee's line does), else to the innermost placed frame (where it is
+ * allocated, or the user's line an inlined dependency allocates for). Every mapped sample lands
+ * on exactly one line.
  */
-export function ownedCosts(profile: Pick<MappedProfile, 'allocations'>, hasFinding: (fileLine: string) => boolean = () => false): Map<string, OwnedCost> {
+export function ownedCosts(
+  profile: Pick<MappedProfile, 'allocations'>,
+  hasFinding: (fileLine: string) => boolean = () => false,
+  onlyCodeFindings: (fileLine: string) => boolean = () => false,
+): Map<string, OwnedCost> {
   const out = new Map<string, OwnedCost>();
   const at = (k: string): OwnedCost => {
     let c = out.get(k);
@@ -68,7 +75,7 @@ export function ownedCosts(profile: Pick<MappedProfile, 'allocations'>, hasFindi
     const home = placed[0];
     if (!home) continue;
     const outer = placed[placed.length - 1]!;
-    const owner = [...placed].reverse().find((f) => hasFinding(key(f.file, f.line))) ?? home;
+    const owner = [...placed].reverse().find((f) => hasFinding(key(f.file, f.line)) && !onlyCodeFindings(key(f.file, f.line))) ?? placed.find((f) => hasFinding(key(f.file, f.line))) ?? home;
     const c = at(key(owner.file, owner.line));
     c.bytes += a.bytes;
     c.objects += a.objects;
@@ -131,7 +138,11 @@ export function joinFindings(findings: Finding[], profile: MappedProfile, option
       k,
       list.reduce((best, i) => (findings[i]!.column < findings[best]!.column ? i : best)),
     );
-  const owned = ownedCosts(profile, (k) => onLine.has(k));
+  const owned = ownedCosts(
+    profile,
+    (k) => onLine.has(k),
+    (k) => (onLine.get(k) ?? []).every((i) => kindInfo(findings[i]!.kind).source === 'code'),
+  );
 
   const joined = findings.map((f, i): Finding => {
     // Correctness kinds and compile errors keep their severity and carry no bytes: the line's
