@@ -57,7 +57,7 @@ test('the document: header, a source line above its instructions, allocator call
   assert.equal(lines[call], '\t0x828b\tCALL runtime.newobject  // allocates');
   assert.deepEqual(linkAt(doc, call), { file: '/tmp/asmx/demo.go', fileLine: 16, text: '0x828b' });
   // The source line heads the run of instructions the call is in, and links to it too.
-  const head = lines.slice(0, call).findLastIndex((l) => l.startsWith('// demo.go:'));
+  const head = call - [...lines.slice(0, call)].reverse().findIndex((l) => l.startsWith('// demo.go:')) - 1;
   assert.equal(lines[head], '// demo.go:16  p := Point{X: x, Y: y}');
   assert.deepEqual(linkAt(doc, head), { file: '/tmp/asmx/demo.go', fileLine: 16, text: 'demo.go:16' });
   // Every instruction has a link.
