@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { Diagnostic, Hover, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
-import type { StatusParams } from '../../server/src/protocol';
+import type { CompiledCodeResult, StatusParams } from '../../server/src/protocol';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -323,6 +323,9 @@ test('untrusted: no go process is ever started, status says untrusted', async ()
     await c.rpc.sendNotification('textDocument/didSave', { textDocument: { uri: demoUri } });
     const hover = await c.rpc.sendRequest('textDocument/hover', { textDocument: { uri: demoUri }, position: { line: 15, character: 1 } });
     assert.equal(hover, null);
+    const asm = (await c.rpc.sendRequest('heapscope/compiledCode', { uri: demoUri, position: { line: 15, character: 2 } })) as CompiledCodeResult;
+    assert.equal(asm.text, '');
+    assert.match(asm.message ?? '', /not trusted/);
     assert.ok(!c.events.some((e) => e.method === 'textDocument/publishDiagnostics' && (e.params as PublishDiagnosticsParams).diagnostics.length > 0));
     assert.deepEqual(seen, []);
     assert.deepEqual(
@@ -331,6 +334,45 @@ test('untrusted: no go process is ever started, status says untrusted', async ()
     );
   } finally {
     clearInterval(poll);
+    await c.stop();
+  }
+});
+
+test('compiled code: the function under the cursor, allocator calls marked and linked to their source line', async () => {
+  const c = new Client({});
+  try {
+    await c.initialize(work);
+    await c.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: demoUri, languageId: 'go', version: 1, text: demoText } });
+    await c.statusAfter(0, 'ok');
+    const ask = async (line: number, character: number): Promise<CompiledCodeResult> =>
+      (await c.rpc.sendRequest('heapscope/compiledCode', { uri: demoUri, position: { line, character } })) as CompiledCodeResult;
+    // Inside NewPoint: `p := Point{X: x, Y: y}` (line 16) calls runtime.newobject.
+    const lines = demoText.split('\n');
+    const decl = lines.indexOf('func NewPoint(x, y int) *Point {');
+    const got = await ask(decl + 1, 2);
+    assert.equal(got.message, undefined, got.message);
+    assert.equal(got.function, 'NewPoint');
+    assert.equal(got.packagePath, 'example.com/heapdemo');
+    const docLines = got.text.split('\n');
+    assert.match(docLines[0]!, /^\/\/ NewPoint \(example\.com\/heapdemo\)/);
+    const call = docLines.findIndex((l) => /\tCALL runtime\.newobject {2}\/\/ allocates$/.test(l));
+    assert.ok(call > 0, got.text);
+    const link = got.links.find((l) => l.line === call);
+    assert.deepEqual(link && { file: link.file, fileLine: link.fileLine }, { file: demoPath, fileLine: decl + 2 });
+    assert.ok(got.allocatorCalls >= 1);
+    // The source line heading the call's run of instructions is the line the user wrote.
+    const heads = docLines.slice(0, call).filter((l) => l.startsWith('// demo.go:'));
+    assert.equal(heads[heads.length - 1], `// demo.go:${decl + 2}  p := Point{X: x, Y: y}`);
+    // Inside a func literal: the named function around it, with the closure.
+    const counter = lines.indexOf('func Counter() func() int {');
+    const lit = await ask(counter + 3, 3);
+    assert.equal(lit.function, 'Counter');
+    assert.ok(lit.text.includes('TEXT example.com/heapdemo.Counter.func1(SB) demo.go'), lit.text);
+    // Outside every function.
+    const outside = await ask(0, 0);
+    assert.equal(outside.text, '');
+    assert.match(outside.message ?? '', /not in a function/);
+  } finally {
     await c.stop();
   }
 });

@@ -6,6 +6,7 @@
 // Everything here is pure except objdumpFunctions, which runs the go command's objdump.
 import type Parser from 'tree-sitter';
 import * as path from 'node:path';
+import type { CompiledCodeLink } from '../protocol/messages';
 import { allocatorInfo } from './evidence';
 import { runGo } from './processes';
 
@@ -157,17 +158,6 @@ export function parseObjdump(output: string): ObjdumpFunction[] {
     current.instructions.push({ file: pos.slice(0, colon), line: Number(pos.slice(colon + 1)), address, text: instruction, callTarget, references });
   }
   return funcs;
-}
-
-/** A link of the compiled-code document to a source line. */
-export interface CompiledCodeLink {
-  /** 0-based line of the document and the UTF-16 span of the linked text on it. */
-  line: number;
-  start: number;
-  end: number;
-  /** The source file (absolute) and its 1-based line. */
-  file: string;
-  fileLine: number;
 }
 
 /** What the document shows besides the listing. */
