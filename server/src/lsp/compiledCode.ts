@@ -59,7 +59,11 @@ export async function compiledCodeAt(input: CompiledCodeInput): Promise<Compiled
     return nothing(`No compiled code for ${title}: ${e instanceof Error ? e.message : String(e)}`, title, packagePath);
   }
   if (funcs.length === 0) {
-    return nothing(`No compiled code for ${title} in ${packagePath}: the compiler emitted none (a generic function is compiled where it is instantiated, and a function may exist only inlined into its callers).`, title, packagePath);
+    return nothing(
+      `No compiled code for ${title} in ${packagePath}: the compiler emitted none (a generic function is compiled where it is instantiated, and a function may exist only inlined into its callers).`,
+      title,
+      packagePath,
+    );
   }
   const split = new Map<string, string[] | null>();
   const sourceLine = (f: string, line: number): string | null => {
