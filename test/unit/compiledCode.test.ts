@@ -1,12 +1,17 @@
 // The "Show Compiled Code" view without go: the symbol pattern of the function under the cursor,
-// and the document made of real `go tool objdump` output (test-fixtures/objdump, recorded from
-// test-fixtures/example with Go 1.26.8 on linux/amd64).
+// the request's answers where there is nothing to show, and the document made of real
+// `go tool objdump` output (test-fixtures/objdump, recorded from test-fixtures/example with Go
+// 1.26.8 on linux/amd64).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { compiledCodeDocument, enclosingFunction, functionTitle, packageNameOf, parseObjdump, symbolPattern, symbolPrefix, type CompiledCodeDocument } from '../../server/src/engine/compiledCode';
 import { GoSourceFile } from '../../server/src/engine/sourceFile';
+import type { PackageResult } from '../../server/src/engine/types';
+import { compiledCodeAt } from '../../server/src/lsp/compiledCode';
+import type { PackageResults, PackageState } from '../../server/src/lsp/packageRuns';
+import { DEFAULT_SETTINGS, type CompiledCodeResult } from '../../server/src/protocol';
 
 const root = path.resolve(__dirname, '../..');
 const demo = readFileSync(path.join(root, 'test-fixtures/example/demo.go'), 'utf8');
@@ -125,4 +130,47 @@ test('the function under the cursor: functions, methods (pointer, value, generic
   assert.ok(re(symbolPattern('example.com/cmd/tool', 'main', lit!)).test('main.F'));
   assert.equal(symbolPrefix('gopkg.in/yaml.v3'), 'gopkg.in/yaml%2ev3');
   assert.ok(re(symbolPattern('gopkg.in/yaml.v3', 'yaml', lit!)).test('gopkg.in/yaml%2ev3.F'));
+});
+
+test('the request says why there is no compiled code, without running go', async () => {
+  const file = path.join(root, 'test-fixtures/example/demo.go');
+  const inNewPoint = { line: demoLines.indexOf('func NewPoint(x, y int) *Point {') + 1, character: 2 };
+  const results = (packages: PackageResult[]): PackageResults => ({
+    packagePath: 'example.com/heapdemo',
+    workingDir: path.dirname(file),
+    output: '',
+    files: [file],
+    findings: [],
+    raw: [],
+    texts: new Map(),
+    parsed: null,
+    fixContexts: new Map(),
+    packages,
+    // Never run: every case below is decided before objdump.
+    goBinary: '/nonexistent/go',
+  });
+  const state = (good: PackageResults | null, failed: PackageResults | null = null): PackageState => ({
+    dir: path.dirname(file),
+    good,
+    failed,
+    dirty: false,
+    run: null,
+    running: null,
+    runId: 0,
+    typingTimer: null,
+  });
+  const pkg: PackageResult = { importPath: 'example.com/heapdemo', dir: path.dirname(file), forTest: null, files: [file], error: null };
+  const ask = (st: PackageState, position = inNewPoint, trusted = true): Promise<CompiledCodeResult> =>
+    compiledCodeAt({ file, doc: undefined, position, st, settings: { ...DEFAULT_SETTINGS, trusted }, signal: new AbortController().signal });
+
+  assert.match((await ask(state(results([pkg])), inNewPoint, false)).message ?? '', /not trusted/);
+  assert.match((await ask(state(results([pkg])), { line: 0, character: 0 })).message ?? '', /not in a function/);
+  assert.match((await ask(state(null))).message ?? '', /^No compiled code for NewPoint: the package has not been analysed yet\.$/);
+  assert.match((await ask(state(null, results([pkg])))).message ?? '', /does not compile/);
+  assert.match((await ask(state(results([{ ...pkg, files: [] }])))).message ?? '', /demo\.go was not part of the last compile/);
+  assert.match((await ask(state(results([pkg])))).message ?? '', /go list wrote no compiled archive/);
+  assert.match((await ask(state(results([{ ...pkg, exportFile: '/nonexistent/archive-d' }])))).message ?? '', /gone from the build cache/);
+  const failed = await ask(state(results([{ ...pkg, error: 'demo.go:3:1: syntax error' }])));
+  assert.equal(failed.function, 'NewPoint');
+  assert.match(failed.message ?? '', /syntax error/);
 });
