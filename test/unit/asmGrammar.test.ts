@@ -73,8 +73,8 @@ test('every line of the recorded documents gets a scope of its kind', () => {
   for (const l of documents.flat()) {
     if (l === '') continue;
     if (l.startsWith('TEXT ')) {
-      assert.ok(has(l, 'example.com/heapdemo.', 'entity.name.function'), l);
-      assert.ok(has(l, 'demo.go', 'entity.name.filename'), l);
+      assert.ok(has(l, 'example.com/', 'entity.name.function'), l);
+      assert.ok(has(l, l.split(' ').pop()!, 'entity.name.filename'), l);
     } else if (/^\/\/ \S+\.go:\d+/.test(l)) {
       assert.ok(has(l, '.go', 'entity.name.filename'), l);
       assert.ok(has(l, ':', 'punctuation.separator.position'), l);

@@ -6,7 +6,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { compiledCodeDocument, enclosingFunction, functionTitle, packageNameOf, parseObjdump, symbolPattern, symbolPrefix, type CompiledCodeDocument } from '../../server/src/engine/compiledCode';
+import { allocatorInfo, creditCalls } from '../../server/src/engine/evidence';
+import { objectFilesOfArchive, readObjectCalls } from '../../server/src/engine/goObject';
+import {
+  callSiteKey,
+  compiledCodeDocument,
+  enclosingFunction,
+  functionTitle,
+  packageNameOf,
+  parseObjdump,
+  symbolPattern,
+  symbolPrefix,
+  type CompiledCodeDocument,
+} from '../../server/src/engine/compiledCode';
 import { GoSourceFile } from '../../server/src/engine/sourceFile';
 import type { PackageResult } from '../../server/src/engine/types';
 import { compiledCodeAt } from '../../server/src/lsp/compiledCode';
@@ -148,6 +160,7 @@ test('the request says why there is no compiled code, without running go', async
     packages,
     // Never run: every case below is decided before objdump.
     goBinary: '/nonexistent/go',
+    goVersion: 'go1.26.8',
   });
   const state = (good: PackageResults | null, failed: PackageResults | null = null): PackageState => ({
     dir: path.dirname(file),
@@ -173,4 +186,25 @@ test('the request says why there is no compiled code, without running go', async
   const failed = await ask(state(results([{ ...pkg, error: 'demo.go:3:1: syntax error' }])));
   assert.equal(failed.function, 'NewPoint');
   assert.match(failed.message ?? '', /syntax error/);
+});
+
+test('an allocator call in code inlined from another package links to the call the user wrote', () => {
+  // The recorded archive the objdump listing was made from, read as the evidence stage reads it.
+  const recorded = path.join(root, 'test-fixtures/recorded/go1.26.8');
+  const builtins = readFileSync(path.join(recorded, 'goobj-builtins.names'), 'utf8').trim().split('\n');
+  const calls = objectFilesOfArchive(readFileSync(path.join(recorded, 'truth.a'))).flatMap((o) => readObjectCalls(o, { builtins, wanted: (t) => allocatorInfo(t) !== null }));
+  const callSites = new Map(calls.flatMap((c) => creditCalls([c], '/goroot').map((a) => [callSiteKey(a.symbol, c.offset), a] as const)));
+  const funcs = parseObjdump(readFileSync(path.join(root, 'test-fixtures/objdump/go1.26.8-amd64-truth-Builder.txt'), 'utf8'));
+  const truthFile = funcs[0]!.file;
+  const doc = compiledCodeDocument(funcs, { title: 'Builder', packagePath: 'example.com/truth', files: [truthFile], sourceLine: () => null, callSites });
+  const lines = doc.text.split('\n');
+  const call = lines.findIndex((l) => l.includes('CALL runtime.growslice'));
+  assert.match(lines[call]!, /\/\/ may allocate: only when the capacity is too small for the new elements \(inlined, called at truth\.go:130\)$/);
+  assert.deepEqual(linkAt(doc, call), { file: truthFile, fileLine: 130, text: lines[call]!.split('\t')[1] });
+  const head = call - [...lines.slice(0, call)].reverse().findIndex((l) => l.startsWith('// ')) - 1;
+  assert.equal(lines[head], '// builder.go:114 (inlined from another package)');
+  assert.match(lines[1]!, /runtime\.growslice at truth\.go:130/);
+  // Without the evidence the call is where objdump puts it, with no link.
+  const bare = compiledCodeDocument(funcs, { title: 'Builder', packagePath: 'example.com/truth', files: [truthFile], sourceLine: () => null });
+  assert.equal(linkAt(bare, call), undefined);
 });

@@ -108,6 +108,8 @@ export interface ObjdumpInstruction {
   text: string;
   /** The symbol a call relocation names (`runtime.newobject`, ABI suffix removed); null for other instructions. */
   callTarget: string | null;
+  /** Offset of the call's relocation from the function's first byte (as goObject.ts's ObjectCall.offset); null without a call. */
+  callOffset: number | null;
   /** The other relocations' targets (`type:example.com/p.Point`), for reading. */
   references: string[];
 }
@@ -122,7 +124,7 @@ export interface ObjdumpFunction {
 }
 
 const TEXT_LINE = /^TEXT (.+)\(SB\) (.*)$/;
-const RELOCATION = /^\[\d+:\d+\](R_\w+):(.*)$/;
+const RELOCATION = /^\[(\d+):\d+\](R_\w+):(.*)$/;
 
 /** The functions of `go tool objdump` output (without -S), in order. */
 export function parseObjdump(output: string): ObjdumpFunction[] {
@@ -146,16 +148,21 @@ export function parseObjdump(output: string): ObjdumpFunction[] {
     const colon = pos?.lastIndexOf(':') ?? -1;
     if (pos === undefined || address === undefined || instruction === undefined || colon <= 0) continue;
     let callTarget: string | null = null;
+    let callOffset: number | null = null;
     const references: string[] = [];
+    // Addresses are in the object's text section; the function starts at its first instruction.
+    const start = current.instructions[0]?.address ?? address;
     // Several relocations of one instruction are printed in one field, each starting with `[off:size]`.
     for (const r of rest.join(' ').split(/ (?=\[\d+:\d+\]R_)/)) {
       const m = RELOCATION.exec(r.trim());
       if (!m) continue;
-      const target = (m[2] as string).replace(/<\d+>$/, '');
-      if ((m[1] as string).startsWith('R_CALL')) callTarget = target;
-      else references.push(target);
+      const target = (m[3] as string).replace(/<\d+>$/, '');
+      if ((m[2] as string).startsWith('R_CALL')) {
+        callTarget = target;
+        callOffset = parseInt(address, 16) - parseInt(start, 16) + Number(m[1]);
+      } else references.push(target);
     }
-    current.instructions.push({ file: pos.slice(0, colon), line: Number(pos.slice(colon + 1)), address, text: instruction, callTarget, references });
+    current.instructions.push({ file: pos.slice(0, colon), line: Number(pos.slice(colon + 1)), address, text: instruction, callTarget, callOffset, references });
   }
   return funcs;
 }
@@ -171,6 +178,17 @@ export interface CompiledCodeContext {
   sourceLine(file: string, line: number): string | null;
   /** Lines put under the header, e.g. that the file changed since the compile. */
   notes?: readonly string[];
+  /**
+   * Where each allocator call of inlined code is credited (the evidence stage's AllocCall: the
+   * line of the call the user wrote), by `symbol@offset` (callSiteKey); objdump prints only the
+   * inlined function's own line.
+   */
+  callSites?: ReadonlyMap<string, { file: string; line: number; inlinedFrom: { func: string } | null }>;
+}
+
+/** The key of a call in CompiledCodeContext.callSites: its function symbol and relocation offset. */
+export function callSiteKey(symbol: string, offset: number): string {
+  return `${symbol}@${offset}`;
 }
 
 /** The compiled-code document: its text, its links to source lines, and how many allocator calls it marks. */
@@ -200,16 +218,25 @@ function allocatorNote(target: string): string | null {
  * instructions, grouped under a `// file.go:NN  source` line per run of one source line. A call
  * into an allocator ends with `// allocates` or `// may allocate: <on what it depends>`. Code
  * inlined from another package is shown at the line objdump gives it, in that package's file,
- * which has no link.
+ * which has no link, except its allocator calls: those link to the call the user wrote
+ * (`callSites`), and say so.
  */
 export function compiledCodeDocument(funcs: readonly ObjdumpFunction[], ctx: CompiledCodeContext): CompiledCodeDocument {
   const out: string[] = [];
   const links: CompiledCodeLink[] = [];
   let allocatorCalls = 0;
   const calls: string[] = [];
+  /** The user's line an inlined call is credited to, when the evidence says it was inlined. */
+  const inlinedSite = (fn: ObjdumpFunction, ins: ObjdumpInstruction): { file: string; line: number } | null => {
+    if (ins.callOffset === null) return null;
+    const site = ctx.callSites?.get(callSiteKey(fn.symbol, ins.callOffset));
+    return site && site.inlinedFrom !== null ? site : null;
+  };
   for (const fn of funcs) {
     for (const ins of fn.instructions) {
-      if (ins.callTarget !== null && allocatorInfo(ins.callTarget) !== null) calls.push(`${ins.callTarget} at ${ins.file}:${ins.line}`);
+      if (ins.callTarget === null || allocatorInfo(ins.callTarget) === null) continue;
+      const site = inlinedSite(fn, ins);
+      calls.push(`${ins.callTarget} at ${site ? `${path.basename(site.file)}:${site.line}` : `${ins.file}:${ins.line}`}`);
     }
   }
   out.push(`// ${ctx.title} (${ctx.packagePath}): compiled code from the package's last compile`);
@@ -233,12 +260,16 @@ export function compiledCodeDocument(funcs: readonly ObjdumpFunction[], ctx: Com
       let text = ins.callTarget !== null ? `${ins.text.split(' ')[0]} ${ins.callTarget}` : ins.text;
       if (ins.references.length > 0) text += `  ; ${ins.references.join(', ')}`;
       const note = ins.callTarget === null ? null : allocatorNote(ins.callTarget);
+      // An allocation in inlined code links to the call the user wrote, where the finding is.
+      const site = note === null ? null : inlinedSite(fn, ins);
       if (note !== null) {
         allocatorCalls++;
         text += `  // ${note}`;
+        if (site !== null) text += ` (inlined, called at ${path.basename(site.file)}:${site.line})`;
       }
       out.push(`\t${ins.address}\t${text}`);
-      if (file !== null) links.push({ line: out.length - 1, start: 1, end: 1 + ins.address.length, file, fileLine: ins.line });
+      const target = site ?? (file === null ? null : { file, line: ins.line });
+      if (target !== null) links.push({ line: out.length - 1, start: 1, end: 1 + ins.address.length, file: target.file, fileLine: target.line });
     }
   }
   return { text: out.join('\n') + '\n', links, allocatorCalls };

@@ -4,7 +4,8 @@
 // nothing to show when there is not.
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
-import { compiledCodeDocument, enclosingFunction, functionTitle, objdumpFunctions, packageNameOf, symbolPattern } from '../engine/compiledCode';
+import { callSiteKey, compiledCodeDocument, enclosingFunction, functionTitle, objdumpFunctions, packageNameOf, symbolPattern } from '../engine/compiledCode';
+import { allocatorCallsOfExport } from '../engine/evidence';
 import { mergeEnv } from '../engine/processes';
 import { GoSourceFile } from '../engine/sourceFile';
 import { readText, type OpenDocument } from './documents';
@@ -52,12 +53,19 @@ export async function compiledCodeAt(input: CompiledCodeInput): Promise<Compiled
     return nothing(`No compiled code for ${title} in ${packagePath}: ${why}.`, title, packagePath);
   }
   const pattern = symbolPattern(pkg.importPath, packageNameOf(root), fn);
-  let funcs;
+  const env = mergeEnv(settings.env);
+  let listing;
   try {
-    funcs = await objdumpFunctions(pkg.exportFile, pattern, { goBinary: results.goBinary, cwd: st.dir, env: mergeEnv(settings.env), signal: input.signal });
+    // The evidence stage read the same archive's allocator calls for this compile: a cache hit.
+    listing = await Promise.all([
+      objdumpFunctions(pkg.exportFile, pattern, { goBinary: results.goBinary, cwd: st.dir, env, signal: input.signal }),
+      // Without them, allocations in inlined code lose only their link to the user's call.
+      allocatorCallsOfExport({ goBinary: results.goBinary, goVersion: results.goVersion, workingDir: st.dir }, pkg.exportFile, { env, signal: input.signal }).catch(() => []),
+    ]);
   } catch (e) {
     return nothing(`No compiled code for ${title}: ${e instanceof Error ? e.message : String(e)}`, title, packagePath);
   }
+  const [funcs, credited] = listing;
   if (funcs.length === 0) {
     return nothing(
       `No compiled code for ${title} in ${packagePath}: the compiler emitted none (a generic function is compiled where it is instantiated, and a function may exist only inlined into its callers).`,
@@ -75,6 +83,7 @@ export async function compiledCodeAt(input: CompiledCodeInput): Promise<Compiled
     return split.get(f)?.[line - 1]?.replace(/\r$/, '') ?? null;
   };
   const notes = doc?.editedSinceResults || st.dirty ? ['The file changed since this compile: save it to see the code of the current text.'] : [];
-  const view = compiledCodeDocument(funcs, { title, packagePath, files: pkg.files, sourceLine, notes });
+  const callSites = new Map(credited.map((c) => [callSiteKey(c.symbol, c.offset), c] as const));
+  const view = compiledCodeDocument(funcs, { title, packagePath, files: pkg.files, sourceLine, notes, callSites });
   return { function: title, packagePath, text: view.text, links: view.links, allocatorCalls: view.allocatorCalls };
 }

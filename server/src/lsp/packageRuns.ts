@@ -33,8 +33,9 @@ export interface PackageResults {
   fixContexts: Map<string, FixContext>;
   /** The packages compiled, with their compiled archives (read by "Show Compiled Code"). */
   packages: PackageResult[];
-  /** The go binary that compiled them. */
+  /** The go binary that compiled them, and the toolchain version that ran. */
   goBinary: string;
+  goVersion: string;
 }
 
 /** Per package directory and build configuration. */
@@ -275,6 +276,7 @@ export class PackageRuns {
       fixContexts,
       packages: run.packages,
       goBinary: run.goBinary,
+      goVersion: run.goVersion,
     };
     const failed = findings.some((f) => f.kind === 'build') || run.packages.some((p) => p.error !== null);
     if (failed) {
