@@ -377,6 +377,35 @@ test('compiled code: the function under the cursor, allocator calls marked and l
   }
 });
 
+test('compiled code: an allocation inlined from another package links to the call the user wrote', async () => {
+  const truth = mkdtempSync(path.join(os.tmpdir(), 'heapscope-asm-'));
+  cpSync(path.join(root, 'test-fixtures', 'truth'), truth, { recursive: true });
+  const file = path.join(truth, 'truth.go');
+  const uri = pathToFileURL(file).toString();
+  const text = readFileSync(file, 'utf8');
+  const c = new Client({});
+  try {
+    await c.initialize(truth);
+    await c.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text } });
+    await c.statusAfter(0, 'ok');
+    const lines = text.split('\n');
+    // `sb.WriteString(p)`: strings.(*Builder).WriteString is inlined, its growslice positioned in builder.go.
+    const write = lines.findIndex((l) => l.trim() === 'sb.WriteString(p)');
+    assert.ok(write > 0);
+    const got = (await c.rpc.sendRequest('heapscope/compiledCode', { uri, position: { line: write, character: 4 } })) as CompiledCodeResult;
+    assert.equal(got.function, 'Builder', got.message);
+    const docLines = got.text.split('\n');
+    const call = docLines.findIndex((l) => l.includes('CALL runtime.growslice'));
+    assert.ok(call > 0, got.text);
+    assert.match(docLines[call]!, new RegExp(`\\(inlined, called at truth\\.go:${write + 1}\\)$`));
+    const link = got.links.find((l) => l.line === call);
+    assert.deepEqual(link && { file: link.file, fileLine: link.fileLine }, { file, fileLine: write + 1 });
+  } finally {
+    await c.stop();
+    rmSync(truth, { recursive: true, force: true });
+  }
+});
+
 test('bad input: outside a module, missing go, compile error kept stale', async () => {
   const loose = mkdtempSync(path.join(os.tmpdir(), 'heapscope-loose-'));
   writeFileSync(path.join(loose, 'x.go'), 'package x\n');
