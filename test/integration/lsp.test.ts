@@ -432,6 +432,12 @@ test('bad input: outside a module, missing go, compile error kept stale', async 
     const ds = await c.diagnosticsFor(demoUri, mark, (d) => d.some((x) => x.code === 'build'));
     assert.ok(ds.value.some((d) => d.code === 'build' && d.severity === 1));
     assert.ok(ds.value.some((d) => d.code === 'escape.heap' && /stale: package does not compile/.test(String(d.message))));
+    // The compiled code is the last good compile's, and says so.
+    const decl = demoText.split('\n').indexOf('func Buffer(n int) []byte {');
+    const asm = (await c.rpc.sendRequest('heapscope/compiledCode', { uri: demoUri, position: { line: decl + 1, character: 2 } })) as CompiledCodeResult;
+    assert.equal(asm.function, 'Buffer', asm.message);
+    assert.match(asm.text, /^\/\/ The package does not compile now: this is the code of its last compile that did\.$/m);
+    assert.match(asm.text, /CALL runtime\.makeslice {2}\/\/ allocates$/m);
   } finally {
     writeFileSync(demoPath, demoText);
     await c.stop();

@@ -82,7 +82,9 @@ export async function compiledCodeAt(input: CompiledCodeInput): Promise<Compiled
     }
     return split.get(f)?.[line - 1]?.replace(/\r$/, '') ?? null;
   };
-  const notes = doc?.editedSinceResults || st.dirty ? ['The file changed since this compile: save it to see the code of the current text.'] : [];
+  const notes: string[] = [];
+  if (st.failed) notes.push('The package does not compile now: this is the code of its last compile that did.');
+  else if (doc?.editedSinceResults || st.dirty) notes.push('The file changed since this compile: save it to see the code of the current text.');
   const callSites = new Map(credited.map((c) => [callSiteKey(c.symbol, c.offset), c] as const));
   const view = compiledCodeDocument(funcs, { title, packagePath, files: pkg.files, sourceLine, notes, callSites });
   return { function: title, packagePath, text: view.text, links: view.links, allocatorCalls: view.allocatorCalls };
