@@ -87,3 +87,9 @@ test('every line of the recorded documents gets a scope of its kind', () => {
     }
   }
 });
+
+test('a generic instantiation with spaces in its shape is one function name', () => {
+  const l = 'TEXT example.com/p.F[go.shape.struct { X int }](SB) p.go';
+  assert.ok(has(l, 'struct { X', 'entity.name.function'), l);
+  assert.ok(has(l, 'p.go', 'entity.name.filename'), l);
+});
