@@ -208,3 +208,24 @@ test('an allocator call in code inlined from another package links to the call t
   const bare = compiledCodeDocument(funcs, { title: 'Builder', packagePath: 'example.com/truth', files: [truthFile], sourceLine: () => null });
   assert.equal(linkAt(bare, call), undefined);
 });
+
+test('the header names the first eight allocator calls and counts the rest', () => {
+  const instructions = Array.from({ length: 10 }, (_, i) => ({
+    file: 'a.go',
+    line: 10 + i,
+    address: `0x${(16 * i).toString(16)}`,
+    text: 'CALL 0x0',
+    callTarget: 'runtime.newobject',
+    callOffset: 16 * i + 1,
+    references: [],
+  }));
+  const doc = compiledCodeDocument([{ symbol: 'example.com/p.F', file: '/w/a.go', instructions }], { title: 'F', packagePath: 'example.com/p', files: ['/w/a.go'], sourceLine: () => null });
+  assert.equal(
+    doc.text.split('\n')[1],
+    `// Allocator calls: 10 (${instructions
+      .slice(0, 8)
+      .map((i) => `runtime.newobject at a.go:${i.line}`)
+      .join(', ')}, 2 more)`,
+  );
+  assert.equal(doc.allocatorCalls, 10);
+});

@@ -205,6 +205,9 @@ function resolveBase(base: string, fnFile: string, files: readonly string[]): st
   return same.length === 1 ? (same[0] as string) : null;
 }
 
+/** How many allocator calls the header names. */
+const MAX_LISTED_CALLS = 8;
+
 /** The mark after an allocator call: what it does, from the evidence stage's table. */
 function allocatorNote(target: string): string | null {
   const info = allocatorInfo(target);
@@ -240,7 +243,9 @@ export function compiledCodeDocument(funcs: readonly ObjdumpFunction[], ctx: Com
     }
   }
   out.push(`// ${ctx.title} (${ctx.packagePath}): compiled code from the package's last compile`);
-  out.push(calls.length === 0 ? '// No allocator calls.' : `// Allocator calls: ${calls.length} (${calls.join(', ')})`);
+  // A long function's list would make an unreadably long header line: the first few, then a count.
+  const listed = calls.length > MAX_LISTED_CALLS ? [...calls.slice(0, MAX_LISTED_CALLS), `${calls.length - MAX_LISTED_CALLS} more`] : calls;
+  out.push(calls.length === 0 ? '// No allocator calls.' : `// Allocator calls: ${calls.length} (${listed.join(', ')})`);
   for (const n of ctx.notes ?? []) out.push(`// ${n}`);
   for (const fn of funcs) {
     out.push('');
