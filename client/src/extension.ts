@@ -21,11 +21,13 @@ import {
 } from 'vscode-languageclient/node';
 import {
   allKinds,
+  CompiledCodeRequest,
   CompilerOutputRequest,
   CONFIG_SECTION,
   Commands,
   StatusNotification,
   TopAllocationSitesRequest,
+  type CompiledCodeResult,
   type CompilerOutputResult,
   type CustomNotification,
   type CustomRequest,
@@ -33,6 +35,7 @@ import {
   type StatusParams,
 } from '../../server/src/protocol';
 import { allocationSiteItems, type AllocationSiteItem } from './allocationSites';
+import { ASM_LANGUAGE_ID, ASM_SCHEME, compiledCodeDocumentPath, compiledCodeLinks } from './compiledCodeDocument';
 import { OUTPUT_LANGUAGE_ID, OUTPUT_SCHEME, outputDocumentPath, outputDocumentText } from './compilerOutputDocument';
 import { applyKindSelection, kindPickItems, type KindPickItem } from './kindToggle';
 import { findOutputPositions, jumpTarget, resolveOutputFile, type OutputPosition } from './outputLinks';
@@ -43,6 +46,7 @@ import { serverStoppedView, statusView, type StatusView } from './statusView';
 /** Client-side command ids; `heapscope.analyzePackage` is the server's and is registered by the language client. */
 const ClientCommands = {
   showCompilerOutput: 'heapscope.showCompilerOutput',
+  showCompiledCode: 'heapscope.showCompiledCode',
   restartServer: 'heapscope.restartServer',
   toggleKinds: 'heapscope.toggleKinds',
   showLog: 'heapscope.showLog',
@@ -85,6 +89,7 @@ class HeapscopeExtension implements vscode.Disposable {
   private readonly log = vscode.window.createOutputChannel('Heapscope', { log: true });
   private readonly statusItem = vscode.window.createStatusBarItem('heapscope.status', vscode.StatusBarAlignment.Right, 100);
   private readonly outputs = new CompilerOutputProvider();
+  private readonly compiledCode = new CompiledCodeProvider();
   private readonly budget = new RestartBudget(5, 3 * 60 * 1000);
   private readonly disposables: vscode.Disposable[] = [];
   /** Last status per document URI, plus the last one overall for documents the server did not name. */
@@ -103,9 +108,12 @@ class HeapscopeExtension implements vscode.Disposable {
       this.statusItem,
       vscode.workspace.registerTextDocumentContentProvider(OUTPUT_SCHEME, this.outputs),
       vscode.languages.registerDocumentLinkProvider({ scheme: OUTPUT_SCHEME }, this.outputs),
+      vscode.workspace.registerTextDocumentContentProvider(ASM_SCHEME, this.compiledCode),
+      vscode.languages.registerDocumentLinkProvider({ scheme: ASM_SCHEME }, this.compiledCode),
       vscode.commands.registerCommand(ClientCommands.showLog, () => this.log.show(true)),
       vscode.commands.registerCommand(ClientCommands.restartServer, () => this.restart()),
       vscode.commands.registerCommand(ClientCommands.showCompilerOutput, () => this.showCompilerOutput()),
+      vscode.commands.registerCommand(ClientCommands.showCompiledCode, () => this.showCompiledCode()),
       vscode.commands.registerCommand(ClientCommands.toggleKinds, () => this.toggleKinds()),
       vscode.commands.registerCommand(ClientCommands.loadProfile, () => this.loadProfile()),
       vscode.commands.registerCommand(ClientCommands.clearProfile, () => this.serverCommand(Commands.clearProfile, [])),
@@ -295,6 +303,32 @@ class HeapscopeExtension implements vscode.Disposable {
     await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
   }
 
+  /** "Show Compiled Code": the function under the cursor as the compiler produced it, beside the editor. */
+  private async showCompiledCode(): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    const source = activeGoUri();
+    const client = this.client;
+    if (editor === undefined || source === undefined) {
+      void vscode.window.showInformationMessage('Heapscope: place the cursor in a function of a Go file to see its compiled code.');
+      return;
+    }
+    if (client === undefined || !client.isRunning()) {
+      void vscode.window.showInformationMessage('Heapscope: the language server is not running.');
+      return;
+    }
+    const { line, character } = editor.selection.active;
+    const result = await client.sendRequest(requestType(CompiledCodeRequest), { uri: source.toString(), position: { line, character } });
+    if (result.text === '') {
+      void vscode.window.showInformationMessage(`Heapscope: ${result.message ?? 'no compiled code.'}`);
+      return;
+    }
+    const uri = vscode.Uri.from({ scheme: ASM_SCHEME, path: compiledCodeDocumentPath(result) });
+    this.compiledCode.set(uri, result);
+    let doc = await vscode.workspace.openTextDocument(uri);
+    if (doc.languageId !== ASM_LANGUAGE_ID) doc = await vscode.languages.setTextDocumentLanguage(doc, ASM_LANGUAGE_ID);
+    await vscode.window.showTextDocument(doc, { preview: true, viewColumn: vscode.ViewColumn.Beside });
+  }
+
   /** Runs one of the server's commands through workspace/executeCommand. */
   private async serverCommand(command: string, args: unknown[]): Promise<void> {
     const client = this.client;
@@ -411,6 +445,32 @@ class CompilerOutputProvider implements vscode.TextDocumentContentProvider, vsco
     const at = jumpTarget(link.position, lineText);
     link.target = link.file.with({ fragment: `L${at.line + 1},${at.character + 1}` });
     return link;
+  }
+}
+
+/** The compiled-code documents' text and their links from each instruction to its source line. */
+class CompiledCodeProvider implements vscode.TextDocumentContentProvider, vscode.DocumentLinkProvider {
+  private readonly results = new Map<string, CompiledCodeResult>();
+  private readonly changed = new vscode.EventEmitter<vscode.Uri>();
+  readonly onDidChange = this.changed.event;
+
+  set(uri: vscode.Uri, result: CompiledCodeResult): void {
+    this.results.set(uri.toString(), result);
+    this.changed.fire(uri);
+  }
+
+  provideTextDocumentContent(uri: vscode.Uri): string {
+    return this.results.get(uri.toString())?.text ?? '// Run "Heapscope: Show Compiled Code" with the cursor in a Go function.\n';
+  }
+
+  provideDocumentLinks(document: vscode.TextDocument): vscode.DocumentLink[] {
+    const result = this.results.get(document.uri.toString());
+    if (result === undefined) return [];
+    return compiledCodeLinks(result).map((l) => {
+      const link = new vscode.DocumentLink(new vscode.Range(l.line, l.start, l.line, l.end), vscode.Uri.file(l.file).with({ fragment: `L${l.targetLine + 1}` }));
+      link.tooltip = `Go to ${path.basename(l.file)}:${l.targetLine + 1}`;
+      return link;
+    });
   }
 }
 

@@ -23,6 +23,7 @@ function expectedFiles(): string[] {
     'dist/server.js',
     'dist/profile-worker.js',
     'syntaxes/go-compiler-output.tmLanguage.json',
+    'syntaxes/heapscope-asm.tmLanguage.json',
     'docs/images/icon.png',
     'node_modules/tree-sitter/package.json',
     'node_modules/tree-sitter/index.js',

@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import type { Diagnostic, Hover, PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
-import type { StatusParams } from '../../server/src/protocol';
+import type { CompiledCodeResult, StatusParams } from '../../server/src/protocol';
 
 const root = path.resolve(__dirname, '..', '..');
 
@@ -323,6 +323,9 @@ test('untrusted: no go process is ever started, status says untrusted', async ()
     await c.rpc.sendNotification('textDocument/didSave', { textDocument: { uri: demoUri } });
     const hover = await c.rpc.sendRequest('textDocument/hover', { textDocument: { uri: demoUri }, position: { line: 15, character: 1 } });
     assert.equal(hover, null);
+    const asm = (await c.rpc.sendRequest('heapscope/compiledCode', { uri: demoUri, position: { line: 15, character: 2 } })) as CompiledCodeResult;
+    assert.equal(asm.text, '');
+    assert.match(asm.message ?? '', /not trusted/);
     assert.ok(!c.events.some((e) => e.method === 'textDocument/publishDiagnostics' && (e.params as PublishDiagnosticsParams).diagnostics.length > 0));
     assert.deepEqual(seen, []);
     assert.deepEqual(
@@ -332,6 +335,74 @@ test('untrusted: no go process is ever started, status says untrusted', async ()
   } finally {
     clearInterval(poll);
     await c.stop();
+  }
+});
+
+test('compiled code: the function under the cursor, allocator calls marked and linked to their source line', async () => {
+  const c = new Client({});
+  try {
+    await c.initialize(work);
+    await c.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: demoUri, languageId: 'go', version: 1, text: demoText } });
+    await c.statusAfter(0, 'ok');
+    const ask = async (line: number, character: number): Promise<CompiledCodeResult> =>
+      (await c.rpc.sendRequest('heapscope/compiledCode', { uri: demoUri, position: { line, character } })) as CompiledCodeResult;
+    // Inside NewPoint: `p := Point{X: x, Y: y}` (line 16) calls runtime.newobject.
+    const lines = demoText.split('\n');
+    const decl = lines.indexOf('func NewPoint(x, y int) *Point {');
+    const got = await ask(decl + 1, 2);
+    assert.equal(got.message, undefined, got.message);
+    assert.equal(got.function, 'NewPoint');
+    assert.equal(got.packagePath, 'example.com/heapdemo');
+    const docLines = got.text.split('\n');
+    assert.match(docLines[0]!, /^\/\/ NewPoint \(example\.com\/heapdemo\)/);
+    const call = docLines.findIndex((l) => /\tCALL runtime\.newobject {2}\/\/ allocates$/.test(l));
+    assert.ok(call > 0, got.text);
+    const link = got.links.find((l) => l.line === call);
+    assert.deepEqual(link && { file: link.file, fileLine: link.fileLine }, { file: demoPath, fileLine: decl + 2 });
+    assert.ok(got.allocatorCalls >= 1);
+    // The source line heading the call's run of instructions is the line the user wrote.
+    const heads = docLines.slice(0, call).filter((l) => l.startsWith('// demo.go:'));
+    assert.equal(heads[heads.length - 1], `// demo.go:${decl + 2}  p := Point{X: x, Y: y}`);
+    // Inside a func literal: the named function around it, with the closure.
+    const counter = lines.indexOf('func Counter() func() int {');
+    const lit = await ask(counter + 3, 3);
+    assert.equal(lit.function, 'Counter');
+    assert.ok(lit.text.includes('TEXT example.com/heapdemo.Counter.func1(SB) demo.go'), lit.text);
+    // Outside every function.
+    const outside = await ask(0, 0);
+    assert.equal(outside.text, '');
+    assert.match(outside.message ?? '', /not in a function/);
+  } finally {
+    await c.stop();
+  }
+});
+
+test('compiled code: an allocation inlined from another package links to the call the user wrote', async () => {
+  const truth = mkdtempSync(path.join(os.tmpdir(), 'heapscope-asm-'));
+  cpSync(path.join(root, 'test-fixtures', 'truth'), truth, { recursive: true });
+  const file = path.join(truth, 'truth.go');
+  const uri = pathToFileURL(file).toString();
+  const text = readFileSync(file, 'utf8');
+  const c = new Client({});
+  try {
+    await c.initialize(truth);
+    await c.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text } });
+    await c.statusAfter(0, 'ok');
+    const lines = text.split('\n');
+    // `sb.WriteString(p)`: strings.(*Builder).WriteString is inlined, its growslice positioned in builder.go.
+    const write = lines.findIndex((l) => l.trim() === 'sb.WriteString(p)');
+    assert.ok(write > 0);
+    const got = (await c.rpc.sendRequest('heapscope/compiledCode', { uri, position: { line: write, character: 4 } })) as CompiledCodeResult;
+    assert.equal(got.function, 'Builder', got.message);
+    const docLines = got.text.split('\n');
+    const call = docLines.findIndex((l) => l.includes('CALL runtime.growslice'));
+    assert.ok(call > 0, got.text);
+    assert.match(docLines[call]!, new RegExp(`\\(inlined, called at truth\\.go:${write + 1}\\)$`));
+    const link = got.links.find((l) => l.line === call);
+    assert.deepEqual(link && { file: link.file, fileLine: link.fileLine }, { file, fileLine: write + 1 });
+  } finally {
+    await c.stop();
+    rmSync(truth, { recursive: true, force: true });
   }
 });
 
@@ -361,6 +432,12 @@ test('bad input: outside a module, missing go, compile error kept stale', async 
     const ds = await c.diagnosticsFor(demoUri, mark, (d) => d.some((x) => x.code === 'build'));
     assert.ok(ds.value.some((d) => d.code === 'build' && d.severity === 1));
     assert.ok(ds.value.some((d) => d.code === 'escape.heap' && /stale: package does not compile/.test(String(d.message))));
+    // The compiled code is the last good compile's, and says so.
+    const decl = demoText.split('\n').indexOf('func Buffer(n int) []byte {');
+    const asm = (await c.rpc.sendRequest('heapscope/compiledCode', { uri: demoUri, position: { line: decl + 1, character: 2 } })) as CompiledCodeResult;
+    assert.equal(asm.function, 'Buffer', asm.message);
+    assert.match(asm.text, /^\/\/ The package does not compile now: this is the code of its last compile that did\.$/m);
+    assert.match(asm.text, /CALL runtime\.makeslice {2}\/\/ allocates$/m);
   } finally {
     writeFileSync(demoPath, demoText);
     await c.stop();

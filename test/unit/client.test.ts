@@ -16,6 +16,7 @@ import { expandPath, serverSettings } from '../../client/src/settings';
 import { applyKindSelection, kindPickItems } from '../../client/src/kindToggle';
 import { RestartBudget } from '../../client/src/restartBudget';
 import { outputDocumentPath, outputDocumentText } from '../../client/src/compilerOutputDocument';
+import { compiledCodeDocumentPath, compiledCodeLinks } from '../../client/src/compiledCodeDocument';
 
 const root = path.resolve(__dirname, '..', '..');
 const familiesDir = path.join(root, 'test-fixtures/families');
@@ -242,6 +243,12 @@ test('compiler output document: one path per package, a message when there is no
   const result = { packagePath: 'example.com/x', packageDir: '/w/x', workingDir: '/w', text: '', files: [] };
   assert.equal(outputDocumentText({ ...result, message: 'the package does not compile' }), '# example.com/x\n# No compiler output: the package does not compile\n');
   assert.equal(outputDocumentText({ ...result, text: '# example.com/x\n./a.go:1:2: moved to heap: x\n' }), '# example.com/x\n./a.go:1:2: moved to heap: x\n');
+});
+
+test('compiled code document: one path per function, links to 0-based source lines', () => {
+  assert.equal(compiledCodeDocumentPath({ packagePath: 'example.com/heapdemo', function: 'NewPoint' }), '/example.com/heapdemo/NewPoint (compiled code)');
+  assert.equal(compiledCodeDocumentPath({ packagePath: 'example.com/p', function: '(*Buf).Write' }), '/example.com/p/(*Buf).Write (compiled code)');
+  assert.deepEqual(compiledCodeLinks({ links: [{ line: 9, start: 1, end: 7, file: '/w/demo.go', fileLine: 16 }] }), [{ line: 9, start: 1, end: 7, file: '/w/demo.go', targetLine: 15 }]);
 });
 
 test('status bar: a loaded profile shows its total and files', () => {

@@ -9,6 +9,7 @@ import { allKinds } from '../../server/src/engine/kinds';
 import { CONFIG_SECTION, Commands, DEFAULT_SETTINGS } from '../../server/src/protocol';
 import { SERVER_SETTING_KEYS } from '../../client/src/settings';
 import { OUTPUT_LANGUAGE_ID } from '../../client/src/compilerOutputDocument';
+import { ASM_LANGUAGE_ID } from '../../client/src/compiledCodeDocument';
 import { commandsMarkdown, generatedFiles, kindsSettingSchema, settingsMarkdown, withGeneratedKinds, type Manifest } from '../../scripts/gen-docs';
 
 const root = path.resolve(__dirname, '..', '..');
@@ -77,11 +78,13 @@ test('activation, entry point, workspace trust and grammar are declared', () => 
   for (const r of pkg.capabilities.untrustedWorkspaces.restrictedConfigurations ?? []) assert.ok(settings[r], r);
   // A cloned repository's settings must not make an untrusted window read any file it names (issue 14 item 7).
   assert.ok(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations?.includes('heapscope.profiles'), 'heapscope.profiles is restricted');
-  assert.ok(pkg.contributes.languages.some((l) => l.id === OUTPUT_LANGUAGE_ID));
-  const grammar = pkg.contributes.grammars.find((g) => g.language === OUTPUT_LANGUAGE_ID);
-  assert.ok(grammar);
-  const json = JSON.parse(readFileSync(path.join(root, grammar.path), 'utf8')) as { scopeName: string };
-  assert.equal(json.scopeName, grammar.scopeName);
+  for (const id of [OUTPUT_LANGUAGE_ID, ASM_LANGUAGE_ID]) {
+    assert.ok(pkg.contributes.languages.some((l) => l.id === id));
+    const grammar = pkg.contributes.grammars.find((g) => g.language === id);
+    assert.ok(grammar, id);
+    const json = JSON.parse(readFileSync(path.join(root, grammar.path), 'utf8')) as { scopeName: string };
+    assert.equal(json.scopeName, grammar.scopeName);
+  }
 });
 
 test('heapscope.kinds lists every kind and family of the kinds table', () => {

@@ -112,7 +112,7 @@ interface Toolchain {
 const toolchains = new Map<string, Promise<Toolchain>>();
 
 /** GOROOT, GOARCH and the builtin symbol list of the toolchain that ran, asked once per version. */
-function toolchainOf(run: CompilerRun, opts: EvidenceOptions): Promise<Toolchain> {
+function toolchainOf(run: Pick<CompilerRun, 'goBinary' | 'goVersion' | 'workingDir'>, opts: EvidenceOptions): Promise<Toolchain> {
   const key = `${run.goBinary}\0${run.goVersion}\0${opts.env?.GOARCH ?? ''}`;
   let t = toolchains.get(key);
   if (t === undefined) {
@@ -209,6 +209,21 @@ export function creditCalls(calls: readonly ObjectCall[], goroot: string): Alloc
     });
   }
   return out;
+}
+
+/**
+ * The allocator calls of one export file credited to the user's lines (read once and cached, like
+ * the evidence stage's), each with the offset of its relocation in its function's code: the "Show
+ * Compiled Code" view finds the call's instruction by it. Throws when the file cannot be read.
+ */
+export async function allocatorCallsOfExport(
+  run: Pick<CompilerRun, 'goBinary' | 'goVersion' | 'workingDir'>,
+  exportFile: string,
+  opts: EvidenceOptions = {},
+): Promise<Array<AllocCall & { offset: number }>> {
+  const tc = await toolchainOf(run, opts);
+  const calls = await callsOfExport(exportFile, tc, opts.cacheDir === undefined ? defaultCacheDir() : opts.cacheDir);
+  return calls.flatMap((c) => creditCalls([c], tc.goroot).map((a) => ({ ...a, offset: c.offset })));
 }
 
 /**

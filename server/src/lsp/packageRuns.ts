@@ -8,7 +8,7 @@ import { CompilerRunCancelled } from '../engine/goRunner';
 import { NotInModuleError } from '../engine/module';
 import { GoNotFoundError } from '../engine/processes';
 import type { GoSourceFile } from '../engine/sourceFile';
-import type { Finding } from '../engine/types';
+import type { Finding, PackageResult } from '../engine/types';
 import type { FixContext } from '../fixes/fixTypes';
 import { PipelineCancelled, runPipeline, type PipelineDeps, type PipelineResult } from '../pipeline/index';
 import { isHeapAllocation } from './diagnostics';
@@ -31,6 +31,11 @@ export interface PackageResults {
   parsed: Map<string, GoSourceFile> | null;
   /** What the fix finders read for each file besides its text: fixes are re-checked with it after an edit. */
   fixContexts: Map<string, FixContext>;
+  /** The packages compiled, with their compiled archives (read by "Show Compiled Code"). */
+  packages: PackageResult[];
+  /** The go binary that compiled them, and the toolchain version that ran. */
+  goBinary: string;
+  goVersion: string;
 }
 
 /** Per package directory and build configuration. */
@@ -269,6 +274,9 @@ export class PackageRuns {
       texts,
       parsed,
       fixContexts,
+      packages: run.packages,
+      goBinary: run.goBinary,
+      goVersion: run.goVersion,
     };
     const failed = findings.some((f) => f.kind === 'build') || run.packages.some((p) => p.error !== null);
     if (failed) {

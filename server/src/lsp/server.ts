@@ -23,6 +23,7 @@ import {
 import { Session, type SessionHost } from './session';
 import {
   Commands,
+  CompiledCodeRequest,
   CompilerOutputRequest,
   CONFIG_SECTION,
   FIX_ALL_KIND,
@@ -199,6 +200,12 @@ export function startServer(connection: Connection, options: { fastWire?: boolea
   connection.onCodeAction((p) => session.codeActions(p));
   connection.onCodeActionResolve((a) => session.resolveAction(a));
   connection.onRequest(requestType(CompilerOutputRequest), (p) => session.compilerOutput(p.uri));
+  connection.onRequest(requestType(CompiledCodeRequest), (p, token) => {
+    // A cancelled request stops its objdump.
+    const ac = new AbortController();
+    token.onCancellationRequested(() => ac.abort());
+    return session.compiledCode(p.uri, p.position, ac.signal);
+  });
   // Params may be left out: every field is optional.
   connection.onRequest(requestType(TopAllocationSitesRequest), (p) => session.topAllocationSites(p?.limit));
   connection.languages.inlayHint.on((p) => session.inlayHints(p.textDocument.uri, p.range));

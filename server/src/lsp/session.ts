@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import type { CodeAction, CodeActionParams, CodeLens, Diagnostic, Hover, InlayHint, Position, Range, TextDocumentContentChangeEvent } from 'vscode-languageserver';
 import type { Finding } from '../engine/types';
 import { GO, type PipelineDeps } from '../pipeline/index';
+import { compiledCodeAt } from './compiledCode';
 import { documentCodeActions, liveFixes, resolveCodeAction, textOfDocuments } from './codeActions';
 import { gofmtBeside, isGofmtClean } from '../fixes/gofmt';
 import { OpenDocument } from './documents';
@@ -17,7 +18,7 @@ import { applyResults, buildConfigKey, compilerOutput, packageStatus, PackageRun
 import { profileCodeLenses, profileInlayHints } from './profileHints';
 import { ProfileState } from './profileState';
 import { DiagnosticPublisher } from './publisher';
-import { DEFAULT_SETTINGS, type CompilerOutputResult, type HeapscopeSettings, type StatusParams, type TopAllocationSitesResult } from '../protocol';
+import { DEFAULT_SETTINGS, type CompiledCodeResult, type CompilerOutputResult, type HeapscopeSettings, type StatusParams, type TopAllocationSitesResult } from '../protocol';
 
 /** What the session needs from the editor connection. */
 export interface SessionHost {
@@ -346,6 +347,13 @@ export class Session {
     const file = uriPath(uri);
     const dir = file ? (file.endsWith('.go') ? path.dirname(file) : file) : '';
     return compilerOutput(this.runs.state(dir));
+  }
+
+  /** heapscope/compiledCode: the compiled code of the function at a position of a Go file. */
+  compiledCode(uri: string, position: Position, signal: AbortSignal): Promise<CompiledCodeResult> {
+    const file = uriPath(uri);
+    if (!file) return Promise.resolve({ function: '', packagePath: '', text: '', links: [], allocatorCalls: 0, message: 'Not a file on disk.' });
+    return compiledCodeAt({ file, doc: this.docs.get(uri), position, st: this.runs.state(path.dirname(file)), settings: this.settingsFor(file), signal });
   }
 
   /** heapscope/topAllocationSites: the profile's allocating lines by share. */

@@ -132,6 +132,48 @@ export const CompilerOutputRequest: CustomRequest<CompilerOutputParams, Compiler
   direction: 'clientToServer',
 };
 
+/** `heapscope/compiledCode` request parameters: a position in a Go document. */
+export interface CompiledCodeParams {
+  uri: string;
+  /** 0-based line and UTF-16 character, as LSP positions. */
+  position: { line: number; character: number };
+}
+
+/** A link of the compiled-code document to the source line an instruction was compiled from. */
+export interface CompiledCodeLink {
+  /** 0-based line of the document and the UTF-16 span of the linked text on it (an address or a `file.go:NN`). */
+  line: number;
+  start: number;
+  end: number;
+  /** The source file (absolute) and its 1-based line. */
+  file: string;
+  fileLine: number;
+}
+
+/** `heapscope/compiledCode` result: the compiled code of the function at the position. */
+export interface CompiledCodeResult {
+  /** The function as people name it: `NewPoint`, `(*Buffer).Write`; '' when there is none. */
+  function: string;
+  /** Import path of its package ('' when unknown). */
+  packagePath: string;
+  /** The read-only assembly document; '' when there is nothing to show (see `message`). */
+  text: string;
+  links: CompiledCodeLink[];
+  /** Allocator calls marked in `text`. */
+  allocatorCalls: number;
+  /** Why `text` is empty, if it is: not in a function, not compiled yet, untrusted workspace, … */
+  message?: string;
+}
+
+/**
+ * Client → server: the compiled code of the function (with its closures) that encloses a position,
+ * read with `go tool objdump` from the package's compiled archive of its last compile.
+ */
+export const CompiledCodeRequest: CustomRequest<CompiledCodeParams, CompiledCodeResult> = {
+  method: 'heapscope/compiledCode',
+  direction: 'clientToServer',
+};
+
 /** Command ids executed through workspace/executeCommand (the server advertises them). */
 export const Commands = {
   /** Analyse the package of a document now, ignoring the cache. Arguments: [uri: string]. */
