@@ -115,6 +115,32 @@ export async function runPipeline(req: PipelineRequest, deps: PipelineDeps = GO)
   }
   checkCancelled();
 
+  // Stages 2–6: parse, map, findings, fixes, scope.
+  const { analysis, fixes, raw } = await packageStages(run, req, sources, checkCancelled);
+
+  // Stage 7: the profile join.
+  let profile: MappedProfile | null = null;
+  let findings = raw;
+  if (req.profile) {
+    profile = mapOntoRun(req.profile, run);
+    findings = joinProfile(raw, profile, { scopeDir: req.scope?.dir });
+  }
+  return { run, analysis, sources, fixes, raw, profile, findings };
+}
+
+/** What stages 2–6 make of a run, or of one package's share of it. */
+export interface PackageStages {
+  analysis: Analysis;
+  fixes: FileFixes[];
+  raw: Finding[];
+}
+
+/**
+ * Stages 2–6 (parse, map, findings, fixes, scope) on a compiler run: the whole run, or in the
+ * streaming form (streamPipeline) a run holding one package and its section. A stage that works
+ * per package belongs here.
+ */
+export async function packageStages(run: CompilerRun, req: PipelineRequest, sources: SourceCache, checkCancelled: () => void = () => undefined): Promise<PackageStages> {
   // Stages 2–4: parse, map, findings.
   const analysis = req.cooperative ? await analyzeRunCooperatively(run, sources, req.selectKind) : analyzeRun(run, sources, req.selectKind);
   checkCancelled();
@@ -142,15 +168,7 @@ export async function runPipeline(req: PipelineRequest, deps: PipelineDeps = GO)
   // Stage 6: scope and de-duplicate.
   const found = fixes.length > 0 ? [...analysis.findings, ...fixes.flatMap((f) => f.found)] : analysis.findings;
   const raw = req.scope ? inScope(found, req.scope.dir) : found;
-
-  // Stage 7: the profile join.
-  let profile: MappedProfile | null = null;
-  let findings = raw;
-  if (req.profile) {
-    profile = mapOntoRun(req.profile, run);
-    findings = joinProfile(raw, profile, { scopeDir: req.scope?.dir });
-  }
-  return { run, analysis, sources, fixes, raw, profile, findings };
+  return { analysis, fixes, raw };
 }
 
 /**

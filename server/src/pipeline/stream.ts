@@ -1,0 +1,140 @@
+// The streaming form of the pipeline, for `heapscope check`: each package's section of the
+// compiler's output goes through stages 2–6 (packageStages) as soon as go prints it (go prints a
+// package when it has compiled it) and is handed to the caller, who writes it and lets it go.
+// Memory then holds the packages being processed, not the whole module's findings and sources.
+import * as path from 'node:path';
+import { SourceCache, type Analysis } from '../engine/analyze';
+import { sectionScope, splitSections, type CompilerSection } from '../engine/compilerSections';
+import type { CompilerRun, RunPlace } from '../engine/goRunner';
+import type { PackageResult } from '../engine/types';
+import { GO, packageStages, PipelineCancelled, type PackageStages, type PipelineDeps, type PipelineRequest } from './index';
+import { Prefetch, type ListedSources } from './prefetch';
+
+/** One package through stages 2–6: `run` holds that package and its section only. */
+export interface StreamedPackage extends PackageStages {
+  run: CompilerRun;
+  /** The package's source texts (dropped with it; SARIF regions read them). */
+  sources: SourceCache;
+}
+
+/**
+ * Runs the pipeline and calls `onPackage` for each package in the order go finished them, then
+ * once for the compile errors of all packages that have some (so an error printed for a package and
+ * its test variant is reported once). Returns the finished run (its packages and go's messages;
+ * `output` is ''). Without a profile join: a profile's ranking needs every finding first.
+ */
+export async function streamPipeline(
+  req: PipelineRequest,
+  onPackage: (p: StreamedPackage) => void | Promise<void>,
+  deps: PipelineDeps = GO,
+): Promise<{ run: CompilerRun; problems: Analysis['problems'] }> {
+  if (req.profile) throw new Error('streamPipeline does not join profiles: use runPipeline');
+  const tests = req.compile.tests ?? true;
+  const checkCancelled = (): void => {
+    if (req.isCancelled?.()) throw new PipelineCancelled();
+  };
+  // The listing (`go list -find`, tens of ms) tells each section's files before go's own package
+  // list, which comes at the end; without it the sections wait for that list.
+  const prefetch = deps.prefetch ? new Prefetch(req.compile, new SourceCache(), false) : null;
+  const listed = (prefetch?.listing ?? Promise.resolve(null)).then((l) => (l === null ? null : new Map(l.map((p) => [p.ImportPath ?? '', p]))));
+  const problems: Analysis['problems'] = [];
+  const done = new Set<string>();
+  // Plain packages' sections waiting for go's package list: a test variant may replace them.
+  const held = new Map<string, CompilerSection>();
+  let queue = Promise.resolve();
+  let failure: { err: unknown } | null = null;
+
+  const analyse = async (section: CompilerSection | null, packages: PackageResult[], base: Omit<CompilerRun, 'packages' | 'output'>): Promise<void> => {
+    checkCancelled();
+    const sources = new SourceCache(req.compile.overlay);
+    const run: CompilerRun = { ...base, packages, output: section ? `# ${section.packagePath}\n${section.text}` : '' };
+    const stages = await packageStages(run, req, sources, checkCancelled);
+    problems.push(...stages.analysis.problems);
+    await onPackage({ run, sources, ...stages });
+  };
+
+  const onSection = (section: CompilerSection, where: RunPlace): Promise<void> => {
+    return (queue = queue.then(async () => {
+      if (failure) return;
+      try {
+        const byPath = await listed;
+        const base = { goBinary: req.compile.goBinary ?? 'go', goVersion: '', ...where, exitCode: 0, durationMs: 0, stderrOther: '' };
+        const header = section.packagePath;
+        // A test variant replaces its plain package; the test main or the external test package
+        // comes after the variant (they import it), so without one by then the plain package stands.
+        const variantOf = / \[(.+)\.test\]$/.exec(header)?.[1];
+        if (variantOf !== undefined && header === `${variantOf} [${variantOf}.test]`) held.delete(variantOf);
+        const testOf = variantOf !== undefined && header === `${variantOf}_test [${variantOf}.test]` ? variantOf : /^(.+)\.test$/.exec(header)?.[1];
+        const standing = testOf !== undefined ? held.get(testOf) : undefined;
+        const standingPackage = standing && byPath ? listedPackage(standing.packagePath, byPath) : null;
+        if (testOf !== undefined && standing && standingPackage) {
+          held.delete(testOf);
+          done.add(testOf);
+          await analyse(standing, [standingPackage], base);
+        }
+        const scope = sectionScope(header, tests, (p) => {
+          const l = byPath?.get(p);
+          return l === undefined ? undefined : (l.TestGoFiles?.length ?? 0) + (l.XTestGoFiles?.length ?? 0) > 0;
+        });
+        if (scope === 'no') return;
+        const pkg = byPath ? listedPackage(header, byPath) : null;
+        if (scope === 'later' || pkg === null) {
+          if (!done.has(`${header} [${header}.test]`)) held.set(header, section);
+          return;
+        }
+        done.add(header);
+        await analyse(section, [pkg], base);
+      } catch (err) {
+        failure = { err };
+      }
+    }));
+  };
+
+  let run: CompilerRun;
+  try {
+    run = await deps.runCompiler({
+      ...req.compile,
+      onSection,
+      onStart: (pid) => {
+        req.compile.onStart?.(pid);
+        prefetch?.start();
+      },
+    });
+  } finally {
+    prefetch?.stop();
+    await queue;
+  }
+  if (failure !== null) throw (failure as { err: unknown }).err;
+  checkCancelled();
+
+  // What go's package list decides: held sections of packages in scope, the sections of a runner
+  // that does not stream (a recorded run), then the compile errors.
+  const { packages: _packages, output, ...base } = run;
+  const inScope = new Map(run.packages.map((p) => [p.importPath, p]));
+  const rest = output === '' ? [] : splitSections(output).sections;
+  for (const section of [...held.values(), ...rest]) {
+    const pkg = inScope.get(section.packagePath);
+    if (pkg === undefined || done.has(section.packagePath)) continue;
+    done.add(section.packagePath);
+    await analyse(section, [pkg], base);
+  }
+  const broken = run.packages.filter((p) => p.error !== null);
+  if (broken.length > 0) await analyse(null, broken, base);
+  return { run, problems };
+}
+
+/** The package a section is about, as the listing tells it (its files as selectPackages takes them); null when not listed. */
+function listedPackage(header: string, byPath: ReadonlyMap<string, ListedSources>): PackageResult | null {
+  const variant = / \[(.+)\.test\]$/.exec(header);
+  const of = variant?.[1];
+  const listed = byPath.get(of ?? header);
+  if (listed?.Dir === undefined) return null;
+  const dir = listed.Dir;
+  const names =
+    of === undefined
+      ? [...(listed.GoFiles ?? []), ...(listed.CgoFiles ?? [])]
+      : header.startsWith(`${of}_test `)
+        ? (listed.XTestGoFiles ?? [])
+        : [...(listed.GoFiles ?? []), ...(listed.CgoFiles ?? []), ...(listed.TestGoFiles ?? [])];
+  return { importPath: header, dir, forTest: of ?? null, files: [...new Set(names)].map((f) => path.resolve(dir, f)), error: null };
+}
