@@ -60,11 +60,14 @@ export async function streamPipeline(
         const byPath = await listed;
         const base = { goBinary: req.compile.goBinary ?? 'go', goVersion: '', ...where, exitCode: 0, durationMs: 0, stderrOther: '' };
         const header = section.packagePath;
-        // A test variant replaces its plain package; the test main or the external test package
-        // comes after the variant (they import it), so without one by then the plain package stands.
+        // A test variant replaces its plain package; the test main comes after the variant (it
+        // imports it), so without one by then the plain package stands. The external test package
+        // need not import its package: it settles the plain package only when there are no
+        // internal test files, that is no variant to come.
         const variantOf = / \[(.+)\.test\]$/.exec(header)?.[1];
         if (variantOf !== undefined && header === `${variantOf} [${variantOf}.test]`) held.delete(variantOf);
-        const testOf = variantOf !== undefined && header === `${variantOf}_test [${variantOf}.test]` ? variantOf : /^(.+)\.test$/.exec(header)?.[1];
+        const externalOf = variantOf !== undefined && header === `${variantOf}_test [${variantOf}.test]` ? variantOf : undefined;
+        const testOf = externalOf !== undefined && (byPath?.get(externalOf)?.TestGoFiles?.length ?? 0) === 0 ? externalOf : /^(.+)\.test$/.exec(header)?.[1];
         const standing = testOf !== undefined ? held.get(testOf) : undefined;
         const standingPackage = standing && byPath ? listedPackage(standing.packagePath, byPath) : null;
         if (testOf !== undefined && standing && standingPackage) {
