@@ -315,6 +315,62 @@ test('usage errors exit 2 with the usage text', async () => {
   }
 });
 
+test('--shard K/N: the shards are disjoint, their union is the unsharded run, a package and its tests share a shard', async () => {
+  const dir = path.join(tmp, 'sharded');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'go.mod'), 'module example.com/sharded\n\ngo 1.21\n');
+  const names = ['alpha', 'beta', 'gamma', 'delta', 'epsilon'];
+  for (const [i, name] of names.entries()) {
+    const pkg = path.join(dir, name);
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(path.join(pkg, `${name}.go`), `package ${name}\n\nfunc Make${i}(n int) []byte { return make([]byte, n+${i}) }\n`);
+    writeFileSync(path.join(pkg, `${name}_test.go`), `package ${name}\n\nimport "testing"\n\nvar sink *int\n\nfunc TestMake(t *testing.T) { sink = new(int); _ = Make${i}(1) }\n`);
+    if (i % 2 === 0) writeFileSync(path.join(pkg, `x_test.go`), `package ${name}_test\n\nimport "testing"\n\nvar sink *[]int\n\nfunc TestX(t *testing.T) { s := make([]int, 3); sink = &s }\n`);
+  }
+  const run = async (args: string[]): Promise<JsonReport> => {
+    const res = await heapscope(['check', '--json', ...args, './...'], dir);
+    assert.equal(res.code, 0, res.stderr);
+    return JSON.parse(res.stdout) as JsonReport;
+  };
+  const whole = await run([]);
+  const key = (d: JsonReport['diagnostics'][number]): string => JSON.stringify(d);
+  const dirOf = (file: string): string => path.dirname(file);
+  for (const n of [2, 3]) {
+    const shards = await Promise.all(Array.from({ length: n }, (_, k) => run(['--shard', `${k + 1}/${n}`])));
+    assert.deepEqual(shards.flatMap((r) => r.diagnostics.map(key)).sort(), whole.diagnostics.map(key).sort(), `${n} shards: the same findings as one run`);
+    const pkgs = shards.map((r) => r.packages.map((p) => p.importPath));
+    assert.deepEqual(pkgs.flat().sort(), whole.packages.map((p) => p.importPath).sort(), `${n} shards: every package once`);
+    // A directory's findings (package, test variant, external test) all come from one shard.
+    const dirs = shards.map((r) => new Set(r.diagnostics.map((d) => dirOf(d.file))));
+    for (let a = 0; a < n; a++)
+      for (let b = a + 1; b < n; b++)
+        assert.deepEqual(
+          [...dirs[a]!].filter((d) => dirs[b]!.has(d)),
+          [],
+          `${n} shards: shards ${a + 1} and ${b + 1} share no package`,
+        );
+    assert.ok(
+      shards.every((r) => r.packages.length >= Math.floor(names.length / n)),
+      `${n} shards: balanced`,
+    );
+    // Deterministic: the same shard again picks the same packages.
+    assert.deepEqual(
+      (await run(['--shard', `1/${n}`])).packages.map((p) => p.importPath),
+      pkgs[0],
+    );
+  }
+  // More shards than packages: an empty report, exit 0.
+  const empty = await heapscope(['check', '--json', '--shard', '7/7', './...'], dir);
+  assert.equal(empty.code, 0, empty.stderr);
+  assert.deepEqual((JSON.parse(empty.stdout) as JsonReport).diagnostics, []);
+  assert.match(empty.stderr, /shard 7\/7: 0 of the 5 packages/);
+  for (const bad of ['0/2', '3/2', '1/0', 'two', '1/2/3', '-1/2']) {
+    const res = await heapscope(['check', '--shard', bad, './...'], dir);
+    assert.equal(res.code, 2, bad);
+    assert.match(res.stderr, /--shard/, bad);
+  }
+});
+
 test('fixes appear in check --json with the same ids as heapscope fix, and fix is idempotent', async () => {
   const dir = path.join(tmp, 'fixme');
   cpSync(path.join(root, 'test-fixtures', 'example'), dir, { recursive: true });

@@ -29,6 +29,8 @@ import type { Finding, Severity } from '../engine/types';
 import { displayPath, reportWriter } from './report';
 import { joinOptionValues, splitFlags, splitTags } from './flags';
 import { toolVersion } from './version';
+import { parseShard, shardGroups, type Shard } from './shard';
+import { mergeEnv, runGo } from '../engine/processes';
 import { mark, timingReport } from '../engine/timing';
 
 export const EXIT_OK = 0;
@@ -58,13 +60,14 @@ Options of check:
   --go PATH              the go command to run (default: go on PATH)
   --no-tests             leave out _test.go files
   --cwd DIR              run as if started in DIR
+  --shard K/N            analyse shard K of N: every Nth of the matched packages, sorted by import path
   --timeout SECONDS      give up after this long (default 600)
   --profile FILE         weigh findings by an allocation profile (repeatable: profiles are merged)
   --sample TYPE          alloc_space (default), alloc_objects, inuse_space or inuse_objects
   --max-profile-mb N     refuse profiles larger than this once decompressed (default 512)
 `;
 
-const CHECK_STRING_OPTIONS = ['format', 'fail-on', 'gcflags', 'tags', 'go', 'cwd', 'timeout', 'profile', 'sample', 'max-profile-mb'];
+const CHECK_STRING_OPTIONS = ['format', 'fail-on', 'gcflags', 'tags', 'go', 'cwd', 'timeout', 'profile', 'sample', 'max-profile-mb', 'shard'];
 
 /** A usage error: printed with the usage text, exit status 2. */
 export class UsageError extends Error {}
@@ -84,6 +87,8 @@ interface CheckOptions {
   profiles: string[];
   sampleType: ProfileSampleType;
   maxProfileBytes: number | undefined;
+  /** Only this shard of the matched packages (CI across machines), or all of them. */
+  shard: Shard | null;
 }
 
 /** Parses `check`'s arguments; throws UsageError on bad ones. */
@@ -109,6 +114,7 @@ export function parseCheckArgs(args: string[], cwd: string): CheckOptions {
         profile: { type: 'string', multiple: true },
         sample: { type: 'string' },
         'max-profile-mb': { type: 'string' },
+        shard: { type: 'string' },
       },
     });
   } catch (err) {
@@ -144,6 +150,14 @@ export function parseCheckArgs(args: string[], cwd: string): CheckOptions {
     if (!Number.isFinite(mb) || mb <= 0) throw new UsageError(`--max-profile-mb must be a positive number, not ${JSON.stringify(v['max-profile-mb'])}`);
     maxProfileBytes = mb * 1024 * 1024;
   }
+  let shard: Shard | null = null;
+  if (v.shard !== undefined) {
+    try {
+      shard = parseShard(v.shard);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  }
   return {
     patterns: parsed.positionals.length ? parsed.positionals : ['./...'],
     all: v.all ?? false,
@@ -159,6 +173,7 @@ export function parseCheckArgs(args: string[], cwd: string): CheckOptions {
     profiles: (v.profile ?? []).map((f) => path.resolve(cwd, f)),
     sampleType,
     maxProfileBytes,
+    shard,
   };
 }
 
@@ -181,7 +196,24 @@ export async function runCheck(opts: CheckOptions, io: Io, signal?: AbortSignal,
   }
   const present = { all: opts.all };
   // Each module of the arguments is compiled from its own directory; one run when they share one.
-  const groups = await patternsByModule(opts.patterns, opts.cwd);
+  let groups = await patternsByModule(opts.patterns, opts.cwd);
+  if (opts.shard !== null) {
+    const { index, count } = opts.shard;
+    let matched: number;
+    try {
+      ({ groups, matched } = await shardGroups(groups, opts.shard, { goBinary: opts.goBinary, tags: opts.tags, signal, timeoutMs: opts.timeoutMs }));
+    } catch (err) {
+      io.stderr(`heapscope: ${(err as Error).message}\n`);
+      return EXIT_NOTHING_ANALYSED;
+    }
+    const mine = groups.reduce((n, g) => n + g.patterns.length, 0);
+    io.stderr(`heapscope: shard ${index}/${count}: ${mine} of the ${matched} package${matched === 1 ? '' : 's'} matched\n`);
+    // More shards than packages: this one has nothing to do, which is not a failure of the CI job.
+    if (groups.length === 0) {
+      reportWriter(opts.format, { cwd: opts.cwd, toolVersion: toolVersion(), explain: opts.explain }, io.stdout).end({ goVersion: await goVersion(opts), packages: [], profile: null });
+      return EXIT_OK;
+    }
+  }
   if (groups.length > 1 && loaded) {
     io.stderr(`heapscope: --profile weighs one module at a time; these arguments are in ${groups.length} modules\n`);
     return EXIT_USAGE;
@@ -276,6 +308,12 @@ export async function runCheck(opts: CheckOptions, io: Io, signal?: AbortSignal,
   if (analysed === 0) return EXIT_NOTHING_ANALYSED;
   if (failing) return EXIT_FAIL_ON;
   return EXIT_OK;
+}
+
+/** Returns the version of the go command `check` runs (`go env GOVERSION`), or '' when it cannot say. */
+async function goVersion(opts: CheckOptions): Promise<string> {
+  const r = await runGo(opts.goBinary ?? 'go', ['env', 'GOVERSION'], opts.cwd, mergeEnv(undefined), AbortSignal.timeout(opts.timeoutMs)).catch(() => null);
+  return r?.code === 0 ? r.stdout.trim() : '';
 }
 
 // A package's tree-sitter trees live outside the JavaScript heap, which V8 does not see: it
