@@ -8,8 +8,9 @@ import { parseArgs } from 'node:util';
 import { compareFindings, type Analysis, type SourceCache } from '../engine/analyze';
 import type { CompilerRun } from '../engine/goRunner';
 import { patternsByModule } from '../engine/module';
-import { runPipeline, type PipelineRequest, type PipelineResult } from '../pipeline/index';
+import { GO, runPipeline, type PipelineRequest, type PipelineResult } from '../pipeline/index';
 import { streamPipeline } from '../pipeline/stream';
+import { defaultCacheDir, ResultsCache } from '../pipeline/resultsCache';
 import {
   checkProfileMapsOntoModule,
   formatAllocCost,
@@ -61,6 +62,8 @@ Options of check:
   --no-tests             leave out _test.go files
   --cwd DIR              run as if started in DIR
   --shard K/N            analyse shard K of N: every Nth of the matched packages, sorted by import path
+  --no-cache             do not read or write the results cache (default: $HEAPSCOPE_CACHE_DIR,
+                         else the user's cache directory's heapscope)
   --timeout SECONDS      give up after this long (default 600)
   --profile FILE         weigh findings by an allocation profile (repeatable: profiles are merged)
   --sample TYPE          alloc_space (default), alloc_objects, inuse_space or inuse_objects
@@ -89,6 +92,8 @@ interface CheckOptions {
   maxProfileBytes: number | undefined;
   /** Only this shard of the matched packages (CI across machines), or all of them. */
   shard: Shard | null;
+  /** Read and write the results cache. */
+  cache: boolean;
 }
 
 /** Parses `check`'s arguments; throws UsageError on bad ones. */
@@ -115,6 +120,7 @@ export function parseCheckArgs(args: string[], cwd: string): CheckOptions {
         sample: { type: 'string' },
         'max-profile-mb': { type: 'string' },
         shard: { type: 'string' },
+        'no-cache': { type: 'boolean' },
       },
     });
   } catch (err) {
@@ -174,6 +180,7 @@ export function parseCheckArgs(args: string[], cwd: string): CheckOptions {
     sampleType,
     maxProfileBytes,
     shard,
+    cache: !(v['no-cache'] ?? false),
   };
 }
 
@@ -241,19 +248,30 @@ export async function runCheck(opts: CheckOptions, io: Io, signal?: AbortSignal,
   const problems: Analysis['problems'] = [];
   let profile: ProfileReport | null = null;
   if (loaded === null) {
+    // What shapes a package's findings beyond its compiler output and files (resultsCache.ts).
+    const cache = opts.cache
+      ? new ResultsCache(defaultCacheDir(), JSON.stringify([toolVersion(), present, opts.tests, opts.gcflags, opts.tags, process.env.GOEXPERIMENT ?? '', process.env.GOFLAGS ?? '']))
+      : null;
     // Each package is written as soon as go has compiled it, sorted within itself, and let go.
     for (const group of groups) {
       try {
-        const streamed = await streamPipeline({ compile: compile(group), selectKind, fixes: {} }, (p) => {
-          report(presentFindings(p.raw.sort(compareFindings), present), p.sources);
-          releaseMemory();
-        });
+        const streamed = await streamPipeline(
+          { compile: compile(group), selectKind, fixes: {} },
+          (p) => {
+            report(presentFindings(p.raw.sort(compareFindings), present), p.sources);
+            // A package read from the cache has no syntax trees, unless SARIF's regions parsed its files.
+            if (!p.cached || opts.format === 'sarif') releaseMemory();
+          },
+          GO,
+          cache,
+        );
         runs.push(streamed.run);
         problems.push(...streamed.problems);
       } catch (err) {
         io.stderr(`heapscope: ${(err as Error).message}\n`);
       }
     }
+    cache?.trim();
   } else {
     let result: PipelineResult;
     try {

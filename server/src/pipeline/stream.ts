@@ -7,26 +7,36 @@ import { SourceCache, type Analysis } from '../engine/analyze';
 import { sectionScope, splitSections, type CompilerSection } from '../engine/compilerSections';
 import type { CompilerRun, RunPlace } from '../engine/goRunner';
 import type { PackageResult } from '../engine/types';
-import { GO, packageStages, PipelineCancelled, type PackageStages, type PipelineDeps, type PipelineRequest } from './index';
+import { mark } from '../engine/timing';
+import type { Finding } from '../engine/types';
+import { GO, packageStages, PipelineCancelled, type PipelineDeps, type PipelineRequest } from './index';
 import { Prefetch, type ListedSources } from './prefetch';
+import type { ResultsCache } from './resultsCache';
 
-/** One package through stages 2–6: `run` holds that package and its section only. */
-export interface StreamedPackage extends PackageStages {
+/** One package through stages 2–6, or read from the results cache: `run` holds that package and its section only. */
+export interface StreamedPackage {
   run: CompilerRun;
   /** The package's source texts (dropped with it; SARIF regions read them). */
   sources: SourceCache;
+  /** Compiler, compile-error and fix findings (stage 6's output). */
+  raw: Finding[];
+  /** Whether the findings were read from the results cache. */
+  cached: boolean;
 }
 
 /**
  * Runs the pipeline and calls `onPackage` for each package in the order go finished them, then
  * once for the compile errors of all packages that have some (so an error printed for a package and
  * its test variant is reported once). Returns the finished run (its packages and go's messages;
- * `output` is ''). Without a profile join: a profile's ranking needs every finding first.
+ * `output` is ''). Without a profile join: a profile's ranking needs every finding first. With a
+ * results `cache`, a package whose section, files and settings were seen before is read from it
+ * (not with an overlay: the cache is for files on disk).
  */
 export async function streamPipeline(
   req: PipelineRequest,
   onPackage: (p: StreamedPackage) => void | Promise<void>,
   deps: PipelineDeps = GO,
+  cache: ResultsCache | null = null,
 ): Promise<{ run: CompilerRun; problems: Analysis['problems'] }> {
   if (req.profile) throw new Error('streamPipeline does not join profiles: use runPipeline');
   const tests = req.compile.tests ?? true;
@@ -48,9 +58,26 @@ export async function streamPipeline(
     checkCancelled();
     const sources = new SourceCache(req.compile.overlay);
     const run: CompilerRun = { ...base, packages, output: section ? `# ${section.packagePath}\n${section.text}` : '' };
+    // Compile errors are not cached: they are few and cheap, and go does not replay a failed compile.
+    const useCache = cache !== null && section !== null && (req.compile.overlay?.size ?? 0) === 0;
+    const key = useCache
+      ? cache.key(
+          run.output,
+          packages.flatMap((p) => p.files),
+          JSON.stringify([base.workingDir, base.module, base.workModules]),
+        )
+      : null;
+    const hit = key !== null ? cache!.get(key) : null;
+    if (hit !== null) {
+      mark('read from the cache');
+      problems.push(...hit.problems);
+      await onPackage({ run, sources, raw: hit.findings, cached: true });
+      return;
+    }
     const stages = await packageStages(run, req, sources, checkCancelled);
     problems.push(...stages.analysis.problems);
-    await onPackage({ run, sources, ...stages });
+    if (key !== null) cache!.put(key, { findings: stages.raw, problems: stages.analysis.problems });
+    await onPackage({ run, sources, raw: stages.raw, cached: false });
   };
 
   const onSection = (section: CompilerSection, where: RunPlace): Promise<void> => {
