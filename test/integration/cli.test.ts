@@ -3,6 +3,7 @@
 // library and a module fetched through the Go module proxy); bad input gets clear messages.
 import assert from 'node:assert/strict';
 import { execFile, execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, chmodSync, readdirSync, statSync, symlinkSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -27,9 +28,12 @@ function heapscope(args: string[], cwd = root, env: NodeJS.ProcessEnv = withoutT
   });
 }
 
-/** This process's environment without HEAPSCOPE_TIMING (a developer may have it set). */
+/**
+ * This process's environment without HEAPSCOPE_TIMING (a developer may have it set), with a results
+ * cache of this file's own: no test depends on what earlier runs left in the user's cache.
+ */
 function withoutTiming(): NodeJS.ProcessEnv {
-  const env = { ...process.env };
+  const env: NodeJS.ProcessEnv = { ...process.env, HEAPSCOPE_CACHE_DIR: path.join(tmp, 'results-cache') };
   delete env.HEAPSCOPE_TIMING;
   return env;
 }
@@ -199,14 +203,19 @@ test('default output is compiler-style lines with what an editor shows by defaul
 });
 
 test('HEAPSCOPE_TIMING=1 prints each phase once, in order, on stderr, and changes nothing else', async () => {
-  const args = ['check', '--cwd', 'test-fixtures/example', '.'];
+  // Without the results cache: a package read from it skips the parse, map and fix phases.
+  const args = ['check', '--no-cache', '--cwd', 'test-fixtures/example', '.'];
   const timed = await heapscope(args, root, { ...withoutTiming(), HEAPSCOPE_TIMING: '1' });
   assert.equal(timed.code, 0, timed.stderr);
   const phases = [...timed.stderr.matchAll(/^heapscope: timing: (.+) at ([\d.]+) ms \(\+([\d.]+) ms\)$/gm)];
+  // A package is parsed and mapped as soon as go prints it: that may come before go exits.
+  const names = phases.map((m) => m[1]);
   assert.deepEqual(
-    phases.map((m) => m[1]),
-    ['go started', 'go exited', 'output parsed', 'findings made', 'compiled code read', 'fixes found', 'compiled code joined', 'presented', 'written'],
+    names.filter((n) => n !== 'go exited'),
+    ['go started', 'output parsed', 'findings made', 'fixes found', 'compiled code read', 'compiled code joined', 'presented', 'written'],
   );
+  // go names the export archives when it exits: the compiled code is read after that.
+  assert.ok(names.indexOf('go exited') > 0 && names.indexOf('go exited') < names.indexOf('compiled code read'), names.join(', '));
   const at = phases.map((m) => Number(m[2]));
   for (let i = 1; i < at.length; i++) {
     assert.ok(at[i]! >= at[i - 1]!, `phases in time order: ${timed.stderr}`);
@@ -313,6 +322,124 @@ test('usage errors exit 2 with the usage text', async () => {
     assert.equal(res.code, 2, args.join(' '));
     assert.match(res.stderr, /Usage: heapscope/);
   }
+});
+
+test('--shard K/N: the shards are disjoint, their union is the unsharded run, a package and its tests share a shard', async () => {
+  const dir = path.join(tmp, 'sharded');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path.join(dir, 'go.mod'), 'module example.com/sharded\n\ngo 1.21\n');
+  const names = ['alpha', 'beta', 'gamma', 'delta', 'epsilon'];
+  for (const [i, name] of names.entries()) {
+    const pkg = path.join(dir, name);
+    mkdirSync(pkg, { recursive: true });
+    writeFileSync(path.join(pkg, `${name}.go`), `package ${name}\n\nfunc Make${i}(n int) []byte { return make([]byte, n+${i}) }\n`);
+    writeFileSync(path.join(pkg, `${name}_test.go`), `package ${name}\n\nimport "testing"\n\nvar sink *int\n\nfunc TestMake(t *testing.T) { sink = new(int); _ = Make${i}(1) }\n`);
+    if (i % 2 === 0) writeFileSync(path.join(pkg, `x_test.go`), `package ${name}_test\n\nimport "testing"\n\nvar sink *[]int\n\nfunc TestX(t *testing.T) { s := make([]int, 3); sink = &s }\n`);
+  }
+  const run = async (args: string[]): Promise<JsonReport> => {
+    const res = await heapscope(['check', '--json', ...args, './...'], dir);
+    assert.equal(res.code, 0, res.stderr);
+    return JSON.parse(res.stdout) as JsonReport;
+  };
+  const whole = await run([]);
+  const key = (d: JsonReport['diagnostics'][number]): string => JSON.stringify(d);
+  const dirOf = (file: string): string => path.dirname(file);
+  for (const n of [2, 3]) {
+    const shards = await Promise.all(Array.from({ length: n }, (_, k) => run(['--shard', `${k + 1}/${n}`])));
+    assert.deepEqual(shards.flatMap((r) => r.diagnostics.map(key)).sort(), whole.diagnostics.map(key).sort(), `${n} shards: the same findings as one run`);
+    const pkgs = shards.map((r) => r.packages.map((p) => p.importPath));
+    assert.deepEqual(pkgs.flat().sort(), whole.packages.map((p) => p.importPath).sort(), `${n} shards: every package once`);
+    // A directory's findings (package, test variant, external test) all come from one shard.
+    const dirs = shards.map((r) => new Set(r.diagnostics.map((d) => dirOf(d.file))));
+    for (let a = 0; a < n; a++)
+      for (let b = a + 1; b < n; b++)
+        assert.deepEqual(
+          [...dirs[a]!].filter((d) => dirs[b]!.has(d)),
+          [],
+          `${n} shards: shards ${a + 1} and ${b + 1} share no package`,
+        );
+    assert.ok(
+      shards.every((r) => r.packages.length >= Math.floor(names.length / n)),
+      `${n} shards: balanced`,
+    );
+    // Deterministic: the same shard again picks the same packages.
+    assert.deepEqual(
+      (await run(['--shard', `1/${n}`])).packages.map((p) => p.importPath),
+      pkgs[0],
+    );
+  }
+  // More shards than packages: an empty report, exit 0.
+  const empty = await heapscope(['check', '--json', '--shard', '7/7', './...'], dir);
+  assert.equal(empty.code, 0, empty.stderr);
+  assert.deepEqual((JSON.parse(empty.stdout) as JsonReport).diagnostics, []);
+  assert.match(empty.stderr, /shard 7\/7: 0 of the 5 packages/);
+  for (const bad of ['0/2', '3/2', '1/0', 'two', '1/2/3', '-1/2']) {
+    const res = await heapscope(['check', '--shard', bad, './...'], dir);
+    assert.equal(res.code, 2, bad);
+    assert.match(res.stderr, /--shard/, bad);
+  }
+});
+
+test('results cache: a hit writes what a miss wrote, a damaged entry is recomputed, an edit is seen, HEAPSCOPE_CACHE_DIR and --no-cache are obeyed', async () => {
+  const dir = path.join(tmp, 'cached');
+  exampleModule(dir, 'example.com/cached');
+  const cache = path.join(tmp, 'cache-of-this-test');
+  const env = { ...withoutTiming(), HEAPSCOPE_CACHE_DIR: cache };
+  const entries = (): string[] =>
+    existsSync(path.join(cache, 'results-v1')) ? readdirSync(path.join(cache, 'results-v1'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json')) : [];
+  const check = async (args: string[] = []): Promise<string> => {
+    const res = await heapscope(['check', '--json', '--all', ...args, './...'], dir, env);
+    assert.equal(res.code, 0, res.stderr);
+    return res.stdout;
+  };
+  const uncached = await check(['--no-cache']);
+  assert.deepEqual(entries(), [], '--no-cache writes nothing');
+  const miss = await check();
+  assert.equal(miss, uncached);
+  const written = entries();
+  assert.ok(written.length > 0, 'entries under HEAPSCOPE_CACHE_DIR');
+  const hit = await check();
+  assert.equal(hit, miss, 'a hit gives the same report');
+  // Damage every entry: one byte of its body changed, the length kept.
+  for (const e of written) {
+    const file = path.join(cache, 'results-v1', e);
+    const text = readFileSync(file, 'utf8');
+    const at = text.lastIndexOf('"message":"') + 11;
+    writeFileSync(file, text.slice(0, at) + (text[at] === 'X' ? 'Y' : 'X') + text.slice(at + 1));
+  }
+  assert.equal(await check(), miss, 'damaged entries are recomputed, not trusted');
+  for (const e of entries()) {
+    const text = readFileSync(path.join(cache, 'results-v1', e), 'utf8');
+    const nl = text.indexOf('\n');
+    assert.equal(
+      createHash('sha256')
+        .update(text.slice(nl + 1))
+        .digest('hex'),
+      text.slice(0, nl),
+      `${e} rewritten whole`,
+    );
+  }
+  // An edit that moves the code: the findings follow it, never the cached lines.
+  const demo = path.join(dir, 'demo.go');
+  writeFileSync(demo, readFileSync(demo, 'utf8').replace(/\npackage (\w+)\n/, '\npackage $1\n\n// A line that moves everything below it.\n'));
+  const edited = JSON.parse(await check()) as JsonReport;
+  const before = JSON.parse(miss) as JsonReport;
+  const lines = (r: JsonReport): number[] => r.diagnostics.filter((d) => d.file.endsWith(`${path.sep}demo.go`)).map((d) => d.line);
+  assert.deepEqual(
+    lines(edited),
+    lines(before).map((l) => l + 2),
+  );
+  // An edit the compiler's output does not show (it prints the expression as it formats it): the
+  // range still follows the text.
+  const range = (r: JsonReport): string | undefined => {
+    const d = r.diagnostics.find((x) => x.message.startsWith('`make([]byte,') && x.kind === 'escape.heap');
+    return d && `${d.line}:${d.column}-${d.endColumn}`;
+  };
+  const spaced = readFileSync(demo, 'utf8').replace('make([]byte, n)', 'make([]byte,   n)');
+  writeFileSync(demo, spaced);
+  const wider = JSON.parse(await check()) as JsonReport;
+  const [, col, end] = /^\d+:(\d+)-(\d+)$/.exec(range(edited) ?? '') ?? [];
+  assert.equal(range(wider), `${lines(edited).length > 0 ? range(edited)?.split(':')[0] : ''}:${col}-${Number(end) + 2}`);
 });
 
 test('fixes appear in check --json with the same ids as heapscope fix, and fix is idempotent', async () => {

@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -305,6 +305,64 @@ test('cancellation: saves during a long compile leave no go process behind', asy
     await c.rpc.sendNotification('exit');
     await c.exited();
   } finally {
+    await c.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('save-first: a saved non-test file shows the package alone before its test variant compiles', async () => {
+  // The go command goes through a wrapper that holds every compile with the test variant (-test)
+  // until a gate file exists: while the gate is closed the test variant cannot finish, so the
+  // saved file's new diagnostics can only come from a compile of the package alone.
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'heapscope-savefirst-'));
+  const gate = path.join(dir, 'gate');
+  const realGo = path.join(execFileSync('go', ['env', 'GOROOT'], { encoding: 'utf8' }).trim(), 'bin', 'go');
+  const wrapper = path.join(dir, 'go-gated');
+  writeFileSync(wrapper, `#!/bin/sh\nfor a in "$@"; do\n  if [ "$a" = "-test" ]; then\n    while [ ! -e '${gate}' ]; do sleep 0.05; done\n  fi\ndone\nexec '${realGo}' "$@"\n`, { mode: 0o755 });
+  const mod = path.join(dir, 'mod');
+  mkdirSync(mod);
+  writeFileSync(path.join(mod, 'go.mod'), 'module example.com/savefirst\n\ngo 1.21\n');
+  const lib = path.join(mod, 'lib.go');
+  const libText = 'package lib\n\nfunc Keep(n int) []byte { return make([]byte, n) }\n';
+  writeFileSync(lib, libText);
+  const libTest = path.join(mod, 'lib_test.go');
+  const libTestText = 'package lib\n\nimport "testing"\n\nvar sink *int\n\nfunc TestKeep(t *testing.T) { sink = new(int); _ = Keep(1) }\n';
+  writeFileSync(libTest, libTestText);
+  const libUri = pathToFileURL(lib).toString();
+  const libTestUri = pathToFileURL(libTest).toString();
+  const covers = (text: string, snippet: string) => (ds: Diagnostic[]) => ds.some((d) => textAt(text, d) === snippet);
+  writeFileSync(gate, '');
+  const c = new Client({ goPath: wrapper });
+  try {
+    await c.initialize(mod);
+    await c.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: libUri, languageId: 'go', version: 1, text: libText } });
+    await c.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: libTestUri, languageId: 'go', version: 1, text: libTestText } });
+    await c.diagnosticsFor(libUri, 0, covers(libText, 'make([]byte, n)'));
+    await c.diagnosticsFor(libTestUri, 0, covers(libTestText, 'new(int)'));
+    await c.statusAfter(0, 'ok');
+    // Close the gate, then edit and save lib.go: a new allocation.
+    rmSync(gate);
+    const edited = libText + '\nfunc Extra(n int) []int { return make([]int, n) }\n';
+    writeFileSync(lib, edited);
+    const mark = c.events.length;
+    await c.rpc.sendNotification('textDocument/didChange', { textDocument: { uri: libUri, version: 2 }, contentChanges: [{ text: edited }] });
+    await c.rpc.sendNotification('textDocument/didSave', { textDocument: { uri: libUri } });
+    const saved = await c.diagnosticsFor(libUri, mark, covers(edited, 'make([]int, n)'));
+    assert.ok(covers(edited, 'make([]byte, n)')(saved.value), 'the old finding is still there');
+    // The test variant is still held at the gate: the test file keeps the findings it had.
+    const testPublishes = c.events.slice(mark).filter((e) => e.method === 'textDocument/publishDiagnostics' && (e.params as PublishDiagnosticsParams).uri === libTestUri);
+    assert.ok(
+      testPublishes.every((e) => covers(libTestText, 'new(int)')((e.params as PublishDiagnosticsParams).diagnostics)),
+      'the test file keeps its findings while its variant compiles',
+    );
+    // Open the gate: the test variant's compile finishes and the package is shown with it.
+    const opened = c.events.length;
+    writeFileSync(gate, '');
+    await c.statusAfter(opened, 'ok');
+    const last = [...c.events].reverse().find((e) => e.method === 'textDocument/publishDiagnostics' && (e.params as PublishDiagnosticsParams).uri === libTestUri);
+    assert.ok(last && covers(libTestText, 'new(int)')((last.params as PublishDiagnosticsParams).diagnostics));
+  } finally {
+    writeFileSync(gate, '');
     await c.stop();
     rmSync(dir, { recursive: true, force: true });
   }

@@ -4,10 +4,11 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { jsonDiagnostic } from '../../server/src/cli/report';
-import { SourceCache } from '../../server/src/engine/analyze';
+import { findingKey, SourceCache } from '../../server/src/engine/analyze';
 import { dropRepeats } from '../../server/src/engine/repeats';
 import { presentFindings } from '../../server/src/engine/present';
 import type { Finding } from '../../server/src/engine/types';
+import { streamPipeline, type StreamedPackage } from '../../server/src/pipeline/stream';
 import { PipelineCancelled, runPipeline } from '../../server/src/pipeline/index';
 import { recordedDeps, recordedRun, repoRoot } from '../helpers/recordedRun';
 
@@ -130,4 +131,28 @@ test('dropRepeats keeps each allocation once: a line printed once per compiled c
   );
   assert.equal(presentFindings([first, copy], {}).length, 1);
   assert.equal(presentFindings([first, copy], { all: true }).length, 2);
+});
+
+test('streamPipeline: the same findings as runPipeline, package by package, compile errors once at the end', async () => {
+  const whole = await runPipeline({ compile: { cwd: example, patterns: ['./...'] }, fixes: {} }, recordedDeps('example', 'go1.26.8'));
+  const streamed: StreamedPackage[] = [];
+  const { run, problems } = await streamPipeline({ compile: { cwd: example, patterns: ['./...'] }, fixes: {} }, (p) => void streamed.push(p), recordedDeps('example', 'go1.26.8'));
+  assert.deepEqual(
+    streamed.map((p) => p.run.packages.map((x) => x.importPath)),
+    whole.run.packages.filter((p) => p.error === null).map((p) => [p.importPath]),
+  );
+  const key = (f: Finding): string => `${findingKey(f)}|${f.endLine}:${f.endColumn}|${f.fixes.map((x) => x.id).join(',')}`;
+  assert.deepEqual(
+    streamed
+      .flatMap((p) => p.raw)
+      .map(key)
+      .sort(),
+    whole.raw.map(key).sort(),
+  );
+  assert.deepEqual(run.packages, whole.run.packages);
+  assert.deepEqual(problems, whole.analysis.problems);
+  await assert.rejects(
+    streamPipeline({ compile: { cwd: example, patterns: ['./...'] }, profile: {} as never }, () => undefined, recordedDeps('example', 'go1.26.8')),
+    /does not join profiles/,
+  );
 });

@@ -220,10 +220,18 @@ test('a second save while the first compile is pending supersedes it', { timeout
   await host.waitFor((e) => (e.type === 'progress' && e.done ? e : undefined));
   assert.ok(!host.statuses.some((s) => s.state === 'ok'), 'nothing shown from the superseded run');
   assert.ok(!host.events.some((e) => e.type === 'publish'));
+  // A saved file that is not a test file: the package alone first, then with its test variant.
+  assert.equal(requests[1]?.tests, false, 'the package alone first');
   pending[1]!(recordedRun('example', 'go1.26.8'));
   await host.waitForStatus('ok');
-  assert.equal(host.statuses.filter((s) => s.state === 'analysing').length, 2);
   assert.equal(host.events.filter((e) => e.type === 'publish' && e.uri === demoUri).length, 1);
+  await compiles(3);
+  assert.equal(requests[2]?.tests, true, 'then the test variant');
+  const from = host.events.length;
+  pending[2]!(recordedRun('example', 'go1.26.8'));
+  await host.waitForStatus('ok', from);
+  assert.equal(host.statuses.filter((s) => s.state === 'analysing').length, 3);
+  assert.equal(host.events.filter((e) => e.type === 'publish' && e.uri === demoUri).length, 2);
   await session.dispose();
 });
 

@@ -2,10 +2,15 @@
 // Exit status: 0 ok; 1 findings at or above --fail-on; 2 usage error; 3 nothing could be analysed
 // (including a --profile that cannot be used).
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
+import * as vm from 'node:vm';
 import { parseArgs } from 'node:util';
-import { compareFindings, SourceCache } from '../engine/analyze';
+import { compareFindings, type Analysis, type SourceCache } from '../engine/analyze';
+import type { CompilerRun } from '../engine/goRunner';
 import { patternsByModule } from '../engine/module';
-import { runPipeline, type PipelineResult } from '../pipeline/index';
+import { GO, runPipeline, type PipelineRequest, type PipelineResult } from '../pipeline/index';
+import { streamPipeline } from '../pipeline/stream';
+import { defaultCacheDir, ResultsCache } from '../pipeline/resultsCache';
 import {
   checkProfileMapsOntoModule,
   formatAllocCost,
@@ -16,15 +21,18 @@ import {
   profileWarnings,
   rankingShare,
   type LoadedProfile,
+  type MappedProfile,
   type ProfileReport,
 } from '../profile/index';
 import { parseSeverity, severityAtLeast } from '../engine/kinds';
 import { PROFILE_SAMPLE_TYPES, type ProfileSampleType } from '../protocol/settings';
 import { isKindShown, presentFindings } from '../engine/present';
 import type { Finding, Severity } from '../engine/types';
-import { displayPath, formatJson, formatSarif, formatText, type ReportInput } from './report';
+import { displayPath, reportWriter } from './report';
 import { joinOptionValues, splitFlags, splitTags } from './flags';
 import { toolVersion } from './version';
+import { parseShard, shardGroups, type Shard } from './shard';
+import { mergeEnv, runGo } from '../engine/processes';
 import { mark, timingReport } from '../engine/timing';
 
 export const EXIT_OK = 0;
@@ -55,13 +63,16 @@ Options of check:
   --no-tests             leave out _test.go files
   --no-evidence          do not read the compiled code (heap findings stay unconfirmed)
   --cwd DIR              run as if started in DIR
+  --shard K/N            analyse shard K of N: every Nth of the matched packages, sorted by import path
+  --no-cache             do not read or write the results cache (default: $HEAPSCOPE_CACHE_DIR,
+                         else the user's cache directory's heapscope)
   --timeout SECONDS      give up after this long (default 600)
   --profile FILE         weigh findings by an allocation profile (repeatable: profiles are merged)
   --sample TYPE          alloc_space (default), alloc_objects, inuse_space or inuse_objects
   --max-profile-mb N     refuse profiles larger than this once decompressed (default 512)
 `;
 
-const CHECK_STRING_OPTIONS = ['format', 'fail-on', 'gcflags', 'tags', 'go', 'cwd', 'timeout', 'profile', 'sample', 'max-profile-mb'];
+const CHECK_STRING_OPTIONS = ['format', 'fail-on', 'gcflags', 'tags', 'go', 'cwd', 'timeout', 'profile', 'sample', 'max-profile-mb', 'shard'];
 
 /** A usage error: printed with the usage text, exit status 2. */
 export class UsageError extends Error {}
@@ -83,6 +94,10 @@ interface CheckOptions {
   profiles: string[];
   sampleType: ProfileSampleType;
   maxProfileBytes: number | undefined;
+  /** Only this shard of the matched packages (CI across machines), or all of them. */
+  shard: Shard | null;
+  /** Read and write the results cache. */
+  cache: boolean;
 }
 
 /** Parses `check`'s arguments; throws UsageError on bad ones. */
@@ -109,6 +124,8 @@ export function parseCheckArgs(args: string[], cwd: string): CheckOptions {
         profile: { type: 'string', multiple: true },
         sample: { type: 'string' },
         'max-profile-mb': { type: 'string' },
+        shard: { type: 'string' },
+        'no-cache': { type: 'boolean' },
       },
     });
   } catch (err) {
@@ -144,6 +161,14 @@ export function parseCheckArgs(args: string[], cwd: string): CheckOptions {
     if (!Number.isFinite(mb) || mb <= 0) throw new UsageError(`--max-profile-mb must be a positive number, not ${JSON.stringify(v['max-profile-mb'])}`);
     maxProfileBytes = mb * 1024 * 1024;
   }
+  let shard: Shard | null = null;
+  if (v.shard !== undefined) {
+    try {
+      shard = parseShard(v.shard);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  }
   return {
     patterns: parsed.positionals.length ? parsed.positionals : ['./...'],
     all: v.all ?? false,
@@ -160,6 +185,8 @@ export function parseCheckArgs(args: string[], cwd: string): CheckOptions {
     profiles: (v.profile ?? []).map((f) => path.resolve(cwd, f)),
     sampleType,
     maxProfileBytes,
+    shard,
+    cache: !(v['no-cache'] ?? false),
   };
 }
 
@@ -182,48 +209,87 @@ export async function runCheck(opts: CheckOptions, io: Io, signal?: AbortSignal,
   }
   const present = { all: opts.all };
   // Each module of the arguments is compiled from its own directory; one run when they share one.
-  const groups = await patternsByModule(opts.patterns, opts.cwd);
+  let groups = await patternsByModule(opts.patterns, opts.cwd);
+  if (opts.shard !== null) {
+    const { index, count } = opts.shard;
+    let matched: number;
+    try {
+      ({ groups, matched } = await shardGroups(groups, opts.shard, { goBinary: opts.goBinary, tags: opts.tags, signal, timeoutMs: opts.timeoutMs }));
+    } catch (err) {
+      io.stderr(`heapscope: ${(err as Error).message}\n`);
+      return EXIT_NOTHING_ANALYSED;
+    }
+    const mine = groups.reduce((n, g) => n + g.patterns.length, 0);
+    io.stderr(`heapscope: shard ${index}/${count}: ${mine} of the ${matched} package${matched === 1 ? '' : 's'} matched\n`);
+    // More shards than packages: this one has nothing to do, which is not a failure of the CI job.
+    if (groups.length === 0) {
+      reportWriter(opts.format, { cwd: opts.cwd, toolVersion: toolVersion(), explain: opts.explain }, io.stdout).end({ goVersion: await goVersion(opts), packages: [], profile: null });
+      return EXIT_OK;
+    }
+  }
   if (groups.length > 1 && loaded) {
     io.stderr(`heapscope: --profile weighs one module at a time; these arguments are in ${groups.length} modules\n`);
     return EXIT_USAGE;
   }
-  const sources = new SourceCache();
-  const results: PipelineResult[] = [];
-  for (const group of groups) {
-    try {
-      results.push(
-        await runPipeline({
-          compile: {
-            cwd: group.cwd,
-            patterns: group.patterns,
-            tests: opts.tests,
-            gcflags: opts.gcflags,
-            tags: opts.tags,
-            goBinary: opts.goBinary,
-            timeoutMs: opts.timeoutMs,
-            signal,
+  const compile = (group: { cwd: string; patterns: string[] }): PipelineRequest['compile'] => ({
+    cwd: group.cwd,
+    patterns: group.patterns,
+    tests: opts.tests,
+    gcflags: opts.gcflags,
+    tags: opts.tags,
+    goBinary: opts.goBinary,
+    timeoutMs: opts.timeoutMs,
+    signal,
+  });
+  const selectKind = (kind: string): boolean => isKindShown(kind, present);
+  const writer = reportWriter(opts.format, { cwd: opts.cwd, toolVersion: toolVersion(), explain: opts.explain, sampleType: loaded ? opts.sampleType : undefined }, io.stdout);
+  let shown = 0;
+  let failing = false;
+  const report = (findings: Finding[], sources: SourceCache): void => {
+    writer.findings(findings, sources);
+    shown += findings.length;
+    failing ||= opts.failOn !== null && findings.some((f) => severityAtLeast(f.severity, opts.failOn as Severity));
+  };
+  const runs: CompilerRun[] = [];
+  const problems: Analysis['problems'] = [];
+  let profile: ProfileReport | null = null;
+  if (loaded === null) {
+    // What shapes a package's findings beyond its compiler output and files (resultsCache.ts).
+    const cache = opts.cache
+      ? new ResultsCache(defaultCacheDir(), JSON.stringify([toolVersion(), present, opts.tests, opts.gcflags, opts.tags, process.env.GOEXPERIMENT ?? '', process.env.GOFLAGS ?? '']))
+      : null;
+    // Each package is written as soon as go has compiled it, sorted within itself, and let go.
+    for (const group of groups) {
+      try {
+        const streamed = await streamPipeline(
+          { compile: compile(group), selectKind, fixes: {}, evidence: opts.evidence },
+          (p) => {
+            report(presentFindings(p.raw.sort(compareFindings), present), p.sources);
+            // A package read from the cache has no syntax trees, unless SARIF's regions parsed its files.
+            if (!p.cached || opts.format === 'sarif') releaseMemory();
           },
-          sources,
-          selectKind: (kind) => isKindShown(kind, present),
-          fixes: {},
-          evidence: opts.evidence,
-          profile: loaded?.attribution ?? null,
-        }),
-      );
+          GO,
+          cache,
+        );
+        runs.push(streamed.run);
+        problems.push(...streamed.problems);
+      } catch (err) {
+        io.stderr(`heapscope: ${(err as Error).message}\n`);
+      }
+    }
+    cache?.trim();
+  } else {
+    let result: PipelineResult;
+    try {
+      result = await runPipeline({ compile: compile(groups[0] as (typeof groups)[0]), selectKind, fixes: {}, evidence: opts.evidence, profile: loaded.attribution });
     } catch (err) {
       io.stderr(`heapscope: ${(err as Error).message}\n`);
+      return EXIT_NOTHING_ANALYSED;
     }
-  }
-  const [result] = results;
-  if (result === undefined) return EXIT_NOTHING_ANALYSED;
-  // The runs of several modules report as one: their packages, findings and messages in turn.
-  const run = results.length === 1 ? result.run : { ...result.run, packages: results.flatMap((r) => r.run.packages), stderrOther: results.map((r) => r.run.stderrOther).join('') };
-  const all = results.flatMap((r) => r.findings);
-  const problems = results.flatMap((r) => r.analysis.problems);
-  let profile: ProfileReport | null = null;
-  if (loaded && result.profile) {
-    const mapped = result.profile;
-    const module = run.module;
+    runs.push(result.run);
+    problems.push(...result.analysis.problems);
+    const mapped = result.profile as MappedProfile;
+    const module = result.run.module;
     try {
       checkProfileMapsOntoModule(
         mapped,
@@ -241,22 +307,16 @@ export async function runCheck(opts: CheckOptions, io: Io, signal?: AbortSignal,
     io.stderr(
       `heapscope: profile ${loaded.files.map((f) => displayPath(f, opts.cwd)).join(', ')}: ${formatAllocCost({ ...mapped.total, share: 0 }, opts.sampleType, false)} in all, ${formatShare(mappedShare)} of the bytes on this module's lines\n`,
     );
+    // With a profile, the allocations that cost the most come first: the report waits for all of them.
+    const order = (a: Finding, b: Finding): number => rankingShare(b.alloc) - rankingShare(a.alloc) || compareFindings(a, b);
+    report(presentFindings(result.findings.sort(order), present), result.sources);
   }
-  // With a profile, the allocations that cost the most come first.
-  const order = loaded ? (a: Finding, b: Finding) => rankingShare(b.alloc) - rankingShare(a.alloc) || compareFindings(a, b) : compareFindings;
-  const findings = presentFindings(all.sort(order), present);
+  const [first] = runs;
+  if (first === undefined) return EXIT_NOTHING_ANALYSED;
   mark('presented');
-  const report: ReportInput = {
-    goVersion: run.goVersion,
-    packages: run.packages,
-    findings,
-    cwd: opts.cwd,
-    toolVersion: toolVersion(),
-    profile,
-  };
-  if (opts.format === 'json') io.stdout(formatJson(report));
-  else if (opts.format === 'sarif') io.stdout(formatSarif(report, sources));
-  else io.stdout(formatText(report, opts.explain));
+  // The runs of several modules report as one: their packages, findings and messages in turn.
+  const run = runs.length === 1 ? first : { ...first, packages: runs.flatMap((r) => r.packages), stderrOther: runs.map((r) => r.stderrOther).join('') };
+  writer.end({ goVersion: run.goVersion, packages: run.packages, profile });
 
   mark('written');
   for (const p of problems) io.stderr(`heapscope: ${p.importPath}: ${p.message}\n`);
@@ -264,14 +324,38 @@ export async function runCheck(opts: CheckOptions, io: Io, signal?: AbortSignal,
   const failed = run.packages.filter((p) => p.error !== null).length;
   const analysed = run.packages.length - failed;
   io.stderr(
-    `heapscope: ${findings.length} finding${findings.length === 1 ? '' : 's'} in ${analysed} package${analysed === 1 ? '' : 's'}` +
+    `heapscope: ${shown} finding${shown === 1 ? '' : 's'} in ${analysed} package${analysed === 1 ? '' : 's'}` +
       (failed ? `, ${failed} with errors` : '') +
       ` (${run.goVersion}, ${((performance.now() - startedAt) / 1000).toFixed(1)} s)\n`,
   );
   io.stderr(timingReport());
   if (analysed === 0) return EXIT_NOTHING_ANALYSED;
-  if (opts.failOn && findings.some((f) => severityAtLeast(f.severity, opts.failOn as Severity))) return EXIT_FAIL_ON;
+  if (failing) return EXIT_FAIL_ON;
   return EXIT_OK;
+}
+
+/** Returns the version of the go command `check` runs (`go env GOVERSION`), or '' when it cannot say. */
+async function goVersion(opts: CheckOptions): Promise<string> {
+  const r = await runGo(opts.goBinary ?? 'go', ['env', 'GOVERSION'], opts.cwd, mergeEnv(undefined), AbortSignal.timeout(opts.timeoutMs)).catch(() => null);
+  return r?.code === 0 ? r.stdout.trim() : '';
+}
+
+// A package's tree-sitter trees live outside the JavaScript heap, which V8 does not see: it
+// collects so rarely that finished packages' trees pile up (x/tools --all --json: 430 MB peak,
+// against 290 MB with a heap capped at 150 MB). Past this much memory, a full collection after
+// each written package frees them.
+const RELEASE_ABOVE_BYTES = 192 * 1024 * 1024;
+let fullCollection: (() => void) | null | undefined;
+
+/** Collects garbage when the process holds more than RELEASE_ABOVE_BYTES (written packages' trees). */
+function releaseMemory(): void {
+  if (process.memoryUsage.rss() < RELEASE_ABOVE_BYTES) return;
+  if (fullCollection === undefined) {
+    // `gc` exists only with --expose-gc, which can be set once the process runs.
+    v8.setFlagsFromString('--expose-gc');
+    fullCollection = (vm.runInNewContext('gc') as (() => void) | undefined) ?? null;
+  }
+  fullCollection?.();
 }
 
 /** Entry point: dispatches on the command; returns the exit status. `startedAt` (performance.now()) is when the command began. */

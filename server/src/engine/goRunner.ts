@@ -10,7 +10,8 @@
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { sectionsOutput, splitSections } from './compilerSections';
+import type { Readable } from 'node:stream';
+import { SectionStream, sectionsOutput, splitSections, type CompilerSection } from './compilerSections';
 import { compilerArgs, isStandardPattern, patternFromWorkingDir, readPackageList, spreadOverWorkspace } from './goList';
 import { findModule, NotInModuleError, readWorkModules, type GoModule } from './module';
 import { planPgo } from './pgo';
@@ -39,10 +40,25 @@ export interface CompilerRunOptions {
   timeoutMs?: number;
   /** Streams the go command's stderr as it arrives. */
   onStderr?: (chunk: string) => void;
+  /**
+   * Hands on each `# importpath` section as soon as it is complete (go prints a package when it is
+   * compiled), every section, in or out of scope; the run then keeps none and its `output` is ''.
+   * `where` is the directory printed paths are relative to. While the promises it returns for
+   * more than a few sections are pending, go's stderr is paused: go waits rather than its output
+   * piling up in memory.
+   */
+  onSection?: (section: CompilerSection, where: RunPlace) => void | Promise<void>;
   /** Called with the process id (= process group id) of every go process started. */
   onStart?: (pid: number) => void;
   /** The most output a go process may print (stdout and stderr together) before it is stopped with GoOutputTooLargeError; default MAX_GO_OUTPUT_BYTES (256 MiB). */
   maxOutputBytes?: number;
+}
+
+/** Where a run compiles: known before go starts. */
+export interface RunPlace {
+  workingDir: string;
+  module: GoModule | null;
+  workModules: string[];
 }
 
 /** The outcome of one compiler run. */
@@ -58,7 +74,7 @@ export interface CompilerRun {
   workModules: string[];
   /** The packages in scope, test variants preferred, each with its files and error. */
   packages: PackageResult[];
-  /** The compiler's stderr restricted to the in-scope `# importpath` sections, headers included (compilerSections.ts). */
+  /** The compiler's stderr restricted to the in-scope `# importpath` sections, headers included (compilerSections.ts); '' when they were handed to `onSection`. */
   output: string;
   exitCode: number;
   durationMs: number;
@@ -106,6 +122,9 @@ async function writeOverlay(dir: string, buffers: Map<string, string>): Promise<
   await fs.writeFile(file, JSON.stringify({ Replace: replace }));
   return file;
 }
+
+// Sections handed to onSection and not yet handled before go's stderr is paused.
+const MAX_PENDING_SECTIONS = 2;
 
 /** Compiles exactly the requested packages with -m=2 (or the given gcflags) and returns their output. */
 export async function runCompiler(opts: CompilerRunOptions): Promise<CompilerRun> {
@@ -155,8 +174,31 @@ export async function runCompiler(opts: CompilerRunOptions): Promise<CompilerRun
       pgo,
     });
     mark('go started');
+    const onSection = opts.onSection;
+    const place: RunPlace = { workingDir, module, workModules };
+    let stderrStream: Readable | null = null;
+    let pending = 0;
+    const settled1 = (): void => {
+      if (--pending < MAX_PENDING_SECTIONS) stderrStream?.resume();
+    };
+    const stream = onSection
+      ? new SectionStream((s) => {
+          const handled = onSection(s, place);
+          if (!handled) return;
+          if (++pending >= MAX_PENDING_SECTIONS) stderrStream?.pause();
+          handled.then(settled1, settled1);
+        })
+      : null;
+    const onStderr =
+      stream === null
+        ? opts.onStderr
+        : (chunk: string, stderr: Readable): void => {
+            stderrStream = stderr;
+            opts.onStderr?.(chunk);
+            stream.write(chunk);
+          };
     const settled = await Promise.allSettled([
-      runGo(goBinary, args, workingDir, goEnv, controller.signal, opts.onStderr, opts.onStart, opts.maxOutputBytes),
+      runGo(goBinary, args, workingDir, goEnv, controller.signal, onStderr, opts.onStart, opts.maxOutputBytes, stream === null),
       runGo(goBinary, ['env', 'GOVERSION'], workingDir, goEnv, controller.signal, undefined, opts.onStart, opts.maxOutputBytes),
     ]);
     if (settled[0].status === 'rejected') throw settled[0].reason;
@@ -164,15 +206,16 @@ export async function runCompiler(opts: CompilerRunOptions): Promise<CompilerRun
     const list = settled[0].value;
     const version = settled[1].value;
     mark('go exited');
-    const { sections, other } = splitSections(list.stderr);
+    const { sections, other } = stream === null ? splitSections(list.stderr) : { sections: [], other: stream.end() };
     if (list.code !== 0 && list.stdout.trim() === '') {
-      throw new GoListError(`go list failed (exit code ${list.code}) in ${workingDir}:\n${list.stderr.trim()}`, list.stderr);
+      const stderr = stream === null ? list.stderr : other;
+      throw new GoListError(`go list failed (exit code ${list.code}) in ${workingDir}:\n${stderr.trim()}`, stderr);
     }
     const { packages, patternErrors } = readPackageList(list.stdout);
     const stderrOther = other + patternErrors.map((e) => e + '\n').join('');
     if (packages.length === 0) {
       const why = stderrOther.trim() || 'no packages matched';
-      throw new GoListError(`No Go packages to analyse for ${requested.join(' ')} in ${workingDir}: ${why}`, list.stderr);
+      throw new GoListError(`No Go packages to analyse for ${requested.join(' ')} in ${workingDir}: ${why}`, stream === null ? list.stderr : other);
     }
     return {
       goBinary,

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 // The go processes: each runs in its own process group (under a parent-death signal on Linux), a
 // cancelled or timed-out run has its whole process tree stopped, and a process-wide queue limits
 // how many compiler runs execute at once.
@@ -222,7 +223,9 @@ export interface GoProcessResult {
 /**
  * Runs go in its own process group; on abort kills the whole group and rejects with the signal's
  * reason. Once stdout and stderr together pass maxOutputBytes, stops the group and rejects with
- * GoOutputTooLargeError, so hostile output cannot exhaust memory.
+ * GoOutputTooLargeError, so hostile output cannot exhaust memory. With `keepStderr` false, stderr
+ * only goes to onStderr (a streaming reader keeps what it needs, and may pause the stream it is
+ * given while it catches up) and does not count.
  */
 export function runGo(
   goBinary: string,
@@ -230,9 +233,10 @@ export function runGo(
   cwd: string,
   env: NodeJS.ProcessEnv,
   signal: AbortSignal,
-  onStderr?: (chunk: string) => void,
+  onStderr?: (chunk: string, stderr: Readable) => void,
   onStart?: (pid: number) => void,
   maxOutputBytes = MAX_GO_OUTPUT_BYTES,
+  keepStderr = true,
 ): Promise<GoProcessResult> {
   return new Promise((resolve, reject) => {
     if (signal.aborted) return reject(signal.reason);
@@ -269,10 +273,12 @@ export function runGo(
     child.stdout?.setEncoding('utf8').on('data', (d: string) => {
       if (keep(d)) stdout += d;
     });
-    child.stderr?.setEncoding('utf8').on('data', (d: string) => {
+    const errStream = child.stderr;
+    errStream?.setEncoding('utf8').on('data', (d: string) => {
+      if (!keepStderr) return onStderr?.(d, errStream);
       if (!keep(d)) return;
       stderr += d;
-      onStderr?.(d);
+      onStderr?.(d, errStream);
     });
     const onAbort = (): void => {
       if (pid !== undefined && !tooLarge) stopping = stopGroup(pid);

@@ -178,7 +178,7 @@ export class Session {
     if (doc) doc.dirty = false;
     const st = this.runs.state(path.dirname(file));
     st.dirty = true;
-    void this.runs.analyse(st.dir, 'save');
+    void this.runs.analyse(st.dir, 'save', file);
   }
 
   /** didClose: forget the document and clear its diagnostics. */

@@ -127,10 +127,50 @@ export async function runPipeline(req: PipelineRequest, deps: PipelineDeps = GO)
   checkCancelled();
 
   // The compiled code is read while the findings are made (reading is mostly waiting for files).
-  const reading = req.evidence ? readEvidence(run, { env: req.compile.env ? { ...process.env, ...req.compile.env } : process.env, signal: req.compile.signal }) : null;
-  // An abandoned request still settles its read, so no rejection goes unhandled.
-  reading?.catch(() => undefined);
+  const reading = req.evidence ? readCompiledCode(run, req) : null;
 
+  // Stages 2–7: parse, map, findings, fixes, compiled code, scope.
+  const { analysis, fixes, evidence, raw } = await packageStages(run, req, sources, checkCancelled, reading);
+
+  // Stage 8: the profile join.
+  let profile: MappedProfile | null = null;
+  let findings = raw;
+  if (req.profile) {
+    profile = mapOntoRun(req.profile, run);
+    findings = joinProfile(raw, profile, { scopeDir: req.scope?.dir });
+  }
+  return { run, analysis, sources, fixes, evidence, raw, profile, findings };
+}
+
+/** Starts reading the compiled code of a run's packages (their export archives). */
+export function readCompiledCode(run: CompilerRun, req: PipelineRequest): Promise<RunEvidence> {
+  const reading = readEvidence(run, { env: req.compile.env ? { ...process.env, ...req.compile.env } : process.env, signal: req.compile.signal });
+  // An abandoned request still settles its read, so no rejection goes unhandled.
+  reading.catch(() => undefined);
+  return reading;
+}
+
+/** What stages 2–7 make of a run, or of one package's share of it. */
+export interface PackageStages {
+  analysis: Analysis;
+  fixes: FileFixes[];
+  evidence: RunEvidence | null;
+  raw: Finding[];
+}
+
+/**
+ * Stages 2–7 (parse, map, findings, fixes, compiled code, scope) on a compiler run: the whole run,
+ * or in the streaming form (streamPipeline) a run holding one package and its section. A stage that
+ * works per package belongs here. Without `reading` the compiled-code stage is skipped (the
+ * streaming form joins it later, once go has named the export archives: joinCompiledCode).
+ */
+export async function packageStages(
+  run: CompilerRun,
+  req: PipelineRequest,
+  sources: SourceCache,
+  checkCancelled: () => void = () => undefined,
+  reading: Promise<RunEvidence> | null = null,
+): Promise<PackageStages> {
   // Stages 2–4: parse, map, findings.
   const analysis = req.cooperative ? await analyzeRunCooperatively(run, sources, req.selectKind) : analyzeRun(run, sources, req.selectKind);
   checkCancelled();
@@ -166,15 +206,14 @@ export async function runPipeline(req: PipelineRequest, deps: PipelineDeps = GO)
 
   // Stage 7: scope and de-duplicate.
   const raw = req.scope ? inScope(found, req.scope.dir) : found;
+  return { analysis, fixes, evidence, raw };
+}
 
-  // Stage 8: the profile join.
-  let profile: MappedProfile | null = null;
-  let findings = raw;
-  if (req.profile) {
-    profile = mapOntoRun(req.profile, run);
-    findings = joinProfile(raw, profile, { scopeDir: req.scope?.dir });
-  }
-  return { run, analysis, sources, fixes, evidence, raw, profile, findings };
+/** Stage 6 on findings made without it: the compiled code joined, then stage 7's scope. */
+export function joinCompiledCode(found: Finding[], evidence: RunEvidence, sources: SourceCache, req: PipelineRequest): Finding[] {
+  const joined = joinEvidence(found, evidence, sources);
+  mark('compiled code joined');
+  return req.scope ? inScope(joined, req.scope.dir) : joined;
 }
 
 /**

@@ -9,15 +9,30 @@ import { parseJsonStream } from '../engine/goList';
 import type { CompilerRunOptions } from '../engine/goRunner';
 import { mergeEnv, runGo } from '../engine/processes';
 
+/** One package as `go list -find` lists it: its directory and file names. */
+export interface ListedSources {
+  ImportPath?: string;
+  Dir?: string;
+  GoFiles?: string[];
+  CgoFiles?: string[];
+  TestGoFiles?: string[];
+  XTestGoFiles?: string[];
+}
+
 /** Lists the packages' files and parses them one per event-loop turn until stopped. */
 export class Prefetch {
   private started = false;
   private stopped = false;
   private readonly controller = new AbortController();
+  private settleListing: (listing: ListedSources[] | null) => void = () => undefined;
+  /** The packages as listed; null when the listing failed or was stopped first. */
+  readonly listing = new Promise<ListedSources[] | null>((resolve) => (this.settleListing = resolve));
 
+  /** With `parse` false the files are only listed (the streaming pipeline parses per package). */
   constructor(
     private readonly opts: CompilerRunOptions,
     private readonly sources: SourceCache,
+    private readonly parse = true,
   ) {}
 
   /** Starts listing (once; never after stop). */
@@ -25,7 +40,7 @@ export class Prefetch {
     if (this.started || this.stopped) return;
     this.started = true;
     const opts = this.opts;
-    const args = ['list', '-e', '-find', '-json=Dir,GoFiles,CgoFiles,TestGoFiles,XTestGoFiles'];
+    const args = ['list', '-e', '-find', '-json=ImportPath,Dir,GoFiles,CgoFiles,TestGoFiles,XTestGoFiles'];
     if (opts.tags && opts.tags.length > 0) args.push(`-tags=${opts.tags.join(',')}`);
     args.push('--', ...(opts.patterns.length > 0 ? opts.patterns : ['.']));
     const tests = opts.tests ?? true;
@@ -35,16 +50,17 @@ export class Prefetch {
     // stopped on stop(), and killed if this process exits.
     runGo(opts.goBinary ?? 'go', args, path.resolve(opts.cwd), mergeEnv(opts.env), this.controller.signal, undefined, undefined, opts.maxOutputBytes).then(
       (list) => {
-        if (this.stopped) return;
-        let files: string[];
+        let listing: ListedSources[];
         try {
-          files = listedFiles(list.stdout, tests);
+          listing = parseJsonStream(list.stdout) as ListedSources[];
         } catch {
-          return; // Not go list's JSON: nothing to prefetch.
+          return this.settleListing(null); // Not go list's JSON: nothing to prefetch.
         }
-        void this.parseAll(files);
+        this.settleListing(listing);
+        if (this.stopped || !this.parse) return;
+        void this.parseAll(listedFiles(listing, tests));
       },
-      () => undefined, // Stopped, or go could not run: the compile reports that.
+      () => this.settleListing(null), // Stopped, or go could not run: the compile reports that.
     );
   }
 
@@ -52,6 +68,7 @@ export class Prefetch {
   stop(): void {
     if (this.stopped) return;
     this.stopped = true;
+    this.settleListing(null);
     this.opts.signal?.removeEventListener('abort', this.onCancel);
     this.controller.abort();
   }
@@ -68,11 +85,10 @@ export class Prefetch {
   }
 }
 
-/** The absolute files of `go list -find -json` output (test files only when tests are compiled). */
-export function listedFiles(listJson: string, tests: boolean): string[] {
+/** The absolute files of the listed packages (test files only when tests are compiled). */
+export function listedFiles(listing: readonly ListedSources[], tests: boolean): string[] {
   const files: string[] = [];
-  for (const item of parseJsonStream(listJson)) {
-    const p = item as { Dir?: string; GoFiles?: string[]; CgoFiles?: string[]; TestGoFiles?: string[]; XTestGoFiles?: string[] };
+  for (const p of listing) {
     if (!p.Dir) continue;
     const names = [...(p.GoFiles ?? []), ...(p.CgoFiles ?? []), ...(tests ? [...(p.TestGoFiles ?? []), ...(p.XTestGoFiles ?? [])] : [])];
     for (const n of names) files.push(path.join(p.Dir, n));

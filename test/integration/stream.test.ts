@@ -1,0 +1,46 @@
+// The streaming pipeline on real go output replayed in the orders go may print it: go prints a
+// package's section when its compile finishes, so an external test package that does not import
+// its package can come before the package's test variant.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, test } from 'node:test';
+import type { CompilerSection } from '../../server/src/engine/compilerSections';
+import type { CompilerRunOptions, RunPlace } from '../../server/src/engine/goRunner';
+import { findingKey } from '../../server/src/engine/analyze';
+import { GO } from '../../server/src/pipeline/index';
+import { streamPipeline } from '../../server/src/pipeline/stream';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'heapscope-stream-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+test('a plain package is reported once, by its test variant, whichever order the sections come in', async () => {
+  const dir = path.join(tmp, 'mod');
+  mkdirSync(path.join(dir, 'p'), { recursive: true });
+  writeFileSync(path.join(dir, 'go.mod'), 'module example.com/mod\n\ngo 1.21\n');
+  writeFileSync(path.join(dir, 'p', 'p.go'), 'package p\n\nfunc Make(n int) []byte { return make([]byte, n) }\n');
+  writeFileSync(path.join(dir, 'p', 'p_test.go'), 'package p\n\nimport "testing"\n\nvar sink *int\n\nfunc TestMake(t *testing.T) { sink = new(int) }\n');
+  // The external test does not import p: go may finish it before p's test variant.
+  writeFileSync(path.join(dir, 'p', 'x_test.go'), 'package p_test\n\nimport "testing"\n\nvar sink *[]int\n\nfunc TestX(t *testing.T) { s := make([]int, 3); sink = &s }\n');
+  const sections: Array<[CompilerSection, RunPlace]> = [];
+  const real = await GO.runCompiler({ cwd: dir, patterns: ['./...'], onSection: (s, where) => void sections.push([s, where]) });
+  const order = ['example.com/mod/p', 'example.com/mod/p_test [example.com/mod/p.test]', 'example.com/mod/p [example.com/mod/p.test]', 'example.com/mod/p.test'];
+  assert.deepEqual(sections.map(([s]) => s.packagePath).sort(), [...order].sort(), 'the sections go printed');
+  const replay = {
+    prefetch: true,
+    runCompiler: async (opts: CompilerRunOptions) => {
+      opts.onStart?.(process.pid);
+      for (const name of order) {
+        const [s, where] = sections.find(([x]) => x.packagePath === name)!;
+        await opts.onSection?.(s, where);
+      }
+      return real;
+    },
+  };
+  const reported: string[] = [];
+  await streamPipeline({ compile: { cwd: dir, patterns: ['./...'] }, fixes: {} }, (p) => void reported.push(...p.raw.map((f) => `${p.run.packages[0]?.importPath} ${findingKey(f)}`)), replay);
+  const make = reported.filter((r) => r.includes('make([]byte, n) escapes to heap'));
+  assert.equal(make.length, 1, `make([]byte, n) once: ${JSON.stringify(make)}`);
+  assert.match(make[0]!, /^example\.com\/mod\/p \[example\.com\/mod\/p\.test\] /);
+});

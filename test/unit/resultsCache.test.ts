@@ -1,0 +1,83 @@
+// The results cache on its own: where it lives, what makes an entry a miss, and its bound.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { after, test } from 'node:test';
+import { defaultCacheDir, ResultsCache, type CachedPackage } from '../../server/src/pipeline/resultsCache';
+import type { Finding } from '../../server/src/engine/types';
+
+const tmp = mkdtempSync(path.join(os.tmpdir(), 'heapscope-rcache-'));
+after(() => rmSync(tmp, { recursive: true, force: true }));
+
+function finding(file: string, message: string): Finding {
+  return {
+    file,
+    line: 1,
+    column: 1,
+    endLine: 1,
+    endColumn: 2,
+    severity: 'information',
+    kind: 'escape.heap',
+    message,
+    compiler: null,
+    related: [],
+    fixes: [],
+    alloc: null,
+    packagePath: 'p',
+    decision: null,
+  };
+}
+
+test('the cache directory: HEAPSCOPE_CACHE_DIR first, then XDG_CACHE_HOME, then ~/.cache', { skip: process.platform === 'win32' || process.platform === 'darwin' }, () => {
+  assert.equal(defaultCacheDir({ HEAPSCOPE_CACHE_DIR: '/x/y', XDG_CACHE_HOME: '/c' }), '/x/y');
+  assert.equal(defaultCacheDir({ XDG_CACHE_HOME: '/c' }), '/c/heapscope');
+  assert.equal(defaultCacheDir({ XDG_CACHE_HOME: 'relative' }), path.join(os.homedir(), '.cache', 'heapscope'));
+  assert.equal(defaultCacheDir({}), path.join(os.homedir(), '.cache', 'heapscope'));
+});
+
+test('an entry is found under the same key, and missed when a file it is about changed or its body is damaged', () => {
+  const dir = path.join(tmp, 'entries');
+  const src = path.join(tmp, 'a.go');
+  writeFileSync(src, 'package a\n');
+  const value: CachedPackage = { findings: [finding(src, 'm')], problems: [{ importPath: 'p', message: 'x' }] };
+  const c1 = new ResultsCache(dir, 'salt');
+  const key = c1.key('# p\nsection', [src], '');
+  assert.notEqual(key, c1.key('# p\nsection', [src], 'other'), 'extra is part of the key');
+  assert.notEqual(key, new ResultsCache(dir, 'other salt').key('# p\nsection', [src], ''), 'the salt is part of the key');
+  assert.equal(c1.get(key), null);
+  c1.put(key, value);
+  assert.deepEqual(new ResultsCache(dir, 'salt').get(key), value);
+  // The file changed: a new run hashes it anew and misses.
+  writeFileSync(src, 'package a // changed\n');
+  assert.equal(new ResultsCache(dir, 'salt').get(key), null);
+  writeFileSync(src, 'package a\n');
+  const c2 = new ResultsCache(dir, 'salt');
+  assert.deepEqual(c2.get(key), value);
+  // A damaged body: a miss, and the entry is gone.
+  const [sub] = readdirSync(path.join(dir, 'results-v1'));
+  const file = path.join(dir, 'results-v1', sub!, `${key}.json`);
+  writeFileSync(file, '0'.repeat(64) + '\n{"deps":[],"findings":[],"problems":[]}');
+  assert.equal(new ResultsCache(dir, 'salt').get(key), null);
+  assert.deepEqual(readdirSync(path.join(dir, 'results-v1', sub!)), []);
+});
+
+test('past its bound the cache removes the least recently used entries', () => {
+  const dir = path.join(tmp, 'bounded');
+  const c = new ResultsCache(dir, 'salt', 3000);
+  const keys = Array.from({ length: 6 }, (_, i) => c.key(`section ${i}`, [], ''));
+  keys.forEach((k, i) => {
+    c.put(k, { findings: [finding('/nonexistent.go', 'x'.repeat(800))], problems: [] });
+    const file = path.join(dir, 'results-v1', k.slice(0, 2), `${k}.json`);
+    const t = new Date(Date.now() - (10 - i) * 60_000);
+    utimesSync(file, t, t);
+  });
+  // The oldest entry is used again: it is kept.
+  assert.ok(c.get(keys[0]!));
+  c.trim();
+  const left = keys.filter((k) => c.get(k) !== null);
+  assert.ok(left.includes(keys[0]!), 'recently used');
+  assert.ok(left.includes(keys[5]!), 'newest');
+  assert.ok(!left.includes(keys[1]!), 'least recently used is gone');
+  assert.ok(left.length <= 2, `within 80 % of the bound: ${left.length} left`);
+});
