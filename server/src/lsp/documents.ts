@@ -13,6 +13,9 @@ import type { ByteRange, Finding, FindingFix } from '../engine/types';
 /** Files larger than this are not parsed while typing: their diagnostics are dropped on the first edit. */
 export const LIVE_TRACKING_LIMIT = 1 << 20;
 
+/** Findings are tracked at least every this many edits even when nothing reads them (GoSourceFile remembers 64). */
+const MAX_UNTRACKED_EDITS = 32;
+
 /** Returns the text of a file on disk, or null when it cannot be read. */
 export function readText(file: string): string | null {
   try {
@@ -114,10 +117,14 @@ export function moveFixes(
   }));
 }
 
-/** Maps findings located in `from` (a version of the document) to `to`; gone ones are dropped. */
-export function trackFindings(from: GoSourceFile, to: GoSourceFile, items: readonly TrackedFinding[]): TrackedFinding[] {
+/**
+ * Maps findings located in `from` (a version of the document) to `to`; gone ones are dropped.
+ * `parseMoved`: whether an edit between them opened or closed a comment or a literal, which can
+ * change the parse far from the edit (undefined: judged from the texts, exact for one edit).
+ */
+export function trackFindings(from: GoSourceFile, to: GoSourceFile, items: readonly TrackedFinding[], parseMoved?: boolean): TrackedFinding[] {
   if (from === to) return [...items];
-  const moved = trackCore(from, to, items);
+  const moved = trackCore(from, to, items, parseMoved);
   const before = new Map<Finding, ByteRange>();
   for (const t of items) if (t.fixes !== null) before.set(t.finding, t.range);
   if (before.size === 0) return moved;
@@ -128,34 +135,62 @@ export function trackFindings(from: GoSourceFile, to: GoSourceFile, items: reado
   });
 }
 
-function trackCore(from: GoSourceFile, to: GoSourceFile, items: readonly TrackedFinding[]): TrackedFinding[] {
-  const edits: OffsetEdit[] | null = editsBetween(from, to);
-  // Re-confirming every node costs a tree query per finding (thousands in a big file). Code away
-  // from the edits keeps its parse unless the edit opened or closed a comment or a literal, so
-  // those findings only shift; the ones near an edit are confirmed on the new tree.
-  const local = edits !== null && edits.every((e) => !/[`"'*]|\/\*/.test(from.text.slice(e.start, e.oldEnd) + to.text.slice(e.start, e.newEnd)));
-  if (local && edits) {
-    const near = (t: TrackedFinding): boolean => {
-      const s = from.lines.byteToOffset(t.range.line, t.range.column);
-      const e = from.lines.byteToOffset(t.range.endLine, t.range.endColumn);
-      return edits.some((ed) => ed.start <= e + 1 && ed.oldEnd + 1 >= s) || t.nodeType === null;
-    };
-    const out: TrackedFinding[] = [];
-    const check: TrackedFinding[] = [];
-    // Edits are sequential: map each untouched range through all of them (shift only).
-    for (const t of items) {
-      if (near(t)) {
-        check.push(t);
-        continue;
-      }
-      const s = from.lines.byteToOffset(t.range.line, t.range.column);
-      const e = from.lines.byteToOffset(t.range.endLine, t.range.endColumn);
-      const c = mapThroughEdits(s, e, edits)[0];
-      if (c) out.push({ ...t, range: to.byteRange(c[0], c[1]) });
-    }
-    return check.length === 0 ? out : [...out, ...confirmAll(from, to, check, edits)];
+/** Whether an edit's removed or inserted text can open or close a comment or a literal. */
+export function changesParseAway(removed: string, inserted: string): boolean {
+  return /[`"'*]|\/\*/.test(removed + inserted);
+}
+
+/**
+ * The span the edits changed, as one edit: `[start, oldEnd)` of `from` became `[start, newEnd)` of
+ * `to`; text before `start` and after the ends is the same in both. Edits are sequential (each in
+ * the coordinates of the text before it), so a text position before every edit's start is never
+ * moved, and one at least `min(length before edit k - its oldEnd)` from the end never changes.
+ */
+function changedSpan(from: GoSourceFile, to: GoSourceFile, edits: readonly OffsetEdit[]): OffsetEdit {
+  let start = Infinity;
+  let suffix = Infinity;
+  let length = from.text.length;
+  for (const e of edits) {
+    start = Math.min(start, e.start);
+    suffix = Math.min(suffix, length - e.oldEnd);
+    length += e.newEnd - e.oldEnd;
   }
-  return confirmAll(from, to, items, edits);
+  return { start, oldEnd: from.text.length - suffix, newEnd: to.text.length - suffix };
+}
+
+function trackCore(from: GoSourceFile, to: GoSourceFile, items: readonly TrackedFinding[], parseMoved: boolean | undefined): TrackedFinding[] {
+  const edits: OffsetEdit[] = editsBetween(from, to);
+  if (edits.length === 0) return [...items];
+  // Re-confirming every node costs a tree query per finding (thousands in a big file). Code away
+  // from the edits keeps its parse unless an edit opened or closed a comment or a literal, so
+  // those findings only shift; the ones near the edits are confirmed on the new tree.
+  const local = parseMoved !== undefined ? !parseMoved : edits.every((e) => !changesParseAway(from.text.slice(e.start, e.oldEnd), to.text.slice(e.start, e.newEnd)));
+  if (!local) return confirmAll(from, to, items, edits);
+  // The work per finding is what the edit did to it: a finding before the changed span keeps its
+  // object; one on a line after it moves by whole lines (no offsets); only the ones touching the
+  // span (within a character) are mapped through the edits and confirmed on the new tree.
+  const span = changedSpan(from, to, edits);
+  const hiLine = from.lines.positionAt(span.oldEnd).line;
+  const lineDelta = to.lines.positionAt(span.newEnd).line - hiLine;
+  const offsetDelta = span.newEnd - span.oldEnd;
+  const out: TrackedFinding[] = [];
+  const check: TrackedFinding[] = [];
+  for (const t of items) {
+    if (t.nodeType === null) {
+      check.push(t);
+      continue;
+    }
+    const r = t.range;
+    const s = from.lines.byteToOffset(r.line, r.column);
+    const e = from.lines.byteToOffset(r.endLine, r.endColumn);
+    if (e + 1 < span.start) out.push(t);
+    else if (s > span.oldEnd + 1) {
+      // A line that starts after the span reads the same in both texts: same columns, shifted line.
+      if (r.line - 1 > hiLine) out.push(lineDelta === 0 ? t : { ...t, range: { line: r.line + lineDelta, column: r.column, endLine: r.endLine + lineDelta, endColumn: r.endColumn } });
+      else out.push({ ...t, range: to.byteRange(s + offsetDelta, e + offsetDelta) });
+    } else check.push(t);
+  }
+  return check.length === 0 ? out : [...out, ...confirmAll(from, to, check, edits)];
 }
 
 function confirmAll(from: GoSourceFile, to: GoSourceFile, items: readonly TrackedFinding[], edits: ReturnType<GoSourceFile['editsSince']>): TrackedFinding[] {
@@ -190,7 +225,17 @@ export class OpenDocument {
   file: GoSourceFile | null;
   /** Current text and its line index (the file's own when parsed). */
   private plain: { text: string; lines: LineIndex };
-  tracked: TrackedFinding[] = [];
+  private trackedAt: TrackedFinding[] = [];
+  /**
+   * The version of the text `trackedAt` is located in. Edits only move the text on: the findings
+   * follow when they are next read (a publish, a hover, a code action), through all the edits
+   * since at once, so a version superseded before anyone looked at it is never tracked.
+   */
+  private trackedIn: GoSourceFile | null = null;
+  /** Edits applied since `trackedIn`. */
+  private untracked = 0;
+  /** Whether one of them opened or closed a comment or a literal (every finding is then re-confirmed). */
+  private parseMoved = false;
   /** True once the text was edited after the last results were applied (fixes are then withheld). */
   editedSinceResults = false;
   /** True once the document differs from what was last saved or opened. */
@@ -202,6 +247,24 @@ export class OpenDocument {
     this.version = version;
     this.file = text.length > LIVE_TRACKING_LIMIT ? null : GoSourceFile.parse(text);
     this.plain = { text, lines: this.file ? this.file.lines : new LineIndex(text) };
+    this.trackedIn = this.file;
+  }
+
+  /** The findings and where they are in the current text (tracked through the edits since they were last read). */
+  get tracked(): TrackedFinding[] {
+    if (this.file !== null && this.trackedIn !== null && this.trackedIn !== this.file) this.trackedAt = trackFindings(this.trackedIn, this.file, this.trackedAt, this.parseMoved);
+    this.trackedIn = this.file;
+    this.untracked = 0;
+    this.parseMoved = false;
+    return this.trackedAt;
+  }
+
+  /** Findings located in the current text. */
+  set tracked(items: TrackedFinding[]) {
+    this.trackedAt = items;
+    this.trackedIn = this.file;
+    this.untracked = 0;
+    this.parseMoved = false;
   }
 
   get text(): string {
@@ -234,17 +297,23 @@ export class OpenDocument {
       this.tracked = [];
       return;
     }
-    const before = this.file;
-    let file = before;
+    let file = this.file;
     for (const c of changes) {
-      file =
-        'range' in c
-          ? file.edit({ startLine0: c.range.start.line, startChar0: c.range.start.character, endLine0: c.range.end.line, endChar0: c.range.end.character, text: c.text })
-          : GoSourceFile.parse(c.text);
+      if ('range' in c) {
+        const removed = file.text.slice(file.lines.offsetAt(c.range.start), file.lines.offsetAt(c.range.end));
+        this.parseMoved ||= changesParseAway(removed, c.text);
+        file = file.edit({ startLine0: c.range.start.line, startChar0: c.range.start.character, endLine0: c.range.end.line, endChar0: c.range.end.character, text: c.text });
+      } else {
+        this.parseMoved = true;
+        file = GoSourceFile.parse(c.text);
+      }
     }
     this.file = file;
     this.plain = { text: '', lines: file.lines };
-    this.tracked = trackFindings(before, file, this.tracked);
+    // Tracked when next read; but never across more edits than a file remembers (GoSourceFile's
+    // history), past which the edits in between would collapse into one that swallows findings.
+    this.untracked += changes.length;
+    if (this.untracked >= MAX_UNTRACKED_EDITS) void this.tracked;
   }
 
   /**

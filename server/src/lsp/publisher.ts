@@ -2,6 +2,12 @@
 // cached diagnostic per finding, short keys that name findings in diagnostics and code actions,
 // and explanation-step positions on the text the compiler saw. Re-publishing after an edit only
 // places ranges: everything else is built once per finding and settings object.
+//
+// Publishes are coalesced per document: at most one is being written and at most one waits, built
+// from the document as it is when its turn comes, so a flood of edits costs one publish per turn
+// of the event loop that is left over, not one per edit (issue 14: at 100 edits a second on a file
+// with 1,400 findings the queue grew without limit, hovers took seconds and shutdown went
+// unanswered). A publish that would send exactly what was sent last is skipped.
 import type { Diagnostic, Range } from 'vscode-languageserver';
 import { severityRank } from '../engine/kinds';
 import { LineIndex } from '../engine/positions';
@@ -31,8 +37,31 @@ export interface PublisherContext {
   settingsFor(file: string): HeapscopeSettings;
   /** The results a document's findings come from, or null before its package was analysed. */
   compiledTexts(doc: OpenDocument): CompiledTexts | null;
-  publish(uri: string, diagnostics: Diagnostic[]): void;
+  /** Sends a document's diagnostics; a returned promise settles once the message is written. */
+  publish(uri: string, diagnostics: Diagnostic[]): void | Promise<void>;
   log(level: 'info', message: string): void;
+}
+
+/**
+ * How long edits that keep arriving may hold a document's publish back: while the document changed
+ * since the last turn of the event loop its publish waits, so the edits already read are applied
+ * first, but never longer than this (diagnostics follow a flood of edits at least this often).
+ */
+export const MAX_PUBLISH_DELAY_MS = 150;
+
+/** A publish waiting for its turn: the document, how often it was asked for, and since when. */
+interface WaitingPublish {
+  doc: OpenDocument;
+  asked: number;
+  /** `asked` as the last turn saw it. */
+  seen: number;
+  since: number;
+}
+
+/** What was last sent for a document: each diagnostic's cached part and its range (4 numbers each). */
+interface SentDiagnostics {
+  parts: Array<CachedDiagnostic>;
+  ranges: Int32Array;
 }
 
 const ZERO_RANGE: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
@@ -51,6 +80,17 @@ export class DiagnosticPublisher {
   /** Line indexes of the compiled texts, per analysis result, for explanation-step positions. */
   private readonly lineIndexes = new WeakMap<CompiledTexts, Map<string, LineIndex>>();
   private readonly diagnosticCache = new WeakMap<Finding, { settings: HeapscopeSettings; stale: boolean; fixes: readonly FindingFix[] | null; diagnostic: CachedDiagnostic | null }>();
+
+  /** Publishes waiting for their turn, per URI. */
+  private readonly waiting = new Map<string, WaitingPublish>();
+  /** URIs whose last publish is still being written. */
+  private readonly writing = new Set<string>();
+  /** The scheduled turn per URI. */
+  private readonly turns = new Map<string, NodeJS.Immediate>();
+  /** What was last sent per URI, to skip a publish that changes nothing. */
+  private readonly sent = new Map<string, SentDiagnostics>();
+  /** Publishes written (not skipped) since the start; tests read it. */
+  publishCount = 0;
 
   constructor(private readonly ctx: PublisherContext) {}
 
@@ -119,9 +159,15 @@ export class DiagnosticPublisher {
 
   /** Returns the diagnostics of a document as they should be shown now. */
   diagnostics(doc: OpenDocument): Diagnostic[] {
+    return this.build(doc).diagnostics;
+  }
+
+  /** The diagnostics of a document now, with the cached part each was built from. */
+  private build(doc: OpenDocument): { diagnostics: Diagnostic[]; parts: CachedDiagnostic[] } {
     // Everything but the range depends only on the finding and the settings: built once, then
     // each re-publish after an edit only places ranges (the 50 ms budget on big files).
     const out: Diagnostic[] = [];
+    const parts: CachedDiagnostic[] = [];
     const settings = this.ctx.settingsFor(doc.path);
     let related: RelatedPosition | null = null;
     for (const t of this.publishable(doc, settings)) {
@@ -148,12 +194,103 @@ export class DiagnosticPublisher {
       // With the fast encoder only the range and the cached tail are read: skip copying the rest.
       const tail = this.compact ? c.diagnostic[CACHED_JSON] : undefined;
       out.push(tail ? ({ range, [CACHED_JSON]: tail } as CachedDiagnostic) : { ...c.diagnostic, range });
+      parts.push(c.diagnostic);
     }
-    return out;
+    return { diagnostics: out, parts };
   }
 
-  /** Publishes a document's diagnostics. */
+  /**
+   * Publishes a document's diagnostics soon: on a later turn of the event loop, once no edit of it
+   * arrived during the last turn (or MAX_PUBLISH_DELAY_MS after the first request), and after the
+   * document's previous publish was written. Requests meanwhile are folded into that one publish,
+   * which shows the document as it is then.
+   */
   publish(doc: OpenDocument): void {
-    this.ctx.publish(doc.uri, this.diagnostics(doc));
+    const w = this.waiting.get(doc.uri);
+    if (w) {
+      w.doc = doc;
+      w.asked++;
+      return;
+    }
+    this.waiting.set(doc.uri, { doc, asked: 1, seen: 0, since: performance.now() });
+    if (!this.writing.has(doc.uri)) this.nextTurn(doc.uri);
+  }
+
+  /**
+   * Publishes a document's diagnostics now, even when they equal what was sent last: for new
+   * results, an opened document and changed settings, each answered by one publish at once.
+   */
+  publishNow(doc: OpenDocument): void {
+    this.waiting.delete(doc.uri);
+    this.cancelTurn(doc.uri);
+    void this.send(doc, true);
+  }
+
+  /** Forgets a closed document: its waiting publish is dropped and the next one is sent whatever it holds. */
+  forget(uri: string): void {
+    this.waiting.delete(uri);
+    this.cancelTurn(uri);
+    this.sent.delete(uri);
+  }
+
+  /** Drops every waiting publish (the server is shutting down). */
+  dispose(): void {
+    for (const uri of [...this.turns.keys()]) this.cancelTurn(uri);
+    this.waiting.clear();
+  }
+
+  private nextTurn(uri: string): void {
+    if (this.turns.has(uri)) return;
+    this.turns.set(
+      uri,
+      setImmediate(() => {
+        this.turns.delete(uri);
+        this.turn(uri);
+      }),
+    );
+  }
+
+  private cancelTurn(uri: string): void {
+    const t = this.turns.get(uri);
+    if (t) clearImmediate(t);
+    this.turns.delete(uri);
+  }
+
+  private turn(uri: string): void {
+    const w = this.waiting.get(uri);
+    if (!w || this.writing.has(uri)) return;
+    // Messages read since the last turn are handled before this one (vscode-jsonrpc handles one
+    // per turn): while the document keeps changing, wait a turn, so superseded states are never built.
+    if (w.seen !== w.asked && performance.now() - w.since < MAX_PUBLISH_DELAY_MS) {
+      w.seen = w.asked;
+      this.nextTurn(uri);
+      return;
+    }
+    this.waiting.delete(uri);
+    const written = this.send(w.doc, false);
+    if (!written) return;
+    this.writing.add(uri);
+    const done = (): void => {
+      this.writing.delete(uri);
+      if (this.waiting.has(uri)) this.nextTurn(uri);
+    };
+    written.then(done, done);
+  }
+
+  /** Sends a document's diagnostics (unless unforced and equal to the last sent); returns when the write settles, or null when skipped. */
+  private send(doc: OpenDocument, force: boolean): Promise<void> | null {
+    const { diagnostics, parts } = this.build(doc);
+    const ranges = new Int32Array(diagnostics.length * 4);
+    diagnostics.forEach((d, i) => {
+      ranges[i * 4] = d.range.start.line;
+      ranges[i * 4 + 1] = d.range.start.character;
+      ranges[i * 4 + 2] = d.range.end.line;
+      ranges[i * 4 + 3] = d.range.end.character;
+    });
+    const last = this.sent.get(doc.uri);
+    if (!force && last && last.parts.length === parts.length && last.parts.every((p, i) => p === parts[i]) && last.ranges.every((r, i) => r === ranges[i])) return null;
+    this.sent.set(doc.uri, { parts, ranges });
+    this.publishCount++;
+    return Promise.resolve(this.ctx.publish(doc.uri, diagnostics));
   }
 }
