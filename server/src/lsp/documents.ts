@@ -131,8 +131,29 @@ export function trackFindings(from: GoSourceFile, to: GoSourceFile, items: reado
   const all = editsBetween(from, to);
   return moved.map((t) => {
     const origin = before.get(t.finding);
-    return t.fixes === null || !origin ? t : { ...t, fixes: moveFixes(from.lines, to, t.finding.file, origin, t.fixes, all) };
+    if (t.fixes === null || !origin) return t;
+    const fixes = moveFixes(from.lines, to, t.finding.file, origin, t.fixes, all);
+    // A finding the edits left in place keeps its object when its fixes stayed too (publisher.ts reuses its diagnostic).
+    return fixes !== null && t.range === origin && sameEdits(fixes, t.fixes) ? t : { ...t, fixes };
   });
+}
+
+/** Whether two lists of fixes have the same ids and edits at the same places. */
+function sameEdits(a: readonly FindingFix[], b: readonly FindingFix[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((f, i) => {
+      const g = b[i]!;
+      return (
+        f.id === g.id &&
+        f.edits.length === g.edits.length &&
+        f.edits.every((e, k) => {
+          const h = g.edits[k]!;
+          return e.line === h.line && e.column === h.column && e.endLine === h.endLine && e.endColumn === h.endColumn && e.newText === h.newText;
+        })
+      );
+    })
+  );
 }
 
 /** Whether an edit's removed or inserted text can open or close a comment or a literal. */

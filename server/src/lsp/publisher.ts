@@ -12,7 +12,7 @@ import type { Diagnostic, Range } from 'vscode-languageserver';
 import { severityRank } from '../engine/kinds';
 import { LineIndex } from '../engine/positions';
 import { isKindShown, presentFinding } from '../engine/present';
-import type { Finding, FindingFix } from '../engine/types';
+import type { ByteRange, Finding } from '../engine/types';
 import { bytePosition, findingDiagnostic, type RelatedPosition } from './diagnostics';
 import type { OpenDocument, TrackedFinding } from './documents';
 import type { HeapscopeSettings } from '../protocol';
@@ -79,7 +79,13 @@ export class DiagnosticPublisher {
   private readonly cappedDocs = new Set<string>();
   /** Line indexes of the compiled texts, per analysis result, for explanation-step positions. */
   private readonly lineIndexes = new WeakMap<CompiledTexts, Map<string, LineIndex>>();
-  private readonly diagnosticCache = new WeakMap<Finding, { settings: HeapscopeSettings; stale: boolean; fixes: readonly FindingFix[] | null; diagnostic: CachedDiagnostic | null }>();
+  private readonly diagnosticCache = new WeakMap<Finding, { settings: HeapscopeSettings; stale: boolean; fixIds: string; diagnostic: CachedDiagnostic | null }>();
+  /**
+   * The diagnostic last placed at a tracked range, by the range object: tracking keeps the object
+   * of a finding the edit did not move (documents.ts), whose range then reads the same, so an edit
+   * costs a new diagnostic only for the findings it moved.
+   */
+  private readonly placed = new WeakMap<ByteRange, { part: CachedDiagnostic; diagnostic: Diagnostic }>();
 
   /** Publishes waiting for their turn, per URI. */
   private readonly waiting = new Map<string, WaitingPublish>();
@@ -172,7 +178,9 @@ export class DiagnosticPublisher {
     let related: RelatedPosition | null = null;
     for (const t of this.publishable(doc, settings)) {
       let c = this.diagnosticCache.get(t.finding);
-      if (!c || c.settings !== settings || c.stale !== t.stale || c.fixes !== t.fixes) {
+      // Fixes moved through an edit are new objects with the same ids: only the ids are shown.
+      const fixIds = t.fixes && t.fixes.length > 0 ? t.fixes.map((x) => x.id).join(',') : '';
+      if (!c || c.settings !== settings || c.stale !== t.stale || c.fixIds !== fixIds) {
         const f = presentFinding(t.finding, { kinds: settings.kinds });
         const diagnostic: CachedDiagnostic | null = f ? findingDiagnostic(f, ZERO_RANGE, t.stale, (related ??= this.relatedPosition(doc))) : null;
         if (diagnostic) {
@@ -186,14 +194,22 @@ export class DiagnosticPublisher {
           // after an edit only writes ranges. (Over IPC, VS Code's transport, nothing reads it.)
           if (this.compact) diagnostic[CACHED_JSON] = diagnosticTail(diagnostic);
         }
-        c = { settings, stale: t.stale, fixes: t.fixes, diagnostic };
+        c = { settings, stale: t.stale, fixIds, diagnostic };
         this.diagnosticCache.set(t.finding, c);
       }
       if (!c.diagnostic) continue;
+      const last = this.placed.get(t.range);
+      if (last && last.part === c.diagnostic) {
+        out.push(last.diagnostic);
+        parts.push(c.diagnostic);
+        continue;
+      }
       const range = doc.lines.lspRange(t.range);
       // With the fast encoder only the range and the cached tail are read: skip copying the rest.
       const tail = this.compact ? c.diagnostic[CACHED_JSON] : undefined;
-      out.push(tail ? ({ range, [CACHED_JSON]: tail } as CachedDiagnostic) : { ...c.diagnostic, range });
+      const diagnostic = tail ? ({ range, [CACHED_JSON]: tail } as CachedDiagnostic) : { ...c.diagnostic, range };
+      this.placed.set(t.range, { part: c.diagnostic, diagnostic });
+      out.push(diagnostic);
       parts.push(c.diagnostic);
     }
     return { diagnostics: out, parts };
