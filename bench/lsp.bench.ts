@@ -157,7 +157,7 @@ export async function run(): Promise<BenchFigure[]> {
     const first = await analysed;
     const publishBytes = Buffer.byteLength(JSON.stringify(first));
     const edits: number[] = [];
-    for (let v = 2; v < 202; v++) {
+    for (let v = 2; v < 102; v++) {
       const got = nextDiagnostics(bigUri);
       const t0 = performance.now();
       await rpc.sendNotification('textDocument/didChange', {
@@ -167,6 +167,8 @@ export async function run(): Promise<BenchFigure[]> {
       const p = await got;
       edits.push(performance.now() - t0);
       if (p.diagnostics.length !== first.diagnostics.length) throw new Error(`edit ${v} lost diagnostics`);
+      // Single edits, after a typing pause: edits closer than the publish pace are a flood (the sustained figures).
+      await new Promise((r) => setTimeout(r, 300));
     }
     figures.push({
       name: 'edit → shifted diagnostics (5,000-line file) p99',
@@ -340,14 +342,16 @@ export interface SustainedLoad {
   rssPeak: number;
   /** From sending shutdown right after a second one-second burst to its answer (Infinity: none within 10 s). */
   shutdown: number;
+  /** How long sending the edits took (more than the planned seconds when the client itself fell behind). */
+  burstMs: number;
 }
 
 /**
  * 100 edits a second for `seconds` on a generated file of `lines` lines (one package, compiled by
- * the real go through the server): each edit inserts or deletes a line near the top, so every
- * finding below it moves (the worst case for re-publishing), with a hover on a finding every fifth
- * edit. Then the time until the last edit's diagnostics, the peak resident size, and how long
- * `shutdown` takes when sent right after another burst.
+ * the real go through the server): each edit inserts a line near the top, so every finding moves
+ * (the worst case for re-publishing), with a hover on a finding every fifth edit. Then the time
+ * until the last edit's diagnostics, the peak resident size, and how long `shutdown` takes when
+ * sent right after another burst.
  */
 export async function sustainedLoad(serverJs: string, lines: number, seconds = 10): Promise<SustainedLoad> {
   const work = mkdtempSync(path.join(os.tmpdir(), 'heapscope-lsp-load-'));
@@ -364,18 +368,16 @@ export async function sustainedLoad(serverJs: string, lines: number, seconds = 1
     // Hover targets: diagnostics below the edited line, so an edit moves them by exactly one line.
     const targets = first.diagnostics.filter((d) => d.range.start.line > 3);
     const insert = { range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, text: '// edit\n' };
-    const remove = { range: { start: { line: 2, character: 0 }, end: { line: 3, character: 0 } }, text: '' };
     let version = 1;
     const burst = async (n: number, hoverEvery: number, hovers: number[], pending: Array<Promise<unknown>>): Promise<number> => {
       const started = performance.now();
       let sentAt = started;
       for (let i = 0; i < n; i++) {
-        const inserted = i % 2 === 0;
         sentAt = performance.now();
-        await s.rpc.sendNotification('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: [inserted ? insert : remove] });
+        await s.rpc.sendNotification('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: [insert] });
         if (hoverEvery > 0 && i % hoverEvery === 0) {
           const d = targets[(i * 37) % targets.length]!;
-          const position = { line: d.range.start.line + (inserted ? 1 : 0), character: d.range.start.character };
+          const position = { line: d.range.start.line + version - 1, character: d.range.start.character };
           const h0 = performance.now();
           pending.push(
             s.rpc.sendRequest('textDocument/hover', { textDocument: { uri }, position }).then((h) => {
@@ -393,13 +395,16 @@ export async function sustainedLoad(serverJs: string, lines: number, seconds = 1
     const hovers: number[] = [];
     const pending: Array<Promise<unknown>> = [];
     const edits = seconds * 100;
+    const b0 = performance.now();
     const lastSent = await burst(edits, 5, hovers, pending);
+    const burstMs = performance.now() - b0;
     const lastVersion = version;
-    // The last edit's diagnostics: the publish of its version (servers that send no version publish once per edit).
-    const isLast = (p: PublishDiagnosticsParams, k: number): boolean => (p.version !== undefined ? p.version === lastVersion : k >= edits);
+    // The last edit's diagnostics: every edit inserts a line above every finding, so only its publish has the first finding this far down.
+    const firstLine = first.diagnostics[0]!.range.start.line;
+    const isLast = (p: PublishDiagnosticsParams): boolean => p.diagnostics[0]?.range.start.line === firstLine + lastVersion - 1;
     const seen = (): { at: number; p: PublishDiagnosticsParams } | undefined => {
       const all = s.publishes.get(uri) ?? [];
-      for (let k = before; k < all.length; k++) if (isLast(all[k]!.p, k - before + 1)) return all[k];
+      for (let k = before; k < all.length; k++) if (isLast(all[k]!.p)) return all[k];
       return undefined;
     };
     const deadline = performance.now() + 60_000;
@@ -428,6 +433,7 @@ export async function sustainedLoad(serverJs: string, lines: number, seconds = 1
       publishes,
       rssPeak: peak,
       shutdown,
+      burstMs,
     };
   } finally {
     await s.stop();
@@ -490,10 +496,11 @@ function toolsCopy(): string {
 }
 
 /**
- * Single edits on go/ssa/builder.go: 200 edits, each awaited, alternating a line inserted above
- * most findings and its removal; returns the latencies from didChange to the shifted diagnostics.
+ * Single edits on go/ssa/builder.go: `n` edits, each awaited and followed by a pause, alternating a
+ * line inserted above most findings and its removal; returns the latencies from didChange to the
+ * shifted diagnostics.
  */
-export async function realFileEdits(serverJs: string, tools: string, n = 200): Promise<{ latencies: number[]; diagnostics: number; lines: number }> {
+export async function realFileEdits(serverJs: string, tools: string, n = 100, pauseMs = 300): Promise<{ latencies: number[]; diagnostics: number; lines: number }> {
   const file = path.join(tools, 'go', 'ssa', 'builder.go');
   const uri = pathToFileURL(file).toString();
   const s = await startBenchServer(serverJs, tools);
@@ -512,6 +519,8 @@ export async function realFileEdits(serverJs: string, tools: string, n = 200): P
       const p = await got;
       latencies.push(performance.now() - t0);
       if (p.diagnostics.length !== first.diagnostics.length) throw new Error(`builder.go edit ${v} lost diagnostics: ${p.diagnostics.length} of ${first.diagnostics.length}`);
+      // A single edit: one after a typing pause (edits closer than the server's publish pace are a flood, measured below).
+      await new Promise((r) => setTimeout(r, pauseMs));
     }
     return { latencies, diagnostics: first.diagnostics.length, lines: readFileSync(file, 'utf8').split('\n').length };
   } finally {
