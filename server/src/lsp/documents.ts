@@ -280,6 +280,35 @@ export class OpenDocument {
     return this.trackedAt;
   }
 
+  /**
+   * The findings on lines `line0`…`endLine0` (0-based) of the current text, tracked there, exactly
+   * as `tracked` would place them; the others stay where they were read last. A hover between two
+   * publishes tracks the few findings near it, not the thousands of a big file (at 100 edits a
+   * second, hovers did most of the tracking). Candidates are the findings whose range meets the
+   * lines mapped back through the edits; tracking moves each finding on its own, so a subset
+   * tracks as the whole would.
+   */
+  trackedOnLines(line0: number, endLine0 = line0): TrackedFinding[] {
+    const on = (t: TrackedFinding): boolean => t.range.line - 1 <= endLine0 && t.range.endLine - 1 >= line0;
+    const from = this.trackedIn;
+    const to = this.file;
+    const edits = from !== null && to !== null && from !== to && !this.parseMoved ? to.editsSince(from) : null;
+    if (from === null || to === null || edits === null) return this.tracked.filter(on);
+    let s = to.lines.lineStart(Math.min(line0, to.lines.lineCount - 1));
+    let e = to.lines.lineEnd(Math.min(endLine0, to.lines.lineCount - 1));
+    // Back through the edits, last first: a point in inserted text goes to the start or the end of what it replaced.
+    for (let i = edits.length - 1; i >= 0; i--) {
+      const ed = edits[i]!;
+      s = s <= ed.start ? s : s >= ed.newEnd ? s - (ed.newEnd - ed.oldEnd) : ed.start;
+      e = e <= ed.start ? e : e >= ed.newEnd ? e - (ed.newEnd - ed.oldEnd) : ed.oldEnd;
+    }
+    const near = this.trackedAt.filter((t) => {
+      const r = t.range;
+      return from.lines.byteToOffset(r.endLine, r.endColumn) + 1 >= s && from.lines.byteToOffset(r.line, r.column) <= e + 1;
+    });
+    return trackFindings(from, to, near, false).filter(on);
+  }
+
   /** Findings located in the current text. */
   set tracked(items: TrackedFinding[]) {
     this.trackedAt = items;

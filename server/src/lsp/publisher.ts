@@ -7,7 +7,8 @@
 // from the document as it is when its turn comes, so a flood of edits costs one publish per turn
 // of the event loop that is left over, not one per edit (issue 14: at 100 edits a second on a file
 // with 1,400 findings the queue grew without limit, hovers took seconds and shutdown went
-// unanswered). A publish that would send exactly what was sent last is skipped.
+// unanswered). While edits keep coming faster than the client can read a publish, publishes are
+// also spaced by their size. A publish that would send exactly what was sent last is skipped.
 import type { Diagnostic, Range } from 'vscode-languageserver';
 import { severityRank } from '../engine/kinds';
 import { LineIndex } from '../engine/positions';
@@ -115,11 +116,14 @@ export class DiagnosticPublisher {
   private readonly sent = new Map<string, SentDiagnostics>();
   constructor(private readonly ctx: PublisherContext) {}
 
-  /** Returns the tracked findings of a document that its settings show, as they show them. */
-  shown(doc: OpenDocument): ShownFinding[] {
+  /**
+   * Returns the tracked findings of a document that its settings show, as they show them; with
+   * `line0`, only those on that line (0-based), tracked alone (OpenDocument.trackedOnLines).
+   */
+  shown(doc: OpenDocument, line0?: number): ShownFinding[] {
     const out: ShownFinding[] = [];
     const kinds = this.ctx.settingsFor(doc.path).kinds;
-    for (const t of doc.tracked) {
+    for (const t of line0 === undefined ? doc.tracked : doc.trackedOnLines(line0)) {
       const f = this.presented(t.finding, kinds);
       if (f) out.push({ t, f });
     }

@@ -314,7 +314,7 @@ export class Session {
   hover(uri: string, pos: Position): Hover | null {
     const doc = this.docs.get(uri);
     if (!doc) return null;
-    return findingsHover(doc, pos, this.publisher.shown(doc), this.profiles.cost(), this.publisher.relatedPosition(doc));
+    return findingsHover(doc, pos, this.publisher.shown(doc, pos.line), this.profiles.cost(), this.publisher.relatedPosition(doc));
   }
 
   private readonly keyOf = (f: Finding): string => this.publisher.keyOf(f);
