@@ -302,15 +302,23 @@ export class OpenDocument {
       s = s <= ed.start ? s : s >= ed.newEnd ? s - (ed.newEnd - ed.oldEnd) : ed.start;
       e = e <= ed.start ? e : e >= ed.newEnd ? e - (ed.newEnd - ed.oldEnd) : ed.oldEnd;
     }
+    // By lines first (1-based in ranges), then by offsets: most findings are far from the lines.
+    const sLine = from.lines.positionAt(s).line;
+    const eLine = from.lines.positionAt(e).line + 2;
     const near = this.trackedAt.filter((t) => {
       const r = t.range;
+      if (r.endLine < sLine || r.line > eLine) return false;
       return from.lines.byteToOffset(r.endLine, r.endColumn) + 1 >= s && from.lines.byteToOffset(r.line, r.column) <= e + 1;
     });
     return trackFindings(from, to, near, false).filter(on);
   }
 
+  /** Counts the times findings were set (new results, re-joined costs): tracking keeps the findings' objects in between. */
+  findingsSet = 0;
+
   /** Findings located in the current text. */
   set tracked(items: TrackedFinding[]) {
+    this.findingsSet++;
     this.trackedAt = items;
     this.trackedIn = this.file;
     this.untracked = 0;

@@ -112,6 +112,8 @@ export class DiagnosticPublisher {
   private readonly turns = new Map<string, { immediate: NodeJS.Immediate } | { timeout: NodeJS.Timeout }>();
   /** When each document was last asked to publish, and whether the request came within its pace of the one before. */
   private readonly asked = new Map<string, { at: number; flooding: boolean }>();
+  /** The findings chosen to publish per capped document, out of `from` shown ones (publishable). */
+  private readonly chosen = new Map<string, { findingsSet: number; settings: HeapscopeSettings; from: number; findings: Set<Finding> }>();
   /** What was last sent per URI, to skip a publish that changes nothing. */
   private readonly sent = new Map<string, SentDiagnostics>();
   constructor(private readonly ctx: PublisherContext) {}
@@ -179,8 +181,9 @@ export class DiagnosticPublisher {
 
   /**
    * The tracked findings a document publishes: all of them, unless a huge file (generated code)
-   * has more than MAX_DIAGNOSTICS_PER_FILE shown — then the most severe and costly ones, so one
-   * publish cannot stall the server for hundreds of milliseconds. Logged once per document.
+   * has more than MAX_DIAGNOSTICS_PER_FILE shown — then the most severe and costly ones (in the
+   * document's order), so one publish cannot stall the server for hundreds of milliseconds. Logged
+   * once per document.
    */
   private publishable(doc: OpenDocument, settings: HeapscopeSettings): readonly TrackedFinding[] {
     if (doc.tracked.length <= MAX_DIAGNOSTICS_PER_FILE) return doc.tracked;
@@ -190,8 +193,14 @@ export class DiagnosticPublisher {
       this.cappedDocs.add(doc.path);
       this.ctx.log('info', `${doc.path}: ${shown.length} findings; showing the ${MAX_DIAGNOSTICS_PER_FILE} most severe and costly`);
     }
+    // The choice holds until findings are set again or an edit drops one: each publish of a flood
+    // then filters instead of sorting thousands of findings.
+    const c = this.chosen.get(doc.uri);
+    if (c && c.findingsSet === doc.findingsSet && c.settings === settings && c.from === shown.length) return shown.filter((t) => c.findings.has(t.finding));
     const rank = (t: TrackedFinding): number => severityRank(t.finding.severity) * 2 - (t.finding.alloc?.share ?? 0);
-    return [...shown].sort((a, b) => rank(a) - rank(b)).slice(0, MAX_DIAGNOSTICS_PER_FILE);
+    const top = new Set([...shown].sort((a, b) => rank(a) - rank(b)).slice(0, MAX_DIAGNOSTICS_PER_FILE).map((t) => t.finding));
+    this.chosen.set(doc.uri, { findingsSet: doc.findingsSet, settings, from: shown.length, findings: top });
+    return shown.filter((t) => top.has(t.finding));
   }
 
   /** Returns the diagnostics of a document as they should be shown now. */
@@ -282,6 +291,7 @@ export class DiagnosticPublisher {
     this.cancelTurn(uri);
     this.sent.delete(uri);
     this.asked.delete(uri);
+    this.chosen.delete(uri);
   }
 
   /** Drops every waiting publish (the server is shutting down). */
