@@ -1,6 +1,8 @@
 // Language server figures through a real stdio connection to dist/server.js: reopening a file of an
-// analysed package, re-publishing shifted diagnostics after an edit on a 5,000-line file, hover
-// latency, and resident memory with 51 open files across 11 packages.
+// analysed package, re-publishing shifted diagnostics after an edit on a 5,000-line file and on a
+// real large file (golang.org/x/tools go/ssa/builder.go), hover latency, resident memory with 51
+// open files across 11 packages, and sustained load: 100 edits a second for 10 s on generated
+// files of 5,000 and 12,000 lines with over 1,000 findings each.
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
@@ -24,13 +26,14 @@ function p99(xs: number[]): number {
   return s[Math.min(s.length - 1, Math.ceil(s.length * 0.99) - 1)] ?? NaN;
 }
 
-/** A 5,000-line Go file: many small functions, each with a heap allocation. */
+/** A Go file of `lines` lines: many small functions, each with two heap allocations, whole functions only (blank lines pad the end). */
 function bigFile(pkg: string, lines: number): string {
   const out = [`package ${pkg}`, ''];
-  for (let i = 0; out.length < lines; i++) {
+  for (let i = 0; out.length + 6 <= lines; i++) {
     out.push(`func F${i}(n int) (*int, []byte) {`, `\tx := n + ${i}`, `\tb := make([]byte, n)`, `\treturn &x, b`, `}`, '');
   }
-  return out.slice(0, lines).join('\n') + '\n';
+  while (out.length < lines) out.push('');
+  return out.join('\n') + '\n';
 }
 
 /**
@@ -100,6 +103,8 @@ function smallFile(pkg: string, i: number): string {
 /** Runs the measurements and returns the figures. */
 export async function run(): Promise<BenchFigure[]> {
   execFileSync(process.execPath, [path.join(root, 'scripts', 'build.mjs'), '--quiet'], { cwd: root });
+  // HEAPSCOPE_BENCH_LSP=load runs only the load figures (sustained load, the real file).
+  if (process.env.HEAPSCOPE_BENCH_LSP === 'load') return loadFigures();
   const work = mkdtempSync(path.join(os.tmpdir(), 'heapscope-lsp-bench-'));
   writeFileSync(path.join(work, 'go.mod'), 'module example.com/bench\n\ngo 1.21\n');
   const files: string[] = [];
@@ -152,7 +157,7 @@ export async function run(): Promise<BenchFigure[]> {
     const first = await analysed;
     const publishBytes = Buffer.byteLength(JSON.stringify(first));
     const edits: number[] = [];
-    for (let v = 2; v < 202; v++) {
+    for (let v = 2; v < 102; v++) {
       const got = nextDiagnostics(bigUri);
       const t0 = performance.now();
       await rpc.sendNotification('textDocument/didChange', {
@@ -162,6 +167,8 @@ export async function run(): Promise<BenchFigure[]> {
       const p = await got;
       edits.push(performance.now() - t0);
       if (p.diagnostics.length !== first.diagnostics.length) throw new Error(`edit ${v} lost diagnostics`);
+      // Single edits, after a typing pause: edits closer than the publish pace are a flood (the sustained figures).
+      await new Promise((r) => setTimeout(r, 300));
     }
     figures.push({
       name: 'edit → shifted diagnostics (5,000-line file) p99',
@@ -253,6 +260,300 @@ export async function run(): Promise<BenchFigure[]> {
     await new Promise((r) => (proc.exitCode !== null ? r(null) : proc.once('exit', r)));
     rpc.dispose();
     rmSync(work, { recursive: true, force: true });
+  }
+  return [...figures, ...(await loadFigures())];
+}
+
+/** A server process over stdio and what it published. */
+interface BenchServer {
+  proc: ReturnType<typeof spawn>;
+  rpc: ReturnType<typeof createMessageConnection>;
+  /** Every publish for a URI, in arrival order, with its arrival time. */
+  publishes: Map<string, Array<{ at: number; p: PublishDiagnosticsParams }>>;
+  nextDiagnostics(uri: string, cond?: (p: PublishDiagnosticsParams) => boolean): Promise<PublishDiagnosticsParams>;
+  open(file: string, version?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** Starts `serverJs --stdio` on the workspace `work` and initialises it. */
+async function startBenchServer(serverJs: string, work: string): Promise<BenchServer> {
+  const serverArgs = (process.env.HEAPSCOPE_BENCH_SERVER_ARGS ?? '').split(/\s+/).filter(Boolean);
+  const proc = spawn(process.execPath, [...serverArgs, serverJs, '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
+  const rpc = createMessageConnection(new StreamMessageReader(proc.stdout!), new StreamMessageWriter(proc.stdin!));
+  const waiters = new Map<string, Array<(p: PublishDiagnosticsParams) => void>>();
+  const publishes = new Map<string, Array<{ at: number; p: PublishDiagnosticsParams }>>();
+  rpc.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
+    (publishes.get(p.uri) ?? publishes.set(p.uri, []).get(p.uri)!).push({ at: performance.now(), p });
+    const ws = waiters.get(p.uri) ?? [];
+    waiters.delete(p.uri);
+    for (const w of ws) w(p);
+  });
+  rpc.onRequest('workspace/configuration', () => [{}]);
+  rpc.listen();
+  const nextDiagnostics = (uri: string, cond: (p: PublishDiagnosticsParams) => boolean = () => true): Promise<PublishDiagnosticsParams> =>
+    new Promise((resolve) => {
+      const w = (p: PublishDiagnosticsParams): void => {
+        if (cond(p)) resolve(p);
+        else (waiters.get(uri) ?? waiters.set(uri, []).get(uri)!).push(w);
+      };
+      (waiters.get(uri) ?? waiters.set(uri, []).get(uri)!).push(w);
+    });
+  await rpc.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(work).toString(), capabilities: { workspace: { configuration: true } } });
+  await rpc.sendNotification('initialized', {});
+  return {
+    proc,
+    rpc,
+    publishes,
+    nextDiagnostics,
+    open: (file, version = 1) => rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: pathToFileURL(file).toString(), languageId: 'go', version, text: readFileSync(file, 'utf8') } }),
+    stop: async () => {
+      if (proc.exitCode === null) {
+        await Promise.race([rpc.sendRequest('shutdown').catch(() => undefined), new Promise((r) => setTimeout(r, 5000))]);
+        await rpc.sendNotification('exit').catch(() => undefined);
+        const exited = new Promise((r) => (proc.exitCode !== null ? r(null) : proc.once('exit', r)));
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+        if (proc.exitCode === null) proc.kill('SIGKILL');
+      }
+      rpc.dispose();
+    },
+  };
+}
+
+/** The resident size (VmRSS) and its peak so far (VmHWM) of a process, in MB. */
+function memoryOf(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kb = (key: string): number => Number(new RegExp(`${key}:\\s+(\\d+)`).exec(status)?.[1] ?? NaN);
+  return { rss: kb('VmRSS') / 1024, peak: kb('VmHWM') / 1024 };
+}
+
+/** What one sustained-load run measured. */
+export interface SustainedLoad {
+  lines: number;
+  diagnostics: number;
+  edits: number;
+  hoverP99: number;
+  hoverMedian: number;
+  hoverMax: number;
+  hovers: number;
+  /** From sending the last edit to the publish of its version (Infinity: not within the wait). */
+  lastEditToDiagnostics: number;
+  /** Publishes the client received for the file during the burst and until the last edit's. */
+  publishes: number;
+  rssPeak: number;
+  /** From sending shutdown right after a second one-second burst to its answer (Infinity: none within 10 s). */
+  shutdown: number;
+  /** How long sending the edits took (more than the planned seconds when the client itself fell behind). */
+  burstMs: number;
+}
+
+/**
+ * 100 edits a second for `seconds` on a generated file of `lines` lines (one package, compiled by
+ * the real go through the server): each edit inserts a line near the top, so every finding moves
+ * (the worst case for re-publishing), with a hover on a finding every fifth edit. Then the time
+ * until the last edit's diagnostics, the peak resident size, and how long `shutdown` takes when
+ * sent right after another burst.
+ */
+export async function sustainedLoad(serverJs: string, lines: number, seconds = 10): Promise<SustainedLoad> {
+  const work = mkdtempSync(path.join(os.tmpdir(), 'heapscope-lsp-load-'));
+  writeFileSync(path.join(work, 'go.mod'), 'module example.com/load\n\ngo 1.21\n');
+  mkdirSync(path.join(work, 'big'));
+  const file = path.join(work, 'big', 'big.go');
+  writeFileSync(file, bigFile('big', lines));
+  const uri = pathToFileURL(file).toString();
+  const s = await startBenchServer(serverJs, work);
+  try {
+    const analysed = s.nextDiagnostics(uri, (p) => p.diagnostics.length > 0);
+    await s.open(file);
+    const first = await analysed;
+    // Hover targets: diagnostics below the edited line, so an edit moves them by exactly one line.
+    const targets = first.diagnostics.filter((d) => d.range.start.line > 3);
+    const insert = { range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, text: '// edit\n' };
+    let version = 1;
+    const burst = async (n: number, hoverEvery: number, hovers: number[], pending: Array<Promise<unknown>>): Promise<number> => {
+      const started = performance.now();
+      let sentAt = started;
+      for (let i = 0; i < n; i++) {
+        sentAt = performance.now();
+        await s.rpc.sendNotification('textDocument/didChange', { textDocument: { uri, version: ++version }, contentChanges: [insert] });
+        if (hoverEvery > 0 && i % hoverEvery === 0) {
+          const d = targets[(i * 37) % targets.length]!;
+          const position = { line: d.range.start.line + version - 1, character: d.range.start.character };
+          const h0 = performance.now();
+          pending.push(
+            s.rpc.sendRequest('textDocument/hover', { textDocument: { uri }, position }).then((h) => {
+              hovers.push(performance.now() - h0);
+              if (!h) throw new Error(`no hover on a diagnostic at edit ${i}`);
+            }),
+          );
+        }
+        const due = started + (i + 1) * 10;
+        if (performance.now() < due) await new Promise((r) => setTimeout(r, due - performance.now()));
+      }
+      return sentAt;
+    };
+    const before = s.publishes.get(uri)?.length ?? 0;
+    const hovers: number[] = [];
+    const pending: Array<Promise<unknown>> = [];
+    const edits = seconds * 100;
+    const b0 = performance.now();
+    const lastSent = await burst(edits, 5, hovers, pending);
+    const burstMs = performance.now() - b0;
+    const lastVersion = version;
+    // The last edit's diagnostics: every edit inserts a line above every finding, so only its publish has the first finding this far down.
+    const firstLine = first.diagnostics[0]!.range.start.line;
+    const isLast = (p: PublishDiagnosticsParams): boolean => p.diagnostics[0]?.range.start.line === firstLine + lastVersion - 1;
+    const seen = (): { at: number; p: PublishDiagnosticsParams } | undefined => {
+      const all = s.publishes.get(uri) ?? [];
+      for (let k = before; k < all.length; k++) if (isLast(all[k]!.p)) return all[k];
+      return undefined;
+    };
+    const deadline = performance.now() + 60_000;
+    while (!seen() && performance.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    const last = seen();
+    await Promise.race([Promise.all(pending), new Promise((r) => setTimeout(r, 60_000))]);
+    const lastEditToDiagnostics = last ? last.at - lastSent : Infinity;
+    if (last && last.p.diagnostics.length !== first.diagnostics.length) throw new Error(`the last edit's diagnostics lost some: ${last.p.diagnostics.length} of ${first.diagnostics.length}`);
+    const publishes = (s.publishes.get(uri)?.length ?? 0) - before;
+    // Shutdown right after a one-second burst, with no waiting for the burst's diagnostics.
+    await burst(100, 0, [], []);
+    const s0 = performance.now();
+    const answered = await Promise.race([s.rpc.sendRequest('shutdown').then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), 10_000))]);
+    const shutdown = answered ? performance.now() - s0 : Infinity;
+    const { peak } = memoryOf(s.proc.pid!);
+    const sorted = [...hovers].sort((a, b) => a - b);
+    return {
+      lines,
+      diagnostics: first.diagnostics.length,
+      edits,
+      hoverP99: p99(hovers),
+      hoverMedian: median(hovers),
+      hoverMax: sorted[sorted.length - 1] ?? NaN,
+      hovers: hovers.length,
+      lastEditToDiagnostics,
+      publishes,
+      rssPeak: peak,
+      shutdown,
+      burstMs,
+    };
+  } finally {
+    await s.stop();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** The figures of one sustained-load run, with the baseline server's (HEAPSCOPE_BENCH_BASELINE_SERVER) in the notes. */
+function sustainedFigures(now: SustainedLoad, base: SustainedLoad | null): BenchFigure[] {
+  const ms = (x: number): string => (Number.isFinite(x) ? `${x.toFixed(1)} ms` : 'none');
+  const was = (f: (l: SustainedLoad) => string): string => (base ? `; baseline server: ${f(base)}` : '');
+  const what = `${now.lines.toLocaleString('en')}-line file, ${now.diagnostics} diagnostics, ${now.edits} edits at 100/s`;
+  return [
+    {
+      name: `sustained load (${what}): hover p99`,
+      value: now.hoverP99,
+      unit: 'ms',
+      target: '≤ 100 ms',
+      pass: now.hoverP99 <= 100,
+      note: `${now.hovers} hovers, median ${ms(now.hoverMedian)}, max ${ms(now.hoverMax)}${was((b) => `p99 ${ms(b.hoverP99)}, median ${ms(b.hoverMedian)}, max ${ms(b.hoverMax)}`)}`,
+    },
+    {
+      name: `sustained load (${what}): last edit → its diagnostics`,
+      value: now.lastEditToDiagnostics,
+      unit: 'ms',
+      target: '≤ 500 ms',
+      pass: now.lastEditToDiagnostics <= 500,
+      note: `${now.publishes} publishes received${was((b) => `${ms(b.lastEditToDiagnostics)}, ${b.publishes} publishes`)}`,
+    },
+    {
+      name: `sustained load (${what}): server RSS peak`,
+      value: now.rssPeak,
+      unit: 'MB',
+      target: '≤ 300 MB',
+      pass: now.rssPeak <= 300,
+      note: `VmHWM after the bursts${was((b) => `${b.rssPeak.toFixed(1)} MB`)}`,
+    },
+    {
+      name: `sustained load (${what}): shutdown answered right after a 1 s burst`,
+      value: now.shutdown,
+      unit: 'ms',
+      target: '≤ 1,000 ms',
+      pass: now.shutdown <= 1000,
+      note: was((b) => ms(b.shutdown)).replace(/^; /, ''),
+    },
+  ];
+}
+
+/** golang.org/x/tools, whose go/ssa/builder.go is the real large file of the single-edit figure. */
+const TOOLS = 'golang.org/x/tools@v0.30.0';
+
+/** A writable copy of x/tools (through the module proxy, once per machine into the module cache). */
+function toolsCopy(): string {
+  const info = JSON.parse(execFileSync('go', ['mod', 'download', '-json', TOOLS], { encoding: 'utf8', cwd: os.tmpdir() })) as { Dir?: string; Error?: string };
+  if (!info.Dir) throw new Error(`go mod download ${TOOLS}: ${info.Error ?? 'no Dir'}`);
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'heapscope-lsp-tools-'));
+  execFileSync('cp', ['-r', `${info.Dir}/.`, dir]);
+  execFileSync('chmod', ['-R', 'u+w', dir]);
+  return dir;
+}
+
+/**
+ * Single edits on go/ssa/builder.go: `n` edits, each awaited and followed by a pause, alternating a
+ * line inserted above most findings and its removal; returns the latencies from didChange to the
+ * shifted diagnostics.
+ */
+export async function realFileEdits(serverJs: string, tools: string, n = 100, pauseMs = 300): Promise<{ latencies: number[]; diagnostics: number; lines: number }> {
+  const file = path.join(tools, 'go', 'ssa', 'builder.go');
+  const uri = pathToFileURL(file).toString();
+  const s = await startBenchServer(serverJs, tools);
+  try {
+    const analysed = s.nextDiagnostics(uri, (p) => p.diagnostics.length > 0);
+    await s.open(file);
+    const first = await analysed;
+    const at = Math.min(...first.diagnostics.map((d) => d.range.start.line));
+    const insert = { range: { start: { line: at, character: 0 }, end: { line: at, character: 0 } }, text: '// edit\n' };
+    const remove = { range: { start: { line: at, character: 0 }, end: { line: at + 1, character: 0 } }, text: '' };
+    const latencies: number[] = [];
+    for (let v = 2; v < n + 2; v++) {
+      const got = s.nextDiagnostics(uri);
+      const t0 = performance.now();
+      await s.rpc.sendNotification('textDocument/didChange', { textDocument: { uri, version: v }, contentChanges: [v % 2 === 0 ? insert : remove] });
+      const p = await got;
+      latencies.push(performance.now() - t0);
+      if (p.diagnostics.length !== first.diagnostics.length) throw new Error(`builder.go edit ${v} lost diagnostics: ${p.diagnostics.length} of ${first.diagnostics.length}`);
+      // A single edit: one after a typing pause (edits closer than the server's publish pace are a flood, measured below).
+      await new Promise((r) => setTimeout(r, pauseMs));
+    }
+    return { latencies, diagnostics: first.diagnostics.length, lines: readFileSync(file, 'utf8').split('\n').length };
+  } finally {
+    await s.stop();
+  }
+}
+
+/** Sustained load on 5,000 and 12,000 lines and single edits on builder.go, with the baseline server's figures when one is named. */
+export async function loadFigures(): Promise<BenchFigure[]> {
+  const serverJs = path.join(root, 'dist', 'server.js');
+  const baseline = process.env.HEAPSCOPE_BENCH_BASELINE_SERVER || null;
+  const figures: BenchFigure[] = [];
+  const tools = toolsCopy();
+  try {
+    const real = await realFileEdits(serverJs, tools);
+    const realBase = baseline ? await realFileEdits(baseline, tools) : null;
+    figures.push({
+      name: `edit → shifted diagnostics, real file (${TOOLS.split('@')[1]} go/ssa/builder.go) p99`,
+      value: p99(real.latencies),
+      unit: 'ms',
+      target: '≤ 50 ms',
+      pass: p99(real.latencies) <= 50,
+      note: `${real.latencies.length} edits, ${real.lines} lines, ${real.diagnostics} diagnostics, median ${median(real.latencies).toFixed(1)} ms, max ${Math.max(...real.latencies).toFixed(1)} ms${
+        realBase ? `; baseline server: p99 ${p99(realBase.latencies).toFixed(1)} ms, median ${median(realBase.latencies).toFixed(1)} ms` : ''
+      }`,
+    });
+  } finally {
+    rmSync(tools, { recursive: true, force: true });
+  }
+  for (const lines of [5000, 12000]) {
+    const now = await sustainedLoad(serverJs, lines);
+    const base = baseline ? await sustainedLoad(baseline, lines) : null;
+    figures.push(...sustainedFigures(now, base));
   }
   return figures;
 }

@@ -41,3 +41,43 @@ test('setFindings tracks a compiler line by the node type it carries, and looks 
   assert.deepEqual(typeOf(), { carried: 'expression_list', offsets: null, 'looked up': 'call_expression' });
   assert.ok(doc.tracked.every((t) => t.range.line === 5));
 });
+
+test('trackedOnLines places the findings on a line as tracking all of them would, through edits above, on and below it', () => {
+  // 40 functions, two findings each: `x` moved to the heap and the escaping make.
+  const lines = ['package p', ''];
+  for (let i = 0; i < 40; i++) lines.push(`func F${i}(n int) (*int, []byte) {`, `\tx := n + ${i}`, '\tb := make([]byte, n)', '\treturn &x, b', '}', '');
+  const text = lines.join('\n');
+  const findings: Finding[] = [];
+  lines.forEach((l, i) => {
+    if (l.startsWith('\tx :=')) findings.push({ ...finding(`x${i}`, 2, 3, 'identifier'), line: i + 1, endLine: i + 1 });
+    if (l.startsWith('\tb :=')) findings.push({ ...finding(`b${i}`, 7, 22, 'call_expression'), line: i + 1, endLine: i + 1 });
+  });
+  const edits = [
+    { range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, text: '// a line above everything\n' },
+    { range: { start: { line: 30, character: 1 }, end: { line: 30, character: 1 } }, text: 'y := 1\n\t_ = y\n\t' },
+    { range: { start: { line: 100, character: 0 }, end: { line: 103, character: 0 } }, text: '' },
+    { range: { start: { line: 61, character: 8 }, end: { line: 61, character: 8 } }, text: '2*' },
+  ];
+  // One document read after each edit (the truth), one asked only for single lines.
+  const whole = new OpenDocument('file:///x.go', '/x.go', 1, text);
+  const partial = new OpenDocument('file:///x.go', '/x.go', 1, text);
+  whole.setFindings(findings, text);
+  partial.setFindings(findings, text);
+  let version = 1;
+  for (const e of edits) {
+    version++;
+    whole.applyChanges([e], version);
+    partial.applyChanges([e], version);
+    const all = whole.tracked;
+    let found = 0;
+    for (let line0 = 0; line0 < whole.lines.lineCount; line0++) {
+      const want = all.filter((t) => t.range.line - 1 === line0).map((t) => [t.finding.message, t.range]);
+      const got = partial.trackedOnLines(line0).map((t) => [t.finding.message, t.range]);
+      assert.deepEqual(got, want, `line ${line0} after edit ${version - 1}`);
+      found += got.length;
+    }
+    assert.equal(found, all.length, 'every finding is on one of the lines');
+  }
+  // The deletion of lines 100-102 swallowed one function's findings.
+  assert.equal(whole.tracked.length, findings.length - 2);
+});

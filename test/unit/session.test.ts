@@ -126,10 +126,9 @@ test('an edit above a finding moves its diagnostic at once, with no compile', { 
   await openDemo(host, session);
   const from = host.events.length;
   session.change(demoUri, 2, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: '// a new first line\n' }]);
-  // Published synchronously, before change returns.
-  const after = host.lastPublish(demoUri);
-  assert.ok(host.events.slice(from).some((e) => e.type === 'publish'));
-  assert.equal(movedP(after ?? [])?.range.start.line, 16);
+  // Published on a later turn of the event loop (coalesced with any edits that follow).
+  const after = await host.waitFor((e) => (e.type === 'publish' && e.uri === demoUri ? e.diagnostics : undefined), from);
+  assert.equal(movedP(after)?.range.start.line, 16);
   assert.equal(deps.requests.length, 1);
   await session.dispose();
   assert.equal(deps.requests.length, 1, 'no compile after the edit (analyzeOn is save)');
@@ -248,5 +247,53 @@ test('settings that hide a family remove its diagnostics on re-publish, without 
   assert.equal(deps.requests.length, 1);
   // Hidden findings have no hover either.
   assert.equal(session.hover(demoUri, { line: 15, character: 1 }), null);
+  await session.dispose();
+});
+
+/** Sends `n` edits of demo.go from `version` on, each inserting a comment line at the top, and returns the next version. */
+function flood(session: Session, version: number, n: number): number {
+  for (let i = 0; i < n; i++) session.change(demoUri, version++, [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: `// edit ${i}\n` }]);
+  return version;
+}
+
+/** Resolves after `ms` milliseconds (to space edits out as an editor would; the assertions wait on events). */
+const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+test('a flood of edits is published coalesced, and the last publish shows the last version', { timeout: 30_000 }, async () => {
+  const { host, session } = start();
+  const { diagnostics: opened } = await openDemo(host, session);
+  const from = host.events.length;
+  // 200 edits in bursts of 20 in one turn each, as a client that writes faster than the server reads.
+  let version = 2;
+  for (let burst = 0; burst < 10; burst++) {
+    version = flood(session, version, 20);
+    await pause(1);
+  }
+  // The last publish is the last version's diagnostics: `p` moved down by 200 lines.
+  const last = await host.waitFor((e) => (e.type === 'publish' && e.uri === demoUri && movedP(e.diagnostics)?.range.start.line === 215 ? e.diagnostics : undefined), from);
+  await pause(20);
+  const publishes = host.events.slice(from).filter((e) => e.type === 'publish' && e.uri === demoUri);
+  assert.ok(publishes.length <= 12, `at most one publish per burst (and one more), got ${publishes.length} for 200 edits`);
+  assert.deepEqual(host.lastPublish(demoUri), last);
+  // Every finding is below the top line the edits insert at: each moved by exactly 200 lines, nothing else changed.
+  const down = (d: Diagnostic): Diagnostic => ({ ...d, range: { start: { ...d.range.start, line: d.range.start.line + 200 }, end: { ...d.range.end, line: d.range.end.line + 200 } } });
+  assert.deepEqual(last, opened.map(down));
+  await session.dispose();
+});
+
+test('a hover during a flood of edits answers at once, from the current text', { timeout: 30_000 }, async () => {
+  const { host, session } = start();
+  await openDemo(host, session);
+  let version = 2;
+  for (let burst = 0; burst < 10; burst++) {
+    version = flood(session, version, 20);
+    // `p` is 20 more lines down after each burst; the hover finds it there before anything was published.
+    const t0 = performance.now();
+    const hover = session.hover(demoUri, { line: 15 + 20 * (burst + 1), character: 1 });
+    const ms = performance.now() - t0;
+    assert.match((hover?.contents as { value: string } | undefined)?.value ?? '', /`p` is moved to the heap/, `hover after burst ${burst}`);
+    assert.ok(ms < 100, `hover answered in ${ms.toFixed(1)} ms`);
+    await pause(1);
+  }
   await session.dispose();
 });

@@ -48,10 +48,16 @@ export class GoSourceFile {
   /** The last edits that led to this file: each takes version `from` to the next. */
   private readonly history: ReadonlyArray<{ from: number; edit: OffsetEdit }>;
   private currentTree: Parser.Tree | null;
+  /**
+   * An older version's tree, edited to this text's coordinates but not parsed again yet: the parse
+   * waits until the tree is read, so a burst of edits costs one incremental parse, not one each.
+   */
+  private editedTree: Parser.Tree | null;
 
-  private constructor(text: string, tree: Parser.Tree, lines: LineIndex, history: ReadonlyArray<{ from: number; edit: OffsetEdit }>) {
+  private constructor(text: string, tree: Parser.Tree | null, lines: LineIndex, history: ReadonlyArray<{ from: number; edit: OffsetEdit }>, editedTree: Parser.Tree | null = null) {
     this.text = text;
     this.currentTree = tree;
+    this.editedTree = editedTree;
     this.lines = lines;
     this.version = nextVersion++;
     this.history = history;
@@ -66,13 +72,17 @@ export class GoSourceFile {
   get tree(): Parser.Tree {
     // `edit` hands this file's tree to the incremental parse (tree-sitter edits trees in place
     // and node-tree-sitter has no Tree.copy); re-parse only if this old version is queried again.
-    if (!this.currentTree) this.currentTree = parser().parse(this.text);
+    if (!this.currentTree) {
+      this.currentTree = this.editedTree ? parser().parse(this.text, this.editedTree) : parser().parse(this.text);
+      this.editedTree = null;
+    }
     return this.currentTree;
   }
 
   /**
    * Applies an LSP range edit (0-based lines, UTF-16 characters, clamped into the text)
-   * incrementally and returns the new file; this file stays valid.
+   * incrementally and returns the new file; this file stays valid. The new file's tree is parsed
+   * when it is first read (incrementally, from this file's tree with the edits since).
    */
   edit(change: LspTextChange): GoSourceFile {
     const a = this.lines.offsetAt({ line: change.startLine0, character: change.startChar0 });
@@ -82,9 +92,11 @@ export class GoSourceFile {
     const text = this.text.slice(0, start) + change.text + this.text.slice(oldEnd);
     const newEnd = start + change.text.length;
     const lines = this.lines.withEdit(start, oldEnd, change.text, text);
-    const old = this.tree;
+    // The tree to edit without parsing: this file's, or the older one it was not parsed from yet.
+    const old = this.currentTree ?? this.editedTree;
     this.currentTree = null;
-    old.edit({
+    this.editedTree = null;
+    old?.edit({
       startIndex: start,
       oldEndIndex: oldEnd,
       newEndIndex: newEnd,
@@ -92,9 +104,8 @@ export class GoSourceFile {
       oldEndPosition: pointAt(this.lines, oldEnd),
       newEndPosition: pointAt(lines, newEnd),
     });
-    const tree = parser().parse(text, old);
     const history = [...this.history, { from: this.version, edit: { start, oldEnd, newEnd } }].slice(-HISTORY_LIMIT);
-    return new GoSourceFile(text, tree, lines, history);
+    return new GoSourceFile(text, null, lines, history, old);
   }
 
   /** Converts UTF-16 offsets to a ByteRange. */

@@ -15,6 +15,9 @@ import { recheckFixes } from '../fixes/recheck';
 /** Files larger than this are not parsed while typing: their diagnostics are dropped on the first edit. */
 export const LIVE_TRACKING_LIMIT = 1 << 20;
 
+/** Findings are tracked at least every this many edits even when nothing reads them (GoSourceFile remembers 64). */
+const MAX_UNTRACKED_EDITS = 32;
+
 /** Returns the text of a file on disk, or null when it cannot be read. */
 export function readText(file: string): string | null {
   try {
@@ -116,48 +119,101 @@ export function moveFixes(
   }));
 }
 
-/** Maps findings located in `from` (a version of the document) to `to`; gone ones are dropped. */
-export function trackFindings(from: GoSourceFile, to: GoSourceFile, items: readonly TrackedFinding[]): TrackedFinding[] {
+/**
+ * Maps findings located in `from` (a version of the document) to `to`; gone ones are dropped.
+ * `parseMoved`: whether an edit between them opened or closed a comment or a literal, which can
+ * change the parse far from the edit (undefined: judged from the texts, exact for one edit).
+ */
+export function trackFindings(from: GoSourceFile, to: GoSourceFile, items: readonly TrackedFinding[], parseMoved?: boolean): TrackedFinding[] {
   if (from === to) return [...items];
-  const moved = trackCore(from, to, items);
+  const moved = trackCore(from, to, items, parseMoved);
   const before = new Map<Finding, ByteRange>();
   for (const t of items) if (t.fixes !== null) before.set(t.finding, t.range);
   if (before.size === 0) return moved;
   const all = editsBetween(from, to);
   return moved.map((t) => {
     const origin = before.get(t.finding);
-    return t.fixes === null || !origin ? t : { ...t, fixes: moveFixes(from.lines, to, t.finding.file, origin, t.fixes, all) };
+    if (t.fixes === null || !origin) return t;
+    const fixes = moveFixes(from.lines, to, t.finding.file, origin, t.fixes, all);
+    // A finding the edits left in place keeps its object when its fixes stayed too (publisher.ts reuses its diagnostic).
+    return fixes !== null && t.range === origin && sameEdits(fixes, t.fixes) ? t : { ...t, fixes };
   });
 }
 
-function trackCore(from: GoSourceFile, to: GoSourceFile, items: readonly TrackedFinding[]): TrackedFinding[] {
-  const edits: OffsetEdit[] | null = editsBetween(from, to);
-  // Re-confirming every node costs a tree query per finding (thousands in a big file). Code away
-  // from the edits keeps its parse unless the edit opened or closed a comment or a literal, so
-  // those findings only shift; the ones near an edit are confirmed on the new tree.
-  const local = edits !== null && edits.every((e) => !/[`"'*]|\/\*/.test(from.text.slice(e.start, e.oldEnd) + to.text.slice(e.start, e.newEnd)));
-  if (local && edits) {
-    const near = (t: TrackedFinding): boolean => {
-      const s = from.lines.byteToOffset(t.range.line, t.range.column);
-      const e = from.lines.byteToOffset(t.range.endLine, t.range.endColumn);
-      return edits.some((ed) => ed.start <= e + 1 && ed.oldEnd + 1 >= s) || t.nodeType === null;
-    };
-    const out: TrackedFinding[] = [];
-    const check: TrackedFinding[] = [];
-    // Edits are sequential: map each untouched range through all of them (shift only).
-    for (const t of items) {
-      if (near(t)) {
-        check.push(t);
-        continue;
-      }
-      const s = from.lines.byteToOffset(t.range.line, t.range.column);
-      const e = from.lines.byteToOffset(t.range.endLine, t.range.endColumn);
-      const c = mapThroughEdits(s, e, edits)[0];
-      if (c) out.push({ ...t, range: to.byteRange(c[0], c[1]) });
-    }
-    return check.length === 0 ? out : [...out, ...confirmAll(from, to, check, edits)];
+/** Whether two lists of fixes have the same ids and edits at the same places. */
+function sameEdits(a: readonly FindingFix[], b: readonly FindingFix[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((f, i) => {
+      const g = b[i]!;
+      return (
+        f.id === g.id &&
+        f.edits.length === g.edits.length &&
+        f.edits.every((e, k) => {
+          const h = g.edits[k]!;
+          return e.line === h.line && e.column === h.column && e.endLine === h.endLine && e.endColumn === h.endColumn && e.newText === h.newText;
+        })
+      );
+    })
+  );
+}
+
+/** Whether an edit's removed or inserted text can open or close a comment or a literal. */
+export function changesParseAway(removed: string, inserted: string): boolean {
+  return /[`"'*]|\/\*/.test(removed + inserted);
+}
+
+/**
+ * The span the edits changed, as one edit: `[start, oldEnd)` of `from` became `[start, newEnd)` of
+ * `to`; text before `start` and after the ends is the same in both. Edits are sequential (each in
+ * the coordinates of the text before it), so a text position before every edit's start is never
+ * moved, and one at least `min(length before edit k - its oldEnd)` from the end never changes.
+ */
+function changedSpan(from: GoSourceFile, to: GoSourceFile, edits: readonly OffsetEdit[]): OffsetEdit {
+  let start = Infinity;
+  let suffix = Infinity;
+  let length = from.text.length;
+  for (const e of edits) {
+    start = Math.min(start, e.start);
+    suffix = Math.min(suffix, length - e.oldEnd);
+    length += e.newEnd - e.oldEnd;
   }
-  return confirmAll(from, to, items, edits);
+  return { start, oldEnd: from.text.length - suffix, newEnd: to.text.length - suffix };
+}
+
+function trackCore(from: GoSourceFile, to: GoSourceFile, items: readonly TrackedFinding[], parseMoved: boolean | undefined): TrackedFinding[] {
+  const edits: OffsetEdit[] = editsBetween(from, to);
+  if (edits.length === 0) return [...items];
+  // Re-confirming every node costs a tree query per finding (thousands in a big file). Code away
+  // from the edits keeps its parse unless an edit opened or closed a comment or a literal, so
+  // those findings only shift; the ones near the edits are confirmed on the new tree.
+  const local = parseMoved !== undefined ? !parseMoved : edits.every((e) => !changesParseAway(from.text.slice(e.start, e.oldEnd), to.text.slice(e.start, e.newEnd)));
+  if (!local) return confirmAll(from, to, items, edits);
+  // The work per finding is what the edit did to it: a finding before the changed span keeps its
+  // object; one on a line after it moves by whole lines (no offsets); only the ones touching the
+  // span (within a character) are mapped through the edits and confirmed on the new tree.
+  const span = changedSpan(from, to, edits);
+  const hiLine = from.lines.positionAt(span.oldEnd).line;
+  const lineDelta = to.lines.positionAt(span.newEnd).line - hiLine;
+  const offsetDelta = span.newEnd - span.oldEnd;
+  const out: TrackedFinding[] = [];
+  const check: TrackedFinding[] = [];
+  for (const t of items) {
+    if (t.nodeType === null) {
+      check.push(t);
+      continue;
+    }
+    const r = t.range;
+    const s = from.lines.byteToOffset(r.line, r.column);
+    const e = from.lines.byteToOffset(r.endLine, r.endColumn);
+    if (e + 1 < span.start) out.push(t);
+    else if (s > span.oldEnd + 1) {
+      // A line that starts after the span reads the same in both texts: same columns, shifted line.
+      if (r.line - 1 > hiLine) out.push(lineDelta === 0 ? t : { ...t, range: { line: r.line + lineDelta, column: r.column, endLine: r.endLine + lineDelta, endColumn: r.endColumn } });
+      else out.push({ ...t, range: to.byteRange(s + offsetDelta, e + offsetDelta) });
+    } else check.push(t);
+  }
+  return check.length === 0 ? out : [...out, ...confirmAll(from, to, check, edits)];
 }
 
 function confirmAll(from: GoSourceFile, to: GoSourceFile, items: readonly TrackedFinding[], edits: ReturnType<GoSourceFile['editsSince']>): TrackedFinding[] {
@@ -192,7 +248,17 @@ export class OpenDocument {
   file: GoSourceFile | null;
   /** Current text and its line index (the file's own when parsed). */
   private plain: { text: string; lines: LineIndex };
-  tracked: TrackedFinding[] = [];
+  private trackedAt: TrackedFinding[] = [];
+  /**
+   * The version of the text `trackedAt` is located in. Edits only move the text on: the findings
+   * follow when they are next read (a publish, a hover, a code action), through all the edits
+   * since at once, so a version superseded before anyone looked at it is never tracked.
+   */
+  private trackedIn: GoSourceFile | null = null;
+  /** Edits applied since `trackedIn`. */
+  private untracked = 0;
+  /** Whether one of them opened or closed a comment or a literal (every finding is then re-confirmed). */
+  private parseMoved = false;
   /** True once the text was edited after the last results were applied (fixes are then withheld). */
   editedSinceResults = false;
   /** True once the document differs from what was last saved or opened. */
@@ -208,6 +274,61 @@ export class OpenDocument {
     this.version = version;
     this.file = text.length > LIVE_TRACKING_LIMIT ? null : GoSourceFile.parse(text);
     this.plain = { text, lines: this.file ? this.file.lines : new LineIndex(text) };
+    this.trackedIn = this.file;
+  }
+
+  /** The findings and where they are in the current text (tracked through the edits since they were last read). */
+  get tracked(): TrackedFinding[] {
+    if (this.file !== null && this.trackedIn !== null && this.trackedIn !== this.file) this.trackedAt = trackFindings(this.trackedIn, this.file, this.trackedAt, this.parseMoved);
+    this.trackedIn = this.file;
+    this.untracked = 0;
+    this.parseMoved = false;
+    return this.trackedAt;
+  }
+
+  /**
+   * The findings on lines `line0`…`endLine0` (0-based) of the current text, tracked there, exactly
+   * as `tracked` would place them; the others stay where they were read last. A hover between two
+   * publishes tracks the few findings near it, not the thousands of a big file (at 100 edits a
+   * second, hovers did most of the tracking). Candidates are the findings whose range meets the
+   * lines mapped back through the edits; tracking moves each finding on its own, so a subset
+   * tracks as the whole would.
+   */
+  trackedOnLines(line0: number, endLine0 = line0): TrackedFinding[] {
+    const on = (t: TrackedFinding): boolean => t.range.line - 1 <= endLine0 && t.range.endLine - 1 >= line0;
+    const from = this.trackedIn;
+    const to = this.file;
+    const edits = from !== null && to !== null && from !== to && !this.parseMoved ? to.editsSince(from) : null;
+    if (from === null || to === null || edits === null) return this.tracked.filter(on);
+    let s = to.lines.lineStart(Math.min(line0, to.lines.lineCount - 1));
+    let e = to.lines.lineEnd(Math.min(endLine0, to.lines.lineCount - 1));
+    // Back through the edits, last first: a point in inserted text goes to the start or the end of what it replaced.
+    for (let i = edits.length - 1; i >= 0; i--) {
+      const ed = edits[i]!;
+      s = s <= ed.start ? s : s >= ed.newEnd ? s - (ed.newEnd - ed.oldEnd) : ed.start;
+      e = e <= ed.start ? e : e >= ed.newEnd ? e - (ed.newEnd - ed.oldEnd) : ed.oldEnd;
+    }
+    // By lines first (1-based in ranges), then by offsets: most findings are far from the lines.
+    const sLine = from.lines.positionAt(s).line;
+    const eLine = from.lines.positionAt(e).line + 2;
+    const near = this.trackedAt.filter((t) => {
+      const r = t.range;
+      if (r.endLine < sLine || r.line > eLine) return false;
+      return from.lines.byteToOffset(r.endLine, r.endColumn) + 1 >= s && from.lines.byteToOffset(r.line, r.column) <= e + 1;
+    });
+    return trackFindings(from, to, near, false).filter(on);
+  }
+
+  /** Counts the times findings were set (new results, re-joined costs): tracking keeps the findings' objects in between. */
+  findingsSet = 0;
+
+  /** Findings located in the current text. */
+  set tracked(items: TrackedFinding[]) {
+    this.findingsSet++;
+    this.trackedAt = items;
+    this.trackedIn = this.file;
+    this.untracked = 0;
+    this.parseMoved = false;
   }
 
   get text(): string {
@@ -240,17 +361,23 @@ export class OpenDocument {
       this.tracked = [];
       return;
     }
-    const before = this.file;
-    let file = before;
+    let file = this.file;
     for (const c of changes) {
-      file =
-        'range' in c
-          ? file.edit({ startLine0: c.range.start.line, startChar0: c.range.start.character, endLine0: c.range.end.line, endChar0: c.range.end.character, text: c.text })
-          : GoSourceFile.parse(c.text);
+      if ('range' in c) {
+        const removed = file.text.slice(file.lines.offsetAt(c.range.start), file.lines.offsetAt(c.range.end));
+        this.parseMoved ||= changesParseAway(removed, c.text);
+        file = file.edit({ startLine0: c.range.start.line, startChar0: c.range.start.character, endLine0: c.range.end.line, endChar0: c.range.end.character, text: c.text });
+      } else {
+        this.parseMoved = true;
+        file = GoSourceFile.parse(c.text);
+      }
     }
     this.file = file;
     this.plain = { text: '', lines: file.lines };
-    this.tracked = trackFindings(before, file, this.tracked);
+    // Tracked when next read; but never across more edits than a file remembers (GoSourceFile's
+    // history), past which the edits in between would collapse into one that swallows findings.
+    this.untracked += changes.length;
+    if (this.untracked >= MAX_UNTRACKED_EDITS) void this.tracked;
   }
 
   /**

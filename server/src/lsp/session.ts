@@ -78,7 +78,7 @@ export class Session {
         showResults: (st) => {
           for (const d of this.docsOf(st.dir)) {
             applyResults(st, d);
-            this.publisher.publish(d);
+            this.publisher.publishNow(d);
           }
           this.sendStatus(st);
         },
@@ -154,14 +154,17 @@ export class Session {
     const st = this.runs.state(path.dirname(file));
     if ((st.good || st.failed) && !st.dirty) {
       applyResults(st, doc);
-      this.publisher.publish(doc);
+      this.publisher.publishNow(doc);
       this.sendStatus(st);
       return;
     }
     if (!st.running) void this.runs.analyse(path.dirname(file), 'open');
   }
 
-  /** didChange: moves every finding with its syntax node and re-publishes synchronously. */
+  /**
+   * didChange: applies the edit; the findings move with their syntax nodes when they are next read
+   * (a publish, a hover), and the publish is coalesced with the edits that follow (publisher.ts).
+   */
   change(uri: string, version: number, changes: readonly TextDocumentContentChangeEvent[]): void {
     const doc = this.docs.get(uri);
     if (!doc) return;
@@ -185,6 +188,7 @@ export class Session {
   close(uri: string): void {
     const doc = this.docs.get(uri);
     this.docs.delete(uri);
+    this.publisher.forget(uri);
     this.host.publish(uri, []);
     if (doc && this.docsOf(path.dirname(doc.path)).length === 0) this.runs.cancelTyping(path.dirname(doc.path));
   }
@@ -257,7 +261,7 @@ export class Session {
     if (this.profiles.requestChanged()) void this.profiles.reload('settings changed');
     else if (thresholdsChanged && this.profiles.loaded) republished = this.rejoinAll();
     if (hintsChanged) this.host.refreshHints();
-    for (const d of docs) if (!republished.has(d) && before.get(path.dirname(d.path)) !== this.settingsFor(d.path)) this.publisher.publish(d);
+    for (const d of docs) if (!republished.has(d) && before.get(path.dirname(d.path)) !== this.settingsFor(d.path)) this.publisher.publishNow(d);
   }
 
   /** heapscope.analyzePackage: analyse the package of a document now, ignoring the cache. */
@@ -285,7 +289,7 @@ export class Session {
         published.add(d);
         // Unchanged text: only costs and severities moved, so the tracked ranges are kept.
         if (st.failed || !st.good || !swapFindings(d, before, st.good)) applyResults(st, d);
-        this.publisher.publish(d);
+        this.publisher.publishNow(d);
       }
     }
     this.host.refreshHints();
@@ -312,7 +316,7 @@ export class Session {
   hover(uri: string, pos: Position): Hover | null {
     const doc = this.docs.get(uri);
     if (!doc) return null;
-    return findingsHover(doc, pos, this.publisher.shown(doc), this.profiles.cost(), this.publisher.relatedPosition(doc));
+    return findingsHover(doc, pos, this.publisher.shown(doc, pos.line), this.profiles.cost(), this.publisher.relatedPosition(doc));
   }
 
   private readonly keyOf = (f: Finding): string => this.publisher.keyOf(f);
@@ -377,6 +381,7 @@ export class Session {
 
   /** Cancels every compiler run and waits until their processes are gone. */
   async dispose(): Promise<void> {
+    this.publisher.dispose();
     this.profiles.dispose();
     await this.runs.dispose();
   }
