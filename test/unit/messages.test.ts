@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { parseCompilerOutput } from '../../server/src/engine/compilerOutput';
-import { calleeOf, decisionMessage, escapeReason, explanationSteps, stepWords } from '../../server/src/engine/messages';
+import { calleeOf, decisionMessage, escapeReason, explanationSteps, plainCode, plainName, stepWords } from '../../server/src/engine/messages';
 import type { CompilerDecision } from '../../server/src/engine/types';
 
 const recorded = path.join(__dirname, '..', '..', 'test-fixtures', 'recorded');
@@ -19,6 +19,9 @@ function find(ds: CompilerDecision[], line: number, text: string): CompilerDecis
   assert.ok(d, `no decision "${text}" at line ${line}`);
   return d;
 }
+
+/** The compiler's internal names: none may reach what a user reads. */
+const INTERNAL = /~[rRpb]\d|\.autotmp|\{heap\}|\{temp\}|\{storage for|go\.shape|#state|#rv|<node |func literal|\.\.\. argument/;
 
 test('recordings exist for at least Go 1.21, 1.22, 1.24 and the machine release', () => {
   for (const v of ['go1.21', 'go1.22', 'go1.24'])
@@ -49,10 +52,21 @@ for (const version of versions) {
     assert.deepEqual(
       steps.map((s) => [s.line, s.column, s.message]),
       [
-        [17, 9, '1. its address is taken: `&p` (flow ~r0 ← &p)'],
-        [17, 2, '2. it is returned: `return &p` (flow ~r0 ← &p)'],
+        [16, 2, version < 'go1.25' ? '`p` escapes to the heap' : '`p` escapes to the heap in `NewPoint`'],
+        [17, 9, '1. its address is taken: `&p`'],
+        [17, 2, `2. it is returned: \`return &p\` → ${version < 'go1.25' ? "the function's result" : 'the result of `NewPoint`'}`],
       ],
     );
+  });
+
+  test(`${version}: several flows of one decision are separate lists, each naming what escapes`, () => {
+    const ds = decisions(version, 'example.build.txt');
+    const steps = explanationSteps(find(ds, 46, 'moved to heap: wg')).map((s) => s.message);
+    const titles = steps.filter((m) => !/^\d+\. /.test(m));
+    assert.ok(titles.length >= 2, steps.join('\n'));
+    titles.forEach((t, i) => assert.match(t, new RegExp(`^Flow ${i + 1} of ${titles.length}: \`wg\` escapes to the heap`)));
+    // Each list is numbered from 1.
+    for (const [i, m] of steps.entries()) if (/^\d+\. /.test(m)) assert.equal(m.split('.')[0], String(Number(/^(\d+)\./.exec(steps[i - 1] ?? '')?.[1] ?? 0) + 1), steps.join('\n'));
   });
 
   test(`${version}: every decision of every recording gets a message`, () => {
@@ -60,8 +74,17 @@ for (const version of versions) {
       for (const d of decisions(version, f)) {
         const m = decisionMessage(d);
         assert.ok(m.length > 0 && !/undefined|\[object/.test(m), `${f}: ${d.text} → ${m}`);
+        assert.doesNotMatch(m, /run with -m=2/, `${f}: ${d.text}`);
+        assert.doesNotMatch(m, INTERNAL, `${f}: ${d.text}`);
         const steps = explanationSteps(d);
-        steps.forEach((s, i) => assert.ok(s.message.startsWith(`${i + 1}. `), s.message));
+        // A list's title, then its steps numbered from 1.
+        let n = 0;
+        for (const s of steps) {
+          assert.doesNotMatch(s.message, INTERNAL, `${f}: ${d.text}`);
+          assert.doesNotMatch(s.message, /passed to a call/, `${f}: ${d.text}`);
+          if (/^\d+\. /.test(s.message)) assert.ok(s.message.startsWith(`${++n}. `), s.message);
+          else n = 0;
+        }
       }
     }
   });
@@ -92,4 +115,81 @@ test('step wordings: one table gives the numbered step and the one-line reason, 
   assert.equal(escapeReason(explain('assign', '{heap}'), at), 'its address is stored in heap memory at line 9');
   assert.equal(escapeReason(explain('assign'), at), 'it is returned at line 9');
   assert.equal(stepWords({ expr: 'x', reason: 'toString', pos: null }), 'toString: `x`');
+});
+
+test("plain words: one table for the compiler's internal names, in prose and in code", () => {
+  assert.equal(plainName('{heap}'), 'the heap');
+  assert.equal(plainName('{temp}'), 'a temporary');
+  assert.equal(plainName('.autotmp_7'), 'a temporary');
+  assert.equal(plainName('{storage for bools(bs)}'), 'the memory of `bools(bs)`');
+  assert.equal(plainName('{storage for func literal}'), 'the memory of the closure');
+  assert.equal(plainName('&{storage for &Mux{...}}'), 'the address of the memory of `&Mux{...}`');
+  assert.equal(plainName('~r0', { func: 'F', ownResult: true }), 'the result of `F`');
+  assert.equal(plainName('~r1', { func: 'F', ownResult: true }), "`F`'s second result");
+  assert.equal(plainName('~r0', { ownResult: true }), "the function's result");
+  assert.equal(plainName('~r0'), "a call's result");
+  assert.equal(plainName('#state1'), "the loop's state");
+  assert.equal(plainName('#rv1'), 'the value the loop returns');
+  assert.equal(plainName('<node unsafe.String>'), '`unsafe.String(…)`');
+  assert.equal(plainName('out'), '`out`');
+  assert.equal(plainCode('"Basic realm=" + ~r0'), '"Basic realm=" + …');
+  assert.equal(plainCode('(*reflect.rtype).Name(.autotmp_7.(*reflect.rtype))'), '(*reflect.rtype).Name(….(*reflect.rtype))');
+  assert.equal(plainCode('objects[go.shape.*uint8](values)'), 'objects(values)');
+  assert.equal(plainCode('map[go.shape.string]go.shape.*uint8{}'), 'map[string]*…{}');
+  assert.equal(plainCode('[]go.shape.struct { K string; V int }{}'), '[]…{}');
+  assert.equal(plainCode('unsafe.Slice(<node unsafe.StringData>, len(s))'), 'unsafe.Slice(unsafe.StringData(…), len(s))');
+  assert.equal(plainCode('fmt.Sprintf("%d,%d", ... argument...)'), 'fmt.Sprintf("%d,%d", …)');
+  assert.equal(plainCode('#rv1 = &v'), '… = &v');
+  assert.equal(plainCode('a[i]{x}'), 'a[i]{x}');
+  // Every "passed to" names the callee, after the internal names are gone.
+  assert.equal(stepWords({ expr: 'objects[go.shape.*uint8](values)', reason: 'call parameter', pos: null }), 'it is passed to `objects`: `objects(values)`');
+  assert.equal(stepWords({ expr: '~r0(x)', reason: 'call parameter', pos: null }), 'it is passed as an argument to a function value: `…(x)`');
+  assert.equal(stepWords({ expr: '~r0', reason: 'spill', pos: null }), "it is stored in a temporary: an inlined call's result");
+});
+
+test("range-over-func: the loop's compiler variables read as the loop's", () => {
+  const text = [
+    '# example.com/rof',
+    './rof.go:29:2: v escapes to heap in Find:',
+    './rof.go:29:2:   flow: #rv1 ← &v:',
+    './rof.go:29:2:     from &v (address-of) at ./rof.go:29:2',
+    './rof.go:29:2:     from #rv1 = &v (assign) at ./rof.go:29:2',
+    './rof.go:29:2: moved to heap: v',
+    './rof.go:38:2: x escapes to heap in Pair:',
+    './rof.go:38:2:   flow: ~r1 ← &x:',
+    './rof.go:38:2:     from &x (address-of) at ./rof.go:39:12',
+    './rof.go:38:2:     from return 0, &x (return) at ./rof.go:39:2',
+    './rof.go:38:2: moved to heap: x',
+    '',
+  ].join('\n');
+  const ds = parseCompilerOutput(text).decisions;
+  assert.deepEqual(
+    explanationSteps(find(ds, 29, 'moved to heap: v')).map((s) => s.message),
+    ['`v` escapes to the heap in `Find`', '1. its address is taken: `&v`', '2. it is assigned: `… = &v` → the value the loop returns'],
+  );
+  assert.deepEqual(
+    explanationSteps(find(ds, 38, 'moved to heap: x')).map((s) => s.message),
+    ['`x` escapes to the heap in `Pair`', '1. its address is taken: `&x`', "2. it is returned: `return 0, &x` → `Pair`'s second result"],
+  );
+});
+
+test('blocks go to the decision they explain when several share a position; a repeated block is shown once', () => {
+  const block = (flow: string) => ['./a.go:9:36: "k" + key escapes to heap in F.func1:', `./a.go:9:36:   flow: ${flow}:`, './a.go:9:36:     from "k" + key (spill) at ./a.go:9:36'];
+  const text = [
+    '# m',
+    ...block('{heap} ← &{storage for "k" + key}'),
+    ...block('{storage for "k" + key} ← &{storage for "k" + key}'),
+    ...block('{storage for "k" + key} ← &{storage for "k" + key}'),
+    './a.go:9:36: "k" + key escapes to heap',
+    './a.go:9:36: "k" + key escapes to heap',
+    '',
+  ].join('\n');
+  const [a, b] = parseCompilerOutput(text).decisions;
+  assert.ok(a && b);
+  assert.equal(a.explanations.length, 2);
+  assert.equal(b.explanations.length, 1);
+  // The first decision's second block repeats nothing of its first: both flows stay.
+  assert.notEqual(a.explanations[0]?.lines.join(), a.explanations[1]?.lines.join());
+  assert.doesNotMatch(decisionMessage(b), /run with/);
+  assert.match(decisionMessage(b), /^`"k" \+ key` is allocated on the heap: /);
 });

@@ -26,6 +26,14 @@ function md(text: string): string {
   return text.replace(/([\\*_[\]<>])/g, '\\$1');
 }
 
+/** Escapes markdown-special characters outside the `code` spans of a message. */
+function mdOutsideCode(text: string): string {
+  return text
+    .split('`')
+    .map((part, i) => (i % 2 === 1 ? part : md(part)))
+    .join('`');
+}
+
 /** Returns a finding's cost section from the loaded profile, or null when it has none. */
 export type CostSection = (f: Finding) => string | null;
 
@@ -40,11 +48,13 @@ export function findingHoverMarkdown(f: Finding, cost?: CostSection, position?: 
     if (d.kind === 'inline.cannot' && reason) parts.push(`Refused because: ${md(reason)}`);
   }
   if (f.related.length > 0) {
-    const steps = f.related.map((r, i) => {
-      const text = r.message.replace(/^\d+\.\s*/, '');
-      return `${i + 1}. ${stepLink(r, position)} \`${text.replace(/`/g, "'")}\``;
+    // Each flow is its own list: a line naming it (no number), then its numbered steps.
+    const lines = f.related.map((r) => {
+      const step = /^(\d+)\.\s*/.exec(r.message);
+      if (step === null) return `\n${stepLink(r, position)} ${mdOutsideCode(r.message)}\n`;
+      return `${step[1]}. ${stepLink(r, position)} ${mdOutsideCode(r.message.slice(step[0].length))}`;
     });
-    parts.push(`**Why**\n\n${steps.join('\n')}`);
+    parts.push(`**Why**\n\n${lines.join('\n').trim()}`);
   }
   if (cost) {
     const c = cost(f);
