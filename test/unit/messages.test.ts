@@ -132,6 +132,9 @@ test("plain words: one table for the compiler's internal names, in prose and in 
   assert.equal(plainName('#rv1'), 'the value the loop returns');
   assert.equal(plainName('<node unsafe.String>'), '`unsafe.String(…)`');
   assert.equal(plainName('out'), '`out`');
+  assert.equal(plainName('samename.~r0'), "a call's result");
+  assert.equal(plainCode('samename..dict, samename.level := &samename..dict.Entry[string], "warn"'), '…, samename.level := …, "warn"');
+  assert.equal(plainCode('return samename.~r0'), 'return …');
   assert.equal(plainCode('"Basic realm=" + ~r0'), '"Basic realm=" + …');
   assert.equal(plainCode('(*reflect.rtype).Name(.autotmp_7.(*reflect.rtype))'), '(*reflect.rtype).Name(….(*reflect.rtype))');
   assert.equal(plainCode('objects[go.shape.*uint8](values)'), 'objects(values)');

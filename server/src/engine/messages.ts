@@ -53,10 +53,12 @@ function resultName(n: number, ctx: NameContext): string {
 
 /** A name or expression of the compiler's in prose: a table entry's words, else the expression as code. */
 export function plainName(text: string, ctx: NameContext = {}): string {
-  const t = text.startsWith('&') ? text.slice(1) : text;
+  // An inlined or instantiated body's names are qualified by their package: `samename.~r0`.
+  const address = text.startsWith('&');
+  const t = (address ? text.slice(1) : text).replace(/^\w+\.(?=[~#.])/, '');
   for (const { pattern, prose } of INTERNAL_NAMES) {
     const m = pattern.exec(t);
-    if (m) return t === text ? prose(m, ctx) : `the address of ${prose(m, ctx)}`;
+    if (m) return address ? `the address of ${prose(m, ctx)}` : prose(m, ctx);
   }
   return code(text);
 }
@@ -95,12 +97,14 @@ function plainShapes(s: string): string {
 
 /** An expression of the compiler's as code the user reads: internal names elided (`…`), shape types as written. */
 export function plainCode(expr: string): string {
-  if (!/[~{#<]|\.autotmp_|go\.shape\.|func literal|\.\.\. argument/.test(expr)) return expr;
+  if (!/[~{#<]|\.autotmp_|go\.shape\.|func literal|\.\.\. argument|\.\.dict/.test(expr)) return expr;
   let out = expr.includes('go.shape.') ? plainShapes(expr) : expr;
   out = out.replace(/\{storage for ((?:[^{}]|\{[^{}]*\})*)\}/g, '$1');
   out = out.replace(/<node unsafe\.(\w+)>/g, 'unsafe.$1(…)');
   out = out.replace(/\.\.\. argument(?:\.\.\.)?/g, '…').replace(/\bfunc literal\b/g, 'func(…) {…}');
-  out = out.replace(/<node \w+>|\{heap\}|\{temp\}|~[a-zA-Z]\d+\b|\.autotmp_\d+|#\w+/g, '…');
+  // A generic body's dictionary (`samename..dict`, `&samename..dict.Entry[string]`) and package-qualified internal names go whole.
+  out = out.replace(/&?(?:\w+\.)?\.dict(?:\.\w+(?:\[[^\]]*\])?)?/g, '…');
+  out = out.replace(/(?:\b\w+\.)?(?:<node \w+>|\{heap\}|\{temp\}|~[a-zA-Z]\d+\b|\.autotmp_\d+|#\w+)/g, '…');
   return out;
 }
 
