@@ -196,3 +196,23 @@ test('blocks go to the decision they explain when several share a position; a re
   assert.doesNotMatch(decisionMessage(b), /run with/);
   assert.match(decisionMessage(b), /^`"k" \+ key` is allocated on the heap: /);
 });
+
+test('a block whose header names no summary (an inlined parameter) goes to the summary still without a block', () => {
+  const text = [
+    '# m',
+    './b.go:105:16: text escapes to heap in Benchmark404:',
+    './b.go:105:16:   flow: {heap} ← &{storage for text}:',
+    './b.go:105:16:     from panic(text) (call parameter) at ./b.go:105:16',
+    './b.go:105:16: ... argument escapes to heap in Benchmark404:',
+    './b.go:105:16:   flow: handlers ← &{storage for ... argument}:',
+    './b.go:105:16:     from ... argument (spill) at ./b.go:105:16',
+    './b.go:105:16: ... argument escapes to heap',
+    './b.go:105:16: "too many handlers" escapes to heap',
+    '',
+  ].join('\n');
+  const [args, literal] = parseCompilerOutput(text).decisions;
+  assert.equal(args?.explanations.length, 1);
+  assert.equal(literal?.explanations.length, 1);
+  assert.match(literal?.explanations[0]?.header ?? '', /^text escapes/);
+  assert.equal(decisionMessage(literal as CompilerDecision), '`"too many handlers"` is allocated on the heap: it is passed to `panic` at line 105, which lets it escape');
+});
