@@ -283,3 +283,43 @@ test('functions the compiler names read as the user wrote them: closures, go and
   assert.equal(plainCode('c, next := .this, next'), 'c, next := …, next');
   assert.equal(plainCode('x.this.y'), 'x.this.y');
 });
+
+test('a closure is named by the function it was written in, also when the compiler inlined it elsewhere', () => {
+  // Function names from the block headers of zap v1.27.0, gin v1.10.0 and chi v5.2.3 (Go 1.26).
+  assert.equal(functionWords('TestBuffers.NewPool.func2'), 'a closure in `NewPool`');
+  assert.equal(functionWords('init.0.RequestLogger.func1'), 'a closure in `RequestLogger`');
+  assert.equal(functionWords('roundTripsCorrectlyString.zapEncode.func1'), 'a closure in `zapEncode`');
+  assert.equal(functionWords('TestJSONEncoderArrays.func24.1'), 'a closure in `TestJSONEncoderArrays`');
+  assert.equal(functionWords('(*Mux).MethodNotAllowed.func1'), 'a closure in `(*Mux).MethodNotAllowed`');
+  assert.equal(functionWords('init.func3'), "a closure in the package's initialization");
+  assert.equal(functionWords('init.0.func1'), "a closure in the package's initialization");
+  assert.equal(functionWords('init.0'), '`init.0`');
+  assert.equal(functionWords('TestSunset.func1.Sunset.2'), 'a closure in `Sunset`');
+  assert.equal(functionWords('TestSunset.func2.Sunset.2.1'), 'a closure in `Sunset`');
+  assert.equal(functionWords('objects[go.shape.*uint8].func1'), 'a closure in `objects`');
+  // zap example_test.go:347: the closure's result and its parameter's leak into it, named once.
+  const text = [
+    '# go.uber.org/zap_test',
+    './example_test.go:347:31: parameter c leaks to ~r0 for ExampleWrapCore_wrap.func1 with derefs=0:',
+    './example_test.go:347:31:   flow: {storage for ... argument} ← c:',
+    './example_test.go:347:31:     from ... argument (slice-literal-element) at ./example_test.go:348:24',
+    './example_test.go:347:31:   flow: zapcore.cores ← &{storage for ... argument}:',
+    './example_test.go:347:31:     from ... argument (spill) at ./example_test.go:348:24',
+    './example_test.go:347:31:     from zapcore.cores := ... argument (assign-pair) at ./example_test.go:348:24',
+    './example_test.go:347:31:   flow: ~r0 ← *zapcore.cores:',
+    './example_test.go:347:31:     from zapcore.cores[0] (dot of pointer) at ./example_test.go:348:24',
+    './example_test.go:347:31:     from ~r0 = zapcore.cores[0] (assign-pair) at ./example_test.go:348:24',
+    './example_test.go:347:31:   flow: ~r0 ← ~r0:',
+    './example_test.go:347:31:     from return ~r0 (return) at ./example_test.go:348:3',
+    './example_test.go:347:31: leaking param: c',
+    '',
+  ].join('\n');
+  const [c] = parseCompilerOutput(text).decisions;
+  const steps = explanationSteps(c as CompilerDecision).map((s) => s.message);
+  assert.equal(steps[0], 'Parameter `c` leaks to the result of a closure in `ExampleWrapCore_wrap`');
+  assert.equal(steps[steps.length - 1], '6. it is returned: `return …` → the result of a closure in `ExampleWrapCore_wrap`');
+  assert.equal(
+    plainName('~r1', { func: 'TestContextWithFallbackValueFromRequestContext.func3', ownResult: true }),
+    'the second result of a closure in `TestContextWithFallbackValueFromRequestContext`',
+  );
+});

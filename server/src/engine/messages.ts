@@ -51,7 +51,9 @@ function resultName(n: number, ctx: NameContext): string {
   const ordinal = ORDINALS[n] ?? `result #${n + 1}`;
   if (!ctx.ownResult) return n === 0 ? "a call's result" : `a call's ${ordinal} result`;
   if (!ctx.func) return n === 0 ? "the function's result" : `the function's ${ordinal} result`;
-  return n === 0 ? `the result of ${code(ctx.func)}` : `${code(ctx.func)}'s ${ordinal} result`;
+  const func = functionWords(ctx.func);
+  if (n === 0) return `the result of ${func}`;
+  return func.startsWith('`') ? `${func}'s ${ordinal} result` : `the ${ordinal} result of ${func}`;
 }
 
 /** A name or expression of the compiler's in prose: a table entry's words, else the expression as code. */
@@ -359,15 +361,44 @@ function leakHeaderDestination(ex: Explanation): string | null {
  * (`F.func1`, `F.func1.2`) are "a closure in `F`", a `go`/`defer` statement's wrapper (`F.gowrap1`,
  * `F.deferwrap1`) the statement in `F`, a method value's wrapper (`T.M-fm`) "the method value `T.M`";
  * a body compiled inside a method value's wrapper (`T.M-fm.T.M.func1`) reads as the body itself.
+ * A closure inlined elsewhere is named after both functions (`TestBuffers.NewPool.func2`,
+ * `TestSunset.func1.Sunset.2`, `init.0.RequestLogger.func1`): the last name is the one the user
+ * wrote it in. A method keeps its pointer receiver (`(*Mux).MethodNotAllowed`); package-level
+ * initialisation is `init` (`init.func3`), an `init` function `init.0`.
  */
 export function functionWords(func: string): string {
   const fm = func.lastIndexOf('-fm.');
-  const f = fm >= 0 ? func.slice(fm + 4) : func;
+  const f = plainCode(fm >= 0 ? func.slice(fm + 4) : func);
   if (f.endsWith('-fm')) return `the method value ${code(f.slice(0, -3))}`;
-  const m = /^(.+?)\.(func|gowrap|deferwrap)\d+(?:\.\d+)*(?:\.(?:func|gowrap|deferwrap)\d+(?:\.\d+)*)*$/.exec(f);
-  if (!m) return code(f);
-  const outer = code(m[1] as string);
-  return m[2] === 'gowrap' ? `the \`go\` statement in ${outer}` : m[2] === 'deferwrap' ? `the deferred call in ${outer}` : `a closure in ${outer}`;
+  // An `init` function's number is part of its name.
+  const parts = topLevelParts(f).filter((p, i, all) => !(all[i - 1] === 'init' && /^\d+$/.test(p)));
+  // The closure markers after the last name: `funcN`, `gowrapN`, `deferwrapN`, or a number.
+  let last = parts.length;
+  while (last > 1 && /^(?:func|gowrap|deferwrap)?\d+$/.test(parts[last - 1] as string)) last--;
+  if (last === parts.length) return code(f);
+  const name = parts[last - 1] as string;
+  const receiver = parts[last - 2];
+  const outer = name === 'init' ? "the package's initialization" : code(receiver?.startsWith('(') ? `${receiver}.${name}` : name);
+  const marker = parts[parts.length - 1] as string;
+  return marker.startsWith('gowrap') ? `the \`go\` statement in ${outer}` : marker.startsWith('deferwrap') ? `the deferred call in ${outer}` : `a closure in ${outer}`;
+}
+
+/** A compiler's function name split at the dots outside brackets and parentheses: `(*Mux).M.func1` → `(*Mux)`, `M`, `func1`. */
+function topLevelParts(name: string): string[] {
+  const parts: string[] = [];
+  let depth = 0;
+  let start = 0;
+  for (let i = 0; i < name.length; i++) {
+    const c = name[i];
+    if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') depth--;
+    else if (c === '.' && depth === 0) {
+      parts.push(name.slice(start, i));
+      start = i + 1;
+    }
+  }
+  parts.push(name.slice(start));
+  return parts;
 }
 
 /**
@@ -387,7 +418,9 @@ function blockTitle(ex: Explanation): string | null {
     const name = ex.header.slice(10, ex.header.indexOf(' leaks to '));
     const to = leakHeaderDestination(ex) ?? '';
     const what = (ex.derefs ?? 0) > 0 ? `what parameter ${code(name)} points to` : `parameter ${code(name)}`;
-    return `${what} leaks to ${plainName(to, { func: ex.func, ownResult: true })}${inFunc}`;
+    // A result names its function already.
+    const toResult = /^(?:\w+\.)?~[rR]\d+$/.test(to) && ex.func;
+    return `${what} leaks to ${plainName(to, { func: ex.func, ownResult: true })}${toResult ? '' : inFunc}`;
   }
   const e = ex.header.lastIndexOf(' escapes to heap');
   const subject = e > 0 ? ex.header.slice(0, e) : ex.header;
