@@ -312,12 +312,12 @@ export function decisionMessage(d: CompilerDecision): string {
       return `${code(subject)} is captured by value (copied${d.details.width !== undefined ? `, ${d.details.width} bytes` : ''}) by a closure${d.details.func ? ` in ${functionWords(d.details.func)}` : ''}`;
     case 'inline.can': {
       const cost = d.details.cost !== undefined ? ` (cost ${d.details.cost}${d.details.budget !== undefined ? ` of ${d.details.budget}` : ''})` : '';
-      return `${code(d.details.func ?? subject)} can be inlined${cost}`;
+      return `${d.details.func ? functionWords(d.details.func) : code(subject)} can be inlined${cost}`;
     }
     case 'inline.cannot':
-      return `${code(d.details.func ?? subject)} cannot be inlined: ${inlineRefusal(d.details.reason, d.details.cost, d.details.budget)}`;
+      return `${d.details.func ? functionWords(d.details.func) : code(subject)} cannot be inlined: ${inlineRefusal(d.details.reason, d.details.cost, d.details.budget)}`;
     case 'inline.call':
-      return `the call to ${code(d.details.func ?? subject)} is inlined here`;
+      return `the call to ${d.details.func ? functionWords(d.details.func) : code(subject)} is inlined here`;
     case 'devirtualize':
       return `the interface call ${code(d.details.func ?? subject)} is turned into a direct call${d.details.target ? ` to ${code(d.details.target)}` : ''}`;
     case 'loopvar.heap':
