@@ -324,3 +324,11 @@ test('a closure is named by the function it was written in, also when the compil
     'the second result of a closure in `TestContextWithFallbackValueFromRequestContext`',
   );
 });
+
+test("the compiler's rewrites of the user's code read as written: empty variadic arguments, range loops", () => {
+  // gin v1.10.0 context_test.go:676 `assert.Equal(t, 201, w.Code)` and binding/default_validator_test.go:81 (Go 1.26).
+  assert.equal(plainCode('assert.Equal(t, 201, w.Code, nil...)'), 'assert.Equal(t, 201, w.Code)');
+  assert.equal(plainCode('t.Helper(nil...)'), 't.Helper()');
+  assert.equal(stepWords({ expr: 'assert.Equal(t, 201, w.Code, nil...)', reason: 'call parameter', pos: null }), 'it is passed to `assert.Equal`: `assert.Equal(t, 201, w.Code)`');
+  assert.equal(stepWords({ expr: 'for loop', reason: 'range-deref', pos: null }), 'a range loop reads through it: the loop');
+});

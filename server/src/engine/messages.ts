@@ -44,6 +44,8 @@ const INTERNAL_NAMES: ReadonlyArray<{ pattern: RegExp; prose: (m: RegExpExecArra
   { pattern: /^\.\.\. argument$/, prose: () => 'the variadic arguments' },
   // The receiver of a wrapper the compiler generates (a method value's `T.M-fm`, a pointer method's).
   { pattern: /^\.this$/, prose: () => 'the receiver' },
+  // A `for range` statement, as a step's expression (`from for loop (range-deref)`).
+  { pattern: /^for loop$/, prose: () => 'the loop' },
 ];
 
 /** `~rN` in words: "the result of `F`", "`F`'s second result"; an inlined call's result when it is not F's own. */
@@ -102,7 +104,7 @@ function plainShapes(s: string): string {
 
 /** An expression of the compiler's as code the user reads: internal names elided (`…`), shape types as written. */
 export function plainCode(expr: string): string {
-  if (!/[~{#<]|\.autotmp_|go\.shape\.|func literal|\.\.\. argument|\.\.dict|\.this\b/.test(expr)) return expr;
+  if (!/[~{#<]|\.autotmp_|go\.shape\.|func literal|\.\.\. argument|\.\.dict|\.this\b|nil\.\.\./.test(expr)) return expr;
   let out = expr.includes('go.shape.') ? plainShapes(expr) : expr;
   out = out.replace(/\{storage for ((?:[^{}]|\{[^{}]*\})*)\}/g, '$1');
   out = out.replace(/<node unsafe\.(\w+)>/g, 'unsafe.$1(…)');
@@ -110,6 +112,8 @@ export function plainCode(expr: string): string {
   // A generic body's dictionary (`samename..dict`, `&samename..dict.Entry[string]`) and package-qualified internal names go whole.
   out = out.replace(/&?(?:\w+\.)?\.dict(?:\.\w+(?:\[[^\]]*\])?)?/g, '…');
   out = out.replace(/(?:\b\w+\.)?(?:<node \w+>|\{heap\}|\{temp\}|~[a-zA-Z]\d+\b|\.autotmp_\d+|#\w+)/g, '…');
+  // A call that passes nothing to its variadic parameter prints it as `nil...`; the user wrote nothing.
+  out = out.replace(/(?:, )?\bnil\.\.\.\)/g, ')');
   // A wrapper's receiver `.this` (never a field: a field's dot follows a name or a bracket).
   out = out.replace(/(?<![\w)\]])\.this\b/g, '…');
   return out;
