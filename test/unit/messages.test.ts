@@ -332,3 +332,21 @@ test("the compiler's rewrites of the user's code read as written: empty variadic
   assert.equal(stepWords({ expr: 'assert.Equal(t, 201, w.Code, nil...)', reason: 'call parameter', pos: null }), 'it is passed to `assert.Equal`: `assert.Equal(t, 201, w.Code)`');
   assert.equal(stepWords({ expr: 'for loop', reason: 'range-deref', pos: null }), 'a range loop reads through it: the loop');
 });
+
+test('a decision about an internal name alone says what it is in words, not `…`', () => {
+  // zap v1.27.0 level_test.go:48 `assert.Equal(t, tt.enabled, enab.Enabled(tt.level), …)` and chi v5.2.3 middleware/logger.go:159 (Go 1.26).
+  const text = [
+    '# go.uber.org/zap',
+    './level_test.go:48:43: ~r0 escapes to heap in TestLevelEnablerFunc:',
+    './level_test.go:48:43:   flow: {heap} ← &{storage for ~r0}:',
+    './level_test.go:48:43:     from ~r0 (spill) at ./level_test.go:48:43',
+    './level_test.go:48:43:     from assert.Equal(t, tt.enabled, ~r0, ... argument...) (call parameter) at ./level_test.go:48:15',
+    './level_test.go:48:43: ~r0 escapes to heap',
+    './logger.go:159:16: ... argument escapes to heap',
+    '',
+  ].join('\n');
+  const [result, args] = parseCompilerOutput(text).decisions;
+  assert.equal(decisionMessage(result as CompilerDecision), "an inlined call's result is allocated on the heap: it is passed to `assert.Equal` at line 48, which lets it escape");
+  assert.equal(explanationSteps(result as CompilerDecision)[0]?.message, "An inlined call's result escapes to the heap in `TestLevelEnablerFunc`");
+  assert.equal(decisionMessage(args as CompilerDecision), "the slice of this call's variadic arguments is allocated on the heap");
+});

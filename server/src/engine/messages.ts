@@ -253,6 +253,18 @@ export function escapeReason(explanations: readonly Explanation[], at: CompilerP
   return null;
 }
 
+/**
+ * What a decision is about, in a sentence: code, or words when the compiler names it by an internal
+ * name alone (`~r0 escapes to heap`: the result of a call inlined at that position; `... argument`:
+ * the slice a variadic call builds), where code would read only `…`.
+ */
+function subjectWords(subject: string): string {
+  const words = plainName(subject);
+  if (words.startsWith('`')) return words;
+  if (words === 'the variadic arguments') return "the slice of this call's variadic arguments";
+  return words.replace(/^a call's/, "an inlined call's");
+}
+
 function subjectOf(d: CompilerDecision): string {
   return d.details.subject ?? d.text;
 }
@@ -280,17 +292,17 @@ export function decisionMessage(d: CompilerDecision): string {
   };
   switch (d.kind) {
     case 'escape.moved':
-      return `${code(subject)} is moved to the heap${because()}`;
+      return `${subjectWords(subject)} is moved to the heap${because()}`;
     case 'escape.heap': {
       // Go 1.25+ prints `append escapes to heap` for the backing array append allocates.
       if (subject === 'append') return `the backing array grown by this \`append\` is allocated on the heap${because()}`;
       const note = d.details.note ? `: ${d.details.note === 'non-constant size' ? 'its size is not known at compile time' : d.details.note}` : '';
-      return `${code(subject)} is allocated on the heap${note || because()}`;
+      return `${subjectWords(subject)} is allocated on the heap${note || because()}`;
     }
     case 'escape.closure':
       return `this closure is allocated on the heap, with the variables it captures${because()}`;
     case 'noescape':
-      return `${code(subject)} does not escape: it stays on the stack`;
+      return `${subjectWords(subject)} does not escape: it stays on the stack`;
     case 'noescape.zerocopy':
       return 'this conversion shares memory with its operand: no copy, no allocation';
     case 'leak.param': {
@@ -428,7 +440,7 @@ function blockTitle(ex: Explanation): string | null {
   }
   const e = ex.header.lastIndexOf(' escapes to heap');
   const subject = e > 0 ? ex.header.slice(0, e) : ex.header;
-  return `${subject === 'func literal' ? 'the closure' : code(subject)} escapes to the heap${inFunc}`;
+  return `${subjectWords(subject)} escapes to the heap${inFunc}`;
 }
 
 /** A flow step in words: `its address is taken: \`&p\``; an expression that is only an internal name in prose. */
