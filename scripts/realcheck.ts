@@ -1,9 +1,9 @@
 // `npm run realcheck`: the real-code tier. Fetches real modules through the Go module proxy
 // (`go mod download -json`, into the module cache; never committed), copies each into a work
-// directory, runs `heapscope check --json` and `--format sarif` on it as a user would, and counts
-// what a Go developer must never see in the default output, in the JSON report, the SARIF report
-// and the text of `check --explain`. Prints the counts per rule and per module and exits 1 when any
-// is not zero. Ranges of punctuation alone are counted by scripts/realcheck-ranges.ts.
+// directory, runs `heapscope check --format json`, `--format sarif` and `--explain` on it as a user
+// would, and counts what a Go developer must never see in the default output of each. Prints the
+// counts per rule and per module and exits 1 when any is not zero. Ranges of punctuation alone are
+// counted by scripts/realcheck-ranges.ts.
 //
 //   npm run realcheck                  every module
 //   npm run realcheck -- zap chi       modules whose path contains one of these words
@@ -48,6 +48,7 @@ const RULES = [
   'past the end of its file',
   'internal name',
   'internal name in --explain',
+  'internal name in SARIF',
   'unnamed callee',
   'append without append',
   'duplicate',
@@ -68,7 +69,14 @@ interface Diagnostic {
 }
 
 interface SarifLocation {
+  message?: { text?: string };
   physicalLocation?: { artifactLocation?: { uri?: string; uriBaseId?: string } };
+}
+
+/** What a SARIF report gives code scanning: the URIs of its locations and the texts of its messages. */
+interface SarifReport {
+  uris: string[];
+  messages: string[];
 }
 
 /** The source text of a byte range (1-based lines and byte columns, end exclusive); null when the file or lines are missing. */
@@ -111,7 +119,7 @@ function fileLines(cache: Map<string, Buffer[] | null>, file: string): Buffer[] 
 }
 
 /** Counts each rule's violations in a module's JSON, SARIF and `--explain` reports; prints up to `show` examples per rule. */
-function countViolations(dir: string, diagnostics: Diagnostic[], sarifUris: string[], explainText: string, show: number): Record<Rule, number> {
+function countViolations(dir: string, diagnostics: Diagnostic[], sarif: SarifReport, explainText: string, show: number): Record<Rule, number> {
   const counts = Object.fromEntries(RULES.map((r) => [r, 0])) as Record<Rule, number>;
   const examples = new Map<Rule, string[]>();
   const flag = (rule: Rule, what: string): void => {
@@ -143,7 +151,8 @@ function countViolations(dir: string, diagnostics: Diagnostic[], sarifUris: stri
   for (const line of explainText.split('\n')) {
     if (!line.startsWith('    compiler: ') && INTERNAL_NAMES.test(line)) flag('internal name in --explain', line.trim());
   }
-  for (const uri of sarifUris) {
+  for (const m of sarif.messages) if (INTERNAL_NAMES.test(m)) flag('internal name in SARIF', m);
+  for (const uri of sarif.uris) {
     const file = path.resolve(dir, uri);
     const ok = !uri.includes('<') && !path.isAbsolute(uri) && !/^[a-z]+:/i.test(uri) && isInside(dir, file) && existsSync(file) && statSync(file).isFile();
     if (!ok) flag('SARIF URI not a module file', uri);
@@ -208,16 +217,20 @@ async function main(): Promise<void> {
     const started = performance.now();
     const dir = await moduleDir(workRoot, mod);
     const report = JSON.parse(await check(dir, 'json')) as { diagnostics: Diagnostic[] };
-    const sarif = JSON.parse(await check(dir, 'sarif')) as { runs: Array<{ results: Array<{ locations?: SarifLocation[]; relatedLocations?: SarifLocation[] }> }> };
-    const uris: string[] = [];
+    const sarif = JSON.parse(await check(dir, 'sarif')) as {
+      runs: Array<{ results: Array<{ message?: { text?: string }; locations?: SarifLocation[]; relatedLocations?: SarifLocation[] }> }>;
+    };
+    const sarifReport: SarifReport = { uris: [], messages: [] };
     for (const r of sarif.runs[0]?.results ?? []) {
+      if (r.message?.text !== undefined) sarifReport.messages.push(r.message.text);
       for (const l of [...(r.locations ?? []), ...(r.relatedLocations ?? [])]) {
         const uri = l.physicalLocation?.artifactLocation?.uri;
-        if (uri !== undefined) uris.push(decodeURIComponent(uri));
+        if (uri !== undefined) sarifReport.uris.push(decodeURIComponent(uri));
+        if (l.message?.text !== undefined) sarifReport.messages.push(l.message.text);
       }
     }
     console.log(`${mod.path}@${mod.version}: ${report.diagnostics.length} findings`);
-    const counts = countViolations(dir, report.diagnostics, uris, await check(dir, 'explain'), 3);
+    const counts = countViolations(dir, report.diagnostics, sarifReport, await check(dir, 'explain'), 3);
     table.push({ module: `${mod.path}@${mod.version}`, findings: report.diagnostics.length, seconds: (performance.now() - started) / 1000, counts });
   }
   console.log('');
