@@ -349,4 +349,7 @@ test('a decision about an internal name alone says what it is in words, not `…
   assert.equal(decisionMessage(result as CompilerDecision), "an inlined call's result is allocated on the heap: it is passed to `assert.Equal` at line 48, which lets it escape");
   assert.equal(explanationSteps(result as CompilerDecision)[0]?.message, "An inlined call's result escapes to the heap in `TestLevelEnablerFunc`");
   assert.equal(decisionMessage(args as CompilerDecision), "the slice of this call's variadic arguments is allocated on the heap");
+  // gin v1.10.0 context_test.go: `flow: {storage for ~r0} ← ~r0` after an inlined call's result is converted to an interface.
+  assert.equal(plainName('{storage for ~r0}'), "the memory of an inlined call's result");
+  assert.equal(plainName('{storage for http.~r0}'), "the memory of an inlined call's result");
 });

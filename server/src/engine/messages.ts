@@ -32,7 +32,7 @@ const INTERNAL_NAMES: ReadonlyArray<{ pattern: RegExp; prose: (m: RegExpExecArra
   { pattern: /^\.autotmp_\d+$/, prose: () => 'a temporary' },
   { pattern: /^\{storage for func literal\}$/, prose: () => 'the memory of the closure' },
   { pattern: /^\{storage for \.\.\. argument\}$/, prose: () => 'the memory of the variadic arguments' },
-  { pattern: /^\{storage for (.*)\}$/s, prose: (m) => `the memory of ${code(m[1] ?? '')}` },
+  { pattern: /^\{storage for (.*)\}$/s, prose: (m) => `the memory of ${subjectWords(m[1] ?? '')}` },
   { pattern: /^~[rR](\d+)$/, prose: (m, ctx) => resultName(Number(m[1]), ctx) },
   { pattern: /^#state\d*$/, prose: () => "the loop's state" },
   { pattern: /^#rv\d*$/, prose: () => 'the value the loop returns' },
