@@ -30,3 +30,14 @@ test('an existing file from the working directory wins; without `exists` nothing
   assert.equal(resolveCompilerPath('../../strings/builder.go', '/tmp/elsewhere', pkgFiles, path), path.resolve('/tmp/elsewhere', '../../strings/builder.go'));
   assert.equal(resolveCompilerPath('nowhere/x.go', '/tmp/run', pkgFiles, path, exists), '/tmp/run/nowhere/x.go');
 });
+
+test("a file of the module root printed under a subpackage with a same-named file is the root's (go prints paths from where it ran)", () => {
+  // Package log/ instantiates a generic function of the root's log.go: go, run in the root, prints `log.go:14:7`.
+  const root = '/m';
+  const files = new Set(['/m/log.go', '/m/log/log.go']);
+  const has = (f: string): boolean => files.has(f);
+  assert.equal(resolveCompilerPath('log.go', root, ['/m/log/log.go'], path, has), '/m/log.go');
+  assert.equal(resolveCompilerPath('log/log.go', root, ['/m/log/log.go'], path, has), '/m/log/log.go');
+  // Replayed from a first run in log/: `./log.go` names nothing new from the root here only when the root has no log.go.
+  assert.equal(resolveCompilerPath('./log.go', '/elsewhere', ['/m/log/log.go'], path, has), '/m/log/log.go');
+});

@@ -42,6 +42,8 @@ interface HeaderInfo {
   subject: string;
   func: string | null;
   derefs: number | null;
+  /** Where a parameter leaks to (`{heap}`, `~r0`, a variable); null for escape headers. */
+  dest: string | null;
   /** 'escape' for `x escapes to heap…:`, 'leak' for `parameter p leaks to …:`. */
   family: 'escape' | 'leak';
 }
@@ -62,14 +64,14 @@ export function parseExplanationHeader(text: string): HeaderInfo | null {
     let dstEnd = body.charCodeAt(dstStart) === 123 ? closingBrace(body, dstStart) + 1 : body.indexOf(' ', dstStart);
     if (dstEnd <= 0 || dstEnd > w) dstEnd = w;
     const func = body.startsWith(' for ', dstEnd) && dstEnd + 5 < w ? body.slice(dstEnd + 5, w) : null;
-    return { subject, func, derefs: toInt(body, w + 13, dEnd), family: 'leak' };
+    return { subject, func, derefs: toInt(body, w + 13, dEnd), dest: body.slice(dstStart, dstEnd), family: 'leak' };
   }
   const e = body.lastIndexOf(ESCAPES);
   if (e <= 0) return null;
   const after = e + ESCAPES.length;
-  if (after === body.length) return { subject: body.slice(0, e), func: null, derefs: null, family: 'escape' };
+  if (after === body.length) return { subject: body.slice(0, e), func: null, derefs: null, dest: null, family: 'escape' };
   if (body.startsWith(' in ', after) && after + 4 < body.length) {
-    return { subject: body.slice(0, e), func: body.slice(after + 4), derefs: null, family: 'escape' };
+    return { subject: body.slice(0, e), func: body.slice(after + 4), derefs: null, dest: null, family: 'escape' };
   }
   return null;
 }
@@ -241,6 +243,8 @@ interface BlockRecord {
   column: number;
   header: HeaderInfo | null;
   explanation: LazyExplanation;
+  /** The block's place in printed order (orphans are reported in it). */
+  index: number;
 }
 
 /** Per line of a chunk, what the first pass found (parallel arrays: no object per line). */
@@ -489,7 +493,7 @@ export class CompilerOutputParser {
   private openBlock(file: FileRecord, key: number | string, line: number, column: number, headerText: string, header: HeaderInfo | null, lines: string[]): BlockRecord {
     const explanation = new LazyExplanation(header === null ? '' : headerText.slice(0, -1), header?.func ?? null, header?.derefs ?? null, lines, file.scope);
     let position = file.positions.get(key);
-    const block: BlockRecord = { position: position ?? (null as unknown as PositionRecord), file, line, column, header, explanation };
+    const block: BlockRecord = { position: position ?? (null as unknown as PositionRecord), file, line, column, header, explanation, index: this.blocks.length };
     if (position === undefined) {
       position = { open: block, decisions: null };
       block.position = position;
@@ -516,24 +520,40 @@ export class CompilerOutputParser {
       if (at !== undefined) (at.decisions ??= []).push(decision);
     }
     const orphanExplanations: ParsedOutput['orphanExplanations'] = [];
-    for (const block of this.blocks) {
-      const e = block.explanation;
-      // Arrays grown by push keep spare capacity; exact copies make the result smaller.
-      e.lines = e.lines.slice();
-      const target = pickSummary(block.position.decisions, block.header);
-      if (target === null) {
-        const pos = { file: block.file.resolved, line: block.line, column: block.column };
-        orphanExplanations.push({ pos, packagePath: block.file.scope.packagePath, explanation: e });
-        continue;
-      }
-      target.explanations.push(e);
-      // Go ≤ 1.24 gives `make([]T, n)`'s reason only as a step: `from make([]byte, n) (non-constant size)`.
-      if (target.kind === 'escape.heap' && target.details.note === undefined && hasNonConstantSizeStep(e.lines)) target.details.note = 'non-constant size';
+    // Blocks whose header names a summary's subject go first; the others (an inlined parameter's
+    // name, `append(out, v)` for `append`) then go to the summaries still without a block.
+    const unmatched: BlockRecord[] = [];
+    const orphans: BlockRecord[] = [];
+    for (const pass of [1, 2] as const) {
+      for (const block of pass === 1 ? this.blocks : unmatched) this.assignBlock(block, pass === 1, unmatched, orphans);
     }
-    for (const d of decisions) if (d.explanations.length > 0) d.explanations = d.explanations.slice();
+    for (const block of orphans.sort((a, b) => a.index - b.index)) {
+      const pos = { file: block.file.resolved, line: block.line, column: block.column };
+      orphanExplanations.push({ pos, packagePath: block.file.scope.packagePath, explanation: block.explanation });
+    }
+    for (const d of decisions) if (d.explanations.length > 0) d.explanations = dropRepeatedBlocks(d.explanations);
     // Explanations keep their package's scope until their flows are read; it only needs the files' paths.
     for (const file of this.allFiles) file.positions.clear();
     return { decisions, orphanExplanations, packageHeaders: this.packageHeaders, otherLines: this.otherLines };
+  }
+
+  /** Joins a block to the summary it explains; on the first pass a block whose header names no summary waits in `unmatched`. */
+  private assignBlock(block: BlockRecord, first: boolean, unmatched: BlockRecord[], orphans: BlockRecord[]): void {
+    const e = block.explanation;
+    // Arrays grown by push keep spare capacity; exact copies make the result smaller.
+    if (first) e.lines = e.lines.slice();
+    const target = pickSummary(block.position.decisions, block.header, first);
+    if (target === null && first && block.header !== null && block.position.decisions !== null) {
+      unmatched.push(block);
+      return;
+    }
+    if (target === null) {
+      orphans.push(block);
+      return;
+    }
+    target.explanations.push(e);
+    // Go ≤ 1.24 gives `make([]T, n)`'s reason only as a step: `from make([]byte, n) (non-constant size)`.
+    if (target.kind === 'escape.heap' && target.details.note === undefined && hasNonConstantSizeStep(e.lines)) target.details.note = 'non-constant size';
   }
 }
 
@@ -560,19 +580,48 @@ function inFamily(kind: DecisionKind, family: HeaderInfo['family']): boolean {
 }
 
 /**
- * Picks the summary a block explains among the decisions at its position: same family and subject
- * first, then same family; null (an orphan) when no escape or leak summary shares the position.
+ * Picks the summary a block explains among the decisions at its position; null (an orphan) when no
+ * escape or leak summary shares the position. Several decisions often share one position (an
+ * inlined body allocates at the call, a string concatenation and its conversion to an interface):
+ * each block goes to the decision its header names — same family and subject, for a parameter the
+ * kind its destination means (`to ~r0` → leak.result) — and among equals to the one with the fewest
+ * blocks so far, in printed order, so that each decision gets its own flow. `bySubject`: only a
+ * decision the header names (the first pass); else any of the family, fewest blocks first.
  */
-function pickSummary(candidates: CompilerDecision[] | null, header: HeaderInfo | null): CompilerDecision | null {
+function pickSummary(candidates: CompilerDecision[] | null, header: HeaderInfo | null, bySubject: boolean): CompilerDecision | null {
   if (candidates === null) return null;
-  if (header !== null) {
-    for (const d of candidates) if (inFamily(d.kind, header.family) && d.details.subject === header.subject) return d;
-    for (const d of candidates) if (inFamily(d.kind, header.family)) return d;
-    return null;
+  const tiers: Array<(d: CompilerDecision) => boolean> =
+    header === null
+      ? [(d) => inFamily(d.kind, 'escape'), (d) => inFamily(d.kind, 'leak')]
+      : bySubject
+        ? [(d) => inFamily(d.kind, header.family) && d.details.subject === header.subject && leakKindFits(d, header), (d) => inFamily(d.kind, header.family) && d.details.subject === header.subject]
+        : [(d) => inFamily(d.kind, header.family)];
+  for (const fits of tiers) {
+    let best: CompilerDecision | null = null;
+    for (const d of candidates) if (fits(d) && (best === null || d.explanations.length < best.explanations.length)) best = d;
+    if (best !== null) return best;
   }
-  for (const d of candidates) if (inFamily(d.kind, 'escape')) return d;
-  for (const d of candidates) if (inFamily(d.kind, 'leak')) return d;
   return null;
+}
+
+/** Whether a leak decision is the kind a leak header's destination means; true for other families. */
+function leakKindFits(d: CompilerDecision, header: HeaderInfo): boolean {
+  if (header.family !== 'leak' || header.dest === null) return true;
+  if (d.kind === 'leak.result') return d.details.result === header.dest;
+  if (header.dest !== '{heap}') return d.kind === 'leak.param';
+  return d.kind === ((header.derefs ?? 0) > 0 ? 'leak.content' : 'leak.param');
+}
+
+/** Drops blocks that repeat an earlier block of the same decision line for line (the compiler can print a flow twice). */
+function dropRepeatedBlocks(explanations: Explanation[]): Explanation[] {
+  if (explanations.length < 2) return explanations.slice();
+  const seen = new Set<string>();
+  return explanations.filter((e) => {
+    const key = e.lines.join('\n');
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /** Parses a whole compiler output in one go; same result as streaming it through CompilerOutputParser. */

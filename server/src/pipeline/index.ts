@@ -218,9 +218,10 @@ export function joinCompiledCode(found: Finding[], evidence: RunEvidence, source
 
 /**
  * The roots of the modules the run compiled from: its module, and every module of its go.work (a
- * run from a go.work root compiles them all); the working directory outside any module.
+ * run from a go.work root compiles them all); the working directory outside any module. The
+ * user's own code is there (the CLI hides decisions positioned elsewhere).
  */
-function moduleRoots(run: CompilerRun): string[] {
+export function moduleRoots(run: CompilerRun): string[] {
   const module = run.module;
   if (module === null) return [run.workingDir];
   const roots = module.modulePath !== '' ? [module.root, ...run.workModules] : run.workModules;

@@ -3,7 +3,7 @@ package markers
 import "fmt"
 
 // Print passes values to fmt through interfaces.
-func Print(x int, s string) { // want leak.param:"s" "leaks to `{storage for s}`"
+func Print(x int, s string) { // want leak.param:"s" "leaks to the memory of `s`"
 	fmt.Println(x, s) // want escape.heap:"x" "passed to `fmt.Fprintln`" escape.heap:"s" "passed to `fmt.Fprintln`"
 }
 
@@ -18,7 +18,7 @@ func Variadic(xs []any) {
 }
 
 // Sum takes variadic arguments.
-func Sum(xs ...int) int { // want leak.param:"xs" "leaks to `{storage for xs}`"
+func Sum(xs ...int) int { // want leak.param:"xs" "leaks to the memory of `xs`"
 	t := 0
 	for _, x := range xs {
 		t += x
@@ -29,5 +29,5 @@ func Sum(xs ...int) int { // want leak.param:"xs" "leaks to `{storage for xs}`"
 
 // CallSum passes variadic arguments: the slice built for them escapes through the inlined Sum.
 func CallSum(a, b int) int {
-	return Sum(a, b, 3) // want escape.heap:"(a, b, 3)" "`... argument` is allocated on the heap" escape.heap:"Sum(a, b, 3)" "^inside `Sum`, inlined here, `xs` is allocated on the heap"
+	return Sum(a, b, 3) // want escape.heap:"(a, b, 3)" "the slice of this call's variadic arguments is allocated on the heap" escape.heap:"Sum(a, b, 3)" "^inside `Sum`, inlined here, `xs` is allocated on the heap"
 }
