@@ -5,6 +5,7 @@ import type { SourceCache } from './analyze';
 import { allocatorInfo, lineKey, type AllocCall, type AllocCategory, type RunEvidence } from './evidence';
 import { kindInfo } from './kinds';
 import { firstNonBlank } from './positions';
+import { withFields } from './repeats';
 import type { ByteRange, CodeEvidence, CompilerDecision, Finding } from './types';
 
 /** The heap kinds whose findings the compiled code must confirm. */
@@ -169,11 +170,11 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
   const out: Finding[] = [];
   for (const f of findings) {
     if (f.compiler === null || !evidence.filesRead.has(f.file)) {
-      out.push(f.compiler === null ? f : { ...f, evidence: null });
+      out.push(f.compiler === null ? f : withFields(f, { evidence: null }));
       continue;
     }
     if (!HEAP_DECISION_KINDS.has(f.kind)) {
-      out.push({ ...f, evidence: { allocates: 'no', calls: [] } });
+      out.push(withFields(f, { evidence: { allocates: 'no', calls: [] } }));
       continue;
     }
     const onLine = evidence.byLine.get(lineKey(f.file, f.compiler.line)) ?? [];
@@ -185,17 +186,18 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
     const mine = reason !== null ? [] : matching.length > 0 ? matching : onLine;
     if (mine.length > 0) {
       for (const c of mine) claimed.add(c);
-      out.push({ ...f, evidence: evidenceOf(mine) });
+      out.push(withFields(f, { evidence: evidenceOf(mine) }));
       continue;
     }
     const why = reason ?? 'the compiled code has no allocator call on this line (the value is in static data, or the compiler removed the allocation)';
-    out.push({
-      ...f,
-      kind: 'escape.free',
-      severity: kindInfo('escape.free').defaultSeverity,
-      message: `${f.decision?.details.subject ? `\`${f.decision.details.subject}\`` : 'this value'} is not allocated, although the compiler says it escapes: ${why}`,
-      evidence: { allocates: 'no', calls: [] },
-    });
+    out.push(
+      withFields(f, {
+        kind: 'escape.free',
+        severity: kindInfo('escape.free').defaultSeverity,
+        message: `${f.decision?.details.subject ? `\`${f.decision.details.subject}\`` : 'this value'} is not allocated, although the compiler says it escapes: ${why}`,
+        evidence: { allocates: 'no', calls: [] },
+      }),
+    );
   }
   // The calls no decision accounts for: one finding per line and kind.
   const groups = new Map<string, { file: string; line: number; category: AllocCategory; calls: AllocCall[]; packagePath: string }>();
