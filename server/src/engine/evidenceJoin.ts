@@ -4,6 +4,7 @@
 import type { SourceCache } from './analyze';
 import { allocatorInfo, lineKey, type AllocCall, type AllocCategory, type RunEvidence } from './evidence';
 import { kindInfo } from './kinds';
+import { nodesOnLine } from './nodeMapping';
 import { firstNonBlank } from './positions';
 import { withFields } from './repeats';
 import type { ByteRange, CodeEvidence, CompilerDecision, Finding } from './types';
@@ -133,26 +134,25 @@ function allocRange(sources: SourceCache, file: string, line: number, category: 
   const lineText = src.text.slice(start, end);
   const types = CATEGORY_NODES[category];
   if (types.length > 0) {
-    const nodes = src.tree.rootNode.descendantsOfType(types as string[], { row, column: 0 }, { row, column: end - start });
-    const match = nodes.find((n) => {
-      if (n.startPosition.row !== row) return false;
-      const text = n.text;
+    const text = src.text;
+    const match = nodesOnLine(src, line, types).find((n) => {
+      const nodeText = text.slice(n.start, n.end);
       switch (category) {
         case 'growslice':
-          return text.startsWith('append(');
+          return nodeText.startsWith('append(');
         case 'concat':
-          return n.children[1]?.type === '+';
+          return n.reported > n.start && text.startsWith('+', n.reported) && !text.startsWith('++', n.reported);
         case 'bytes':
-          return /^(\(?\[\](byte|rune)\)?|string)\(/.test(text);
+          return /^(\(?\[\](byte|rune)\)?|string)\(/.test(nodeText);
         case 'map':
-          return n.type === 'assignment_statement' ? /\[/.test(n.children[0]?.text ?? '') : /^(make\(map|map\[)/.test(text);
+          return n.type === 'assignment_statement' ? text.slice(n.start, n.reported).includes('[') : /^(make\(map|map\[)/.test(nodeText);
         case 'convert':
         case 'object':
         case 'slice':
           return true;
       }
     });
-    if (match) return src.byteRange(match.startIndex, match.endIndex);
+    if (match) return src.byteRange(match.start, match.end);
   }
   // The code of the line without its indentation and trailing comment.
   const code = lineText.replace(/\s*\/\/.*$/, '').trimEnd();

@@ -53,26 +53,28 @@ function reportsInRange(f: Finding): boolean {
  * dropRepeats reads; the copy reads such fields through the original until it is given its own.
  */
 export function withFields(f: Finding, fields: Partial<Finding>): Finding {
-  const copy = {} as Finding;
-  for (const [name, d] of Object.entries(Object.getOwnPropertyDescriptors(f))) {
-    if (d.get === undefined) {
-      Object.defineProperty(copy, name, d);
+  const copy: Record<string, unknown> = {};
+  const from = f as unknown as Record<string, unknown>;
+  for (const name of Object.keys(from)) {
+    const d = Object.getOwnPropertyDescriptor(from, name);
+    if (d?.get === undefined) {
+      copy[name] = d?.value;
       continue;
     }
     let own: unknown;
     let given = false;
     Object.defineProperty(copy, name, {
-      get: () => (given ? own : (f as unknown as Record<string, unknown>)[name]),
+      get: () => (given ? own : from[name]),
       set: (value: unknown) => {
         own = value;
         given = true;
       },
-      enumerable: d.enumerable,
+      enumerable: true,
       configurable: true,
     });
   }
   Object.assign(copy, fields);
   const at = mappedAt.get(f);
-  if (at !== undefined) mappedAt.set(copy, at);
-  return copy;
+  if (at !== undefined) mappedAt.set(copy as unknown as Finding, at);
+  return copy as unknown as Finding;
 }
