@@ -71,7 +71,7 @@ export async function run(): Promise<BenchFigure[]> {
         unit: '×',
         target: cold ? '≤ 1.10×' : 'nothing measurable (≤ 1.03×)',
         pass: ratio <= target,
-        note: `median of ${ROUNDS} alternating pairs: ${median(withMs).toFixed(0)} ms against ${median(withoutMs).toFixed(0)} ms; ${load()}`,
+        note: `median of ${ROUNDS} alternating pairs (ratios ${Math.min(...ratios).toFixed(2)}–${Math.max(...ratios).toFixed(2)}): ${median(withMs).toFixed(0)} ms against ${median(withoutMs).toFixed(0)} ms; ${load()}`,
       });
     }
   } finally {

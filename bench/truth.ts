@@ -63,7 +63,7 @@ export function initializerFile(recorded: string, line: number, varLines: (dir: 
   return found.length === 1 ? (found[0] as string) : null;
 }
 
-/** The lines of the top-level `var` declarations of each Go file of a directory. */
+/** The lines of the specs of the top-level `var` declarations of each Go file of a directory. */
 export function packageVarLines(dir: string): Map<string, Set<number>> {
   const out = new Map<string, Set<number>>();
   for (const name of readdirSync(dir).filter((n) => n.endsWith('.go'))) {
@@ -71,7 +71,8 @@ export function packageVarLines(dir: string): Map<string, Set<number>> {
     const lines = new Set<number>();
     for (const node of goParser().parse(readFileSync(file, 'utf8')).rootNode.children) {
       if (node.type !== 'var_declaration') continue;
-      for (let l = node.startPosition.row + 1; l <= node.endPosition.row + 1; l++) lines.add(l);
+      // The specs, not the declaration: a block's `var (` and `)` lines run no code.
+      for (const spec of node.descendantsOfType('var_spec')) for (let l = spec.startPosition.row + 1; l <= spec.endPosition.row + 1; l++) lines.add(l);
     }
     out.set(file, lines);
   }

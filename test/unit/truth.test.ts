@@ -16,6 +16,8 @@ function ginLikePackage(t: { after: (fn: () => void) => void }): string {
   writeFileSync(path.join(dir, 'context.go'), 'package gin\n\nimport "strings"\n\nvar quoteEscaper = strings.NewReplacer(\n\t"a", "b")\n');
   writeFileSync(path.join(dir, 'routergroup.go'), 'package gin\n\nvar re = 1\n\nfunc f() {}\n');
   writeFileSync(path.join(dir, 'both.go'), 'package gin\n\nvar other = 2\n');
+  // zap's encoder.go: a var block whose `)` is on the line of global.go's `_globalS = _globalL.Sugar()`.
+  writeFileSync(path.join(dir, 'block.go'), 'package gin\n\nvar (\n\tx = 3\n)\n');
   return dir;
 }
 
@@ -26,6 +28,7 @@ test('a package-level var: found in the one file with a var declaration at that 
   const varLines = () => lines;
   assert.equal(initializerFile(path.join(dir, 'routergroup.go'), 5, varLines), path.join(dir, 'context.go'));
   assert.equal(initializerFile(path.join(dir, 'routergroup.go'), 6, varLines), path.join(dir, 'context.go'));
+  assert.deepEqual([...(lines.get(path.join(dir, 'block.go')) ?? [])], [4]);
   // Line 3 has a var in routergroup.go and in both.go: which one cannot be told.
   assert.equal(initializerFile(path.join(dir, 'routergroup.go'), 3, varLines), null);
   assert.equal(initializerFile(path.join(dir, 'routergroup.go'), 1, varLines), null);
