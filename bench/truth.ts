@@ -11,10 +11,11 @@
 // right to claim an allocation that happens in its inlined copies); recall: the share of allocating
 // lines with a finding shown by default.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
+import { goParser } from '../server/src/engine/goParser';
 import { kindInfo } from '../server/src/engine/kinds';
 import { presentFindings } from '../server/src/engine/present';
 import type { Finding } from '../server/src/engine/types';
@@ -51,18 +52,52 @@ export interface TruthReport {
 }
 
 /**
- * `file:line` of every line that really allocated: `outer`, the outermost frame of each sample's
- * leaf Location; `any`, every frame of it.
+ * Where a frame of a package initialiser (`example.com/p.init`) really is. runtime/pprof keys a
+ * profile's functions by name and gives each the file of the first frame it saw, but the
+ * initialiser runs the package-level `var` declarations of every file of the package: its lines
+ * are all filed under one of them. The frame is in the file of that directory whose line is part
+ * of a top-level `var` declaration; null when no file or several have one there.
  */
-export function allocatingLines(profileBytes: Uint8Array): { outer: Set<string>; any: Set<string> } {
+export function initializerFile(recorded: string, line: number, varLines: (dir: string) => ReadonlyMap<string, ReadonlySet<number>>): string | null {
+  const found = [...varLines(path.dirname(recorded))].filter(([, lines]) => lines.has(line)).map(([file]) => file);
+  return found.length === 1 ? (found[0] as string) : null;
+}
+
+/** The lines of the specs of the top-level `var` declarations of each Go file of a directory. */
+export function packageVarLines(dir: string): Map<string, Set<number>> {
+  const out = new Map<string, Set<number>>();
+  for (const name of readdirSync(dir).filter((n) => n.endsWith('.go'))) {
+    const file = path.join(dir, name);
+    const lines = new Set<number>();
+    for (const node of goParser().parse(readFileSync(file, 'utf8')).rootNode.children) {
+      if (node.type !== 'var_declaration') continue;
+      // The specs, not the declaration: a block's `var (` and `)` lines run no code.
+      for (const spec of node.descendantsOfType('var_spec')) for (let l = spec.startPosition.row + 1; l <= spec.endPosition.row + 1; l++) lines.add(l);
+    }
+    out.set(file, lines);
+  }
+  return out;
+}
+
+/**
+ * `file:line` of every line that really allocated: `outer`, the outermost frame of each sample's
+ * leaf Location; `any`, every frame of it. A package initialiser's frames are moved to the file
+ * they are in (initializerFile), when it can be told.
+ */
+export function allocatingLines(profileBytes: Uint8Array, varLines: (dir: string) => ReadonlyMap<string, ReadonlySet<number>> = cached(packageVarLines)): { outer: Set<string>; any: Set<string> } {
   const profile = decodeProfile(profileBytes, 'memprofile');
   const strings = profile.stringTable.strings;
   const objectsIndex = profile.sampleType.findIndex((t) => strings[Number(t.type)] === 'alloc_objects');
-  const functions = new Map(profile.function.map((f) => [String(f.id), strings[Number(f.filename)] ?? '']));
+  const functions = new Map(profile.function.map((f) => [String(f.id), { name: strings[Number(f.name)] ?? '', file: strings[Number(f.filename)] ?? '' }]));
   const locations = new Map(profile.location.map((l) => [String(l.id), l]));
   const outer = new Set<string>();
   const any = new Set<string>();
-  const key = (l: { functionId: unknown; line: unknown }): string => `${functions.get(String(l.functionId)) ?? ''}:${Number(l.line)}`;
+  const key = (l: { functionId: unknown; line: unknown }): string => {
+    const fn = functions.get(String(l.functionId)) ?? { name: '', file: '' };
+    const line = Number(l.line);
+    const file = /\.init$/.test(fn.name) && path.isAbsolute(fn.file) ? (initializerFile(fn.file, line, varLines) ?? fn.file) : fn.file;
+    return `${file}:${line}`;
+  };
   for (const s of profile.sample) {
     if (Number(s.value[objectsIndex] ?? 0) <= 0) continue;
     const leaf = locations.get(String(s.locationId[0]));
@@ -72,6 +107,18 @@ export function allocatingLines(profileBytes: Uint8Array): { outer: Set<string>;
     for (const l of leaf.line) any.add(key(l));
   }
   return { outer, any };
+}
+
+function cached<T>(fn: (dir: string) => T): (dir: string) => T {
+  const memo = new Map<string, T>();
+  return (dir) => {
+    let v = memo.get(dir);
+    if (v === undefined) {
+      v = fn(dir);
+      memo.set(dir, v);
+    }
+    return v;
+  };
 }
 
 /** `file:line` of every line a coverage profile saw run (a block's lines, start to end). */
@@ -112,7 +159,8 @@ export async function measureTruth(t: TruthTarget): Promise<TruthReport> {
     const modulePath = /^module\s+(\S+)/m.exec(readFileSync(path.join(t.dir, 'go.mod'), 'utf8'))?.[1] ?? '';
     const ran = coveredLines(readFileSync(cover, 'utf8'), t.dir, modulePath);
     const truth = allocatingLines(readFileSync(mem));
-    const result = await runPipeline({ compile: { cwd: t.dir, patterns: [t.pkg], tests: true, env: t.env }, evidence: true });
+    // An evidence cache of its own: the figures never depend on what an earlier run left.
+    const result = await runPipeline({ compile: { cwd: t.dir, patterns: [t.pkg], tests: true, env: { ...t.env, HEAPSCOPE_CACHE_DIR: path.join(tmp, 'cache') } }, evidence: true });
     const shown = presentFindings(result.findings, {});
     const dir = path.resolve(t.dir, t.pkg);
     const inPackage = (key: string): boolean => path.dirname(key.replace(/:\d+$/, '')) === dir;

@@ -10,6 +10,7 @@ import { joinEvidence, freeReason } from '../../server/src/engine/evidenceJoin';
 import { objectFilesOfArchive, pcValue, readObjectCalls } from '../../server/src/engine/goObject';
 import { SourceCache } from '../../server/src/engine/analyze';
 import type { CompilerDecision, Finding } from '../../server/src/engine/types';
+import { dropRepeats, markMappedAt } from '../../server/src/engine/repeats';
 import { assertSnapshot } from '../helpers/snapshot';
 
 const root = path.resolve(__dirname, '../..');
@@ -104,6 +105,28 @@ test('join: confirmed, free with a reason, and calls no decision announces', () 
   assert.match(out[4]?.message ?? '', /`append` may grow the backing array on the heap \(`runtime\.growslice`\): only when the capacity is too small/);
   // The growslice finding sits on the append call.
   assert.deepEqual([out[4]?.column, out[4]?.endColumn], [25, 38]);
+});
+
+test('join: a finding keeps the record of where it was mapped, and its explanation steps stay unmade', () => {
+  // A generic function's shape instantiation reports at line 3, its dictionary wrapper at line 9,
+  // mapped where the instantiation reports: one allocation (dropRepeats), before the join and after.
+  const instantiation = finding(decision('&Point{...}', 3));
+  const wrapper: Finding = { ...finding(decision('&Point{...}', 3)), compiler: { line: 9, column: 9, message: '&Point{...} escapes to heap' } };
+  markMappedAt(wrapper, { file: '/m/a.go', line: 3, column: 9 });
+  let made = 0;
+  Object.defineProperty(instantiation, 'related', { get: () => (made++, []), enumerable: true, configurable: true });
+  assert.equal(dropRepeats([instantiation, wrapper]).length, 1);
+  const byLine = new Map([3, 9].map((line) => [lineKey('/m/a.go', line), [{ fn: 'runtime.newobject', file: '/m/a.go', line, symbol: 'm.F', inlinedFrom: null }]]));
+  const sources = new SourceCache(new Map([['/m/a.go', 'package m\n\nvar p = &Point{}\n']]));
+  const out = joinEvidence([instantiation, wrapper], { byLine, filesRead: new Set(['/m/a.go']), problems: [] }, sources);
+  assert.deepEqual(
+    out.map((f) => f.evidence?.allocates),
+    ['yes', 'yes'],
+  );
+  assert.equal(made, 0, 'the join made no explanation steps');
+  assert.deepEqual(out[0]?.related, []);
+  assert.equal(made, 1);
+  assert.equal(dropRepeats(out).length, 1);
 });
 
 test('free reasons come from the subject the compiler prints', () => {

@@ -4,13 +4,12 @@
 //
 // Calls in code inlined from another function are credited to the call the user wrote (the
 // outermost frame of the inline tree), which is also where the compiler prints the escape
-// decisions of inlined code. Results are cached by export file: its path in the build cache is
-// named by the hash of its content, so a path never changes meaning.
-import { createHash } from 'node:crypto';
+// decisions of inlined code. Results are cached by export file (evidenceCache.ts): its path in the
+// build cache is named by the hash of its content, so a path never changes meaning.
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { CompilerRun } from './goRunner';
+import { evidenceCacheDir, readCachedCalls, writeCachedCalls } from './evidenceCache';
 import { builtinNamesFromSource, objectFilesOfArchive, readObjectCalls, type ObjectCall } from './goObject';
 import { runGo } from './processes';
 import { mark } from './timing';
@@ -98,7 +97,7 @@ export function lineKey(file: string, line: number): string {
 export interface EvidenceOptions {
   goBinary?: string;
   env?: NodeJS.ProcessEnv;
-  /** The on-disk cache directory; default `$HEAPSCOPE_CACHE_DIR/evidence` or `~/.cache/heapscope/evidence`; null: none. */
+  /** The on-disk cache directory; default evidenceCacheDir(env) (evidenceCache.ts); null: none. */
   cacheDir?: string | null;
   signal?: AbortSignal;
 }
@@ -134,20 +133,15 @@ function pcQuantum(goarch: string): number {
   return goarch === 'amd64' || goarch === '386' || goarch === 's390x' || goarch === 'wasm' ? 1 : 4;
 }
 
-/** Allocator calls of one export file as cached: positions as the compiler recorded them. */
-interface CachedCalls {
-  version: 1;
-  calls: ObjectCall[];
-}
-
-const CACHE_VERSION = 1;
+/**
+ * Bump when what readObjectCalls records changes: the cache key holds it, so entries written by
+ * another reader are misses. The allocator rules are in the key themselves (the entries keep only
+ * the calls they match).
+ */
+const CACHE_VERSION = 2;
+const CACHE_KEY_PREFIX = `${CACHE_VERSION}\0${ALLOCATOR_RULES.map((r) => r.match.source).join('|')}\0`;
 const MEMORY_ENTRIES = 256;
 const memory = new Map<string, ObjectCall[]>();
-
-function defaultCacheDir(): string {
-  const base = process.env.HEAPSCOPE_CACHE_DIR || path.join(process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'heapscope');
-  return path.join(base, 'evidence');
-}
 
 /** The allocator calls of one export file: memory, then disk, then the file itself. */
 async function callsOfExport(exportFile: string, tc: Toolchain, cacheDir: string | null): Promise<ObjectCall[]> {
@@ -158,30 +152,12 @@ async function callsOfExport(exportFile: string, tc: Toolchain, cacheDir: string
     memory.set(exportFile, hit);
     return hit;
   }
-  const cacheFile = cacheDir === null ? null : path.join(cacheDir, createHash('sha256').update(`${CACHE_VERSION}\0${exportFile}`).digest('hex').slice(0, 32) + '.json');
-  let calls: ObjectCall[] | null = null;
-  if (cacheFile !== null) {
-    const text = await fs.readFile(cacheFile, 'utf8').catch(() => null);
-    if (text !== null) {
-      try {
-        const parsed = JSON.parse(text) as CachedCalls;
-        if (parsed.version === CACHE_VERSION && Array.isArray(parsed.calls)) calls = parsed.calls;
-      } catch {
-        calls = null;
-      }
-    }
-  }
+  const key = CACHE_KEY_PREFIX + exportFile;
+  let calls = cacheDir === null ? null : await readCachedCalls(cacheDir, key);
   if (calls === null) {
     const archive = await fs.readFile(exportFile);
     calls = objectFilesOfArchive(archive).flatMap((obj) => readObjectCalls(obj, { builtins: tc.builtins, wanted: (t) => allocatorInfo(t) !== null, pcQuantum: pcQuantum(tc.goarch) }));
-    if (cacheFile !== null) {
-      const body: CachedCalls = { version: CACHE_VERSION, calls };
-      // A cache that cannot be written costs the next run the read, nothing else.
-      await fs
-        .mkdir(path.dirname(cacheFile), { recursive: true })
-        .then(() => fs.writeFile(cacheFile, JSON.stringify(body)))
-        .catch(() => undefined);
-    }
+    if (cacheDir !== null) await writeCachedCalls(cacheDir, key, calls);
   }
   memory.set(exportFile, calls);
   if (memory.size > MEMORY_ENTRIES) memory.delete(memory.keys().next().value as string);
@@ -243,7 +219,7 @@ export async function readEvidence(run: CompilerRun, opts: EvidenceOptions = {})
     for (const p of withExport) problems.push({ importPath: p.importPath, message: `compiled code not read: ${(err as Error).message}` });
     return { byLine, filesRead, problems };
   }
-  const cacheDir = opts.cacheDir === undefined ? defaultCacheDir() : opts.cacheDir;
+  const cacheDir = opts.cacheDir === undefined ? evidenceCacheDir(opts.env) : opts.cacheDir;
   await Promise.all(
     withExport.map(async (p) => {
       try {

@@ -4,7 +4,9 @@
 import type { SourceCache } from './analyze';
 import { allocatorInfo, lineKey, type AllocCall, type AllocCategory, type RunEvidence } from './evidence';
 import { kindInfo } from './kinds';
+import { nodesOnLine } from './nodeMapping';
 import { firstNonBlank } from './positions';
+import { withFields } from './repeats';
 import type { ByteRange, CodeEvidence, CompilerDecision, Finding } from './types';
 
 /** The heap kinds whose findings the compiled code must confirm. */
@@ -132,26 +134,25 @@ function allocRange(sources: SourceCache, file: string, line: number, category: 
   const lineText = src.text.slice(start, end);
   const types = CATEGORY_NODES[category];
   if (types.length > 0) {
-    const nodes = src.tree.rootNode.descendantsOfType(types as string[], { row, column: 0 }, { row, column: end - start });
-    const match = nodes.find((n) => {
-      if (n.startPosition.row !== row) return false;
-      const text = n.text;
+    const text = src.text;
+    const match = nodesOnLine(src, line, types).find((n) => {
+      const nodeText = text.slice(n.start, n.end);
       switch (category) {
         case 'growslice':
-          return text.startsWith('append(');
+          return nodeText.startsWith('append(');
         case 'concat':
-          return n.children[1]?.type === '+';
+          return n.reported > n.start && text.startsWith('+', n.reported) && !text.startsWith('++', n.reported);
         case 'bytes':
-          return /^(\(?\[\](byte|rune)\)?|string)\(/.test(text);
+          return /^(\(?\[\](byte|rune)\)?|string)\(/.test(nodeText);
         case 'map':
-          return n.type === 'assignment_statement' ? /\[/.test(n.children[0]?.text ?? '') : /^(make\(map|map\[)/.test(text);
+          return n.type === 'assignment_statement' ? text.slice(n.start, n.reported).includes('[') : /^(make\(map|map\[)/.test(nodeText);
         case 'convert':
         case 'object':
         case 'slice':
           return true;
       }
     });
-    if (match) return src.byteRange(match.startIndex, match.endIndex);
+    if (match) return src.byteRange(match.start, match.end);
   }
   // The code of the line without its indentation and trailing comment.
   const code = lineText.replace(/\s*\/\/.*$/, '').trimEnd();
@@ -169,11 +170,11 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
   const out: Finding[] = [];
   for (const f of findings) {
     if (f.compiler === null || !evidence.filesRead.has(f.file)) {
-      out.push(f.compiler === null ? f : { ...f, evidence: null });
+      out.push(f.compiler === null ? f : withFields(f, { evidence: null }));
       continue;
     }
     if (!HEAP_DECISION_KINDS.has(f.kind)) {
-      out.push({ ...f, evidence: { allocates: 'no', calls: [] } });
+      out.push(withFields(f, { evidence: { allocates: 'no', calls: [] } }));
       continue;
     }
     const onLine = evidence.byLine.get(lineKey(f.file, f.compiler.line)) ?? [];
@@ -185,17 +186,18 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
     const mine = reason !== null ? [] : matching.length > 0 ? matching : onLine;
     if (mine.length > 0) {
       for (const c of mine) claimed.add(c);
-      out.push({ ...f, evidence: evidenceOf(mine) });
+      out.push(withFields(f, { evidence: evidenceOf(mine) }));
       continue;
     }
     const why = reason ?? 'the compiled code has no allocator call on this line (the value is in static data, or the compiler removed the allocation)';
-    out.push({
-      ...f,
-      kind: 'escape.free',
-      severity: kindInfo('escape.free').defaultSeverity,
-      message: `${f.decision?.details.subject ? `\`${f.decision.details.subject}\`` : 'this value'} is not allocated, although the compiler says it escapes: ${why}`,
-      evidence: { allocates: 'no', calls: [] },
-    });
+    out.push(
+      withFields(f, {
+        kind: 'escape.free',
+        severity: kindInfo('escape.free').defaultSeverity,
+        message: `${f.decision?.details.subject ? `\`${f.decision.details.subject}\`` : 'this value'} is not allocated, although the compiler says it escapes: ${why}`,
+        evidence: { allocates: 'no', calls: [] },
+      }),
+    );
   }
   // The calls no decision accounts for: one finding per line and kind.
   const groups = new Map<string, { file: string; line: number; category: AllocCategory; calls: AllocCall[]; packagePath: string }>();

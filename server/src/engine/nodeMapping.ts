@@ -418,6 +418,19 @@ function expressionReportedAt(chain: readonly NodeView[], at: number): NodeView 
   return null;
 }
 
+/** A node found on a line: its type, UTF-16 range in the file's text, and where the compiler reports it (REPORTED_AT: a binary expression's or an assignment's operator). */
+export interface LineNode {
+  type: string;
+  start: number;
+  end: number;
+  reported: number;
+}
+
+/** Nodes of the given types (a constant list: it keys a cache) that start on 1-based line `line1`, in document order; a cursor walk over the line only. */
+export function nodesOnLine(file: GoSourceFile, line1: number, types: readonly string[]): readonly LineNode[] {
+  return nodesStartingOnRow(file, line1 - 1, types);
+}
+
 const ARGUMENT_LIST_TYPES: readonly string[] = ['argument_list'];
 
 /** Nodes of the given types (one of the constant lists: they key a cache) that start on 0-based line `row`, in document order (a cursor walk over the line only, once per line and types). */

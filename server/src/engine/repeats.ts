@@ -45,3 +45,36 @@ function reportsInRange(f: Finding): boolean {
   const beforeEnd = c.line < f.endLine || (c.line === f.endLine && c.column < f.endColumn);
   return afterStart && beforeEnd;
 }
+
+/**
+ * A copy of a finding with some fields replaced, for the stages after the findings are made (the
+ * compiled code's join). A spread would make what a finding makes only when read (its explanation
+ * steps, for every finding of the run) and lose the record of where it was mapped, which
+ * dropRepeats reads; the copy reads such fields through the original until it is given its own.
+ */
+export function withFields(f: Finding, fields: Partial<Finding>): Finding {
+  const copy: Record<string, unknown> = {};
+  const from = f as unknown as Record<string, unknown>;
+  for (const name of Object.keys(from)) {
+    const d = Object.getOwnPropertyDescriptor(from, name);
+    if (d?.get === undefined) {
+      copy[name] = d?.value;
+      continue;
+    }
+    let own: unknown;
+    let given = false;
+    Object.defineProperty(copy, name, {
+      get: () => (given ? own : from[name]),
+      set: (value: unknown) => {
+        own = value;
+        given = true;
+      },
+      enumerable: true,
+      configurable: true,
+    });
+  }
+  Object.assign(copy, fields);
+  const at = mappedAt.get(f);
+  if (at !== undefined) mappedAt.set(copy as unknown as Finding, at);
+  return copy as unknown as Finding;
+}
