@@ -198,7 +198,7 @@ export async function allocatorCallsOfExport(
   opts: EvidenceOptions = {},
 ): Promise<Array<AllocCall & { offset: number }>> {
   const tc = await toolchainOf(run, opts);
-  const calls = await callsOfExport(exportFile, tc, opts.cacheDir === undefined ? defaultCacheDir() : opts.cacheDir);
+  const calls = await callsOfExport(exportFile, tc, opts.cacheDir === undefined ? evidenceCacheDir(opts.env) : opts.cacheDir);
   return calls.flatMap((c) => creditCalls([c], tc.goroot).map((a) => ({ ...a, offset: c.offset })));
 }
 

@@ -10,8 +10,8 @@
 // of `trim.txt`, the least recently used entries go until the rest fit in the budget.
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
+import { defaultCacheDir } from './cacheDir';
 import type { ObjectCall } from './goObject';
 
 /** Bytes the entries may take before the least recently used go. */
@@ -21,8 +21,7 @@ const TRIM_INTERVAL_MS = 60 * 60 * 1000;
 
 /** The cache directory for an environment (the run's, which may set HEAPSCOPE_CACHE_DIR). */
 export function evidenceCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.HEAPSCOPE_CACHE_DIR || path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'heapscope');
-  return path.join(base, 'evidence');
+  return path.join(defaultCacheDir(env), 'evidence');
 }
 
 /** The entry file of a key. */

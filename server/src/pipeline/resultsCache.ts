@@ -13,7 +13,6 @@
 // cache is bounded: past its size, the least recently used entries are removed.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Finding } from '../engine/types';
 
@@ -29,15 +28,7 @@ export interface CachedPackage {
   problems: Array<{ importPath: string; message: string }>;
 }
 
-/** Returns the cache directory: $HEAPSCOPE_CACHE_DIR, else the user's cache directory's `heapscope`. */
-export function defaultCacheDir(env: NodeJS.ProcessEnv = process.env): string {
-  if (env.HEAPSCOPE_CACHE_DIR) return path.resolve(env.HEAPSCOPE_CACHE_DIR);
-  // As Go's os.UserCacheDir: XDG_CACHE_HOME or ~/.cache on Unix, ~/Library/Caches on macOS, %LocalAppData% on Windows.
-  if (process.platform === 'win32' && env.LocalAppData) return path.join(env.LocalAppData, 'heapscope');
-  if (process.platform === 'darwin') return path.join(os.homedir(), 'Library', 'Caches', 'heapscope');
-  if (env.XDG_CACHE_HOME && path.isAbsolute(env.XDG_CACHE_HOME)) return path.join(env.XDG_CACHE_HOME, 'heapscope');
-  return path.join(os.homedir(), '.cache', 'heapscope');
-}
+export { defaultCacheDir } from '../engine/cacheDir';
 
 /** Returns the SHA-256 of a text (hex). */
 export function sha256(text: string | Buffer): string {
