@@ -353,3 +353,11 @@ test('a decision about an internal name alone says what it is in words, not `…
   assert.equal(plainName('{storage for ~r0}'), "the memory of an inlined call's result");
   assert.equal(plainName('{storage for http.~r0}'), "the memory of an inlined call's result");
 });
+
+test('an inlined callee is named in plain words: a closure by the function it was written in, a generic function without its shapes', () => {
+  const [d] = parseCompilerOutput('# m\n./a.go:43:42: moved to heap: i\n').decisions;
+  assert.ok(d);
+  // gin binding/form_mapping_test.go:43: a closure of TestMappingBaseTypes inlined into a call.
+  assert.match(decisionMessage(d, { inlinedFrom: 'TestMappingBaseTypes.func1' }), /^inside a closure in `TestMappingBaseTypes`, inlined here, `i` is moved to the heap/);
+  assert.match(decisionMessage(d, { inlinedFrom: 'Objects[go.shape.*uint8]' }), /^inside `Objects`, inlined here, /);
+});

@@ -293,28 +293,11 @@ export interface DecisionSite {
   onAppend?: boolean;
 }
 
-/** A function's name as the compiler prints it, without shape instantiations (`Box[go.shape.int]` → `Box`). */
-function functionName(func: string): string {
-  let out = '';
-  let depth = 0;
-  let from = -1;
-  for (let i = 0; i < func.length; i++) {
-    const c = func[i];
-    if (c === '[' && depth++ === 0) from = i;
-    else if (c === ']' && --depth === 0 && from >= 0) {
-      const args = func.slice(from, i + 1);
-      if (!args.includes('go.shape.')) out += args;
-      from = -1;
-    } else if (depth === 0) out += c;
-  }
-  return depth === 0 ? out : func;
-}
-
 /** The one-line message for a decision, with what its syntax says (`site`) about the decision. */
 export function decisionMessage(d: CompilerDecision, site: DecisionSite = {}): string {
   const subject = subjectOf(d);
   // What an inlined callee allocates is said as such, on the call the user wrote.
-  const inside = site.inlinedFrom ? `inside ${code(functionName(site.inlinedFrom))}, inlined here, ` : '';
+  const inside = site.inlinedFrom ? `inside ${functionWords(site.inlinedFrom)}, inlined here, ` : '';
   // The reason reads the explanation's flows (parsed on first read): only the escape kinds use it.
   // Without one (the compiler gave none, or ran without -m=2) the message says nothing more.
   const because = (): string => {
