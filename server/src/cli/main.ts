@@ -28,6 +28,7 @@ import {
 import { parseSeverity, severityAtLeast } from '../engine/kinds';
 import { PROFILE_SAMPLE_TYPES, type ProfileSampleType } from '../protocol/settings';
 import { isKindShown, presentFindings, type PresentOptions } from '../engine/present';
+import { repeatKey } from '../engine/repeats';
 import type { Finding, Severity } from '../engine/types';
 import { displayPath, reportWriter } from './report';
 import { joinOptionValues, splitFlags, splitTags } from './flags';
@@ -250,6 +251,15 @@ export async function runCheck(opts: CheckOptions, io: Io, signal?: AbortSignal,
   };
   const writer = reportWriter(opts.format, { cwd: opts.cwd, toolVersion: toolVersion(), explain: opts.explain, sampleType: loaded ? opts.sampleType : undefined }, io.stdout);
   let shown = 0;
+  // The repeat keys of what was written: --all keeps every compiler line.
+  const written = new Set<string>();
+  const firstTime = (f: Finding): boolean => {
+    if (opts.all) return true;
+    const k = repeatKey(f);
+    if (written.has(k)) return false;
+    written.add(k);
+    return true;
+  };
   let failing = false;
   const report = (findings: Finding[], sources: SourceCache): void => {
     writer.findings(findings, sources);
@@ -270,7 +280,9 @@ export async function runCheck(opts: CheckOptions, io: Io, signal?: AbortSignal,
         const streamed = await streamPipeline(
           { compile: compile(group), selectKind, fixes: {}, evidence: opts.evidence },
           (p) => {
-            report(presentFindings(p.raw.sort(compareFindings), userCodeOnly(p.run)), p.sources);
+            // Each allocation once across packages too (a generic function's instantiations, code inlined in several).
+            const fresh = presentFindings(p.raw.sort(compareFindings), userCodeOnly(p.run)).filter(firstTime);
+            report(fresh, p.sources);
             // A package read from the cache has no syntax trees, unless SARIF's regions parsed its files.
             if (!p.cached || opts.format === 'sarif') releaseMemory();
           },

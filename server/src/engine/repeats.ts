@@ -13,7 +13,7 @@ export function markMappedAt(f: Finding, pos: CompilerPos): void {
 
 /**
  * The findings with each allocation once, in their order: findings of one kind, file, range,
- * compiler position and text are one decision printed once per compiled copy of its function (a
+ * compiler position and text (as every copy spells it) are one decision printed once per compiled copy of its function (a
  * closure compiled on its own and again in each function that inlines its parent, a generic
  * function's shape instantiation and its dictionary wrappers, whose position is taken to be where
  * they were mapped). Of each, the first whose compiler position lies in its range is kept (the copy
@@ -23,11 +23,7 @@ export function dropRepeats(findings: readonly Finding[]): Finding[] {
   const out: Finding[] = [];
   const at = new Map<string, number>();
   for (const f of findings) {
-    // Two lines at different positions are two allocations even on one node (`string(b)` copies
-    // the bytes at its `(` and is boxed for an interface at its operand), unless one was mapped
-    // where the other is reported.
-    const c = mappedAt.get(f) ?? f.compiler;
-    const k = `${f.kind}|${f.file}|${f.line}:${f.column}-${f.endLine}:${f.endColumn}|${c ? `${c.line}:${c.column}` : ''}|${f.compiler?.message ?? f.message}`;
+    const k = repeatKey(f);
     const i = at.get(k);
     if (i === undefined) {
       at.set(k, out.length);
@@ -35,6 +31,44 @@ export function dropRepeats(findings: readonly Finding[]): Finding[] {
     } else if (!reportsInRange(out[i]!) && reportsInRange(f)) out[i] = f;
   }
   return out;
+}
+
+/**
+ * What a finding and its repeats share (dropRepeats). `heapscope check` writes each package as go
+ * compiles it and remembers these keys, so a generic function instantiated or a function inlined
+ * in several packages is still reported once.
+ */
+export function repeatKey(f: Finding): string {
+  // Two lines at different positions are two allocations even on one node (`string(b)` copies
+  // the bytes at its `(` and is boxed for an interface at its operand), unless one was mapped
+  // where the other is reported.
+  const c = mappedAt.get(f) ?? f.compiler;
+  const text = f.compiler ? copyNeutral(f.compiler.message) : f.message;
+  return `${f.kind}|${f.file}|${f.line}:${f.column}-${f.endLine}:${f.endColumn}|${c ? `${c.line}:${c.column}` : ''}|${text}`;
+}
+
+/**
+ * A compiler line's text as every compiled copy of its function spells it: without the shapes of
+ * a generic function's instantiation (`objectValues[go.shape.struct {},…](values)`), and without
+ * the qualifier a copy compiled in another package puts on the function's names
+ * (`zap.objectValues[…](zap.values)` in zap's external tests).
+ */
+function copyNeutral(message: string): string {
+  let out = '';
+  let depth = 0;
+  let from = -1;
+  for (let i = 0; i < message.length; i++) {
+    const ch = message[i];
+    if (ch === '[' && depth++ === 0) from = i;
+    else if (ch === ']' && --depth === 0 && from >= 0) {
+      const group = message.slice(from, i + 1);
+      if (!group.includes('go.shape.')) out += group;
+      from = -1;
+    } else if (depth === 0) out += ch;
+  }
+  if (depth !== 0) out = message;
+  const qualifier = /^([a-z][a-z0-9_]*)\.[A-Za-z_(]/.exec(out)?.[1];
+  return qualifier === undefined ? out : out.replace(new RegExp(`\\b${qualifier}\\.`, 'g'), '');
 }
 
 /** Whether a finding's compiler position lies inside its range. */
