@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { allocatorInfo, creditCalls, lineKey, type AllocCall, type RunEvidence } from '../../server/src/engine/evidence';
-import { joinEvidence, freeReason } from '../../server/src/engine/evidenceJoin';
+import { joinEvidence, freeReason, mayMessage } from '../../server/src/engine/evidenceJoin';
 import { objectFilesOfArchive, pcValue, readObjectCalls } from '../../server/src/engine/goObject';
 import { SourceCache } from '../../server/src/engine/analyze';
 import type { CompilerDecision, Finding } from '../../server/src/engine/types';
@@ -135,4 +135,18 @@ test('free reasons come from the subject the compiler prints', () => {
   assert.match(freeReason(decision('[]int{}', 1)) ?? '', /zero-sized/);
   assert.equal(freeReason(decision('x', 1)), null);
   assert.equal(freeReason(decision('[]int{...}', 1)), null);
+});
+
+test('a heap decision whose allocator run-time values decide says "may" and on what it depends', () => {
+  const call = (fn: string) => ({ fn }) as unknown as AllocCall;
+  assert.equal(
+    mayMessage('`p.X` is allocated on the heap: it is passed to `fmt.Sprintf` at line 22, which lets it escape', [call('runtime.convT64')]),
+    '`p.X` may be allocated on the heap (not for values below 256, which come from the runtime’s static table): it is passed to `fmt.Sprintf` at line 22, which lets it escape',
+  );
+  assert.equal(
+    mayMessage('the backing array grown by this `append` is allocated on the heap: it is returned at line 31', [call('runtime.growslice')]),
+    'the backing array grown by this `append` may be allocated on the heap (only when the capacity is too small for the new elements): it is returned at line 31',
+  );
+  // A message without the clause is left as it is.
+  assert.equal(mayMessage('parameter `xs` leaks', [call('runtime.growslice')]), 'parameter `xs` leaks');
 });

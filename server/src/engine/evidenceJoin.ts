@@ -50,6 +50,18 @@ export function evidenceOf(calls: readonly AllocCall[], unannounced = false): Co
   return { allocates: always ? 'yes' : 'may', calls: [...new Set(calls.map((c) => c.fn))] };
 }
 
+/**
+ * A heap decision's message when run-time values decide whether its allocator allocates: "may be
+ * allocated", and on what it depends (`p.X` boxed by `runtime.convT64`, which small values skip).
+ */
+export function mayMessage(message: string, calls: readonly AllocCall[]): string {
+  const depends = [...new Set(calls.map((c) => allocatorInfo(c.fn)?.dependsOn).filter((d): d is string => !!d))].join('; ');
+  const note = depends ? ` (${depends})` : '';
+  const m = / is (allocated on|moved to) the heap/.exec(message);
+  if (!m) return message;
+  return `${message.slice(0, m.index)} may be ${m[1]} the heap${note}${message.slice(m.index + m[0].length)}`;
+}
+
 /** The sentence `check --explain` and the hover show under a finding: what the compiled code does. */
 export function evidenceText(f: Finding): string | null {
   const e = f.evidence;
@@ -186,7 +198,8 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
     const mine = reason !== null ? [] : matching.length > 0 ? matching : onLine;
     if (mine.length > 0) {
       for (const c of mine) claimed.add(c);
-      out.push(withFields(f, { evidence: evidenceOf(mine) }));
+      const e = evidenceOf(mine);
+      out.push(withFields(f, e.allocates === 'may' ? { evidence: e, message: mayMessage(f.message, mine) } : { evidence: e }));
       continue;
     }
     const why = reason ?? 'the compiled code has no allocator call on this line (the value is in static data, or the compiler removed the allocation)';
