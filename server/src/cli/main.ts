@@ -32,7 +32,7 @@ import { repeatKey } from '../engine/repeats';
 import type { Finding, Severity } from '../engine/types';
 import { displayPath, reportWriter } from './report';
 import { joinOptionValues, splitFlags, splitTags } from './flags';
-import { toolVersion } from './version';
+import { buildId, toolVersion } from './version';
 import { parseShard, shardGroups, type Shard } from './shard';
 import { mergeEnv, runGo } from '../engine/processes';
 import { mark, timingReport } from '../engine/timing';
@@ -272,7 +272,7 @@ export async function runCheck(opts: CheckOptions, io: Io, signal?: AbortSignal,
   if (loaded === null) {
     // What shapes a package's findings beyond its compiler output and files (resultsCache.ts).
     const cache = opts.cache
-      ? new ResultsCache(defaultCacheDir(), JSON.stringify([toolVersion(), present, opts.tests, opts.gcflags, opts.tags, process.env.GOEXPERIMENT ?? '', process.env.GOFLAGS ?? '']))
+      ? new ResultsCache(defaultCacheDir(), JSON.stringify([buildId(), present, opts.tests, opts.gcflags, opts.tags, process.env.GOEXPERIMENT ?? '', process.env.GOFLAGS ?? '']))
       : null;
     // Each package is written as soon as go has compiled it, sorted within itself, and let go.
     for (const group of groups) {
