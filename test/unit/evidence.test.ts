@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { allocatorInfo, creditCalls, lineKey, type AllocCall, type RunEvidence } from '../../server/src/engine/evidence';
-import { joinEvidence, freeReason, mayMessage } from '../../server/src/engine/evidenceJoin';
+import { joinEvidence, freeReason, inlinedName, mayMessage } from '../../server/src/engine/evidenceJoin';
 import { objectFilesOfArchive, pcValue, readObjectCalls } from '../../server/src/engine/goObject';
 import { SourceCache } from '../../server/src/engine/analyze';
 import type { CompilerDecision, Finding } from '../../server/src/engine/types';
@@ -149,4 +149,22 @@ test('a heap decision whose allocator run-time values decide says "may" and on w
   );
   // A message without the clause is left as it is.
   assert.equal(mayMessage('parameter `xs` leaks', [call('runtime.growslice')]), 'parameter `xs` leaks');
+});
+
+test('an inlined function is named as the user knows it; one of another package, which the object file names by its package only, as that package', () => {
+  assert.equal(inlinedName('github.com/go-chi/chi/v5/middleware.Pattern.Match'), '`Pattern.Match`');
+  assert.equal(inlinedName('example.com/p.(*T).M'), '`(*T).M`');
+  // chi middleware/request_id_test.go:30: http.Header.Add inlining net/textproto's MIMEHeader.Add.
+  assert.equal(inlinedName('net/textproto'), 'the `textproto` package');
+});
+
+test('join: an allocation on a line of punctuation alone sits on the expression around it', () => {
+  // chi middleware/request_id_test.go:25: the `}{` between a map literal's type and its elements.
+  const text = 'package m\n\nfunc F() int {\n\ttests := map[string]struct {\n\t\ta string\n\t}{\n\t\t"x": {"y"},\n\t}\n\treturn len(tests)\n}\n';
+  const byLine = new Map([[lineKey('/m/a.go', 6), [{ fn: 'runtime.mapassign_faststr', file: '/m/a.go', line: 6, symbol: 'm.F', inlinedFrom: null }]]]);
+  const out = joinEvidence([], { byLine, filesRead: new Set(['/m/a.go']), problems: [] }, new SourceCache(new Map([['/m/a.go', text]])));
+  assert.deepEqual(
+    out.map((f) => [f.kind, f.line, f.column, f.endLine, f.endColumn]),
+    [['alloc.map', 4, 11, 8, 3]],
+  );
 });

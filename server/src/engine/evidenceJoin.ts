@@ -79,7 +79,7 @@ function allocMessage(category: AllocCategory, calls: readonly AllocCall[]): str
   const may = evidenceOf(calls, true).allocates === 'may';
   const depends = may && info?.dependsOn ? `: ${info.dependsOn}` : '';
   const inlined = calls.find((c) => c.inlinedFrom !== null)?.inlinedFrom;
-  const from = inlined ? ` in code inlined from \`${shortFunc(inlined.func)}\`` : '';
+  const from = inlined ? ` in code inlined from ${inlinedName(inlined.func)}` : '';
   switch (category) {
     case 'growslice':
       return fns.every((f) => f.startsWith('runtime.moveSlice'))
@@ -105,12 +105,15 @@ function allocMessage(category: AllocCategory, calls: readonly AllocCall[]): str
   }
 }
 
-/** `example.com/p.(*T).M` → `(*T).M`. */
-function shortFunc(sym: string): string {
-  const slash = sym.lastIndexOf('/');
-  const rest = sym.slice(slash + 1);
+/**
+ * An inlined function as a message names it: `example.com/p.(*T).M` → `` `(*T).M` ``. The object
+ * file names a function of another package by its package only (`net/textproto`): then "the
+ * `textproto` package".
+ */
+export function inlinedName(sym: string): string {
+  const rest = sym.slice(sym.lastIndexOf('/') + 1);
   const dot = rest.indexOf('.');
-  return dot >= 0 ? rest.slice(dot + 1) : rest;
+  return dot >= 0 ? `\`${rest.slice(dot + 1)}\`` : `the \`${rest}\` package`;
 }
 
 const CATEGORY_KIND: Record<AllocCategory, string> = {
@@ -169,8 +172,23 @@ function allocRange(sources: SourceCache, file: string, line: number, category: 
   // The code of the line without its indentation and trailing comment.
   const code = lineText.replace(/\s*\/\/.*$/, '').trimEnd();
   const first = firstNonBlank(code);
-  return code.length === 0 ? whole : src.byteRange(start + first, start + code.length);
+  if (code.length === 0) return whole;
+  // A line of punctuation alone (`}{` between a map literal's type and its elements) is inside
+  // the expression that allocates: the innermost literal or call around it, from the lines above.
+  if (/^[\p{P}\p{S}\s]+$/u.test(code)) {
+    for (let l = line - 1; l >= Math.max(1, line - MAX_LINES_UP); l--) {
+      const around = nodesOnLine(src, l, ENCLOSING_NODES).filter((n) => n.start < start + first && n.end > start + first);
+      const inner = around[around.length - 1];
+      if (inner) return src.byteRange(inner.start, inner.end);
+    }
+  }
+  return src.byteRange(start + first, start + code.length);
 }
+
+/** Expressions an allocation on a line of punctuation alone can belong to. */
+const ENCLOSING_NODES: readonly string[] = ['composite_literal', 'call_expression', 'func_literal'];
+/** How far up an enclosing expression is looked for. */
+const MAX_LINES_UP = 200;
 
 /**
  * The findings with their `evidence`: heap decisions confirmed or turned free, and an `alloc.*`
@@ -240,7 +258,7 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
           file: c.inlinedFrom?.file ?? c.file,
           line: c.inlinedFrom?.line ?? c.line,
           column: 0,
-          message: `\`${c.fn}\` in \`${shortFunc(c.inlinedFrom?.func ?? c.symbol)}\`, inlined here`,
+          message: `\`${c.fn}\` in ${inlinedName(c.inlinedFrom?.func ?? c.symbol)}, inlined here`,
         })),
       fixes: [],
       alloc: null,
