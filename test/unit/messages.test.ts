@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { parseCompilerOutput } from '../../server/src/engine/compilerOutput';
-import { calleeOf, decisionMessage, escapeReason, explanationSteps, functionWords, plainCode, plainName, stepWords } from '../../server/src/engine/messages';
+import { calleeOf, decisionMessage, escapeReason, explanationSteps, functionWords, locationName, plainCode, plainName, stepWords } from '../../server/src/engine/messages';
 import type { CompilerDecision } from '../../server/src/engine/types';
 
 const recorded = path.join(__dirname, '..', '..', 'test-fixtures', 'recorded');
@@ -360,4 +360,10 @@ test('an inlined callee is named in plain words: a closure by the function it wa
   // gin binding/form_mapping_test.go:43: a closure of TestMappingBaseTypes inlined into a call.
   assert.match(decisionMessage(d, { inlinedFrom: 'TestMappingBaseTypes.func1' }), /^inside a closure in `TestMappingBaseTypes`, inlined here, `i` is moved to the heap/);
   assert.match(decisionMessage(d, { inlinedFrom: 'Objects[go.shape.*uint8]' }), /^inside `Objects`, inlined here, /);
+});
+
+test('a flow into a variable of code inlined from another package names the variable and the package', () => {
+  // test-fixtures/example demo.go:38: `s += w + ","` flows into strings.HasSuffix's parameter, inlined through stringslite.
+  assert.equal(locationName('stringslite.s'), '`s` in code inlined from the `stringslite` package');
+  assert.equal(locationName('out'), '`out`');
 });

@@ -70,6 +70,17 @@ export function plainName(text: string, ctx: NameContext = {}): string {
   return code(text);
 }
 
+/**
+ * A flow's location in the user's words. Locations are variables, so a dotted one is a variable of
+ * code inlined from another package, qualified by that package (`stringslite.s`, the parameter of
+ * `strings.HasSuffix` inlined through `stringslite.HasSuffix`): "`s` in code inlined from the
+ * `stringslite` package".
+ */
+export function locationName(to: string, ctx: NameContext = {}): string {
+  const m = /^([a-z]\w*)\.([A-Za-z_]\w*)$/.exec(to);
+  return m ? `${code(m[2] as string)} in code inlined from the ${code(m[1] as string)} package` : plainName(to, ctx);
+}
+
 /** The end of a shape type's text from `start` (after `go.shape.`): balanced brackets, `struct {…}` and `interface {…}` included. */
 function shapeEnd(s: string, start: number): number {
   let depth = 0;
@@ -227,7 +238,7 @@ function describeSink(to: string): string {
   if (to === '{heap}') return 'it reaches the heap';
   if (to.startsWith('{storage for func literal}')) return 'it is captured by a closure that escapes';
   if (to.startsWith('{storage for ... argument}')) return 'it is passed as a variadic argument that escapes';
-  return `it flows into ${plainName(to)}, which escapes`;
+  return `it flows into ${locationName(to)}, which escapes`;
 }
 
 /** The most telling reason across an explanation's chain, or null when there is no chain. */
@@ -368,7 +379,7 @@ function leakDestination(explanations: readonly Explanation[]): string {
     if (to === '{heap}') return ' to the heap';
     if (to.startsWith('{storage for func literal}')) return ' to a closure';
     if (/^~r\d+$/.test(to)) return ' to a result';
-    return ` to ${plainName(to)}`;
+    return ` to ${locationName(to)}`;
   }
   return '';
 }
@@ -486,7 +497,7 @@ export function explanationSteps(d: CompilerDecision): RelatedLocation[] {
     let n = 0;
     for (const [e, edge] of ex.flows.entries()) {
       // The last edge ends where the value escapes: a `~rN` there is the function's own result.
-      const into = edge.to ? ` → ${plainName(edge.to, { func: ex.func, ownResult: e === ex.flows.length - 1 })}` : '';
+      const into = edge.to ? ` → ${locationName(edge.to, { func: ex.func, ownResult: e === ex.flows.length - 1 })}` : '';
       for (const [i, step] of edge.steps.entries()) {
         const pos = step.pos ?? d.pos;
         n++;
