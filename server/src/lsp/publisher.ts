@@ -198,7 +198,12 @@ export class DiagnosticPublisher {
     const c = this.chosen.get(doc.uri);
     if (c && c.findingsSet === doc.findingsSet && c.settings === settings && c.from === shown.length) return shown.filter((t) => c.findings.has(t.finding));
     const rank = (t: TrackedFinding): number => severityRank(t.finding.severity) * 2 - (t.finding.alloc?.share ?? 0);
-    const top = new Set([...shown].sort((a, b) => rank(a) - rank(b)).slice(0, MAX_DIAGNOSTICS_PER_FILE).map((t) => t.finding));
+    const top = new Set(
+      [...shown]
+        .sort((a, b) => rank(a) - rank(b))
+        .slice(0, MAX_DIAGNOSTICS_PER_FILE)
+        .map((t) => t.finding),
+    );
     this.chosen.set(doc.uri, { findingsSet: doc.findingsSet, settings, from: shown.length, findings: top });
     return shown.filter((t) => top.has(t.finding));
   }
