@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { allocatorInfo, creditCalls, lineKey, type AllocCall, type RunEvidence } from '../../server/src/engine/evidence';
-import { joinEvidence, freeReason, inlinedName, mayMessage } from '../../server/src/engine/evidenceJoin';
+import { decisionCategories, joinEvidence, freeReason, inlinedName, mayMessage } from '../../server/src/engine/evidenceJoin';
 import { objectFilesOfArchive, pcValue, readObjectCalls } from '../../server/src/engine/goObject';
 import { SourceCache } from '../../server/src/engine/analyze';
 import type { CompilerDecision, Finding } from '../../server/src/engine/types';
@@ -141,7 +141,7 @@ test('a heap decision whose allocator run-time values decide says "may" and on w
   const call = (fn: string) => ({ fn }) as unknown as AllocCall;
   assert.equal(
     mayMessage('`p.X` is allocated on the heap: it is passed to `fmt.Sprintf` at line 22, which lets it escape', [call('runtime.convT64')]),
-    '`p.X` may be allocated on the heap (not for values below 256, which come from the runtime’s static table): it is passed to `fmt.Sprintf` at line 22, which lets it escape',
+    '`p.X` may be allocated on the heap (not for an integer from 0 to 255 or a zero float, which come from the runtime’s static table): it is passed to `fmt.Sprintf` at line 22, which lets it escape',
   );
   assert.equal(
     mayMessage('the backing array grown by this `append` is allocated on the heap: it is returned at line 31', [call('runtime.growslice')]),
@@ -156,6 +156,8 @@ test('an inlined function is named as the user knows it; one of another package,
   assert.equal(inlinedName('example.com/p.(*T).M'), '`(*T).M`');
   // chi middleware/request_id_test.go:30: http.Header.Add inlining net/textproto's MIMEHeader.Add.
   assert.equal(inlinedName('net/textproto'), 'the `textproto` package');
+  // echo: a module path's major version is not the package's name.
+  assert.equal(inlinedName('github.com/labstack/echo/v4'), 'the `echo` package');
 });
 
 test('join: an allocation on a line of punctuation alone sits on the expression around it', () => {
@@ -167,4 +169,16 @@ test('join: an allocation on a line of punctuation alone sits on the expression 
     out.map((f) => [f.kind, f.line, f.column, f.endLine, f.endColumn]),
     [['alloc.map', 4, 11, 8, 3]],
   );
+});
+
+test('a long string constant the compiler cuts short is a constant: nothing is allocated', () => {
+  // zerolog array_test.go:37: `"[true,1,2,…` printed as `"[true,1,2,3,…,\"1f\",...` with no closing quote.
+  assert.match(freeReason(decision('"[true,1,2,3,4,5,6,7,8,9,10,11.98122,12.987654321,\\"a\\",\\"b\\",\\"1f\\",...', 1)) ?? '', /constant/);
+  assert.match(freeReason(decision('"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...', 1)) ?? '', /constant/);
+  assert.equal(freeReason(decision('got', 1)), null);
+});
+
+test('make of a named map type can be carried out by a map allocator (echo context_test.go:367, make(Map) inlined from NewContext)', () => {
+  assert.ok(decisionCategories(decision('make(Map)', 1)).has('map'));
+  assert.ok(decisionCategories(decision('make([]byte, n)', 1)).has('slice'));
 });

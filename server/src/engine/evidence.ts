@@ -36,7 +36,7 @@ const ALLOCATOR_RULES: ReadonlyArray<{ match: RegExp } & AllocatorInfo> = [
   { match: /^runtime\.growslice$/, category: 'growslice', always: false, dependsOn: 'only when the capacity is too small for the new elements' },
   { match: /^runtime\.moveSlice\w*$/, category: 'growslice', always: false, dependsOn: 'only when the slice still uses the stack buffer `append` started it in' },
   { match: /^runtime\.concat(string|byte)(s|\d)$/, category: 'concat', always: false, dependsOn: 'not when the result is empty, or fits a 32-byte stack buffer and does not escape' },
-  { match: /^runtime\.convT(16|32|64)$/, category: 'convert', always: false, dependsOn: 'not for values below 256, which come from the runtime’s static table' },
+  { match: /^runtime\.convT(16|32|64)$/, category: 'convert', always: false, dependsOn: 'not for an integer from 0 to 255 or a zero float, which come from the runtime’s static table' },
   { match: /^runtime\.convTstring$/, category: 'convert', always: false, dependsOn: 'not for the empty string' },
   { match: /^runtime\.convTslice$/, category: 'convert', always: false, dependsOn: 'not for a nil slice' },
   { match: /^runtime\.convT(noptr)?$/, category: 'convert', always: true, dependsOn: null },

@@ -16,7 +16,8 @@ const HEAP_DECISION_KINDS: ReadonlySet<string> = new Set(['escape.moved', 'escap
 export function freeReason(d: CompilerDecision | null): string | null {
   const subject = d?.details.subject?.trim();
   if (d?.kind !== 'escape.heap' || subject === undefined) return null;
-  if (/^(-?[0-9][0-9a-fA-FxXoObB_.eEpP+-]*i?|"(?:[^"\\]|\\.)*"|`[^`]*`|'(?:[^'\\]|\\.)+'|true|false|nil)$/.test(subject)) {
+  // The compiler cuts a long string constant short: `"aaaa…aaa...` with no closing quote.
+  if (/^(-?[0-9][0-9a-fA-FxXoObB_.eEpP+-]*i?|"(?:[^"\\]|\\.)*"|"(?:[^"\\]|\\.)*\.\.\.|`[^`]*`|'(?:[^'\\]|\\.)+'|true|false|nil)$/.test(subject)) {
     return 'a constant boxed into an interface points at read-only data';
   }
   if (/^(struct ?\{\}\{\}|\[\][\w.*[\]]+\{\}|\[0\][\w.*[\]]+\{\})$/.test(subject)) return 'a zero-sized value needs no memory (it points at the runtime’s zerobase)';
@@ -29,7 +30,8 @@ export function decisionCategories(d: CompilerDecision | null): ReadonlySet<Allo
   const s = (d.details.subject ?? '').trim();
   if (/^make\(map\b|^map\[/.test(s)) return new Set(['map']);
   if (/^make\(chan\b/.test(s)) return new Set(['object']);
-  if (/^make\(/.test(s)) return new Set(['slice', 'object']);
+  // `make(Map)` of a named map type reads like a slice's: either.
+  if (/^make\(/.test(s)) return new Set(['slice', 'object', 'map']);
   if (/^append\b/.test(s)) return new Set(['growslice']);
   if (/^\(?\[\](byte|rune)\)?\(|^string\(/.test(s)) return new Set(['bytes']);
   if (/ \+ /.test(s)) return new Set(['concat']);
@@ -113,7 +115,11 @@ function allocMessage(category: AllocCategory, calls: readonly AllocCall[]): str
 export function inlinedName(sym: string): string {
   const rest = sym.slice(sym.lastIndexOf('/') + 1);
   const dot = rest.indexOf('.');
-  return dot >= 0 ? `\`${rest.slice(dot + 1)}\`` : `the \`${rest}\` package`;
+  if (dot >= 0) return `\`${rest.slice(dot + 1)}\``;
+  // A module's major version is not the package's name: `github.com/labstack/echo/v4` is echo.
+  const parts = sym.split('/');
+  const name = /^v\d+$/.test(rest) && parts.length > 1 ? (parts[parts.length - 2] as string) : rest;
+  return `the \`${name}\` package`;
 }
 
 const CATEGORY_KIND: Record<AllocCategory, string> = {
