@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { after, test } from 'node:test';
 import { defaultCacheDir, ResultsCache, type CachedPackage } from '../../server/src/pipeline/resultsCache';
 import type { Finding } from '../../server/src/engine/types';
+import { dropRepeats, mappedAtOf, markMappedAt } from '../../server/src/engine/repeats';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'heapscope-rcache-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
@@ -55,11 +56,11 @@ test('an entry is found under the same key, and missed when a file it is about c
   const c2 = new ResultsCache(dir, 'salt');
   assert.deepEqual(c2.get(key), value);
   // A damaged body: a miss, and the entry is gone.
-  const [sub] = readdirSync(path.join(dir, 'results-v1'));
-  const file = path.join(dir, 'results-v1', sub!, `${key}.json`);
+  const [sub] = readdirSync(path.join(dir, 'results-v2'));
+  const file = path.join(dir, 'results-v2', sub!, `${key}.json`);
   writeFileSync(file, '0'.repeat(64) + '\n{"deps":[],"findings":[],"problems":[]}');
   assert.equal(new ResultsCache(dir, 'salt').get(key), null);
-  assert.deepEqual(readdirSync(path.join(dir, 'results-v1', sub!)), []);
+  assert.deepEqual(readdirSync(path.join(dir, 'results-v2', sub!)), []);
 });
 
 test('past its bound the cache removes the least recently used entries', () => {
@@ -68,7 +69,7 @@ test('past its bound the cache removes the least recently used entries', () => {
   const keys = Array.from({ length: 6 }, (_, i) => c.key(`section ${i}`, [], ''));
   keys.forEach((k, i) => {
     c.put(k, { findings: [finding('/nonexistent.go', 'x'.repeat(800))], problems: [] });
-    const file = path.join(dir, 'results-v1', k.slice(0, 2), `${k}.json`);
+    const file = path.join(dir, 'results-v2', k.slice(0, 2), `${k}.json`);
     const t = new Date(Date.now() - (10 - i) * 60_000);
     utimesSync(file, t, t);
   });
@@ -80,4 +81,21 @@ test('past its bound the cache removes the least recently used entries', () => {
   assert.ok(left.includes(keys[5]!), 'newest');
   assert.ok(!left.includes(keys[1]!), 'least recently used is gone');
   assert.ok(left.length <= 2, `within 80 % of the bound: ${left.length} left`);
+});
+
+test('a finding read back keeps where it was mapped, so repeats are still dropped (echo bind_test.go:1370: a generic wrapper counted twice from the cache)', () => {
+  const dir = path.join(tmp, 'mapped');
+  const src = path.join(tmp, 'b.go');
+  writeFileSync(src, 'package b\n');
+  const instantiation: Finding = { ...finding(src, 'm'), compiler: { line: 1, column: 1, message: 'x escapes to heap' } };
+  const wrapper: Finding = { ...finding(src, 'm'), compiler: { line: 9, column: 9, message: 'x escapes to heap' } };
+  markMappedAt(wrapper, { file: src, line: 1, column: 1 });
+  assert.equal(dropRepeats([instantiation, wrapper]).length, 1);
+  const c = new ResultsCache(dir, 'salt');
+  const key = c.key('# b\nsection', [src], '');
+  c.put(key, { findings: [instantiation, wrapper], problems: [] });
+  const back = new ResultsCache(dir, 'salt').get(key);
+  assert.ok(back);
+  assert.deepEqual(mappedAtOf(back.findings[1]!), { file: src, line: 1, column: 1 });
+  assert.equal(dropRepeats(back.findings).length, 1);
 });

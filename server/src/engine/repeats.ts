@@ -6,9 +6,14 @@ import type { CompilerPos, Finding } from './types';
 /** Findings mapped at another decision's position (a dictionary wrapper's, at its shape instantiation's), with that position. */
 const mappedAt = new WeakMap<Finding, CompilerPos>();
 
-/** Records that a finding was mapped at another decision's position (analyze.ts). */
+/** Records that a finding was mapped at another decision's position (analyze.ts; the results cache when it reads a finding back). */
 export function markMappedAt(f: Finding, pos: CompilerPos): void {
   mappedAt.set(f, pos);
+}
+
+/** Where a finding was mapped when that was another decision's position (what the results cache keeps). */
+export function mappedAtOf(f: Finding): CompilerPos | undefined {
+  return mappedAt.get(f);
 }
 
 /**
