@@ -367,3 +367,11 @@ test('a flow into a variable of code inlined from another package names the vari
   assert.equal(locationName('stringslite.s'), '`s` in code inlined from the `stringslite` package');
   assert.equal(locationName('out'), '`out`');
 });
+
+test('step reasons of real code in words: a type assertion assigned in pairs, a dot that is a type assertion', () => {
+  // echo echo.go:430: `he, ok := err.(*HTTPError)`.
+  assert.match(stepWords({ expr: '…, … := err.(*HTTPError)', reason: 'assign-pair-dot-type', pos: null }), /^it is assigned from a type assertion: /);
+  // zerolog: `w.(LevelWriter)` is the compiler's `dot`.
+  assert.match(stepWords({ expr: 'w.(LevelWriter)', reason: 'dot', pos: null }), /^a type assertion reads it: /);
+  assert.match(stepWords({ expr: 'p.X', reason: 'dot', pos: null }), /^a field is selected: /);
+});
