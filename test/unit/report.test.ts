@@ -1,14 +1,21 @@
 // The reports of `heapscope check` written as a run goes: the streamed JSON and SARIF documents
 // are exactly what JSON.stringify prints for the same document, with or without findings.
 import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
 import { test } from 'node:test';
 import { reportWriter } from '../../server/src/cli/report';
 import { SourceCache } from '../../server/src/engine/analyze';
 import type { Finding } from '../../server/src/engine/types';
 
+// SARIF names only files of the checked directory that exist.
+const dir = mkdtempSync(path.join(os.tmpdir(), 'heapscope-report-'));
+writeFileSync(path.join(dir, 'a.go'), 'package p\n');
+
 function finding(kind: string, line: number): Finding {
   return {
-    file: '/m/a.go',
+    file: path.join(dir, 'a.go'),
     line,
     column: 2,
     endLine: line,
@@ -28,10 +35,10 @@ for (const format of ['json', 'sarif'] as const) {
   test(`${format}: written package by package, the document JSON.stringify would print`, () => {
     for (const packages of [[], [[finding('escape.moved', 1)]], [[finding('escape.moved', 1), finding('escape.heap', 2)], [], [finding('escape.heap', 3)]]]) {
       const writes: string[] = [];
-      const w = reportWriter(format, { cwd: '/m', toolVersion: '1.0.0', explain: false }, (s) => writes.push(s));
+      const w = reportWriter(format, { cwd: dir, toolVersion: '1.0.0', explain: false }, (s) => writes.push(s));
       for (const p of packages) w.findings(p, new SourceCache());
       if (packages.flat().length === 0) assert.deepEqual(writes, [], 'nothing is written before there is something to write');
-      w.end({ goVersion: 'go1.26.8', packages: [{ importPath: 'p', dir: '/m', forTest: null, files: [], error: null }], profile: null });
+      w.end({ goVersion: 'go1.26.8', packages: [{ importPath: 'p', dir, forTest: null, files: [], error: null }], profile: null });
       const out = writes.join('');
       const doc = JSON.parse(out) as Record<string, unknown>;
       assert.equal(out, JSON.stringify(doc, null, 2) + '\n');
