@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { allocatorInfo, creditCalls, lineKey, type AllocCall, type RunEvidence } from '../../server/src/engine/evidence';
-import { decisionCategories, joinEvidence, freeReason, inlinedName, mayMessage } from '../../server/src/engine/evidenceJoin';
+import { decisionCategories, evidenceText, joinEvidence, freeReason, inlinedName, mayMessage } from '../../server/src/engine/evidenceJoin';
 import { objectFilesOfArchive, pcValue, readObjectCalls } from '../../server/src/engine/goObject';
 import { SourceCache } from '../../server/src/engine/analyze';
 import type { CompilerDecision, Finding } from '../../server/src/engine/types';
@@ -181,4 +181,24 @@ test('a long string constant the compiler cuts short is a constant: nothing is a
 test('make of a named map type can be carried out by a map allocator (echo context_test.go:367, make(Map) inlined from NewContext)', () => {
   assert.ok(decisionCategories(decision('make(Map)', 1)).has('map'));
   assert.ok(decisionCategories(decision('make([]byte, n)', 1)).has('slice'));
+});
+
+test('join: a moved variable whose line has no allocator call is still on the heap (Go 1.26 allocates several in one mallocgc)', () => {
+  // test-fixtures/example after copy-loop-var: `total := 0` (line 47) shares the mallocgc of `mu` (line 45).
+  const moved = (subject: string, line: number): Finding => ({
+    ...finding(decision(subject, line)),
+    kind: 'escape.moved',
+    decision: { ...decision(subject, line), kind: 'escape.moved', text: `moved to heap: ${subject}` },
+  });
+  const byLine = new Map([[lineKey('/m/a.go', 3), [{ fn: 'runtime.mallocgc', file: '/m/a.go', line: 3, symbol: 'm.F', inlinedFrom: null }]]]);
+  const sources = new SourceCache(new Map([['/m/a.go', 'package m\n\nvar mu int\nvar total int\n']]));
+  const out = joinEvidence([moved('mu', 3), moved('total', 4)], { byLine, filesRead: new Set(['/m/a.go']), problems: [] }, sources);
+  assert.deepEqual(
+    out.map((f) => [f.kind, f.evidence?.allocates]),
+    [
+      ['escape.moved', 'yes'],
+      ['escape.moved', 'yes'],
+    ],
+  );
+  assert.match(evidenceText(out[1]!) ?? '', /allocated with other variables of the function in one call/);
 });
