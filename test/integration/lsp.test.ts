@@ -837,6 +837,15 @@ test('stress: 100 edits a second for 10 seconds, syntax errors mid-edit, a file 
     const bigDiags = await c.diagnosticsFor(bigUri, 0, (ds) => ds.length > 0);
     assert.ok(bigDiags.value.some((d) => d.code === 'escape.moved'));
     assert.ok(bigDiags.value.length <= 2500, `a generated file's diagnostics are capped: ${bigDiags.value.length}`);
+    // More than 1,000 diagnostics: their explanation steps are left to the hover (each publish stays small).
+    assert.ok(bigDiags.value.length > 1000, `the generated file has over 1,000 diagnostics: ${bigDiags.value.length}`);
+    assert.ok(
+      bigDiags.value.every((d) => d.relatedInformation === undefined),
+      'no related information in a document with over 1,000 diagnostics',
+    );
+    const bigMoved = bigDiags.value.find((d) => d.code === 'escape.moved')!;
+    const bigHover = (await c.rpc.sendRequest('textDocument/hover', { textDocument: { uri: bigUri }, position: bigMoved.range.start })) as Hover | null;
+    assert.match((bigHover?.contents as { value: string } | undefined)?.value ?? '', /\n1\. /, 'the hover lists the steps');
     assert.equal(c.proc.exitCode, null);
     assert.equal(readFileSync(path.join(dir, 'demo.go'), 'utf8'), original, 'the user’s file on disk is never touched');
   } finally {

@@ -147,6 +147,21 @@ test('hover on a moved variable explains it', { timeout: 30_000 }, async () => {
   await session.dispose();
 });
 
+test('explanation steps go into related information only for a client that takes it; the hover has them either way', { timeout: 30_000 }, async () => {
+  for (const takes of [true, false]) {
+    const { host, session } = start();
+    session.relatedInformation = takes;
+    const { diagnostics } = await openDemo(host, session);
+    const p = movedP(diagnostics);
+    assert.ok(p, 'the moved p is published');
+    if (takes) assert.ok((p.relatedInformation ?? []).length >= 2, 'steps as related information');
+    else assert.equal(p.relatedInformation, undefined, 'no related information for a client without the capability');
+    const value = (session.hover(demoUri, { line: 15, character: 1 })?.contents as { value: string } | undefined)?.value ?? '';
+    assert.match(value, /its address is/, 'the hover explains the flow');
+    await session.dispose();
+  }
+});
+
 test('the prealloc.slice diagnostic offers its quick fix with an edit', { timeout: 30_000 }, async () => {
   const { host, session } = start();
   const { diagnostics } = await openDemo(host, session);

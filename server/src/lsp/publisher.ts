@@ -14,7 +14,7 @@ import { severityRank } from '../engine/kinds';
 import { LineIndex } from '../engine/positions';
 import { presentFinding } from '../engine/present';
 import type { ByteRange, Finding } from '../engine/types';
-import { bytePosition, findingDiagnostic, type RelatedPosition } from './diagnostics';
+import { bytePosition, findingDiagnostic, MAX_DIAGNOSTICS_WITH_STEPS, type RelatedPosition } from './diagnostics';
 import type { OpenDocument, TrackedFinding } from './documents';
 import type { HeapscopeSettings } from '../protocol';
 import { CACHED_JSON, diagnosticTail, type CachedDiagnostic } from './wire';
@@ -89,6 +89,14 @@ export class DiagnosticPublisher {
    * carry only their range and cached JSON tail (the encoder reads nothing else).
    */
   compact = false;
+  /**
+   * Whether the client takes related information in diagnostics (its
+   * `textDocument.publishDiagnostics.relatedInformation` capability): explanation steps are sent
+   * only then, and only for documents with at most MAX_DIAGNOSTICS_WITH_STEPS diagnostics.
+   */
+  relatedInformation = true;
+  /** Documents whose diagnostics went without steps (logged once). */
+  private readonly steplessDocs = new Set<string>();
   private readonly shortKeys = new WeakMap<Finding, string>();
   private nextKey = 1;
   /** Documents whose diagnostics were capped (logged once). */
@@ -96,7 +104,7 @@ export class DiagnosticPublisher {
   /** Line indexes of the compiled texts, per analysis result, for explanation-step positions. */
   private readonly lineIndexes = new WeakMap<CompiledTexts, Map<string, LineIndex>>();
   private readonly presentedCache = new WeakMap<Finding, { kinds: HeapscopeSettings['kinds']; f: Finding | null }>();
-  private readonly diagnosticCache = new WeakMap<Finding, { settings: HeapscopeSettings; stale: boolean; fixIds: string; diagnostic: CachedDiagnostic | null }>();
+  private readonly diagnosticCache = new WeakMap<Finding, { settings: HeapscopeSettings; stale: boolean; fixIds: string; steps: boolean; diagnostic: CachedDiagnostic | null }>();
   /**
    * The diagnostic last placed at a tracked range, by the range object: tracking keeps the object
    * of a finding the edit did not move (documents.ts), whose range then reads the same, so an edit
@@ -208,6 +216,13 @@ export class DiagnosticPublisher {
     return shown.filter((t) => top.has(t.finding));
   }
 
+  /** How many of these tracked findings the settings show, counted until MAX_DIAGNOSTICS_WITH_STEPS is passed. */
+  private countShown(list: readonly TrackedFinding[], settings: HeapscopeSettings): number {
+    let n = 0;
+    for (const t of list) if (this.presented(t.finding, settings.kinds) !== null && ++n > MAX_DIAGNOSTICS_WITH_STEPS) break;
+    return n;
+  }
+
   /** Returns the diagnostics of a document as they should be shown now. */
   diagnostics(doc: OpenDocument): Diagnostic[] {
     return this.build(doc).diagnostics;
@@ -221,13 +236,20 @@ export class DiagnosticPublisher {
     const parts: CachedDiagnostic[] = [];
     const settings = this.ctx.settingsFor(doc.path);
     let related: RelatedPosition | null = null;
-    for (const t of this.publishable(doc, settings)) {
+    const publishable = this.publishable(doc, settings);
+    // Explanation steps only where the client takes them and the document is not huge (the hover has them all).
+    const steps = this.relatedInformation && this.countShown(publishable, settings) <= MAX_DIAGNOSTICS_WITH_STEPS;
+    if (!steps && this.relatedInformation && !this.steplessDocs.has(doc.path)) {
+      this.steplessDocs.add(doc.path);
+      this.ctx.log('info', `${doc.path}: more than ${MAX_DIAGNOSTICS_WITH_STEPS} diagnostics; their explanation steps are in the hover only`);
+    }
+    for (const t of publishable) {
       let c = this.diagnosticCache.get(t.finding);
       // Fixes moved through an edit are new objects with the same ids: only the ids are shown.
       const fixIds = t.fixes && t.fixes.length > 0 ? t.fixes.map((x) => x.id).join(',') : '';
-      if (!c || c.settings !== settings || c.stale !== t.stale || c.fixIds !== fixIds) {
+      if (!c || c.settings !== settings || c.stale !== t.stale || c.fixIds !== fixIds || c.steps !== steps) {
         const f = this.presented(t.finding, settings.kinds);
-        const diagnostic: CachedDiagnostic | null = f ? findingDiagnostic(f, ZERO_RANGE, t.stale, (related ??= this.relatedPosition(doc))) : null;
+        const diagnostic: CachedDiagnostic | null = f ? findingDiagnostic(f, ZERO_RANGE, t.stale, steps ? (related ??= this.relatedPosition(doc)) : null) : null;
         if (diagnostic) {
           // A short key (the long one names file, position and text) keeps each publish small.
           const data = diagnostic.data as { key: string; fixIds?: string[] };
@@ -239,7 +261,7 @@ export class DiagnosticPublisher {
           // after an edit only writes ranges. (Over IPC, VS Code's transport, nothing reads it.)
           if (this.compact) diagnostic[CACHED_JSON] = diagnosticTail(diagnostic);
         }
-        c = { settings, stale: t.stale, fixIds, diagnostic };
+        c = { settings, stale: t.stale, fixIds, steps, diagnostic };
         this.diagnosticCache.set(t.finding, c);
       }
       if (!c.diagnostic) continue;

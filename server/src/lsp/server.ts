@@ -137,6 +137,8 @@ export function startServer(connection: Connection, options: { fastWire?: boolea
     initOptions = opts && typeof opts === 'object' && CONFIG_SECTION in opts ? opts[CONFIG_SECTION] : opts;
     session.settings = normalizeSettings(initOptions);
     session.resolveSupport = caps.textDocument?.codeAction?.resolveSupport?.properties.includes('edit') ?? false;
+    // Explanation steps as related information only for a client that says it takes them (VS Code, Neovim do).
+    session.relatedInformation = caps.textDocument?.publishDiagnostics?.relatedInformation === true;
     folders = params.workspaceFolders ?? (params.rootUri ? [{ uri: params.rootUri, name: '' }] : []);
     const folder = folders[0]?.uri ?? null;
     session.workspaceRoot = (folder ? uriPath(folder) : null) ?? params.rootPath ?? null;

@@ -120,6 +120,15 @@ export class Session {
     this.publisher.compact = on;
   }
 
+  /** Whether the client takes related information in diagnostics (explanation steps). */
+  get relatedInformation(): boolean {
+    return this.publisher.relatedInformation;
+  }
+
+  set relatedInformation(on: boolean) {
+    this.publisher.relatedInformation = on;
+  }
+
   /** The settings for a file or package directory: its innermost workspace folder's, else the window's. */
   settingsFor(file: string): HeapscopeSettings {
     return owningFolder(this.folders, file)?.settings ?? this.settings;
