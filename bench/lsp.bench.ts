@@ -133,44 +133,21 @@ export async function run(): Promise<BenchFigure[]> {
   const bigPath = path.join(work, 'big', 'big.go');
   writeFileSync(bigPath, bigFile('big', 5000));
 
-  // HEAPSCOPE_BENCH_SERVER_ARGS passes node flags to the server, e.g. `--cpu-prof --cpu-prof-dir=/tmp/p`.
-  const serverArgs = (process.env.HEAPSCOPE_BENCH_SERVER_ARGS ?? '').split(/\s+/).filter(Boolean);
-  const proc = spawn(process.execPath, [...serverArgs, path.join(root, 'dist', 'server.js'), '--stdio'], { stdio: ['pipe', 'pipe', 'ignore'] });
-  const rpc = createMessageConnection(new StreamMessageReader(proc.stdout), new StreamMessageWriter(proc.stdin));
-  const waiters = new Map<string, Array<(p: PublishDiagnosticsParams) => void>>();
-  const latest = new Map<string, PublishDiagnosticsParams>();
-  rpc.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
-    latest.set(p.uri, p);
-    const ws = waiters.get(p.uri) ?? [];
-    waiters.delete(p.uri);
-    for (const w of ws) w(p);
-  });
-  rpc.onRequest('workspace/configuration', () => [{}]);
-  rpc.listen();
-  const nextDiagnostics = (uri: string, cond: (p: PublishDiagnosticsParams) => boolean = () => true): Promise<PublishDiagnosticsParams> =>
-    new Promise((resolve) => {
-      const w = (p: PublishDiagnosticsParams): void => {
-        if (cond(p)) resolve(p);
-        else (waiters.get(uri) ?? waiters.set(uri, []).get(uri)!).push(w);
-      };
-      (waiters.get(uri) ?? waiters.set(uri, []).get(uri)!).push(w);
-    });
-  const open = (file: string, version = 1): Promise<void> =>
-    rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: pathToFileURL(file).toString(), languageId: 'go', version, text: readFileSync(file, 'utf8') } });
-
+  const s = await startBenchServer(path.join(root, 'dist', 'server.js'), work);
+  const { proc, rpc, nextDiagnostics, open } = s;
   const figures: BenchFigure[] = [];
   try {
-    await rpc.sendRequest('initialize', { processId: process.pid, rootUri: pathToFileURL(work).toString(), capabilities: VSCODE_CAPABILITIES });
-    await rpc.sendNotification('initialized', {});
-
-    // Edits on a 5,000-line file: time from didChange to the shifted diagnostics.
+    // Edits on a 5,000-line file: time from didChange to the shifted diagnostics, on a settled
+    // server, after WARMUP uncounted edits (as realFileEdits).
     const bigUri = pathToFileURL(bigPath).toString();
     const analysed = nextDiagnostics(bigUri, (p) => p.diagnostics.length > 0);
     await open(bigPath);
     const first = await analysed;
+    await s.settled();
     const publishBytes = Buffer.byteLength(JSON.stringify(first));
     const edits: number[] = [];
-    for (let v = 2; v < 102; v++) {
+    let latest = first;
+    for (let v = 2; v < 102 + WARMUP; v++) {
       const got = nextDiagnostics(bigUri);
       const t0 = performance.now();
       await rpc.sendNotification('textDocument/didChange', {
@@ -178,7 +155,8 @@ export async function run(): Promise<BenchFigure[]> {
         contentChanges: [{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, text: '// edit\n' }],
       });
       const p = await got;
-      edits.push(performance.now() - t0);
+      if (v >= WARMUP + 2) edits.push(performance.now() - t0);
+      latest = p;
       if (p.diagnostics.length !== first.diagnostics.length) throw new Error(`edit ${v} lost diagnostics`);
       // Single edits, after a typing pause: edits closer than the publish pace are a flood (the sustained figures).
       await new Promise((r) => setTimeout(r, 300));
@@ -194,7 +172,7 @@ export async function run(): Promise<BenchFigure[]> {
 
     // Hover on diagnostics spread over the file.
     const hovers: number[] = [];
-    const diags = latest.get(bigUri)!.diagnostics;
+    const diags = latest.diagnostics;
     for (let i = 0; i < 200; i++) {
       const d = diags[(i * 37) % diags.length]!;
       const t0 = performance.now();
@@ -268,14 +246,14 @@ export async function run(): Promise<BenchFigure[]> {
       note: `${during.length} hovers during a ${loadMs.toFixed(0)} ms load (${(raw.length / 1e6).toFixed(1)} MB gzip), max ${Math.max(...during).toFixed(1)} ms`,
     });
   } finally {
-    await rpc.sendRequest('shutdown').catch(() => undefined);
-    await rpc.sendNotification('exit').catch(() => undefined);
-    await new Promise((r) => (proc.exitCode !== null ? r(null) : proc.once('exit', r)));
-    rpc.dispose();
+    await s.stop();
     rmSync(work, { recursive: true, force: true });
   }
   return [...figures, ...(await loadFigures())];
 }
+
+/** Single-edit figures leave out this many first edits: they warm the bench's own client (its JSON decoding), which would otherwise charge whichever server goes first. */
+const WARMUP = 10;
 
 /** What the bench keeps of one publish. */
 interface PublishSeen {
@@ -550,8 +528,6 @@ export async function realFileEdits(serverJs: string, tools: string, n = 100, pa
     const insert = { range: { start: { line: at, character: 0 }, end: { line: at, character: 0 } }, text: '// edit\n' };
     const remove = { range: { start: { line: at, character: 0 }, end: { line: at + 1, character: 0 } }, text: '' };
     const latencies: number[] = [];
-    // The first WARMUP edits are not counted: they warm the bench's own client (its JSON decoding), which would otherwise charge whichever server goes first.
-    const WARMUP = 10;
     for (let v = 2; v < n + WARMUP + 2; v++) {
       const got = s.nextDiagnostics(uri);
       const t0 = performance.now();
