@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { parseCompilerOutput } from '../../server/src/engine/compilerOutput';
-import { calleeOf, decisionMessage, escapeReason, explanationSteps, functionWords, locationName, plainCode, plainName, stepWords } from '../../server/src/engine/messages';
+import { asInCallee, calleeOf, decisionMessage, escapeReason, explanationSteps, functionWords, locationName, plainCode, plainName, stepWords } from '../../server/src/engine/messages';
 import type { CompilerDecision } from '../../server/src/engine/types';
 
 const recorded = path.join(__dirname, '..', '..', 'test-fixtures', 'recorded');
@@ -360,6 +360,25 @@ test('an inlined callee is named in plain words: a closure by the function it wa
   // gin binding/form_mapping_test.go:43: a closure of TestMappingBaseTypes inlined into a call.
   assert.match(decisionMessage(d, { inlinedFrom: 'TestMappingBaseTypes.func1' }), /^inside a closure in `TestMappingBaseTypes`, inlined here, `i` is moved to the heap/);
   assert.match(decisionMessage(d, { inlinedFrom: 'Objects[go.shape.*uint8]' }), /^inside `Objects`, inlined here, /);
+});
+
+test("an inlined callee's expression is quoted as the callee's source writes it, without its package's qualifiers", () => {
+  // zerolog v1.33.0 log_example_test.go:75: `zerolog.New(os.Stdout).Hook(...)` inlines Logger.Hook's make.
+  const [d] = parseCompilerOutput('# m\n./log_example_test.go:75:9: make([]zerolog.Hook, len(zerolog.l.hooks), len(zerolog.l.hooks) + len(zerolog.hooks)) escapes to heap\n').decisions;
+  assert.ok(d);
+  assert.match(
+    decisionMessage(d, { inlinedFrom: 'zerolog.Logger.Hook' }),
+    /^inside `zerolog\.Logger\.Hook`, inlined here, `make\(\[\]Hook, len\(l\.hooks\), len\(l\.hooks\) \+ len\(hooks\)\)` is allocated on the heap/,
+  );
+  // Not inlined: the compiler's text is the user's (another package's names stay qualified).
+  assert.match(decisionMessage(d), /`make\(\[\]zerolog\.Hook, len\(zerolog\.l\.hooks\)/);
+  assert.equal(asInCallee('string(bytes.b.buf[bytes.b.off:])', 'bytes.(*Buffer).String'), 'string(b.buf[b.off:])');
+  assert.equal(asInCallee('make([]string, *echo.e.maxParam)', 'echo.(*Echo).AcquireContext'), 'make([]string, *e.maxParam)');
+  // Literals keep their text; other packages' names and a selector ending in the name stay.
+  assert.equal(asInCallee('errors.New("bytes.Buffer: too large")', 'bytes.(*Buffer).grow'), 'errors.New("bytes.Buffer: too large")');
+  assert.equal(asInCallee('x.bytes.y + bytes.z', 'bytes.F'), 'x.bytes.y + z');
+  // A callee of the user's own package is printed unqualified: nothing to strip.
+  assert.equal(asInCallee('&T{...}', '(*Logger).newEvent'), '&T{...}');
 });
 
 test('a flow into a variable of code inlined from another package names the variable and the package', () => {

@@ -290,6 +290,24 @@ function subjectWords(subject: string): string {
   return words.replace(/^a call's/, "an inlined call's");
 }
 
+/**
+ * An expression of an inlined callee as its own source writes it: the compiler qualifies every
+ * name of the callee's package, its parameters and locals too (`len(zerolog.l.hooks)`,
+ * `bytes.b.buf[bytes.b.off:]`), which read like nothing the user wrote. Inside the callee those
+ * names are unqualified (`len(l.hooks)`, `b.buf[b.off:]`, `[]Hook`), and the message says it quotes
+ * the callee ("inside `zerolog.Logger.Hook`, inlined here, …").
+ */
+export function asInCallee(expr: string, callee: string): string {
+  const pkg = /^([A-Za-z_][A-Za-z0-9_]*)\.[A-Za-z_(]/.exec(callee)?.[1];
+  if (!pkg) return expr;
+  const qualified = new RegExp(`(?<![\\w.])${pkg}\\.(?=[A-Za-z_])`, 'g');
+  // String and rune literals keep their text ("bytes.Buffer: too large" is a message, not a name).
+  return expr
+    .split(/("(?:[^"\\]|\\.)*"|`[^`]*`|'(?:[^'\\]|\\.)*')/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(qualified, '')))
+    .join('');
+}
+
 function subjectOf(d: CompilerDecision): string {
   return d.details.subject ?? d.text;
 }
@@ -320,7 +338,7 @@ export interface DecisionSite {
 
 /** The one-line message for a decision, with what its syntax says (`site`) about the decision. */
 export function decisionMessage(d: CompilerDecision, site: DecisionSite = {}): string {
-  const subject = subjectOf(d);
+  const subject = site.inlinedFrom ? asInCallee(subjectOf(d), site.inlinedFrom) : subjectOf(d);
   // What an inlined callee allocates is said as such, on the call the user wrote.
   const inside = site.inlinedFrom ? `inside ${functionWords(site.inlinedFrom)}, inlined here, ` : '';
   // The reason reads the explanation's flows (parsed on first read): only the escape kinds use it.

@@ -62,7 +62,7 @@ func Inlined() *holder {
 
 // Recorder allocates through an inlined standard-library constructor.
 func Recorder() http.ResponseWriter {
-	return httptest.NewRecorder() // want escape.heap:"httptest.NewRecorder()" "^inside `httptest.NewRecorder`, inlined here, `&httptest.ResponseRecorder\\{\\.\\.\\.\\}`" escape.heap:"httptest.NewRecorder()" "^inside `httptest.NewRecorder`, inlined here, `make\\(http.Header\\)`" escape.heap:"httptest.NewRecorder()" "^inside `httptest.NewRecorder`, inlined here, `new\\(bytes.Buffer\\)`"
+	return httptest.NewRecorder() // want escape.heap:"httptest.NewRecorder()" "^inside `httptest.NewRecorder`, inlined here, `&ResponseRecorder\\{\\.\\.\\.\\}`" escape.heap:"httptest.NewRecorder()" "^inside `httptest.NewRecorder`, inlined here, `make\\(http.Header\\)`" escape.heap:"httptest.NewRecorder()" "^inside `httptest.NewRecorder`, inlined here, `new\\(bytes.Buffer\\)`"
 }
 
 // Header appends inside an inlined standard-library method: not "this append".
