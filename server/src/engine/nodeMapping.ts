@@ -40,12 +40,30 @@ export interface SyntaxAnchor {
  */
 export function anchorForDecision(file: GoSourceFile, d: CompilerDecision, atInlinedCall = false): SyntaxAnchor {
   const node = nodeForDecision(file, d, atInlinedCall);
-  const nodeType = node.type === 'ERROR' || node.end <= node.start ? null : node.type;
-  const anchor: SyntaxAnchor = { range: file.byteRange(node.start, node.end), nodeType };
+  const start = ownCallStart(file.text, node);
+  // A range that is not a whole node is tracked through edits by its offsets (documents.ts).
+  const nodeType = node.type === 'ERROR' || node.end <= node.start || start !== node.start ? null : node.type;
+  const anchor: SyntaxAnchor = { range: file.byteRange(start, node.end), nodeType };
   if (node.part && CALL_TYPES.includes(node.type) && d.pos.column > 0 && node.reported === file.lines.byteToOffset(d.pos.line, d.pos.column)) {
     anchor.callee = file.text.slice(node.part.start, node.part.end);
   }
   return anchor;
+}
+
+/**
+ * Where a call's own text begins: for a method called on the result of another call (a chain,
+ * `New(w).Hook(a).Hook(b)`), its method name (`Hook(b)`), since the whole call expression spans
+ * the chain and two calls of one chain would cover the same start (zerolog v1.33.0 hook_test.go:102
+ * showed two identical lines for the two `Hook` calls); else the node's start.
+ */
+function ownCallStart(text: string, node: NodeView): number {
+  if (node.type !== 'call_expression' || node.part?.type !== 'selector_expression') return node.start;
+  const selector = text.slice(node.part.start, node.part.end);
+  const dot = selector.lastIndexOf('.');
+  if (dot <= 0 || !selector.slice(0, dot).trimEnd().endsWith(')')) return node.start;
+  let at = dot + 1;
+  while (at < selector.length && /\s/.test(selector[at]!)) at++;
+  return at < selector.length ? node.part.start + at : node.start;
 }
 
 /**

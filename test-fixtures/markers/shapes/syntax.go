@@ -101,3 +101,15 @@ func (l *logger) clone() *logger {
 func Clone(l *logger) *logger {
 	return l.clone() // want escape.moved:"l.clone()" "^inside `\\(\\*logger\\).clone`, inlined here, `clone` is moved to the heap"
 }
+
+type tags struct{ list []int }
+
+func (t tags) with(x int) tags {
+	t.list = append(t.list[:len(t.list):len(t.list)], x) // want escape.heap:"append(t.list[:len(t.list):len(t.list)], x)" "^the backing array grown by this `append` (may be|is) allocated"
+	return t
+}
+
+// Chained calls one method twice in a chain: each allocation on its own call, not the chain.
+func Chained(t tags) tags {
+	return t.with(1).with(2) // want escape.heap:"t.with(1)" "^inside `tags.with`, inlined here, the backing array grown by an `append`" escape.heap:"with(2)" "^inside `tags.with`, inlined here, the backing array grown by an `append`"
+}
