@@ -149,6 +149,17 @@ test('a heap decision whose allocator run-time values decide says "may" and on w
   );
   // A message without the clause is left as it is.
   assert.equal(mayMessage('parameter `xs` leaks', [call('runtime.growslice')]), 'parameter `xs` leaks');
+  // The value escapes, so the stack buffer the compiler passes only for results that do not escape
+  // is no condition (zerolog v1.33.0 console.go:261, a `strconv.Quote` result boxed for `Fprint`).
+  assert.equal(
+    mayMessage('`string(b)` is allocated on the heap: it is converted to an interface at line 261', [call('runtime.slicebytetostring')]),
+    '`string(b)` may be allocated on the heap (not for results of 0 or 1 bytes): it is converted to an interface at line 261',
+  );
+  assert.match(
+    mayMessage('`a + b` is allocated on the heap: it is returned at line 3', [call('runtime.concatstring2')]),
+    /\(not when the result is empty or is one of its operands, the others empty\)/,
+  );
+  assert.match(mayMessage('`[]byte(s)` is allocated on the heap: it is returned at line 3', [call('runtime.stringtoslicebyte')]), /\(not for an empty string\)/);
 });
 
 test('an inlined function is named as the user knows it; one of another package, which the object file names by its package only, as that package', () => {

@@ -24,6 +24,12 @@ export interface AllocatorInfo {
   always: boolean;
   /** For a call that may not allocate: on what it depends, in words. */
   dependsOn: string | null;
+  /**
+   * The same for a value that escapes, when that narrows it: the compiler passes a stack buffer
+   * only for a result that does not escape, so a heap decision's conversion or concatenation
+   * depends on less (`string(b)` that escapes is not allocated only for 0 or 1 bytes).
+   */
+  escaping?: string;
 }
 
 const ALLOCATOR_RULES: ReadonlyArray<{ match: RegExp } & AllocatorInfo> = [
@@ -35,7 +41,13 @@ const ALLOCATOR_RULES: ReadonlyArray<{ match: RegExp } & AllocatorInfo> = [
   { match: /^runtime\.makeslice(64|copy)?$/, category: 'slice', always: true, dependsOn: null },
   { match: /^runtime\.growslice$/, category: 'growslice', always: false, dependsOn: 'only when the capacity is too small for the new elements' },
   { match: /^runtime\.moveSlice\w*$/, category: 'growslice', always: false, dependsOn: 'only when the slice still uses the stack buffer `append` started it in' },
-  { match: /^runtime\.concat(string|byte)(s|\d)$/, category: 'concat', always: false, dependsOn: 'not when the result is empty, or fits a 32-byte stack buffer and does not escape' },
+  {
+    match: /^runtime\.concat(string|byte)(s|\d)$/,
+    category: 'concat',
+    always: false,
+    dependsOn: 'not when the result is empty, or fits a 32-byte stack buffer and does not escape',
+    escaping: 'not when the result is empty or is one of its operands, the others empty',
+  },
   { match: /^runtime\.convT(16|32|64)$/, category: 'convert', always: false, dependsOn: 'not for an integer from 0 to 255 or a zero float, which come from the runtime’s static table' },
   { match: /^runtime\.convTstring$/, category: 'convert', always: false, dependsOn: 'not for the empty string' },
   { match: /^runtime\.convTslice$/, category: 'convert', always: false, dependsOn: 'not for a nil slice' },
@@ -45,8 +57,15 @@ const ALLOCATOR_RULES: ReadonlyArray<{ match: RegExp } & AllocatorInfo> = [
     category: 'bytes',
     always: false,
     dependsOn: 'not for results of 0 or 1 bytes, or up to 32 bytes that do not escape (a stack buffer)',
+    escaping: 'not for results of 0 or 1 bytes',
   },
-  { match: /^runtime\.(stringtoslicebyte|stringtoslicerune)$/, category: 'bytes', always: false, dependsOn: 'not for up to 32 bytes that do not escape (a stack buffer)' },
+  {
+    match: /^runtime\.(stringtoslicebyte|stringtoslicerune)$/,
+    category: 'bytes',
+    always: false,
+    dependsOn: 'not for up to 32 bytes that do not escape (a stack buffer)',
+    escaping: 'not for an empty string',
+  },
   { match: /^runtime\.(makemap|makemap64)$/, category: 'map', always: false, dependsOn: 'a map that does not escape is on the stack until it grows past 8 entries' },
   { match: /^runtime\.makemap_small$/, category: 'map', always: true, dependsOn: null },
   { match: /^runtime\.mapassign\w*$/, category: 'map', always: false, dependsOn: 'only when the map is full and grows' },
@@ -59,7 +78,7 @@ export function allocatorInfo(fn: string): AllocatorInfo | null {
   let info = allocatorCache.get(fn);
   if (info === undefined) {
     const rule = ALLOCATOR_RULES.find((r) => r.match.test(fn));
-    info = rule ? { category: rule.category, always: rule.always, dependsOn: rule.dependsOn } : null;
+    info = rule ? { category: rule.category, always: rule.always, dependsOn: rule.dependsOn, ...(rule.escaping ? { escaping: rule.escaping } : {}) } : null;
     allocatorCache.set(fn, info);
   }
   return info;

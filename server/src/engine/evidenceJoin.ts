@@ -57,7 +57,17 @@ export function evidenceOf(calls: readonly AllocCall[], unannounced = false): Co
  * allocated", and on what it depends (`p.X` boxed by `runtime.convT64`, which small values skip).
  */
 export function mayMessage(message: string, calls: readonly AllocCall[]): string {
-  const depends = [...new Set(calls.map((c) => allocatorInfo(c.fn)?.dependsOn).filter((d): d is string => !!d))].join('; ');
+  // The message is a heap decision's: the value escapes, so only what holds for escaping values counts.
+  const depends = [
+    ...new Set(
+      calls
+        .map((c) => {
+          const info = allocatorInfo(c.fn);
+          return info?.escaping ?? info?.dependsOn;
+        })
+        .filter((d): d is string => !!d),
+    ),
+  ].join('; ');
   const note = depends ? ` (${depends})` : '';
   const m = / is (allocated on|moved to) the heap/.exec(message);
   if (!m) return message;
