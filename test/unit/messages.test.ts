@@ -362,6 +362,22 @@ test('an inlined callee is named in plain words: a closure by the function it wa
   assert.match(decisionMessage(d, { inlinedFrom: 'Objects[go.shape.*uint8]' }), /^inside `Objects`, inlined here, /);
 });
 
+test('a value that flows into a variable says where it flows in, not that the variable escapes there', () => {
+  // echo v4.12.0 bind_test.go:520: `dest` escapes at line 521 (its address is passed); the map flows into it at line 520.
+  const text = [
+    '# m',
+    './bind_test.go:520:25: map[string]int{} escapes to heap in TestDefaultBinder_bindDataToMap.func7:',
+    './bind_test.go:520:25:   flow: dest ← &{storage for map[string]int{}}:',
+    './bind_test.go:520:25:     from map[string]int{} (spill) at ./bind_test.go:520:25',
+    './bind_test.go:520:25:     from dest := map[string]int{} (assign) at ./bind_test.go:520:8',
+    './bind_test.go:520:25: map[string]int{} escapes to heap',
+    '',
+  ].join('\n');
+  const d = parseCompilerOutput(text).decisions.find((x) => x.kind === 'escape.heap');
+  assert.ok(d);
+  assert.equal(decisionMessage(d), '`map[string]int{}` is allocated on the heap: it flows into `dest` at line 520, which escapes');
+});
+
 test("an inlined callee's expression is quoted as the callee's source writes it, without its package's qualifiers", () => {
   // zerolog v1.33.0 log_example_test.go:75: `zerolog.New(os.Stdout).Hook(...)` inlines Logger.Hook's make.
   const [d] = parseCompilerOutput('# m\n./log_example_test.go:75:9: make([]zerolog.Hook, len(zerolog.l.hooks), len(zerolog.l.hooks) + len(zerolog.hooks)) escapes to heap\n').decisions;

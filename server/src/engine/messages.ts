@@ -246,13 +246,18 @@ function reasonFromStep(step: FlowStep, edge: FlowEdge, at: CompilerPos): string
   return why(it, where(step.pos, at), edge, step);
 }
 
-/** Describes where a flow ends: `~r0` (a result), `{heap}`, a closure's storage, a variable. */
-function describeSink(to: string): string {
-  if (/^~r\d+$/.test(to) || /^~R\d+$/.test(to)) return 'it is returned';
-  if (to === '{heap}') return 'it reaches the heap';
-  if (to.startsWith('{storage for func literal}')) return 'it is captured by a closure that escapes';
-  if (to.startsWith('{storage for ... argument}')) return 'it is passed as a variadic argument that escapes';
-  return `it flows into ${locationName(to)}, which escapes`;
+/**
+ * Describes where a flow ends: `~r0` (a result), `{heap}`, a closure's storage, a variable; `at` is
+ * where the flow's last step is (` at line 520`). For a variable it says where the value flows into
+ * it, not where the variable escapes (`dest := map[string]int{}` at line 520 flows into `dest`,
+ * whose address escapes at line 521: echo v4.12.0 bind_test.go).
+ */
+function describeSink(to: string, at: string): string {
+  if (/^~r\d+$/.test(to) || /^~R\d+$/.test(to)) return `it is returned${at}`;
+  if (to === '{heap}') return `it reaches the heap${at}`;
+  if (to.startsWith('{storage for func literal}')) return `it is captured by a closure that escapes${at}`;
+  if (to.startsWith('{storage for ... argument}')) return `it is passed as a variadic argument that escapes${at}`;
+  return `it flows into ${locationName(to)}${at}, which escapes`;
 }
 
 /** The most telling reason across an explanation's chain, or null when there is no chain. */
@@ -270,7 +275,7 @@ export function escapeReason(explanations: readonly Explanation[], at: CompilerP
     const last = ex.flows[ex.flows.length - 1];
     if (last) {
       const step = last.steps[last.steps.length - 1];
-      return describeSink(last.to) + (step ? where(step.pos, at) : '');
+      return describeSink(last.to, step ? where(step.pos, at) : '');
     }
     if (/non-constant size/.test(ex.header)) return 'its size is not known at compile time';
     if (/too large for stack/.test(ex.header)) return 'it is too large for the stack';
