@@ -362,6 +362,21 @@ test('an inlined callee is named in plain words: a closure by the function it wa
   assert.match(decisionMessage(d, { inlinedFrom: 'Objects[go.shape.*uint8]' }), /^inside `Objects`, inlined here, /);
 });
 
+test('a leaking parameter says what it is stored in and that it escapes, not "leaks to the memory of"', () => {
+  // echo v4.12.0 bind_test.go:693: ctype is stored (through inlined http.Header.Set) in a []string literal on the heap.
+  const leak = (dest: string): string => {
+    const text = ['# m', `./bind_test.go:693:64: parameter ctype leaks to ${dest} for testBindOkay with derefs=0:`, './bind_test.go:693:64: leaking param: ctype', ''].join('\n');
+    const d = parseCompilerOutput(text).decisions.find((x) => x.kind === 'leak.param');
+    assert.ok(d, dest);
+    return decisionMessage(d);
+  };
+  assert.equal(leak('{storage for []string{...}}'), 'parameter `ctype` leaks into `[]string{...}`, which is on the heap: callers must heap-allocate what they pass to it');
+  // Its own storage: the parameter boxed into an interface (`fmt.Println(x, s)`).
+  assert.equal(leak('{storage for ctype}'), 'parameter `ctype` leaks into a copy of it on the heap: callers must heap-allocate what they pass to it');
+  assert.equal(leak('{heap}'), 'parameter `ctype` leaks to the heap: callers must heap-allocate what they pass to it');
+  assert.match(leak('got'), /^parameter `ctype` leaks into `got`, which escapes/);
+});
+
 test('a value that flows into a variable says where it flows in, not that the variable escapes there', () => {
   // echo v4.12.0 bind_test.go:520: `dest` escapes at line 521 (its address is passed); the map flows into it at line 520.
   const text = [

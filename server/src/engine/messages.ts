@@ -368,11 +368,11 @@ export function decisionMessage(d: CompilerDecision, site: DecisionSite = {}): s
     case 'noescape.zerocopy':
       return 'this conversion shares memory with its operand: no copy, no allocation';
     case 'leak.param': {
-      const dest = leakDestination(d.explanations);
+      const dest = leakDestination(d.explanations, subject);
       return `parameter ${code(subject)} leaks${dest}: callers must heap-allocate what they pass to it`;
     }
     case 'leak.content':
-      return `what parameter ${code(subject)} points to leaks${leakDestination(d.explanations)}; the parameter itself does not`;
+      return `what parameter ${code(subject)} points to leaks${leakDestination(d.explanations, subject)}; the parameter itself does not`;
     case 'leak.result': {
       const level = d.details.level !== undefined && d.details.level > 0 ? ` (through ${d.details.level} dereference${d.details.level > 1 ? 's' : ''})` : '';
       const result = d.details.result ?? '';
@@ -409,14 +409,21 @@ export function decisionMessage(d: CompilerDecision, site: DecisionSite = {}): s
   }
 }
 
-function leakDestination(explanations: readonly Explanation[]): string {
+function leakDestination(explanations: readonly Explanation[], param: string): string {
   for (const ex of explanations) {
     const to = leakHeaderDestination(ex);
     if (to === null) continue;
     if (to === '{heap}') return ' to the heap';
     if (to.startsWith('{storage for func literal}')) return ' to a closure';
     if (/^~r\d+$/.test(to)) return ' to a result';
-    return ` to ${locationName(to)}`;
+    // Memory a value is stored in (`{storage for []string{...}}`) or a variable: say it is stored
+    // there and that it escapes, not "leaks to the memory of" (echo v4.12.0 bind_test.go:693).
+    if (to.startsWith('{storage for ... argument}')) return " into the slice of a call's variadic arguments, which escapes";
+    const storage = /^\{storage for (.*)\}$/s.exec(to);
+    // Its own storage: the parameter is copied to the heap (boxed into an interface, `fmt.Println(x, s)`).
+    if (storage && storage[1] === param) return ' into a copy of it on the heap';
+    if (storage) return ` into ${subjectWords(storage[1] ?? '')}, which is on the heap`;
+    return ` into ${locationName(to)}, which escapes`;
   }
   return '';
 }

@@ -3,7 +3,7 @@ package markers
 import "fmt"
 
 // Print passes values to fmt through interfaces.
-func Print(x int, s string) { // want leak.param:"s" "leaks to the memory of `s`"
+func Print(x int, s string) { // want leak.param:"s" "leaks into a copy of it on the heap"
 	fmt.Println(x, s) // want escape.heap:"x" "passed to `fmt.Fprintln`" escape.heap:"s" "passed to `fmt.Fprintln`"
 }
 
@@ -18,7 +18,7 @@ func Variadic(xs []any) {
 }
 
 // Sum takes variadic arguments.
-func Sum(xs ...int) int { // want leak.param:"xs" "leaks to the memory of `xs`"
+func Sum(xs ...int) int { // want leak.param:"xs" "leaks into a copy of it on the heap"
 	t := 0
 	for _, x := range xs {
 		t += x
