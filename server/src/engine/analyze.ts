@@ -265,6 +265,32 @@ function siteOf(d: CompilerDecision, anchor: SyntaxAnchor | null, inlinedHere: r
 }
 
 /**
+ * The site with the subject as the user wrote it, when the compiler printed the node's expression
+ * rewritten: constants folded to their values (`colorize(c, 1, noColor)` for `colorize(c,
+ * colorBold, noColor)`, zerolog v1.33.0 console.go:480). Only for a node on one line whose text
+ * has the subject's shape — the same calls, fields, operators and punctuation, names and literals
+ * aside — and never inside an inlined callee (its expression is not on the line).
+ */
+function withAsWritten(site: DecisionSite, d: CompilerDecision, anchor: SyntaxAnchor | null, source: GoSourceFile | null): DecisionSite {
+  const subject = d.details.subject;
+  if (!subject || !anchor || !source || site.inlinedFrom || anchor.range.line !== anchor.range.endLine) return site;
+  const start = source.lines.byteToOffset(anchor.range.line, anchor.range.column);
+  const text = source.text.slice(start, source.lines.byteToOffset(anchor.range.endLine, anchor.range.endColumn));
+  // A raw string's backquotes cannot be quoted in a message's code span: the compiler's form then.
+  // Only where the compiler rewrote more than spacing (`a+b` is printed `a + b`: the same expression).
+  if (text.replace(/\s+/g, '') === subject.replace(/\s+/g, '') || text.length > 120 || text.includes('`') || shapeOf(text) !== shapeOf(subject)) return site;
+  return { ...site, asWritten: text };
+}
+
+/** An expression's shape: literals, and names other than called functions and selected fields, as `_`; no spaces. */
+function shapeOf(expr: string): string {
+  return expr
+    .replace(/"(?:[^"\\]|\\.)*"|`[^`]*`|'(?:[^'\\]|\\.)*'/g, '_')
+    .replace(/(?<![\w.])(?:[A-Za-z_][A-Za-z0-9_]*|\d[\w.]*)(?!\s*\()/g, '_')
+    .replace(/\s+/g, '');
+}
+
+/**
  * The finding for one compiler decision, with the range and type of the syntax node it is about;
  * `related` is made when first read. `inlinedHere` are the functions inlined at the node's
  * position; `mapAt`, when given, is where the node is looked for instead of the decision's own position.
@@ -277,7 +303,7 @@ export function decisionFinding(d: CompilerDecision, sources: SourceCache, inlin
     ...(anchor ? anchor.range : fallbackRange(d.pos.line, d.pos.column, d.details.subject)),
     severity: kindInfo(d.kind).defaultSeverity,
     kind: d.kind,
-    message: decisionMessage(d, siteOf(d, anchor, inlinedHere)),
+    message: decisionMessage(d, withAsWritten(siteOf(d, anchor, inlinedHere), d, anchor, source)),
     compiler: { line: d.pos.line, column: d.pos.column, message: d.text },
     related: [],
     fixes: [],

@@ -339,11 +339,13 @@ export interface DecisionSite {
   inlinedFrom?: string;
   /** Whether the node is an `append` call: only then is a Go 1.25+ `append escapes to heap` "this `append`". */
   onAppend?: boolean;
+  /** The subject as the source writes it, where the compiler printed it rewritten (constants folded: analyze.ts). */
+  asWritten?: string;
 }
 
 /** The one-line message for a decision, with what its syntax says (`site`) about the decision. */
 export function decisionMessage(d: CompilerDecision, site: DecisionSite = {}): string {
-  const subject = site.inlinedFrom ? asInCallee(subjectOf(d), site.inlinedFrom) : subjectOf(d);
+  const subject = site.asWritten ?? (site.inlinedFrom ? asInCallee(subjectOf(d), site.inlinedFrom) : subjectOf(d));
   // What an inlined callee allocates is said as such, on the call the user wrote.
   const inside = site.inlinedFrom ? `inside ${functionWords(site.inlinedFrom)}, inlined here, ` : '';
   // The reason reads the explanation's flows (parsed on first read): only the escape kinds use it.

@@ -24,3 +24,10 @@ func Grow(xs []int, x int) []int {
 func AppendLit(ps []*Point, x int) []*Point {
 	return append(ps, &Point{X: x}) // want escape.heap:"append(ps, &Point{X: x})" "backing array" escape.heap:"&Point{X: x}" "passed to `append`"
 }
+
+const sep = ", "
+
+// JoinConst concatenates with a named constant: the message quotes the code as written, not the constant's value.
+func JoinConst(a, b string) any {
+	return a + sep + b // want escape.heap:"a + sep + b" "^`a \\+ sep \\+ b` (may be|is) allocated on the heap"
+}
