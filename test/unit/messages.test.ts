@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { parseCompilerOutput } from '../../server/src/engine/compilerOutput';
-import { asInCallee, calleeOf, decisionMessage, escapeReason, explanationSteps, functionWords, locationName, plainCode, plainName, stepWords } from '../../server/src/engine/messages';
+import { asInCallee, calleeOf, inlinedCallNote, decisionMessage, escapeReason, explanationSteps, functionWords, locationName, plainCode, plainName, stepWords } from '../../server/src/engine/messages';
 import type { CompilerDecision } from '../../server/src/engine/types';
 
 const recorded = path.join(__dirname, '..', '..', 'test-fixtures', 'recorded');
@@ -360,6 +360,17 @@ test('an inlined callee is named in plain words: a closure by the function it wa
   // gin binding/form_mapping_test.go:43: a closure of TestMappingBaseTypes inlined into a call.
   assert.match(decisionMessage(d, { inlinedFrom: 'TestMappingBaseTypes.func1' }), /^inside a closure in `TestMappingBaseTypes`, inlined here, `i` is moved to the heap/);
   assert.match(decisionMessage(d, { inlinedFrom: 'Objects[go.shape.*uint8]' }), /^inside `Objects`, inlined here, /);
+});
+
+test('a call the user cannot write, an unexported method of another package, is said to be in inlined code', () => {
+  // zerolog v1.33.0 genLog.go:42: `log.Info()` inlines Logger.Info, whose body calls newEvent.
+  assert.equal(inlinedCallNote('(*zerolog.Logger).newEvent', '(*zerolog.Logger).newEvent(zerolog.l, zerolog.Level(1), nil)'), ' (in code inlined from the `zerolog` package)');
+  assert.equal(inlinedCallNote('strings.(*Builder).grow', 'strings.(*Builder).grow(strings.b, strings.n)'), ' (in code inlined from the `strings` package)');
+  // Exported, the user's own unexported method, or an interface method on a variable: no note.
+  assert.equal(inlinedCallNote('(*echo.Echo).Add', '(*echo.Echo).Add(echo.e, "GET", path, h)'), '');
+  assert.equal(inlinedCallNote('(*DefaultBinder).bindData', '(*DefaultBinder).bindData(new(DefaultBinder), &dest)'), '');
+  assert.equal(inlinedCallNote('x.Inner.close', 'x.Inner.close()'), '');
+  assert.equal(inlinedCallNote('x.inner.close', 'x.inner.close(y)'), '');
 });
 
 test('a leaking parameter says what it is stored in and that it escapes, not "leaks to the memory of"', () => {

@@ -148,6 +148,23 @@ export function calleeOf(expr: string): string | null {
   return null;
 }
 
+/**
+ * For a callee the user's line cannot name itself, an unexported function or method of another
+ * package (`(*zerolog.Logger).newEvent`, called inside `log.Info()` once `Info` is inlined): where
+ * the call is, " (in code inlined from the `zerolog` package)". Empty for any other callee.
+ */
+export function inlinedCallNote(callee: string, expr: string): string {
+  const c = callee.replace(/\[[^\]]*\]/g, '');
+  // Method expressions with their type, `(*pkg.T).m`, `pkg.(*T).m`, `pkg.T.m`, and an unexported
+  // method. Not `x.f`: an interface method called on a variable `x` prints the same.
+  const m = /^\(\*?([a-z_]\w*)\.[A-Z]\w*\)\.[a-z_]\w*$/.exec(c) ?? /^([a-z_]\w*)\.(?:\(\*?[A-Z]\w*\)|[A-Z]\w*)\.[a-z_]\w*$/.exec(c);
+  // And the arguments are that package's locals (`(*zerolog.Logger).newEvent(zerolog.l, …)`): the
+  // compiler qualifies the names of code inlined from another package.
+  const pkg = m?.[1];
+  if (pkg === undefined || !expr.slice(expr.indexOf(callee) + callee.length).includes(`${pkg}.`)) return '';
+  return ` (in code inlined from the ${code(pkg)} package)`;
+}
+
 function where(pos: CompilerPos | null, from: CompilerPos): string {
   if (!pos) return '';
   if (pos.file !== from.file) {
@@ -177,12 +194,12 @@ const STEP_WORDINGS: Readonly<Record<string, StepWording>> = {
   'call parameter': {
     step: (step) => {
       const callee = calleeOf(step.expr);
-      return callee ? `it is passed to ${code(callee)}` : 'it is passed as an argument to a function value';
+      return callee ? `it is passed to ${code(callee)}${inlinedCallNote(callee, step.expr)}` : 'it is passed as an argument to a function value';
     },
     why: (it, at, edge, step) => {
       const callee = calleeOf(step.expr);
       const target = edge.to === '{heap}' ? 'which lets it escape' : 'which keeps it';
-      return callee ? `${it} is passed to ${code(callee)}${at}, ${target}` : `${it} is passed as an argument to a function value${at}, ${target}`;
+      return callee ? `${it} is passed to ${code(callee)}${inlinedCallNote(callee, step.expr)}${at}, ${target}` : `${it} is passed as an argument to a function value${at}, ${target}`;
     },
   },
   assign: { step: 'it is assigned', why: storedInHeap },
