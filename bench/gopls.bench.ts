@@ -19,7 +19,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import type { ConfigurationParams, Diagnostic, InitializeResult, PublishDiagnosticsParams, ShowMessageParams, WorkDoneProgressBegin, WorkDoneProgressEnd, WorkDoneProgressReport } from 'vscode-languageserver-protocol';
+import type {
+  ConfigurationParams,
+  Diagnostic,
+  InitializeResult,
+  PublishDiagnosticsParams,
+  ShowMessageParams,
+  WorkDoneProgressBegin,
+  WorkDoneProgressEnd,
+  WorkDoneProgressReport,
+} from 'vscode-languageserver-protocol';
 import { startBenchServer, toolsCopy } from './lsp.bench';
 import type { BenchFigure } from './types';
 
@@ -141,7 +150,11 @@ async function heapscopeSide(work: string): Promise<Side> {
     name: 'Heapscope',
     pid: s.proc.pid,
     rpc: s.rpc,
-    published: (uri, cond, timeoutMs) => withTimeout(s.nextDiagnostics(uri, cond).then(() => performance.now()), timeoutMs),
+    published: (uri, cond, timeoutMs) =>
+      withTimeout(
+        s.nextDiagnostics(uri, cond).then(() => performance.now()),
+        timeoutMs,
+      ),
     hasCompilerDiagnostics: (p) => p.diagnostics.some((d) => d.source === 'heapscope'),
     movedToHeap: (d, variable) => d.source === 'heapscope' && d.code === 'escape.moved' && messageOf(d).includes(variable),
     open: (file) => s.open(file),
