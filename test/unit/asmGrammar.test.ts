@@ -5,26 +5,15 @@ import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import * as oniguruma from 'vscode-oniguruma';
-import { INITIAL, parseRawGrammar, Registry, type IGrammar } from 'vscode-textmate';
+import { INITIAL, type IGrammar } from 'vscode-textmate';
 import { compiledCodeDocument, parseObjdump } from '../../server/src/engine/compiledCode';
+import { loadTextMateGrammar } from '../helpers/textmate';
 
 const root = path.resolve(__dirname, '..', '..');
-const grammarText = readFileSync(path.join(root, 'syntaxes/heapscope-asm.tmLanguage.json'), 'utf8');
-const scopeName = (JSON.parse(grammarText) as { scopeName: string }).scopeName;
 let textmate: IGrammar | null = null;
 
 before(async () => {
-  const wasm = readFileSync(require.resolve('vscode-oniguruma/release/onig.wasm'));
-  await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength));
-  const registry = new Registry({
-    onigLib: Promise.resolve({
-      createOnigScanner: (sources: string[]) => new oniguruma.OnigScanner(sources),
-      createOnigString: (text: string) => new oniguruma.OnigString(text),
-    }),
-    loadGrammar: async (name: string) => (name === scopeName ? parseRawGrammar(grammarText, 'heapscope-asm.tmLanguage.json') : null),
-  });
-  textmate = await registry.loadGrammar(scopeName);
+  textmate = await loadTextMateGrammar('heapscope-asm.tmLanguage.json');
   assert.ok(textmate, 'the grammar loads');
 });
 

@@ -3,11 +3,12 @@
 // the Oniguruma regex engine (vscode-oniguruma's WebAssembly build).
 import { before, test } from 'node:test';
 import * as oniguruma from 'vscode-oniguruma';
-import { INITIAL, parseRawGrammar, Registry, type IGrammar } from 'vscode-textmate';
+import { INITIAL, type IGrammar } from 'vscode-textmate';
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { classifyDecision } from '../../server/src/engine/classify';
+import { loadTextMateGrammar } from '../helpers/textmate';
 
 interface Rule {
   include?: string;
@@ -42,17 +43,7 @@ interface Token {
 let textmate: IGrammar | null = null;
 
 before(async () => {
-  const wasm = readFileSync(require.resolve('vscode-oniguruma/release/onig.wasm'));
-  await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength));
-  const registry = new Registry({
-    onigLib: Promise.resolve({
-      createOnigScanner: (sources: string[]) => new oniguruma.OnigScanner(sources),
-      createOnigString: (text: string) => new oniguruma.OnigString(text),
-    }),
-    // Only our grammar: the embedded `source.go` (the body of `can inline … as:`) stays unresolved.
-    loadGrammar: async (scopeName: string) => (scopeName === grammar.scopeName ? parseRawGrammar(JSON.stringify(grammar), 'go-compiler-output.tmLanguage.json') : null),
-  });
-  textmate = await registry.loadGrammar(grammar.scopeName);
+  textmate = await loadTextMateGrammar('go-compiler-output.tmLanguage.json');
   assert.ok(textmate, 'the grammar loads');
 });
 
