@@ -3,27 +3,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Finding } from '../../server/src/engine/types';
 import { findingDiagnostic, MAX_RELATED_STEPS } from '../../server/src/lsp/diagnostics';
+import { testFinding } from '../helpers/finding';
 
 const range = { start: { line: 0, character: 0 }, end: { line: 0, character: 1 } };
 
 function finding(steps: number): Finding {
   const related = Array.from({ length: steps }, (_, i) => ({ file: '/w/a.go', line: i + 2, column: 3, message: `${i + 1}. step` }));
-  return {
-    kind: 'leak.param',
-    severity: 'hint',
-    message: 'parameter `fn` leaks to the heap',
-    file: '/w/a.go',
-    line: 1,
-    column: 1,
-    endLine: 1,
-    endColumn: 2,
-    compiler: null,
-    related,
-    fixes: [],
-    alloc: null,
-    packagePath: 'w',
-    decision: null,
-  };
+  return testFinding({ kind: 'leak.param', severity: 'hint', message: 'parameter `fn` leaks to the heap', file: '/w/a.go', related, packagePath: 'w' });
 }
 
 test('a long explanation is cut to MAX_RELATED_STEPS steps and one entry that says how many more the hover lists', () => {

@@ -3,27 +3,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Finding } from '../../server/src/engine/types';
 import { OpenDocument } from '../../server/src/lsp/documents';
+import { testFinding } from '../helpers/finding';
 
 const TEXT = 'package p\n\nfunc f(n int) []byte {\n\tbuf := make([]byte, n)\n\treturn buf\n}\n';
 
 /** A finding on line 4 of TEXT; `nodeType` as the mapping gives it (absent for fix and profile findings). */
 function finding(message: string, column: number, endColumn: number, nodeType?: string | null): Finding {
-  const f: Finding = {
-    file: '/x.go',
-    line: 4,
-    column,
-    endLine: 4,
-    endColumn,
-    severity: 'hint',
-    kind: 'escape.heap',
-    message,
-    compiler: null,
-    related: [],
-    fixes: [],
-    alloc: null,
-    packagePath: 'p',
-    decision: null,
-  };
+  const f = testFinding({ line: 4, column, endLine: 4, endColumn, severity: 'hint', message });
   return nodeType === undefined ? f : { ...f, nodeType };
 }
 

@@ -8,27 +8,14 @@ import { test } from 'node:test';
 import { reportWriter } from '../../server/src/cli/report';
 import { SourceCache } from '../../server/src/engine/analyze';
 import type { Finding } from '../../server/src/engine/types';
+import { testFinding } from '../helpers/finding';
 
 // SARIF names only files of the checked directory that exist.
 const dir = mkdtempSync(path.join(os.tmpdir(), 'heapscope-report-'));
 writeFileSync(path.join(dir, 'a.go'), 'package p\n');
 
 function finding(kind: string, line: number): Finding {
-  return {
-    file: path.join(dir, 'a.go'),
-    line,
-    column: 2,
-    endLine: line,
-    endColumn: 4,
-    severity: 'warning',
-    kind,
-    message: `m${line}`,
-    compiler: null,
-    related: [],
-    fixes: [],
-    alloc: null,
-    packagePath: 'p',
-  } as unknown as Finding;
+  return testFinding({ file: path.join(dir, 'a.go'), line, column: 2, endLine: line, endColumn: 4, severity: 'warning', kind: kind as Finding['kind'], message: `m${line}` });
 }
 
 for (const format of ['json', 'sarif'] as const) {

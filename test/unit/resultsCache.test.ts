@@ -7,27 +7,13 @@ import { after, test } from 'node:test';
 import { defaultCacheDir, ResultsCache, type CachedPackage } from '../../server/src/pipeline/resultsCache';
 import type { Finding } from '../../server/src/engine/types';
 import { dropRepeats, mappedAtOf, markMappedAt } from '../../server/src/engine/repeats';
+import { testFinding } from '../helpers/finding';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'heapscope-rcache-'));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
 function finding(file: string, message: string): Finding {
-  return {
-    file,
-    line: 1,
-    column: 1,
-    endLine: 1,
-    endColumn: 2,
-    severity: 'information',
-    kind: 'escape.heap',
-    message,
-    compiler: null,
-    related: [],
-    fixes: [],
-    alloc: null,
-    packagePath: 'p',
-    decision: null,
-  };
+  return testFinding({ file, message });
 }
 
 test('the cache directory: HEAPSCOPE_CACHE_DIR first, then XDG_CACHE_HOME, then ~/.cache', { skip: process.platform === 'win32' || process.platform === 'darwin' }, () => {
