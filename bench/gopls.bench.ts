@@ -14,7 +14,7 @@
 // gopls/internal/server/command.go (GCDetails), server/diagnostics.go (compilerOptDetailsDiagnostics)
 // and golang/compileropt.go (`go test -c -gcflags=-json=0,DIR`, source "optimizer details").
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,7 +29,8 @@ import type {
   WorkDoneProgressEnd,
   WorkDoneProgressReport,
 } from 'vscode-languageserver-protocol';
-import { startBenchServer, toolsCopy } from './lsp.bench';
+import { startBenchServer } from './lsp.bench';
+import { moduleCopy } from './modules';
 import type { BenchFigure } from './types';
 
 const root = path.resolve(__dirname, '..');
@@ -107,16 +108,6 @@ function installGopls(): { bin: string } | { error: string } {
     return { error: why };
   }
   return existsSync(bin) ? { bin } : { error: `go install finished but ${bin} is missing` };
-}
-
-/** A writable copy of a module fetched through the module proxy (toolsCopy's way, for any module). */
-function moduleCopy(mod: string): string {
-  const info = JSON.parse(execFileSync('go', ['mod', 'download', '-json', mod], { encoding: 'utf8', cwd: os.tmpdir() })) as { Dir?: string; Error?: string };
-  if (!info.Dir) throw new Error(`go mod download ${mod}: ${info.Error ?? 'no Dir'}`);
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'heapscope-gopls-bench-'));
-  execFileSync('cp', ['-r', `${info.Dir}/.`, dir]);
-  execFileSync('chmod', ['-R', 'u+w', dir]);
-  return dir;
 }
 
 /** One server as the scenario drives it. */
@@ -315,7 +306,7 @@ const fmt = (ms: number): string => (Number.isFinite(ms) ? ms.toFixed(0) : 'time
 
 /** Both servers on one package: one warm-up round each, then ROUNDS alternating rounds (Heapscope, gopls, Heapscope, …). */
 async function measure(target: (typeof TARGETS)[number], gopls: string): Promise<BenchFigure> {
-  const copy = (): string => (target.module.startsWith('golang.org/x/tools@') ? toolsCopy() : moduleCopy(target.module));
+  const copy = (): string => moduleCopy(target.module, 'heapscope-gopls-bench-');
   const dirs = [copy(), copy()] as const;
   const sides: Side[] = [];
   try {

@@ -12,6 +12,7 @@ import { createMessageConnection, StreamMessageReader, StreamMessageWriter } fro
 import type { PublishDiagnosticsParams } from 'vscode-languageserver-protocol';
 import { gzipSync } from 'node:zlib';
 import { Function as PFunction, Line, Location, Profile, Sample, StringTable, ValueType } from 'pprof-format';
+import { moduleCopy } from './modules';
 import type { BenchFigure } from './types';
 
 const root = path.resolve(__dirname, '..');
@@ -499,12 +500,7 @@ const TOOLS = 'golang.org/x/tools@v0.30.0';
 
 /** A writable copy of x/tools (through the module proxy, once per machine into the module cache). */
 export function toolsCopy(): string {
-  const info = JSON.parse(execFileSync('go', ['mod', 'download', '-json', TOOLS], { encoding: 'utf8', cwd: os.tmpdir() })) as { Dir?: string; Error?: string };
-  if (!info.Dir) throw new Error(`go mod download ${TOOLS}: ${info.Error ?? 'no Dir'}`);
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'heapscope-lsp-tools-'));
-  execFileSync('cp', ['-r', `${info.Dir}/.`, dir]);
-  execFileSync('chmod', ['-R', 'u+w', dir]);
-  return dir;
+  return moduleCopy(TOOLS, 'heapscope-lsp-tools-');
 }
 
 /**
