@@ -73,7 +73,20 @@ function copyNeutral(message: string): string {
   }
   if (depth !== 0) out = message;
   const qualifier = /^([a-z][a-z0-9_]*)\.[A-Za-z_(]/.exec(out)?.[1];
-  return qualifier === undefined ? out : out.replace(new RegExp(`\\b${qualifier}\\.`, 'g'), '');
+  return qualifier === undefined ? out : withoutQualifier(out, qualifier);
+}
+
+/**
+ * Code without the qualifier `pkg.` on its names (`len(zerolog.l.hooks)` → `len(l.hooks)`): how
+ * the compiler prints the code of a function compiled or inlined in another package. String and
+ * rune literals keep their text; a name after another selector (`x.zerolog.y`) is not one.
+ */
+export function withoutQualifier(code: string, pkg: string): string {
+  const qualified = new RegExp(`(?<![\\w.])${pkg}\\.(?=[A-Za-z_])`, 'g');
+  return code
+    .split(/("(?:[^"\\]|\\.)*"|`[^`]*`|'(?:[^'\\]|\\.)*')/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(qualified, '')))
+    .join('');
 }
 
 /** Whether a finding's compiler position lies inside its range. */
