@@ -56,8 +56,8 @@ export const MAX_PUBLISH_DELAY_MS = 150;
  * MAX_PUBLISH_PACE_MS apart. A client parses every publish it is sent, in order, before the answer
  * to a hover sent after it: at 100 edits a second on a file with 1,666 findings, one publish per
  * edit is 160 MB a second of JSON, and hovers waited for seconds behind it on a 2-core machine; at
- * 8,000 bytes/ms a 12,000-line file was published 79 times in 10 s and hover p99 read 65–91 ms, at
- * 4,000 42 times and 58–74 ms. An edit after a pause of that length is published at once, whatever
+ * 8,000 bytes/ms a 12,000-line file was published 79 times in 10 s and hover p99 read 63–91 ms (and
+ * once 145), at 4,000 42 times and 52–76 ms. An edit after a pause of that length is published at once, whatever
  * its size.
  */
 export const PUBLISH_BYTES_PER_MS = 4_000;
