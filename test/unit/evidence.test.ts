@@ -107,6 +107,24 @@ test('join: confirmed, free with a reason, and calls no decision announces', () 
   assert.deepEqual([out[4]?.column, out[4]?.endColumn], [25, 38]);
 });
 
+test("join: a decision without its own allocator on the line never takes another decision's; an append stays 'may'", () => {
+  // cobra v1.10.2 doc/yaml_docs.go:132 `result = append(result, child.CommandPath()+" - "+child.Short)`
+  // (Go 1.26): the line's only call is the concatenation's; the append's growslice sits elsewhere.
+  const byLine = new Map([[lineKey('/m/a.go', 3), [{ fn: 'runtime.concatstring3', file: '/m/a.go', line: 3, symbol: 'm.F', inlinedFrom: null }]]]);
+  const sources = new SourceCache(new Map([['/m/a.go', 'package m\n\nfunc F(r []string, a, b string) []string { return append(r, a+" - "+b) }\n']]));
+  const append = { ...finding(decision('append', 3)), message: 'the backing array grown by this `append` is allocated on the heap: it is returned at line 3' };
+  const out = joinEvidence([append, finding(decision('a + " - " + b', 3))], { byLine, filesRead: new Set(['/m/a.go']), problems: [] }, sources);
+  assert.deepEqual(
+    out.map((f) => [f.kind, f.evidence?.allocates, f.evidence?.calls.join(',')]),
+    [
+      ['escape.heap', 'may', ''],
+      ['escape.heap', 'may', 'runtime.concatstring3'],
+    ],
+  );
+  assert.match(out[0]?.message ?? '', /may be allocated on the heap \(only when the capacity is too small for the new elements\)/);
+  assert.match(evidenceText(out[0]!) ?? '', /no `runtime\.growslice` on this line/);
+});
+
 test('join: a finding keeps the record of where it was mapped, and its explanation steps stay unmade', () => {
   // A generic function's shape instantiation reports at line 3, its dictionary wrapper at line 9,
   // mapped where the instantiation reports: one allocation (dropRepeats), before the join and after.

@@ -79,6 +79,8 @@ export function evidenceText(f: Finding): string | null {
   const e = f.evidence;
   if (e === undefined || e === null) return null;
   if (e.allocates === 'no') return f.kind === 'escape.free' ? 'compiled code: no allocator call on this line' : null;
+  if (e.calls.length === 0 && e.allocates === 'may')
+    return 'compiled code: no `runtime.growslice` on this line: the array grows through a call positioned on another line (Go 1.26 appends into a stack buffer first)';
   if (e.calls.length === 0) return 'compiled code: allocated with other variables of the function in one call (no allocator call on this line)';
   const calls = e.calls.map((c) => `\`${c}\``).join(', ');
   return e.allocates === 'yes' ? `compiled code: calls ${calls}` : `compiled code: calls ${calls}, which may not allocate`;
@@ -214,6 +216,15 @@ const MAX_LINES_UP = 200;
  */
 export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence, sources: SourceCache): Finding[] {
   const claimed = new Set<AllocCall>();
+  // The calls each line's heap decisions own by their kind of allocator: a decision without its
+  // own never takes another's (cobra v1.10.2 yaml_docs.go:132: the `append` took the line's
+  // concatenation and said "not when the result is empty").
+  const ownedByKind = new Set<AllocCall>();
+  for (const f of findings) {
+    if (f.compiler === null || !HEAP_DECISION_KINDS.has(f.kind) || freeReason(f.decision) !== null) continue;
+    const categories = decisionCategories(f.decision);
+    for (const c of evidence.byLine.get(lineKey(f.file, f.compiler.line)) ?? []) if (categories.has(allocatorInfo(c.fn)?.category ?? 'object')) ownedByKind.add(c);
+  }
   const out: Finding[] = [];
   for (const f of findings) {
     if (f.compiler === null || !evidence.filesRead.has(f.file)) {
@@ -228,13 +239,19 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
     const reason = freeReason(f.decision);
     const categories = decisionCategories(f.decision);
     const matching = onLine.filter((c) => categories.has(allocatorInfo(c.fn)?.category ?? 'object'));
-    // A decision whose own kind of allocator is absent still owns the line's other calls: the
-    // compiler may carry it out with another routine (a boxed struct through newobject).
-    const mine = reason !== null ? [] : matching.length > 0 ? matching : onLine;
+    // A decision whose own kind of allocator is absent still owns the line's calls no other
+    // decision owns: the compiler may carry it out with another routine (a boxed struct through newobject).
+    const mine = reason !== null ? [] : matching.length > 0 ? matching : onLine.filter((c) => !ownedByKind.has(c));
     if (mine.length > 0) {
       for (const c of mine) claimed.add(c);
       const e = evidenceOf(mine);
       out.push(withFields(f, e.allocates === 'may' ? { evidence: e, message: mayMessage(f.message, mine) } : { evidence: e }));
+      continue;
+    }
+    // An `append` grows its array only when the capacity is too small, and its `growslice` can sit
+    // on another line (Go 1.26 appends into a stack buffer first, `moveSlice` later): never free.
+    if (reason === null && categories.has('growslice')) {
+      out.push(withFields(f, { evidence: { allocates: 'may', calls: [] }, message: mayMessage(f.message, [{ fn: 'runtime.growslice' } as AllocCall]) }));
       continue;
     }
     // A variable moved to the heap always has heap storage: from Go 1.26 the compiler allocates
