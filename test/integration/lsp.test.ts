@@ -15,6 +15,13 @@ import type { CompiledCodeResult, StatusParams } from '../../server/src/protocol
 const root = path.resolve(__dirname, '..', '..');
 
 /** One server process and everything it sent. */
+/** A fresh temporary copy of test-fixtures/<fixture>; `prefix` names the temporary directory. */
+function fixtureCopy(fixture: string, prefix: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), prefix));
+  cpSync(path.join(root, 'test-fixtures', fixture), dir, { recursive: true });
+  return dir;
+}
+
 class Client {
   readonly proc: ChildProcess;
   readonly rpc: MessageConnection;
@@ -102,6 +109,11 @@ class Client {
     });
   }
 
+  /** Opens a Go document (version 1). */
+  open(uri: string, text: string): Promise<void> {
+    return this.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text } });
+  }
+
   async stop(): Promise<void> {
     if (this.proc.exitCode !== null) return;
     await this.rpc.sendRequest('shutdown').catch(() => undefined);
@@ -184,7 +196,7 @@ test('open, hover, edits, save, settings, shutdown', async () => {
   const c = new Client({});
   try {
     await c.initialize(work);
-    await c.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: demoUri, languageId: 'go', version: 1, text: demoText } });
+    await c.open(demoUri, demoText);
     const first = await c.diagnosticsFor(demoUri, 0, (ds) => ds.length > 0);
     const diags = first.value;
     // Ranges on the right nodes.
@@ -293,7 +305,7 @@ test('cancellation: saves during a long compile leave no go process behind', asy
   const c = new Client({ env: { GOFLAGS: '-a' } });
   try {
     await c.initialize(dir);
-    await c.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text: readFileSync(path.join(dir, 'slow.go'), 'utf8') } });
+    await c.open(uri, readFileSync(path.join(dir, 'slow.go'), 'utf8'));
     await c.statusAfter(0, 'analysing');
     // Wait until a compiler process exists, then supersede the run twice.
     const running = await untilTrue(() => goProcessesUnder(c.proc.pid!).length > 0, 30_000);
@@ -335,8 +347,8 @@ test('save-first: a saved non-test file shows the package alone before its test 
   const c = new Client({ goPath: wrapper });
   try {
     await c.initialize(mod);
-    await c.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: libUri, languageId: 'go', version: 1, text: libText } });
-    await c.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: libTestUri, languageId: 'go', version: 1, text: libTestText } });
+    await c.open(libUri, libText);
+    await c.open(libTestUri, libTestText);
     await c.diagnosticsFor(libUri, 0, covers(libText, 'make([]byte, n)'));
     await c.diagnosticsFor(libTestUri, 0, covers(libTestText, 'new(int)'));
     await c.statusAfter(0, 'ok');
@@ -375,7 +387,7 @@ test('untrusted: no go process is ever started, status says untrusted', async ()
   const poll = setInterval(() => seen.push(...goProcessesUnder(c.proc.pid!)), 5);
   try {
     await c.initialize(work);
-    await c.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: demoUri, languageId: 'go', version: 1, text: demoText } });
+    await c.open(demoUri, demoText);
     await c.statusAfter(0, 'untrusted');
     await c.rpc.sendRequest('workspace/executeCommand', { command: 'heapscope.analyzePackage', arguments: [demoUri] });
     await c.rpc.sendNotification('textDocument/didSave', { textDocument: { uri: demoUri } });
@@ -400,7 +412,7 @@ test('compiled code: the function under the cursor, allocator calls marked and l
   const c = new Client({});
   try {
     await c.initialize(work);
-    await c.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: demoUri, languageId: 'go', version: 1, text: demoText } });
+    await c.open(demoUri, demoText);
     await c.statusAfter(0, 'ok');
     const ask = async (line: number, character: number): Promise<CompiledCodeResult> =>
       (await c.rpc.sendRequest('heapscope/compiledCode', { uri: demoUri, position: { line, character } })) as CompiledCodeResult;
@@ -436,15 +448,14 @@ test('compiled code: the function under the cursor, allocator calls marked and l
 });
 
 test('compiled code: an allocation inlined from another package links to the call the user wrote', async () => {
-  const truth = mkdtempSync(path.join(os.tmpdir(), 'heapscope-asm-'));
-  cpSync(path.join(root, 'test-fixtures', 'truth'), truth, { recursive: true });
+  const truth = fixtureCopy('truth', 'heapscope-asm-');
   const file = path.join(truth, 'truth.go');
   const uri = pathToFileURL(file).toString();
   const text = readFileSync(file, 'utf8');
   const c = new Client({});
   try {
     await c.initialize(truth);
-    await c.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text } });
+    await c.open(uri, text);
     await c.statusAfter(0, 'ok');
     const lines = text.split('\n');
     // `sb.WriteString(p)`: strings.(*Builder).WriteString is inlined, its growslice positioned in builder.go.
@@ -470,10 +481,10 @@ test('bad input: outside a module, missing go, compile error kept stale', async 
   const c = new Client({ goPath: '/nonexistent/go' });
   try {
     await c.initialize(loose);
-    await c.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: pathToFileURL(path.join(loose, 'x.go')).toString(), languageId: 'go', version: 1, text: 'package x\n' } });
+    await c.open(pathToFileURL(path.join(loose, 'x.go')).toString(), 'package x\n');
     const nim = await c.statusAfter(0, 'notInModule');
     assert.match(nim.value.message, /not inside a Go module/);
-    await c.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: demoUri, languageId: 'go', version: 1, text: demoText } });
+    await c.open(demoUri, demoText);
     const noGo = await c.statusAfter(0, 'noGo');
     assert.match(noGo.value.message, /\/nonexistent\/go/);
     // Good go again → ok; then break the file on disk and save → stale results + the compile error.
@@ -529,15 +540,14 @@ interface ActionLike {
 }
 
 test('fixes: quick fix and fix-all through code actions, tracked through edits', async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'heapscope-fixes-'));
-  cpSync(path.join(root, 'test-fixtures', 'example'), dir, { recursive: true });
+  const dir = fixtureCopy('example', 'heapscope-fixes-');
   const file = path.join(dir, 'demo.go');
   const uri = pathToFileURL(file).toString();
   const text = readFileSync(file, 'utf8');
   const c = new Client({});
   try {
     await c.initialize(dir);
-    await c.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text } });
+    await c.open(uri, text);
     const got = await c.diagnosticsFor(uri, 0, (ds) => ds.some((d) => d.code === 'loopvar.capture'));
     const capture = got.value.find((d) => d.code === 'loopvar.capture')!;
     assert.equal(capture.severity, 2, 'copy-loop-var is a warning');
@@ -658,7 +668,7 @@ test('profiles: severities follow the profile, hover cost, inlay hints, top site
   const onMake = (ds: Diagnostic[]): Diagnostic | undefined => ds.find((d) => d.code === 'escape.heap' && d.range.start.line === makeLine);
   try {
     await c.initialize(dir);
-    await c.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text } });
+    await c.open(uri, text);
     const before = await c.diagnosticsFor(uri, 0, (ds) => onMake(ds) !== undefined);
     assert.equal(onMake(before.value)!.severity, 3, 'information without a profile');
 
@@ -769,8 +779,7 @@ test('profiles: severities follow the profile, hover cost, inlay hints, top site
 });
 
 test('stress: 100 edits a second for 10 seconds, syntax errors mid-edit, a file over 1 MB — the server stays responsive and never misplaces a squiggle', async (t) => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'heapscope-lsp-stress-'));
-  cpSync(path.join(root, 'test-fixtures', 'example'), dir, { recursive: true });
+  const dir = fixtureCopy('example', 'heapscope-lsp-stress-');
   const uri = pathToFileURL(path.join(dir, 'demo.go')).toString();
   const original = readFileSync(path.join(dir, 'demo.go'), 'utf8');
   // A generated file of the same package, over 1 MB.
@@ -784,12 +793,12 @@ test('stress: 100 edits a second for 10 seconds, syntax errors mid-edit, a file 
   const c = new Client({});
   try {
     await c.initialize(dir);
-    await c.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text: original } });
+    await c.open(uri, original);
     const first = await c.diagnosticsFor(uri, 0, (ds) => ds.some(isMoved));
     const pAt = first.value.find((d) => isMoved(d) && textAt(original, d) === 'p');
     assert.ok(pAt);
     const bigUri = pathToFileURL(path.join(dir, 'big.go')).toString();
-    await c.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: bigUri, languageId: 'go', version: 1, text: big.join('\n') } });
+    await c.open(bigUri, big.join('\n'));
 
     // The load: a cycle of four edits at the top of demo.go, two of them leaving a syntax error
     // (`func (`), paced at 100 a second; a hover on `p` every tenth edit, at its current line.
@@ -863,7 +872,7 @@ test('explanation steps after non-ASCII text point at the right characters (byte
   const c = new Client({});
   try {
     await c.initialize(dir);
-    await c.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text } });
+    await c.open(uri, text);
     const got = await c.diagnosticsFor(uri, 0, (ds) => ds.some((d) => d.code === 'escape.heap'));
     const d = got.value.find((x) => x.code === 'escape.heap');
     assert.ok(d);
@@ -904,9 +913,9 @@ test('multi-root: each workspace folder analyses and shows with its own settings
     c.folderSettings = { [folderA]: { kinds: { noescape: { enabled: true } } }, [folderB]: {} };
     await c.initialize(parent, [dirA, dirB]);
     // The server asks for the window and for each folder by its URI.
-    await c.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: uriA, languageId: 'go', version: 1, text: demoText } });
+    await c.open(uriA, demoText);
     const a1 = await c.diagnosticsFor(uriA, 0, (ds) => ds.length > 0);
-    await c.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: uriB, languageId: 'go', version: 1, text: demoText } });
+    await c.open(uriB, demoText);
     const b1 = await c.diagnosticsFor(uriB, 0, (ds) => ds.length > 0);
     assert.ok(has(a1.value, 'noescape'), 'folder A enables noescape');
     assert.ok(!has(b1.value, 'noescape'), 'folder B does not');
@@ -959,7 +968,7 @@ test('a configuration answer without `trusted` keeps the last explicit value: th
   const c = new Client({ trusted: false });
   try {
     await c.initialize(work);
-    await c.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri: demoUri, languageId: 'go', version: 1, text: demoText } });
+    await c.open(demoUri, demoText);
     await c.statusAfter(0, 'untrusted');
     // An answer that leaves `trusted` out, as editors other than VS Code send.
     let answered!: () => void;
@@ -1009,7 +1018,7 @@ test('load: 100 edits a second for 3 s on a 5,000-line file with 1,666 findings:
   const c = new Client({});
   try {
     await c.initialize(dir);
-    await c.rpc.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'go', version: 1, text } });
+    await c.open(uri, text);
     const first = await c.diagnosticsFor(uri, 0, (ds) => ds.length > 1000);
     const target = first.value.find((d) => d.code === 'escape.moved' && d.range.start.line > 2000)!;
     assert.ok(target);
