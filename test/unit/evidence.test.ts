@@ -107,7 +107,7 @@ test('join: confirmed, free with a reason, and calls no decision announces', () 
   assert.deepEqual([out[4]?.column, out[4]?.endColumn], [25, 38]);
 });
 
-test("join: a decision without its own allocator on the line never takes another decision's; an append stays 'may'", () => {
+test("join: an append never takes the line's other calls (a concatenation's); without its growslice it stays 'may'", () => {
   // cobra v1.10.2 doc/yaml_docs.go:132 `result = append(result, child.CommandPath()+" - "+child.Short)`
   // (Go 1.26): the line's only call is the concatenation's; the append's growslice sits elsewhere.
   const byLine = new Map([[lineKey('/m/a.go', 3), [{ fn: 'runtime.concatstring3', file: '/m/a.go', line: 3, symbol: 'm.F', inlinedFrom: null }]]]);
@@ -198,6 +198,12 @@ test('join: an allocation on a line of punctuation alone sits on the expression 
     out.map((f) => [f.kind, f.line, f.column, f.endLine, f.endColumn]),
     [['alloc.map', 4, 11, 8, 3]],
   );
+});
+
+test('an empty slice literal of any element type is zero-sized: nothing is allocated', () => {
+  // zap v1.27.0 array_test.go:61 `[]interface{}{}`, printed `[]interface {}{}`.
+  for (const s of ['[]interface {}{}', '[]struct {}{}', '[]bool{}', '[]*pkg.T{}', '[0]int{}']) assert.match(freeReason(decision(s, 1)) ?? '', /zero-sized/, s);
+  assert.equal(freeReason(decision('[]interface {}{...}', 1)), null);
 });
 
 test('a long string constant the compiler cuts short is a constant: nothing is allocated', () => {
