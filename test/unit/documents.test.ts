@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Finding } from '../../server/src/engine/types';
+import { liveFixes, withheldFixes } from '../../server/src/lsp/codeActions';
 import { OpenDocument } from '../../server/src/lsp/documents';
 import { testFinding } from '../helpers/finding';
 
@@ -66,4 +67,27 @@ test('trackedOnLines places the findings on a line as tracking all of them would
   }
   // The deletion of lines 100-102 swallowed one function's findings.
   assert.equal(whole.tracked.length, findings.length - 2);
+});
+
+test('withheldFixes says why a diagnostic sent with a fix gets none now: edited, compile failed, replaced', () => {
+  const edit = { file: '/x.go', line: 4, column: 9, endLine: 4, endColumn: 24, newText: 'make([]byte, 0, n)' };
+  const fixed = { ...finding('fixed', 9, 24, 'call_expression'), fixes: [{ id: 'f1', title: 'fix it', edits: [edit] }] };
+  const keys = new Map<Finding, string>();
+  const keyOf = (f: Finding): string => keys.get(f) ?? (keys.set(f, `k${keys.size}`), `k${keys.size - 1}`);
+  const doc = new OpenDocument('file:///x.go', '/x.go', 1, TEXT);
+  doc.setFindings([fixed], TEXT);
+  const sent = (key: string) => ({ diagnostics: [{ range: { start: { line: 3, character: 8 }, end: { line: 3, character: 23 } }, message: 'm', data: { key, fixIds: ['f1'] } }] });
+  const why = (key: string): string[] => withheldFixes(doc, sent(key), keyOf, liveFixes(doc, keyOf));
+  // Live: nothing withheld.
+  assert.deepEqual(why(keyOf(fixed)), []);
+  // An older publish's key.
+  assert.deepEqual(why('gone'), ['no fix offered at x.go:4:9: its finding was replaced by a newer analysis']);
+  // The package's compile failed: the finding is kept, stale, its fixes withheld.
+  doc.setFindings([], TEXT, [fixed]);
+  const staleKey = keyOf(doc.tracked[0]!.finding);
+  assert.deepEqual(why(staleKey), ['no fix offered at x.go:4:9: the last compile of its package failed']);
+  // Edited since the compile, with no fix context to recheck it: the fix is not offered.
+  doc.setFindings([fixed], TEXT);
+  doc.applyChanges([{ range: { start: { line: 3, character: 20 }, end: { line: 3, character: 21 } }, text: 'm' }], 2);
+  assert.deepEqual(why(keyOf(fixed)), ['no fix offered at x.go:4:9: its code was edited since the compile and the fix no longer applies']);
 });

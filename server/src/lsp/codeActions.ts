@@ -7,6 +7,7 @@
 // only if its finder still offers it on the current text (OpenDocument.fixesNow), and resolving
 // an action runs the CLI's own selection (fixes/select.ts: gofmt-clean before and after, no
 // overlapping edits) on the exact text the edit will change.
+import * as path from 'node:path';
 import { CodeActionKind, type CodeAction, type CodeActionContext, type Diagnostic, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver';
 import { LineIndex } from '../engine/positions';
 import type { Finding, FindingEdit, FindingFix } from '../engine/types';
@@ -123,10 +124,29 @@ export function liveFixes(doc: OpenDocument | undefined, keyOf: (f: Finding) => 
   return out;
 }
 
+/**
+ * Why diagnostics the client was sent with fixes (`data.fixIds`) get none now, one line each: the
+ * finding is from an older publish, its package's last compile failed, or its code was edited
+ * since the compile and the fix no longer applies. For the log: a user who sees no fix can read why.
+ */
+export function withheldFixes(doc: OpenDocument, context: CodeActionContext, keyOf: (f: Finding) => string, live: ReadonlyMap<string, FindingFix[]>): string[] {
+  const out: string[] = [];
+  for (const diagnostic of context.diagnostics) {
+    const data = diagnostic.data as { key?: unknown; fixIds?: unknown } | undefined;
+    if (typeof data?.key !== 'string' || !Array.isArray(data.fixIds) || data.fixIds.length === 0 || live.has(data.key)) continue;
+    const t = doc.tracked.find((x) => keyOf(x.finding) === data.key);
+    const at = `${diagnostic.range.start.line + 1}:${diagnostic.range.start.character + 1}`;
+    const why = !t ? 'its finding was replaced by a newer analysis' : t.stale ? 'the last compile of its package failed' : 'its code was edited since the compile and the fix no longer applies';
+    out.push(`no fix offered at ${path.basename(doc.path)}:${at}: ${why}`);
+  }
+  return out;
+}
+
 /** Returns the unresolved code actions of a document: quick fixes of the diagnostics in the context, and fix-all. */
-export function documentCodeActions(doc: OpenDocument, context: CodeActionContext, shown: readonly ShownFinding[], keyOf: (f: Finding) => string): CodeAction[] {
+export function documentCodeActions(doc: OpenDocument, context: CodeActionContext, shown: readonly ShownFinding[], keyOf: (f: Finding) => string, log?: (message: string) => void): CodeAction[] {
   // Fixes are tracked through edits; one whose code was edited since the compile is no longer live.
   const live = liveFixes(doc, keyOf);
+  if (log) for (const line of withheldFixes(doc, context, keyOf, live)) log(line);
   const wants = (kind: string): boolean => !context.only || context.only.some((o) => kind === o || kind.startsWith(o + '.'));
   const actions: CodeAction[] = [];
   if (wants('quickfix')) {

@@ -335,7 +335,7 @@ export class Session {
   async codeActions(p: CodeActionParams): Promise<CodeAction[]> {
     const doc = this.docs.get(p.textDocument.uri);
     if (!doc) return [];
-    const actions = documentCodeActions(doc, p.context, this.publisher.shown(doc), this.keyOf);
+    const actions = documentCodeActions(doc, p.context, this.publisher.shown(doc), this.keyOf, (m) => this.host.log('info', m));
     if (this.resolveSupport) return actions;
     const resolved = await Promise.all(actions.map((a) => this.resolveAction(a)));
     return resolved.filter((a) => a.edit !== undefined);
