@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
+import { receiverForm } from '../../server/src/engine/analyze';
 import { parseCompilerOutput } from '../../server/src/engine/compilerOutput';
 import { asInCallee, calleeOf, inlinedCallNote, decisionMessage, escapeReason, explanationSteps, functionWords, locationName, plainCode, plainName, stepWords } from '../../server/src/engine/messages';
 import type { CompilerDecision } from '../../server/src/engine/types';
@@ -435,4 +436,13 @@ test('step reasons of real code in words: a type assertion assigned in pairs, a 
   // zerolog: `w.(LevelWriter)` is the compiler's `dot`.
   assert.match(stepWords({ expr: 'w.(LevelWriter)', reason: 'dot', pos: null }), /^a type assertion reads it: /);
   assert.match(stepWords({ expr: 'p.X', reason: 'dot', pos: null }), /^a field is selected: /);
+});
+
+test("receiverForm writes the compiler's method expressions as the calls the user wrote", () => {
+  assert.equal(receiverForm('(*cobra.Command).CommandPath(child) + " - " + child.Short'), 'child.CommandPath() + " - " + child.Short');
+  assert.equal(receiverForm('a + (*T).M(x, 1, f(2))'), 'a + x.M(1, f(2))');
+  // Nested: the receiver and the arguments are rewritten too.
+  assert.equal(receiverForm('(pkg.T).M(x.y[1], (*U).N(z))'), 'x.y[1].M(z.N())');
+  // Nothing to rewrite, or no receiver to take: unchanged.
+  for (const same of ['f(a, b)', '(*T).M()', '"(*T).M(" + s', 'T.M(x)']) assert.equal(receiverForm(same), same);
 });

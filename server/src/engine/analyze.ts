@@ -278,8 +278,43 @@ function withAsWritten(site: DecisionSite, d: CompilerDecision, anchor: SyntaxAn
   const text = source.text.slice(start, source.lines.byteToOffset(anchor.range.endLine, anchor.range.endColumn));
   // A raw string's backquotes cannot be quoted in a message's code span: the compiler's form then.
   // Only where the compiler rewrote more than spacing (`a+b` is printed `a + b`: the same expression).
-  if (text.replace(/\s+/g, '') === subject.replace(/\s+/g, '') || text.length > 120 || text.includes('`') || shapeOf(text) !== shapeOf(subject)) return site;
+  if (text.replace(/\s+/g, '') === subject.replace(/\s+/g, '') || text.length > 120 || text.includes('`') || shapeOf(text) !== shapeOf(receiverForm(subject))) return site;
   return { ...site, asWritten: text };
+}
+
+/**
+ * A compiler subject with its method expressions called as the user writes them: the compiler
+ * prints `child.CommandPath()` as `(*cobra.Command).CommandPath(child)` (cobra v1.10.2
+ * command.go), so `(*T).M(recv, args)` and `T.M(recv, args)` become `recv.M(args)`.
+ */
+export function receiverForm(expr: string): string {
+  const methodExpr = /\(\*?[A-Za-z_][\w.]*(?:\[[^\]()]*\])?\)\.([A-Za-z_]\w*)\(/g;
+  let out = '';
+  let from = 0;
+  for (let m = methodExpr.exec(expr); m; m = methodExpr.exec(expr)) {
+    if (m.index < from) continue;
+    // The receiver: the call's first argument, up to a comma or the closing parenthesis at depth 0.
+    const open = m.index + m[0].length;
+    let depth = 0;
+    let end = open;
+    for (; end < expr.length; end++) {
+      const c = expr[end]!;
+      if (c === '"' || c === "'") {
+        for (end++; end < expr.length && expr[end] !== c; end++) if (expr[end] === '\\') end++;
+      } else if (c === '(' || c === '[' || c === '{') depth++;
+      else if (c === ')' || c === ']' || c === '}') {
+        if (depth === 0) break;
+        depth--;
+      } else if (c === ',' && depth === 0) break;
+    }
+    const receiver = expr.slice(open, end).trim();
+    if (end >= expr.length || receiver === '') return expr;
+    const rest = expr[end] === ',' ? expr.slice(end + 1).replace(/^\s+/, '') : expr.slice(end);
+    out += expr.slice(from, m.index) + `${receiver}.${m[1]!}(`;
+    // The rest is scanned again: an argument may be a method expression too.
+    return out + receiverForm(rest);
+  }
+  return out + expr.slice(from);
 }
 
 /** An expression's shape: literals, and names other than called functions and selected fields, as `_`; no spaces. */

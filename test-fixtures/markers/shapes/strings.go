@@ -31,3 +31,18 @@ const sep = ", "
 func JoinConst(a, b string) any {
 	return a + sep + b // want escape.heap:"a + sep + b" "^`a \\+ sep \\+ b` (may be|is) allocated on the heap"
 }
+
+type named struct{ name string }
+
+//go:noinline
+func (n *named) Name() string {
+	if n.name == "" {
+		return "anonymous"
+	}
+	return n.name
+}
+
+// MethodCall: the compiler prints the call as a method expression, `(*named).Name(n) + "!"`; the message quotes it as written.
+func MethodCall(n *named) any {
+	return n.Name() + "!" // want escape.heap:`n.Name() + "!"` "^`n\\.Name\\(\\) \\+ \"!\"` (may be|is) allocated on the heap"
+}
