@@ -285,36 +285,31 @@ function withAsWritten(site: DecisionSite, d: CompilerDecision, anchor: SyntaxAn
 /**
  * A compiler subject with its method expressions called as the user writes them: the compiler
  * prints `child.CommandPath()` as `(*cobra.Command).CommandPath(child)` (cobra v1.10.2
- * command.go), so `(*T).M(recv, args)` and `T.M(recv, args)` become `recv.M(args)`.
+ * command.go), so `(*T).M(recv, args)` and `(T).M(recv, args)` become `recv.M(args)`. Unchanged
+ * when a call has no receiver to take.
  */
 export function receiverForm(expr: string): string {
-  const methodExpr = /\(\*?[A-Za-z_][\w.]*(?:\[[^\]()]*\])?\)\.([A-Za-z_]\w*)\(/g;
-  let out = '';
-  let from = 0;
-  for (let m = methodExpr.exec(expr); m; m = methodExpr.exec(expr)) {
-    if (m.index < from) continue;
-    // The receiver: the call's first argument, up to a comma or the closing parenthesis at depth 0.
-    const open = m.index + m[0].length;
-    let depth = 0;
-    let end = open;
-    for (; end < expr.length; end++) {
-      const c = expr[end]!;
-      if (c === '"' || c === "'") {
-        for (end++; end < expr.length && expr[end] !== c; end++) if (expr[end] === '\\') end++;
-      } else if (c === '(' || c === '[' || c === '{') depth++;
-      else if (c === ')' || c === ']' || c === '}') {
-        if (depth === 0) break;
-        depth--;
-      } else if (c === ',' && depth === 0) break;
-    }
-    const receiver = expr.slice(open, end).trim();
-    if (end >= expr.length || receiver === '') return expr;
-    const rest = expr[end] === ',' ? expr.slice(end + 1).replace(/^\s+/, '') : expr.slice(end);
-    out += expr.slice(from, m.index) + `${receiver}.${m[1]!}(`;
-    // The rest is scanned again: an argument may be a method expression too.
-    return out + receiverForm(rest);
+  const m = /\(\*?[A-Za-z_][\w.]*(?:\[[^\]()]*\])?\)\.([A-Za-z_]\w*)\(/.exec(expr);
+  if (!m) return expr;
+  // The receiver: the call's first argument, up to a comma or the closing parenthesis at depth 0.
+  const open = m.index + m[0].length;
+  let depth = 0;
+  let end = open;
+  for (; end < expr.length; end++) {
+    const c = expr[end]!;
+    if (c === '"' || c === "'") {
+      for (end++; end < expr.length && expr[end] !== c; end++) if (expr[end] === '\\') end++;
+    } else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      if (depth === 0) break;
+      depth--;
+    } else if (c === ',' && depth === 0) break;
   }
-  return out + expr.slice(from);
+  const receiver = expr.slice(open, end).trim();
+  if (end >= expr.length || receiver === '') return expr;
+  const rest = expr[end] === ',' ? expr.slice(end + 1).replace(/^\s+/, '') : expr.slice(end);
+  // The rest is rewritten too: an argument may be a method expression as well.
+  return `${expr.slice(0, m.index)}${receiver}.${m[1]!}(${receiverForm(rest)}`;
 }
 
 /** An expression's shape: literals, and names other than called functions and selected fields, as `_`; no spaces. */
