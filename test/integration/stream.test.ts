@@ -44,3 +44,34 @@ test('a plain package is reported once, by its test variant, whichever order the
   assert.equal(make.length, 1, `make([]byte, n) once: ${JSON.stringify(make)}`);
   assert.match(make[0]!, /^example\.com\/mod\/p \[example\.com\/mod\/p\.test\] /);
 });
+
+test('a command with only an external test is reported once, by the test variant go compiles for it, even when the external test comes first', async () => {
+  // x/tools cmd/deadcode: `package main` with `package main_test` tests. go test compiles the
+  // command as `cmd [cmd.test]` although it has no internal test files, and the external test
+  // (which cannot import a main package) may be compiled before it.
+  const dir = path.join(tmp, 'cmdmod');
+  mkdirSync(path.join(dir, 'cmd'), { recursive: true });
+  writeFileSync(path.join(dir, 'go.mod'), 'module example.com/cmdmod\n\ngo 1.21\n');
+  writeFileSync(path.join(dir, 'cmd', 'main.go'), 'package main\n\nvar sink *int\n\nfunc main() { x := 1; sink = &x }\n');
+  writeFileSync(path.join(dir, 'cmd', 'x_test.go'), 'package main_test\n\nimport "testing"\n\nvar sink *[]int\n\nfunc TestX(t *testing.T) { s := make([]int, 3); sink = &s }\n');
+  const sections: Array<[CompilerSection, RunPlace]> = [];
+  const real = await GO.runCompiler({ cwd: dir, patterns: ['./...'], onSection: (s, where) => void sections.push([s, where]) });
+  const order = ['example.com/cmdmod/cmd', 'example.com/cmdmod/cmd_test [example.com/cmdmod/cmd.test]', 'example.com/cmdmod/cmd [example.com/cmdmod/cmd.test]', 'example.com/cmdmod/cmd.test'];
+  assert.deepEqual(sections.map(([s]) => s.packagePath).sort(), [...order].sort(), 'the sections go printed');
+  const replay = {
+    prefetch: true,
+    runCompiler: async (opts: CompilerRunOptions) => {
+      opts.onStart?.(process.pid);
+      for (const name of order) {
+        const [s, where] = sections.find(([x]) => x.packagePath === name)!;
+        await opts.onSection?.(s, where);
+      }
+      return real;
+    },
+  };
+  const reported: string[] = [];
+  await streamPipeline({ compile: { cwd: dir, patterns: ['./...'] }, fixes: {} }, (p) => void reported.push(...p.raw.map((f) => `${p.run.packages[0]?.importPath} ${findingKey(f)}`)), replay);
+  const moved = reported.filter((r) => r.includes('moved to heap: x'));
+  assert.equal(moved.length, 1, `moved to heap: x once: ${JSON.stringify(moved)}`);
+  assert.match(moved[0]!, /^example\.com\/cmdmod\/cmd \[example\.com\/cmdmod\/cmd\.test\] /);
+});

@@ -12,6 +12,8 @@ import { mergeEnv, runGo } from '../engine/processes';
 /** One package as `go list -find` lists it: its directory and file names. */
 export interface ListedSources {
   ImportPath?: string;
+  /** The package name: a `main` package's test variant is compiled even without internal test files. */
+  Name?: string;
   Dir?: string;
   GoFiles?: string[];
   CgoFiles?: string[];
@@ -40,7 +42,7 @@ export class Prefetch {
     if (this.started || this.stopped) return;
     this.started = true;
     const opts = this.opts;
-    const args = ['list', '-e', '-find', '-json=ImportPath,Dir,GoFiles,CgoFiles,TestGoFiles,XTestGoFiles'];
+    const args = ['list', '-e', '-find', '-json=ImportPath,Name,Dir,GoFiles,CgoFiles,TestGoFiles,XTestGoFiles'];
     if (opts.tags && opts.tags.length > 0) args.push(`-tags=${opts.tags.join(',')}`);
     args.push('--', ...(opts.patterns.length > 0 ? opts.patterns : ['.']));
     const tests = opts.tests ?? true;

@@ -98,12 +98,15 @@ export async function streamPipeline(
         const header = section.packagePath;
         // A test variant replaces its plain package; the test main comes after the variant (it
         // imports it), so without one by then the plain package stands. The external test package
-        // need not import its package: it settles the plain package only when there are no
-        // internal test files, that is no variant to come.
+        // need not import its package: it settles the plain package only when there is no variant
+        // to come, that is no internal test files and not a `main` package (go test compiles a
+        // command as a variant whatever its tests: x/tools cmd/deadcode, whose external test
+        // package can be compiled before that variant, was reported twice).
         const variantOf = / \[(.+)\.test\]$/.exec(header)?.[1];
         if (variantOf !== undefined && header === `${variantOf} [${variantOf}.test]`) held.delete(variantOf);
         const externalOf = variantOf !== undefined && header === `${variantOf}_test [${variantOf}.test]` ? variantOf : undefined;
-        const testOf = externalOf !== undefined && (byPath?.get(externalOf)?.TestGoFiles?.length ?? 0) === 0 ? externalOf : /^(.+)\.test$/.exec(header)?.[1];
+        const noVariant = (p: string): boolean => (byPath?.get(p)?.TestGoFiles?.length ?? 0) === 0 && byPath?.get(p)?.Name !== 'main';
+        const testOf = externalOf !== undefined && noVariant(externalOf) ? externalOf : /^(.+)\.test$/.exec(header)?.[1];
         const standing = testOf !== undefined ? held.get(testOf) : undefined;
         const standingPackage = standing && byPath ? listedPackage(standing.packagePath, byPath) : null;
         if (testOf !== undefined && standing && standingPackage) {
