@@ -290,6 +290,8 @@ export async function runCheck(opts: CheckOptions, io: Io, signal?: AbortSignal,
           },
           GO,
           cache,
+          // Spilled packages' trees are garbage too, while go still compiles the others.
+          releaseMemory,
         );
         runs.push(streamed.run);
         problems.push(...streamed.problems);

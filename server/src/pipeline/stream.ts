@@ -15,6 +15,7 @@ import type { Finding, PackageResult } from '../engine/types';
 import { GO, joinCompiledCode, packageStages, PipelineCancelled, readCompiledCode, type PipelineDeps, type PipelineRequest } from './index';
 import { Prefetch, type ListedSources } from './prefetch';
 import type { ResultsCache } from './resultsCache';
+import { FindingsSpill, type SpilledFindings } from './spill';
 
 /** One package through stages 2–6, or read from the results cache: `run` holds that package and its section only. */
 export interface StreamedPackage {
@@ -33,13 +34,15 @@ export interface StreamedPackage {
  * its test variant is reported once). Returns the finished run (its packages and go's messages;
  * `output` is ''). Without a profile join: a profile's ranking needs every finding first. With a
  * results `cache`, a package whose section, files and settings were seen before is read from it
- * (not with an overlay: the cache is for files on disk).
+ * (not with an overlay: the cache is for files on disk). `spilled` is called when a package's
+ * findings were put aside to wait for the package list (the caller may collect garbage then).
  */
 export async function streamPipeline(
   req: PipelineRequest,
   onPackage: (p: StreamedPackage) => void | Promise<void>,
   deps: PipelineDeps = GO,
   cache: ResultsCache | null = null,
+  spilled: () => void = () => undefined,
 ): Promise<{ run: CompilerRun; problems: Analysis['problems'] }> {
   if (req.profile) throw new Error('streamPipeline does not join profiles: use runPipeline');
   const tests = req.compile.tests ?? true;
@@ -57,10 +60,13 @@ export async function streamPipeline(
   let queue = Promise.resolve();
   let failure: { err: unknown } | null = null;
   // Packages waiting for their export archives (with the compiled code read), without their sources.
-  const waiting: Array<Omit<StreamedPackage, 'sources'>> | null = req.evidence ? [] : null;
+  // They wait on disk (spill.ts), and without their section: memory stays flat as the module grows.
+  const waiting: Array<{ run: CompilerRun; raw: SpilledFindings; cached: boolean }> | null = req.evidence ? [] : null;
+  const spill = new FindingsSpill();
   const handOn = async (p: StreamedPackage): Promise<void> => {
     if (waiting === null || p.run.packages.every((x) => x.error !== null)) return onPackage(p);
-    waiting.push({ run: p.run, raw: p.raw, cached: p.cached });
+    waiting.push({ run: { ...p.run, output: '' }, raw: spill.put(p.raw), cached: p.cached });
+    spilled();
   };
 
   const analyse = async (section: CompilerSection | null, packages: PackageResult[], base: Omit<CompilerRun, 'packages' | 'output'>): Promise<void> => {
@@ -132,50 +138,58 @@ export async function streamPipeline(
     }));
   };
 
-  let run: CompilerRun;
   try {
-    run = await deps.runCompiler({
-      ...req.compile,
-      onSection,
-      onStart: (pid) => {
-        req.compile.onStart?.(pid);
-        prefetch?.start();
-      },
-    });
+    return await streamRun();
   } finally {
-    prefetch?.stop();
-    await queue;
+    spill.close();
   }
-  if (failure !== null) throw (failure as { err: unknown }).err;
-  checkCancelled();
 
-  // What go's package list decides: held sections of packages in scope, the sections of a runner
-  // that does not stream (a recorded run), then the compile errors.
-  const { packages: _packages, output, ...base } = run;
-  const inScope = new Map(run.packages.map((p) => [p.importPath, p]));
-  const rest = output === '' ? [] : splitSections(output).sections;
-  for (const section of [...held.values(), ...rest]) {
-    const pkg = inScope.get(section.packagePath);
-    if (pkg === undefined || done.has(section.packagePath)) continue;
-    done.add(section.packagePath);
-    await analyse(section, [pkg], base);
-  }
-  if (waiting !== null) {
-    // Each package with its export archive, as go's package list names it, read and joined.
-    const exports = new Map(run.packages.map((p) => [p.importPath, p.exportFile]));
-    for (const w of waiting.splice(0)) {
-      checkCancelled();
-      const packages = w.run.packages.map((p) => ({ ...p, exportFile: exports.get(p.importPath) ?? p.exportFile }));
-      const pkgRun: CompilerRun = { ...w.run, packages, goVersion: run.goVersion, goBinary: run.goBinary };
-      const sources = new SourceCache(req.compile.overlay);
-      const evidence = await readCompiledCode(pkgRun, req);
-      problems.push(...evidence.problems);
-      await onPackage({ run: pkgRun, sources, raw: joinCompiledCode(w.raw, evidence, sources, req), cached: w.cached });
+  async function streamRun(): Promise<{ run: CompilerRun; problems: Analysis['problems'] }> {
+    let run: CompilerRun;
+    try {
+      run = await deps.runCompiler({
+        ...req.compile,
+        onSection,
+        onStart: (pid) => {
+          req.compile.onStart?.(pid);
+          prefetch?.start();
+        },
+      });
+    } finally {
+      prefetch?.stop();
+      await queue;
     }
+    if (failure !== null) throw (failure as { err: unknown }).err;
+    checkCancelled();
+
+    // What go's package list decides: held sections of packages in scope, the sections of a runner
+    // that does not stream (a recorded run), then the compile errors.
+    const { packages: _packages, output, ...base } = run;
+    const inScope = new Map(run.packages.map((p) => [p.importPath, p]));
+    const rest = output === '' ? [] : splitSections(output).sections;
+    for (const section of [...held.values(), ...rest]) {
+      const pkg = inScope.get(section.packagePath);
+      if (pkg === undefined || done.has(section.packagePath)) continue;
+      done.add(section.packagePath);
+      await analyse(section, [pkg], base);
+    }
+    if (waiting !== null) {
+      // Each package with its export archive, as go's package list names it, read and joined.
+      const exports = new Map(run.packages.map((p) => [p.importPath, p.exportFile]));
+      for (const w of waiting.splice(0)) {
+        checkCancelled();
+        const packages = w.run.packages.map((p) => ({ ...p, exportFile: exports.get(p.importPath) ?? p.exportFile }));
+        const pkgRun: CompilerRun = { ...w.run, packages, goVersion: run.goVersion, goBinary: run.goBinary };
+        const sources = new SourceCache(req.compile.overlay);
+        const evidence = await readCompiledCode(pkgRun, req);
+        problems.push(...evidence.problems);
+        await onPackage({ run: pkgRun, sources, raw: joinCompiledCode(spill.take(w.raw), evidence, sources, req), cached: w.cached });
+      }
+    }
+    const broken = run.packages.filter((p) => p.error !== null);
+    if (broken.length > 0) await analyse(null, broken, base);
+    return { run, problems };
   }
-  const broken = run.packages.filter((p) => p.error !== null);
-  if (broken.length > 0) await analyse(null, broken, base);
-  return { run, problems };
 }
 
 /** The package a section is about, as the listing tells it (its files as selectPackages takes them); null when not listed. */
