@@ -3,9 +3,21 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { receiverForm } from '../../server/src/engine/analyze';
 import { parseCompilerOutput } from '../../server/src/engine/compilerOutput';
-import { asInCallee, calleeOf, inlinedCallNote, decisionMessage, escapeReason, explanationSteps, functionWords, locationName, plainCode, plainName, stepWords } from '../../server/src/engine/messages';
+import {
+  asInCallee,
+  calleeOf,
+  inlinedCallNote,
+  decisionMessage,
+  receiverForm,
+  escapeReason,
+  explanationSteps,
+  functionWords,
+  locationName,
+  plainCode,
+  plainName,
+  stepWords,
+} from '../../server/src/engine/messages';
 import type { CompilerDecision } from '../../server/src/engine/types';
 
 const recorded = path.join(__dirname, '..', '..', 'test-fixtures', 'recorded');

@@ -166,6 +166,43 @@ export function inlinedCallNote(callee: string, expr: string): string {
   return ` (in code inlined from the ${code(pkg)} package)`;
 }
 
+/**
+ * The callee of the call whose `(` is at a position, as the source writes it (`t.Errorf`,
+ * `v.ReadConfig`), and whether the decision's value is written inside that call's parentheses (an
+ * argument, not code of an inlined body reported at the call); null when the position is not
+ * such a call in the file it can read.
+ */
+export type CallsAsWritten = (pos: CompilerPos | null) => { callee: string; holdsValue: boolean } | null;
+
+/** A function's own name: `Errorf` of `(*testing.common).Errorf` and of `t.Errorf`. */
+function ownName(callee: string): string {
+  return (
+    callee
+      .replace(/\[[^\]]*\]/g, '')
+      .split('.')
+      .pop() ?? callee
+  );
+}
+
+/**
+ * Who a value is passed to, for a `call parameter` step: the call as the user wrote it where the
+ * source shows it. The compiler names the method by the type that declares it,
+ * `(*testing.common).Errorf` for `t.Errorf` (169 messages in gorilla/mux v1.8.1); when the call
+ * written there is another function, the compiler's callee is inside it, inlined (`fmt.Errorf` calls
+ * `fmt.errorf`; viper's `v.ReadConfig` calls `(*Viper).unmarshalReader`): `inner` says so.
+ */
+function passedTo(step: FlowStep, calls?: CallsAsWritten): { callee: string; inner: string } | null {
+  const callee = calleeOf(step.expr);
+  if (!callee) return null;
+  const written = calls?.(step.pos) ?? null;
+  if (written !== null && ownName(written.callee) === ownName(callee)) return { callee: code(written.callee), inner: '' };
+  // Another function: the compiler's callee is inside the written call, inlined; said so only
+  // when the value is one of the call's arguments (`p.X` inside an inlined `Describe(p)` is not
+  // passed to `Describe`).
+  if (written !== null && written.holdsValue) return { callee: code(written.callee), inner: `, inlined, which passes it to ${code(callee)}` };
+  return { callee: `${code(callee)}${inlinedCallNote(callee, step.expr)}`, inner: '' };
+}
+
 function where(pos: CompilerPos | null, from: CompilerPos): string {
   if (!pos) return '';
   if (pos.file !== from.file) {
@@ -178,13 +215,13 @@ function where(pos: CompilerPos | null, from: CompilerPos): string {
 /** How a flow step reads, for one reason the compiler gives in parentheses (`from &p (address-of) at …`). */
 interface StepWording {
   /** The numbered step in hovers and related information; without it, the compiler's reason as printed. */
-  step?: string | ((step: FlowStep) => string);
+  step?: string | ((step: FlowStep, calls?: CallsAsWritten) => string);
   /**
    * Why the value escapes, for the one-line message, when this step is the one closest to where
    * the value ends up that says so; null or absent when the step does not say (an earlier one is tried).
    * `it` is `its address` when the address travels, `at` where the step happens (` at line 12`).
    */
-  why?: (it: string, at: string, edge: FlowEdge, step: FlowStep) => string | null;
+  why?: (it: string, at: string, edge: FlowEdge, step: FlowStep, calls?: CallsAsWritten) => string | null;
 }
 
 /** The one table of step wordings, by the compiler's reason. */
@@ -193,14 +230,14 @@ const STEP_WORDINGS: Readonly<Record<string, StepWording>> = {
   return: { step: 'it is returned', why: (it, at) => `${it} is returned${at}` },
   spill: { step: 'it is stored in a temporary' },
   'call parameter': {
-    step: (step) => {
-      const callee = calleeOf(step.expr);
-      return callee ? `it is passed to ${code(callee)}${inlinedCallNote(callee, step.expr)}` : 'it is passed as an argument to a function value';
+    step: (step, calls) => {
+      const to = passedTo(step, calls);
+      return to ? `it is passed to ${to.callee}${to.inner}` : 'it is passed as an argument to a function value';
     },
-    why: (it, at, edge, step) => {
-      const callee = calleeOf(step.expr);
+    why: (it, at, edge, step, calls) => {
+      const to = passedTo(step, calls);
       const target = edge.to === '{heap}' ? 'which lets it escape' : 'which keeps it';
-      return callee ? `${it} is passed to ${code(callee)}${inlinedCallNote(callee, step.expr)}${at}, ${target}` : `${it} is passed as an argument to a function value${at}, ${target}`;
+      return to ? `${it} is passed to ${to.callee}${at}${to.inner}, ${target}` : `${it} is passed as an argument to a function value${at}, ${target}`;
     },
   },
   assign: { step: 'it is assigned', why: storedInHeap },
@@ -256,12 +293,12 @@ function wordingOf(reason: string): StepWording | undefined {
 }
 
 /** Why a value escapes, from the step of the chain that is closest to where it ends up. */
-function reasonFromStep(step: FlowStep, edge: FlowEdge, at: CompilerPos): string | null {
+function reasonFromStep(step: FlowStep, edge: FlowEdge, at: CompilerPos, calls?: CallsAsWritten): string | null {
   const why = wordingOf(step.reason)?.why;
   if (why === undefined) return null;
   // `flow: ~r0 ← &x` means the address of x travels, not a copy of its value.
   const it = edge.from.startsWith('&') && !edge.from.startsWith('&{storage for') ? 'its address' : 'it';
-  return why(it, where(step.pos, at), edge, step);
+  return why(it, where(step.pos, at), edge, step, calls);
 }
 
 /**
@@ -279,14 +316,14 @@ function describeSink(to: string, at: string): string {
 }
 
 /** The most telling reason across an explanation's chain, or null when there is no chain. */
-export function escapeReason(explanations: readonly Explanation[], at: CompilerPos): string | null {
+export function escapeReason(explanations: readonly Explanation[], at: CompilerPos, calls?: CallsAsWritten): string | null {
   for (const ex of explanations) {
     // The compiler prints the edges from the value towards where it ends up; the last edge's
     // steps say what finally lets it out, so search from the end.
     for (let i = ex.flows.length - 1; i >= 0; i--) {
       const edge = ex.flows[i] as FlowEdge;
       for (let j = edge.steps.length - 1; j >= 0; j--) {
-        const r = reasonFromStep(edge.steps[j] as FlowStep, edge, at);
+        const r = reasonFromStep(edge.steps[j] as FlowStep, edge, at, calls);
         if (r) return r;
       }
     }
@@ -353,6 +390,8 @@ export interface DecisionSite {
   onAppend?: boolean;
   /** The subject as the source writes it, where the compiler printed it rewritten (constants folded: analyze.ts). */
   asWritten?: string;
+  /** The calls of the decision's file as written (analyze.ts): "passed to" names what the user wrote. */
+  calls?: CallsAsWritten;
 }
 
 /** The one-line message for a decision, with what its syntax says (`site`) about the decision. */
@@ -363,7 +402,7 @@ export function decisionMessage(d: CompilerDecision, site: DecisionSite = {}): s
   // The reason reads the explanation's flows (parsed on first read): only the escape kinds use it.
   // Without one (the compiler gave none, or ran without -m=2) the message says nothing more.
   const because = (): string => {
-    const why = escapeReason(d.explanations, d.pos);
+    const why = escapeReason(d.explanations, d.pos, site.calls);
     return why ? `: ${why}` : '';
   };
   switch (d.kind) {
@@ -526,11 +565,43 @@ function blockTitle(ex: Explanation): string | null {
   return `${subjectWords(subject)} escapes to the heap${inFunc}`;
 }
 
+/**
+ * A compiler subject with its method expressions called as the user writes them: the compiler
+ * prints `child.CommandPath()` as `(*cobra.Command).CommandPath(child)` (cobra v1.10.2
+ * command.go), so `(*T).M(recv, args)` and `(T).M(recv, args)` become `recv.M(args)`. Unchanged
+ * when a call has no receiver to take.
+ */
+export function receiverForm(expr: string): string {
+  const m = /\(\*?[A-Za-z_][\w.]*(?:\[[^\]()]*\])?\)\.([A-Za-z_]\w*)\(/.exec(expr);
+  if (!m) return expr;
+  // The receiver: the call's first argument, up to a comma or the closing parenthesis at depth 0.
+  const open = m.index + m[0].length;
+  let depth = 0;
+  let end = open;
+  for (; end < expr.length; end++) {
+    const c = expr[end]!;
+    if (c === '"' || c === "'") {
+      for (end++; end < expr.length && expr[end] !== c; end++) if (expr[end] === '\\') end++;
+    } else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') {
+      if (depth === 0) break;
+      depth--;
+    } else if (c === ',' && depth === 0) break;
+  }
+  const receiver = expr.slice(open, end).trim();
+  // A receiver the compiler made up (`.this`, `.autotmp_3`, `~r0`) reads worse than the method expression.
+  if (end >= expr.length || receiver === '' || /^[.~{]|autotmp|\.this\b/.test(receiver)) return expr;
+  const rest = expr[end] === ',' ? expr.slice(end + 1).replace(/^\s+/, '') : expr.slice(end);
+  // The rest is rewritten too: an argument may be a method expression as well.
+  return `${expr.slice(0, m.index)}${receiver}.${m[1]!}(${receiverForm(rest)}`;
+}
+
 /** A flow step in words: `its address is taken: \`&p\``; an expression that is only an internal name in prose. */
-export function stepWords(step: FlowStep): string {
+export function stepWords(step: FlowStep, calls?: CallsAsWritten): string {
   const wording = wordingOf(step.reason)?.step;
-  const words = wording === undefined ? step.reason : typeof wording === 'string' ? wording : wording(step);
-  const expr = plainName(step.expr);
+  const words = wording === undefined ? step.reason : typeof wording === 'string' ? wording : wording(step, calls);
+  // Method expressions as the calls the user writes (`(*Viper).GetString(v, "fu")` → `v.GetString("fu")`).
+  const expr = plainName(receiverForm(step.expr));
   return `${words}: ${expr.startsWith('`') ? expr : expr.replace(/^a call's/, "an inlined call's")}`;
 }
 
@@ -540,7 +611,7 @@ export function stepWords(step: FlowStep): string {
  * n:" when there are several), then its steps numbered from 1. A step ends with where its edge
  * leads (`→ the heap`). The first line of a block is the only one not starting with a number.
  */
-export function explanationSteps(d: CompilerDecision): RelatedLocation[] {
+export function explanationSteps(d: CompilerDecision, calls?: CallsAsWritten): RelatedLocation[] {
   const steps: RelatedLocation[] = [];
   // A flow through a compiler-generated wrapper repeats one the user wrote: shown only when it is all there is.
   const own = d.explanations.filter((ex) => !throughWrapper(ex));
@@ -559,7 +630,7 @@ export function explanationSteps(d: CompilerDecision): RelatedLocation[] {
       for (const [i, step] of edge.steps.entries()) {
         const pos = step.pos ?? d.pos;
         n++;
-        steps.push({ file: pos.file, line: pos.line, column: pos.column, message: `${n}. ${stepWords(step)}${i === edge.steps.length - 1 ? into : ''}` });
+        steps.push({ file: pos.file, line: pos.line, column: pos.column, message: `${n}. ${stepWords(step, calls)}${i === edge.steps.length - 1 ? into : ''}` });
       }
       if (edge.steps.length === 0) {
         n++;

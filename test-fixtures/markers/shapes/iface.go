@@ -4,7 +4,7 @@ import "fmt"
 
 // Print passes values to fmt through interfaces.
 func Print(x int, s string) { // want leak.param:"s" "leaks into a copy of it on the heap"
-	fmt.Println(x, s) // want escape.heap:"x" "passed to `fmt.Fprintln`" escape.heap:"s" "passed to `fmt.Fprintln`"
+	fmt.Println(x, s) // want escape.heap:"x" "passed to `fmt.Println` at line 7, inlined, which passes it to `fmt.Fprintln`" escape.heap:"s" "passed to `fmt.Println` at line 7, inlined, which passes it to `fmt.Fprintln`"
 }
 
 // ToAny converts to an interface explicitly.
