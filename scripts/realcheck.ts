@@ -50,6 +50,7 @@ const WHOLE_LITERAL = /^(?:"(?:[^"\\\n]|\\.)*"|`[^`]*`|'(?:[^'\\]|\\.)+'|\{\s*\}
 const RULES = [
   'outside the module',
   'past the end of its file',
+  'position not 1-based',
   'internal name',
   'internal name in --explain',
   'internal name in SARIF',
@@ -71,7 +72,7 @@ interface Diagnostic {
   kind: string;
   message: string;
   compiler: { line: number; column: number; message: string } | null;
-  related: Array<{ message: string }>;
+  related: Array<{ line: number; column: number; message: string }>;
 }
 
 interface SarifLocation {
@@ -143,6 +144,8 @@ function countViolations(dir: string, diagnostics: Diagnostic[], sarif: SarifRep
     const lines = inside ? fileLines(cache, d.file) : null;
     const text = rangeText(lines, d);
     if (inside && text === null) flag('past the end of its file', where);
+    // Lines and columns are 1-based in the JSON report, the related steps' too.
+    for (const p of [d, ...d.related]) if (p.line < 1 || p.column < 1) flag('position not 1-based', `${where}: ${p.line}:${p.column}`);
     if (text !== null && PUNCTUATION_ONLY.test(text.trim() || text) && !WHOLE_LITERAL.test(text)) flag('punctuation-only range', `${where} covers ${JSON.stringify(text)}`);
     if (d.message.includes('this `append`') && !(text ?? '').includes('append')) flag('append without append', `${where} covers ${JSON.stringify(text)}`);
     for (const m of [d.message, ...d.related.map((r) => r.message)]) {

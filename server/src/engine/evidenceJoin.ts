@@ -292,7 +292,8 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
         .map((c) => ({
           file: c.inlinedFrom?.file ?? c.file,
           line: c.inlinedFrom?.line ?? c.line,
-          column: 0,
+          // The frame names a line, not a column: its first.
+          column: 1,
           message: `\`${c.fn}\` in ${inlinedName(c.inlinedFrom?.func ?? c.symbol)}, inlined here`,
         })),
       fixes: [],

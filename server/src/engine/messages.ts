@@ -606,6 +606,14 @@ export function stepWords(step: FlowStep, calls?: CallsAsWritten): string {
 }
 
 /**
+ * A step's location, 1-based: past column 255 the compiler prints a position with its line alone
+ * (`./context_test.go:853: re escapes to heap`, gin v1.10.0), read as column 0: the line's start.
+ */
+function stepAt(pos: CompilerPos): { file: string; line: number; column: number } {
+  return { file: pos.file, line: pos.line, column: Math.max(1, pos.column) };
+}
+
+/**
  * The explanation as steps, each pointing at its location. Each block (one flow of the value to
  * where it escapes) is its own list: a line naming it (what escapes, in which function; "flow k of
  * n:" when there are several), then its steps numbered from 1. A step ends with where its edge
@@ -621,7 +629,7 @@ export function explanationSteps(d: CompilerDecision, calls?: CallsAsWritten): R
     const count = blocks.length > 1 ? `flow ${b + 1} of ${blocks.length}` : null;
     if (title !== null || count !== null) {
       const text = count === null ? (title as string) : title === null ? count : `${count}: ${title}`;
-      steps.push({ file: d.pos.file, line: d.pos.line, column: d.pos.column, message: text.charAt(0).toUpperCase() + text.slice(1) });
+      steps.push({ ...stepAt(d.pos), message: text.charAt(0).toUpperCase() + text.slice(1) });
     }
     let n = 0;
     for (const [e, edge] of ex.flows.entries()) {
@@ -630,11 +638,11 @@ export function explanationSteps(d: CompilerDecision, calls?: CallsAsWritten): R
       for (const [i, step] of edge.steps.entries()) {
         const pos = step.pos ?? d.pos;
         n++;
-        steps.push({ file: pos.file, line: pos.line, column: pos.column, message: `${n}. ${stepWords(step, calls)}${i === edge.steps.length - 1 ? into : ''}` });
+        steps.push({ ...stepAt(pos), message: `${n}. ${stepWords(step, calls)}${i === edge.steps.length - 1 ? into : ''}` });
       }
       if (edge.steps.length === 0) {
         n++;
-        steps.push({ file: d.pos.file, line: d.pos.line, column: d.pos.column, message: `${n}. ${plainName(edge.from)} flows${into}` });
+        steps.push({ ...stepAt(d.pos), message: `${n}. ${plainName(edge.from)} flows${into}` });
       }
     }
   }
