@@ -125,6 +125,29 @@ test("join: an append never takes the line's other calls (a concatenation's); wi
   assert.match(evidenceText(out[0]!) ?? '', /no `runtime\.growslice` on this line/);
 });
 
+test("join: a value boxed on a line that also writes an object does not take that object's newobject", () => {
+  // compress v1.17.11, x/tools: `return fmt.Errorf("bad %d", n)` (Go 1.26). The inlined
+  // `&errors.errorString{...}` is the line's `runtime.newobject`; `n` is its `runtime.convT64`,
+  // which does not allocate for 0 to 255 (testing.AllocsPerRun: 2 allocations for n = 5, 3 for 1000).
+  const call = (fn: string): AllocCall => ({ fn, file: '/m/a.go', line: 3, symbol: 'm.F', inlinedFrom: null });
+  const byLine = new Map([[lineKey('/m/a.go', 3), [call('runtime.convT64'), call('runtime.newobject')]]]);
+  const sources = new SourceCache(new Map([['/m/a.go', 'package m\n\nfunc F(n int) error { return fmt.Errorf("bad %d", n) }\n']]));
+  const evidence: RunEvidence = { byLine, filesRead: new Set(['/m/a.go']), problems: [] };
+  const n = { ...finding(decision('n', 3)), message: '`n` is allocated on the heap: it is passed to `fmt.Errorf` at line 3, which lets it escape' };
+  const out = joinEvidence([finding(decision('&errors.errorString{...}', 3)), n], evidence, sources);
+  assert.deepEqual(
+    out.map((f) => [f.evidence?.allocates, f.evidence?.calls.join(',')]),
+    [
+      ['yes', 'runtime.newobject'],
+      ['may', 'runtime.convT64'],
+    ],
+  );
+  assert.match(out[1]?.message ?? '', /may be allocated on the heap \(not for an integer from 0 to 255/);
+  // Without an object decision on the line, a boxed value still takes a newobject (a struct boxed through it).
+  const alone = joinEvidence([finding(decision('p', 3))], { ...evidence, byLine: new Map([[lineKey('/m/a.go', 3), [call('runtime.newobject')]]]) }, sources);
+  assert.deepEqual([alone[0]?.evidence?.allocates, alone[0]?.evidence?.calls.join(',')], ['yes', 'runtime.newobject']);
+});
+
 test('join: a finding keeps the record of where it was mapped, and its explanation steps stay unmade', () => {
   // A generic function's shape instantiation reports at line 3, its dictionary wrapper at line 9,
   // mapped where the instantiation reports: one allocation (dropRepeats), before the join and after.

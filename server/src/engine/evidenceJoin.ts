@@ -21,8 +21,15 @@ export function freeReason(d: CompilerDecision | null): string | null {
     return 'a constant boxed into an interface points at read-only data';
   }
   // `[]interface {}{}` too (zap v1.27.0 array_test.go:61): the compiler prints `interface {}` with a space.
-  if (/^(struct ?\{\}\{\}|\[0?\](?:[\w.*[\]]|(?:interface|struct) ?\{\})+\{\})$/.test(subject)) return 'a zero-sized value needs no memory (it points at the runtime’s zerobase)';
+  // `&struct {}{}` too: the address of a zero-sized value is the runtime's zerobase (zap v1.27.0 json_encoder_test.go:100).
+  if (/^&?(struct ?\{\}\{\}|\[0?\](?:[\w.*[\]]|(?:interface|struct) ?\{\})+\{\})$/.test(subject)) return 'a zero-sized value needs no memory (it points at the runtime’s zerobase)';
   return null;
+}
+
+/** Whether a heap decision is about an object the code writes: `&T{...}`, `new(T)`, a composite literal, a closure, a variadic call's slice. */
+function writesObject(d: CompilerDecision | null): boolean {
+  const s = (d?.details.subject ?? '').trim();
+  return /^&|^new\(|^func literal$|^func\(|\{(?:\.\.\.|.*)\}$|^\.\.\. argument$/.test(s);
 }
 
 /** The allocator categories that can carry out a heap decision. */
@@ -218,6 +225,17 @@ const MAX_LINES_UP = 200;
 export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence, sources: SourceCache): Finding[] {
   const claimed = new Set<AllocCall>();
   const out: Finding[] = [];
+  // The lines with a heap decision about an object the code writes (`&T{...}`, `new(T)`, a
+  // literal, a closure): their `newobject` is that object's.
+  const objectLines = new Set<string>();
+  // And the lines with a value boxed into an interface: their `convT*` is that value's.
+  const boxingLines = new Set<string>();
+  for (const f of findings) {
+    // A free decision (a constant, a zero-sized value) takes no call and leaves the others theirs.
+    if (f.compiler === null || f.kind !== 'escape.heap' || freeReason(f.decision) !== null) continue;
+    if (writesObject(f.decision)) objectLines.add(lineKey(f.file, f.compiler.line));
+    else if (decisionCategories(f.decision).has('convert')) boxingLines.add(lineKey(f.file, f.compiler.line));
+  }
   for (const f of findings) {
     if (f.compiler === null || !evidence.filesRead.has(f.file)) {
       out.push(f.compiler === null ? f : withFields(f, { evidence: null }));
@@ -230,7 +248,18 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
     const onLine = evidence.byLine.get(lineKey(f.file, f.compiler.line)) ?? [];
     const reason = freeReason(f.decision);
     const categories = decisionCategories(f.decision);
-    const matching = onLine.filter((c) => categories.has(allocatorInfo(c.fn)?.category ?? 'object'));
+    // A value boxed into an interface does not take the object allocation of another decision on
+    // its line: `fmt.Errorf("bad %d", n)` calls `runtime.newobject` for the inlined
+    // `&errors.errorString{...}` and `runtime.convT64` for `n`, which does not allocate for 0 to
+    // 255 (compress v1.17.11 flate said "`i` is allocated" of a level from -2 to 9).
+    // And the object does not take the boxing's `convT*`.
+    const line = lineKey(f.file, f.compiler.line);
+    const object = f.kind === 'escape.heap' && writesObject(f.decision);
+    const notMine = f.kind !== 'escape.heap' || !categories.has('convert') ? null : object ? (boxingLines.has(line) ? 'convert' : null) : objectLines.has(line) ? 'object' : null;
+    const matching = onLine.filter((c) => {
+      const category = allocatorInfo(c.fn)?.category ?? 'object';
+      return categories.has(category) && category !== notMine;
+    });
     // A decision whose own kind of allocator is absent still owns the line's other calls: the
     // compiler may carry it out with another routine (a boxed struct through newobject). Not an
     // `append`: a concatenation or a boxing is never its growth (cobra v1.10.2 yaml_docs.go:132
