@@ -475,6 +475,9 @@ function leakDestination(explanations: readonly Explanation[], param: string): s
     const storage = /^\{storage for (.*)\}$/s.exec(to);
     // Its own storage: the parameter is copied to the heap (boxed into an interface, `fmt.Println(x, s)`).
     if (storage && storage[1] === param) return ' into a copy of it on the heap';
+    // A variable's or field's storage is the copy made when its value is boxed into an interface
+    // (`t.Errorf(..., routePathRegexp)`: the local stays on the stack, gorilla/mux v1.8.1 mux_test.go:1919).
+    if (storage && /^[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*$/.test(storage[1] ?? '')) return ` into a copy of ${code(storage[1] ?? '')} on the heap`;
     if (storage) return ` into ${subjectWords(storage[1] ?? '')}, which is on the heap`;
     return ` into ${locationName(to)}, which escapes`;
   }
