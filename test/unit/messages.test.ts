@@ -56,7 +56,7 @@ for (const version of versions) {
     const mk = ds.find((d) => d.pos.line === 72 && d.kind === 'escape.heap');
     assert.ok(mk);
     // Up to Go 1.24 the compiler's reason is the unknown size; from 1.25 it explains the flow.
-    const why = version < 'go1.25' ? 'its size is not known at compile time' : 'it is returned at line 73';
+    const why = version < 'go1.25' ? 'its size is not known at compile time' : 'it is assigned to `buf`, which is returned at line 73';
     assert.equal(decisionMessage(mk), `\`make([]byte, n)\` is allocated on the heap: ${why}`);
   });
 
@@ -460,4 +460,37 @@ test("receiverForm writes the compiler's method expressions as the calls the use
   assert.equal(receiverForm('(pkg.T).M(x.y[1], (*U).N(z))'), 'x.y[1].M(z.N())');
   // Nothing to rewrite, or no receiver to take: unchanged.
   for (const same of ['f(a, b)', '(*T).M()', '"(*T).M(" + s', 'T.M(x)']) assert.equal(receiverForm(same), same);
+});
+
+test('a value returned through a variable says the variable is returned there, not that the value is (escape analysis does not follow branches)', () => {
+  // viper v1.19.0 viper.go:2092: `shadow = make(map[string]bool)` runs only when shadow is nil; the
+  // return the compiler names, line 2089, runs only when it is not.
+  const text = [
+    '# m',
+    './viper.go:2092:16: make(map[string]bool) escapes to heap in (*Viper).flattenAndMergeMap:',
+    './viper.go:2092:16:   flow: shadow ← &{storage for make(map[string]bool)}:',
+    './viper.go:2092:16:     from make(map[string]bool) (spill) at ./viper.go:2092:16',
+    './viper.go:2092:16:     from shadow = make(map[string]bool) (assign) at ./viper.go:2092:10',
+    './viper.go:2092:16:   flow: ~r0 ← shadow:',
+    './viper.go:2092:16:     from return shadow (return) at ./viper.go:2089:3',
+    './viper.go:2092:16: make(map[string]bool) escapes to heap',
+    '',
+  ].join('\n');
+  const d = parseCompilerOutput(text).decisions.find((x) => x.kind === 'escape.heap');
+  assert.ok(d);
+  assert.match(decisionMessage(d), /: it is assigned to `shadow`, which is returned at line 2089$/);
+  // Returned directly: as before.
+  const direct = parseCompilerOutput(
+    [
+      '# m',
+      './a.go:4:13: make([]byte, n) escapes to heap in F:',
+      './a.go:4:13:   flow: ~r0 ← &{storage for make([]byte, n)}:',
+      './a.go:4:13:     from make([]byte, n) (spill) at ./a.go:4:13',
+      './a.go:4:13:     from return make([]byte, n) (return) at ./a.go:4:2',
+      './a.go:4:13: make([]byte, n) escapes to heap',
+      '',
+    ].join('\n'),
+  ).decisions.find((x) => x.kind === 'escape.heap');
+  assert.ok(direct);
+  assert.match(decisionMessage(direct), /: it is returned at line 4$/);
 });

@@ -293,11 +293,16 @@ function wordingOf(reason: string): StepWording | undefined {
 }
 
 /** Why a value escapes, from the step of the chain that is closest to where it ends up. */
-function reasonFromStep(step: FlowStep, edge: FlowEdge, at: CompilerPos, calls?: CallsAsWritten): string | null {
+function reasonFromStep(step: FlowStep, edge: FlowEdge, at: CompilerPos, calls?: CallsAsWritten, subject?: string): string | null {
   const why = wordingOf(step.reason)?.why;
   if (why === undefined) return null;
   // `flow: ~r0 ← &x` means the address of x travels, not a copy of its value.
   const it = edge.from.startsWith('&') && !edge.from.startsWith('&{storage for') ? 'its address' : 'it';
+  // Returned through a variable: escape analysis does not follow branches, so the return the
+  // compiler names may be one this value never reaches (viper v1.19.0 viper.go:2092: `shadow =
+  // make(...)` only when `shadow` was nil, "returned at line 2089" where it was not). What holds
+  // is that the variable is returned there.
+  if (step.reason === 'return' && /^[A-Za-z_]\w*$/.test(edge.from) && edge.from !== subject) return `${it} is assigned to ${code(edge.from)}, which is returned${where(step.pos, at)}`;
   return why(it, where(step.pos, at), edge, step, calls);
 }
 
@@ -315,6 +320,12 @@ function describeSink(to: string, at: string): string {
   return `it flows into ${locationName(to)}${at}, which escapes`;
 }
 
+/** What an explanation is about, as its header names it (`x` of `x escapes to heap in F:`). */
+function headerSubject(ex: Explanation): string {
+  const m = /^(.*?) (?:escapes to heap|does not escape)\b/.exec(ex.header) ?? /^moved to heap: (.*)$/.exec(ex.header);
+  return (m?.[1] ?? '').trim();
+}
+
 /** The most telling reason across an explanation's chain, or null when there is no chain. */
 export function escapeReason(explanations: readonly Explanation[], at: CompilerPos, calls?: CallsAsWritten): string | null {
   for (const ex of explanations) {
@@ -323,7 +334,7 @@ export function escapeReason(explanations: readonly Explanation[], at: CompilerP
     for (let i = ex.flows.length - 1; i >= 0; i--) {
       const edge = ex.flows[i] as FlowEdge;
       for (let j = edge.steps.length - 1; j >= 0; j--) {
-        const r = reasonFromStep(edge.steps[j] as FlowStep, edge, at, calls);
+        const r = reasonFromStep(edge.steps[j] as FlowStep, edge, at, calls, headerSubject(ex));
         if (r) return r;
       }
     }
