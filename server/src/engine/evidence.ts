@@ -30,6 +30,8 @@ export interface AllocatorInfo {
    * depends on less (`string(b)` that escapes is not allocated only for 0 or 1 bytes).
    */
   escaping?: string;
+  /** Set when every call allocates for a value that escapes (a map that escapes is never the stack map the compiler can pass). */
+  escapingAlways?: boolean;
 }
 
 const ALLOCATOR_RULES: ReadonlyArray<{ match: RegExp } & AllocatorInfo> = [
@@ -66,7 +68,13 @@ const ALLOCATOR_RULES: ReadonlyArray<{ match: RegExp } & AllocatorInfo> = [
     dependsOn: 'not for up to 32 bytes that do not escape (a stack buffer)',
     escaping: 'not for an empty string',
   },
-  { match: /^runtime\.(makemap|makemap64)$/, category: 'map', always: false, dependsOn: 'a map that does not escape is on the stack until it grows past 8 entries' },
+  {
+    match: /^runtime\.(makemap|makemap64)$/,
+    category: 'map',
+    always: false,
+    dependsOn: 'a map that does not escape is on the stack until it grows past 8 entries',
+    escapingAlways: true,
+  },
   { match: /^runtime\.makemap_small$/, category: 'map', always: true, dependsOn: null },
   { match: /^runtime\.mapassign\w*$/, category: 'map', always: false, dependsOn: 'only when the map is full and grows' },
 ];
@@ -78,7 +86,9 @@ export function allocatorInfo(fn: string): AllocatorInfo | null {
   let info = allocatorCache.get(fn);
   if (info === undefined) {
     const rule = ALLOCATOR_RULES.find((r) => r.match.test(fn));
-    info = rule ? { category: rule.category, always: rule.always, dependsOn: rule.dependsOn, ...(rule.escaping ? { escaping: rule.escaping } : {}) } : null;
+    info = rule
+      ? { category: rule.category, always: rule.always, dependsOn: rule.dependsOn, ...(rule.escaping ? { escaping: rule.escaping } : {}), ...(rule.escapingAlways ? { escapingAlways: true } : {}) }
+      : null;
     allocatorCache.set(fn, info);
   }
   return info;
