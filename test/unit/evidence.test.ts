@@ -9,8 +9,8 @@ import { allocatorInfo, creditCalls, lineKey, type AllocCall, type RunEvidence }
 import { decisionCategories, evidenceText, joinEvidence, freeReason, inlinedName, mayMessage } from '../../server/src/engine/evidenceJoin';
 import { objectFilesOfArchive, pcValue, readObjectCalls } from '../../server/src/engine/goObject';
 import { SourceCache } from '../../server/src/engine/analyze';
-import type { CompilerDecision, Finding } from '../../server/src/engine/types';
-import { dropRepeats, markMappedAt } from '../../server/src/engine/repeats';
+import type { CompilerDecision, Explanation, Finding } from '../../server/src/engine/types';
+import { dropRepeats, markMappedAt, repeatKey } from '../../server/src/engine/repeats';
 import { assertSnapshot } from '../helpers/snapshot';
 
 const root = path.resolve(__dirname, '../..');
@@ -162,6 +162,41 @@ test("join: a map literal's entries never grow its map; an assignment by index m
     out.map((f) => `${f.line} ${f.kind} ${f.evidence?.allocates}`),
     ['4 escape.heap yes', '8 alloc.map may'],
   );
+});
+
+test('join: a value and its interface box, printed with one text, are two allocations each with its own call', () => {
+  // viper v1.19.0 internal/encoding/ini/codec_test.go:73 `assert.Equal(t, encoded, string(b))`: the
+  // bytes flow into `{storage for string(b)}` (interface-converted), which is the box.
+  const flow = (to: string, reason: string): Explanation => ({
+    header: 'string(b) escapes to heap in F',
+    func: 'F',
+    derefs: null,
+    flows: [{ to, from: '&{storage for string(b)}', steps: [{ expr: 'string(b)', reason, pos: { file: '/m/a.go', line: 3, column: 9 } }] }],
+    lines: [],
+  });
+  const data = {
+    ...finding({ ...decision('string(b)', 3), explanations: [flow('{storage for string(b)}', 'interface-converted')] }),
+    message: '`string(b)` is allocated on the heap: it is converted to an interface at line 3',
+  };
+  const box = {
+    ...finding({ ...decision('string(b)', 3), explanations: [flow('{heap}', 'call parameter')] }),
+    message: '`string(b)` is allocated on the heap: it is passed to `assert.Equal` at line 3, which lets it escape',
+  };
+  const call = (fn: string): AllocCall => ({ fn, file: '/m/a.go', line: 3, symbol: 'm.F', inlinedFrom: null });
+  const byLine = new Map([[lineKey('/m/a.go', 3), [call('runtime.slicebytetostring'), call('runtime.convTstring')]]]);
+  const sources = new SourceCache(new Map([['/m/a.go', 'package m\n\nfunc F(b []byte) { assert.Equal(t, "x", string(b)) }\n']]));
+  const out = joinEvidence([box, data], { byLine, filesRead: new Set(['/m/a.go']), problems: [] }, sources);
+  assert.deepEqual(
+    out.map((f) => [f.kind, f.evidence?.calls.join(',')]),
+    [
+      ['escape.heap', 'runtime.convTstring'],
+      ['escape.heap', 'runtime.slicebytetostring'],
+    ],
+  );
+  assert.match(out[0]?.message ?? '', /^the copy of `string\(b\)` that an interface holds may be allocated on the heap \(not for the empty string\): it is passed to `assert\.Equal`/);
+  assert.match(out[1]?.message ?? '', /^`string\(b\)` may be allocated on the heap \(not for results of 0 or 1 bytes\)/);
+  // Not repeats of one decision: both are shown.
+  assert.notEqual(repeatKey(out[0]!), repeatKey(out[1]!));
 });
 
 test('join: a finding keeps the record of where it was mapped, and its explanation steps stay unmade', () => {

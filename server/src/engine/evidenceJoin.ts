@@ -6,7 +6,7 @@ import { allocatorInfo, lineKey, type AllocCall, type AllocCategory, type RunEvi
 import { kindInfo } from './kinds';
 import { nodesOnLine } from './nodeMapping';
 import { firstNonBlank } from './positions';
-import { withFields } from './repeats';
+import { markBox, withFields } from './repeats';
 import type { ByteRange, CodeEvidence, CompilerDecision, Finding } from './types';
 
 /** The heap kinds whose findings the compiled code must confirm. */
@@ -30,6 +30,41 @@ export function freeReason(d: CompilerDecision | null): string | null {
 function writesObject(d: CompilerDecision | null): boolean {
   const s = (d?.details.subject ?? '').trim();
   return /^&|^new\(|^func literal$|^func\(|\{(?:\.\.\.|.*)\}$|^\.\.\. argument$/.test(s);
+}
+
+const BOX_CATEGORIES: ReadonlySet<AllocCategory> = new Set(['convert']);
+
+/**
+ * The decisions that are the interface box of a value another decision on the line is about: the
+ * compiler prints `string(b) escapes to heap` twice for `assert.Equal(t, want, string(b))`, once
+ * for the string's bytes, which flow into `{storage for string(b)}` (interface-converted), and
+ * once for that storage, the box, which `runtime.convTstring` allocates (viper v1.19.0
+ * internal/encoding/ini/codec_test.go:73: both took `slicebytetostring`, the box's call was left).
+ */
+function interfaceBoxes(findings: readonly Finding[]): Set<Finding> {
+  const bySubject = new Map<string, Finding[]>();
+  for (const f of findings) {
+    const subject = f.decision?.details.subject;
+    if (f.kind !== 'escape.heap' || f.compiler === null || !subject) continue;
+    const k = `${lineKey(f.file, f.compiler.line)}|${subject}`;
+    bySubject.set(k, [...(bySubject.get(k) ?? []), f]);
+  }
+  const boxes = new Set<Finding>();
+  for (const group of bySubject.values()) {
+    if (group.length < 2) continue;
+    const subject = group[0]!.decision!.details.subject!;
+    const data = group.filter((f) => f.decision!.explanations.some((ex) => ex.flows.some((e) => e.to === `{storage for ${subject}}` && e.steps.some((st) => st.reason === 'interface-converted'))));
+    if (data.length === 0 || data.length === group.length) continue;
+    for (const f of group) if (!data.includes(f)) boxes.add(f);
+  }
+  return boxes;
+}
+
+/** A box decision's message: about the copy of the value an interface holds, not the value. */
+function boxMessage(f: Finding): string {
+  // The value as the message quotes it, after "inside `F`, inlined here, " when it is in an inlined callee.
+  const m = /^((?:inside .*?, inlined here, )?)(`[^`]+`) /.exec(f.message);
+  return m ? `${m[1]}the copy of ${m[2]} that an interface holds ${f.message.slice(m[0].length)}` : f.message;
 }
 
 /** The allocator categories that can carry out a heap decision. */
@@ -253,12 +288,13 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
   // The lines with a heap decision about an object the code writes (`&T{...}`, `new(T)`, a
   // literal, a closure): their `newobject` is that object's.
   const objectLines = new Set<string>();
+  const boxes = interfaceBoxes(findings);
   // And the lines with a value boxed into an interface: their `convT*` is that value's.
   const boxingLines = new Set<string>();
   for (const f of findings) {
     // A free decision (a constant, a zero-sized value) takes no call and leaves the others theirs.
     if (f.compiler === null || f.kind !== 'escape.heap' || freeReason(f.decision) !== null) continue;
-    if (writesObject(f.decision)) objectLines.add(lineKey(f.file, f.compiler.line));
+    if (writesObject(f.decision) && !boxes.has(f)) objectLines.add(lineKey(f.file, f.compiler.line));
     else if (decisionCategories(f.decision).has('convert')) boxingLines.add(lineKey(f.file, f.compiler.line));
   }
   for (const f of findings) {
@@ -272,14 +308,16 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
     }
     const onLine = evidence.byLine.get(lineKey(f.file, f.compiler.line)) ?? [];
     const reason = freeReason(f.decision);
-    const categories = decisionCategories(f.decision);
+    // The box takes its conversion call; without one on its line it is read as any decision.
+    const box = boxes.has(f) && onLine.some((c) => allocatorInfo(c.fn)?.category === 'convert');
+    const categories = box ? BOX_CATEGORIES : decisionCategories(f.decision);
     // A value boxed into an interface does not take the object allocation of another decision on
     // its line: `fmt.Errorf("bad %d", n)` calls `runtime.newobject` for the inlined
     // `&errors.errorString{...}` and `runtime.convT64` for `n`, which does not allocate for 0 to
     // 255 (compress v1.17.11 flate said "`i` is allocated" of a level from -2 to 9).
     // And the object does not take the boxing's `convT*`.
     const line = lineKey(f.file, f.compiler.line);
-    const object = f.kind === 'escape.heap' && writesObject(f.decision);
+    const object = f.kind === 'escape.heap' && writesObject(f.decision) && !box;
     const notMine = f.kind !== 'escape.heap' || !categories.has('convert') ? null : object ? (boxingLines.has(line) ? 'convert' : null) : objectLines.has(line) ? 'object' : null;
     const matching = onLine.filter((c) => {
       const category = allocatorInfo(c.fn)?.category ?? 'object';
@@ -293,7 +331,10 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
     if (mine.length > 0) {
       for (const c of mine) claimed.add(c);
       const e = evidenceOf(mine);
-      out.push(withFields(f, e.allocates === 'may' ? { evidence: e, message: mayMessage(f.message, mine) } : { evidence: e }));
+      const said = box ? boxMessage(f) : f.message;
+      const joined = withFields(f, e.allocates === 'may' ? { evidence: e, message: mayMessage(said, mine) } : { evidence: e, message: said });
+      if (box) markBox(joined);
+      out.push(joined);
       continue;
     }
     // An `append` grows its array only when the capacity is too small, and its `growslice` can sit
@@ -336,10 +377,24 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
       else groups.set(key, { file: c.file, line: c.line, category, calls: [c], packagePath: packageOf.get(c.file) ?? '' });
     }
   }
+  // The values a conversion to an interface on a line can be of: its one string or slice made there
+  // (`t.Fatal(msg + "short write")`: the concatenation's decision takes its `concatstring2`, the
+  // boxing's `convTstring` is left, compress v1.17.11 fuzz_test.go:85).
+  const madeOnLine = new Map<string, Finding[]>();
+  for (const f of out) {
+    if (f.kind !== 'escape.heap' || f.compiler === null || f.endLine !== f.line) continue;
+    const made = decisionCategories(f.decision);
+    if (!made.has('concat') && !made.has('bytes') && !made.has('slice')) continue;
+    const k = lineKey(f.file, f.compiler.line);
+    madeOnLine.set(k, [...(madeOnLine.get(k) ?? []), f]);
+  }
   for (const g of groups.values()) {
     const kind = CATEGORY_KIND[g.category];
+    // One value, however many decisions the compiler printed for it (one per flow, or per compiled copy).
+    const boxed = g.category === 'convert' ? [...new Map((madeOnLine.get(lineKey(g.file, g.line)) ?? []).map((f) => [`${f.column}:${f.endColumn}`, f])).values()] : [];
+    const range = boxed.length === 1 ? { line: boxed[0]!.line, column: boxed[0]!.column, endLine: boxed[0]!.endLine, endColumn: boxed[0]!.endColumn } : allocRange(sources, g.file, g.line, g.category);
     out.push({
-      ...allocRange(sources, g.file, g.line, g.category),
+      ...range,
       file: g.file,
       severity: kindInfo(kind).defaultSeverity,
       kind,

@@ -43,13 +43,23 @@ export function dropRepeats(findings: readonly Finding[]): Finding[] {
  * compiles it and remembers these keys, so a generic function instantiated or a function inlined
  * in several packages is still reported once.
  */
+/** Findings the compiled-code join found to be an interface box of a value another decision at the same position is about (evidenceJoin.ts). */
+const boxes = new WeakSet<Finding>();
+
+/** Marks a finding as the interface box of a value: it is not a repeat of the value's own decision. */
+export function markBox(f: Finding): void {
+  boxes.add(f);
+}
+
 export function repeatKey(f: Finding): string {
   // Two lines at different positions are two allocations even on one node (`string(b)` copies
   // the bytes at its `(` and is boxed for an interface at its operand), unless one was mapped
   // where the other is reported.
   const c = mappedAt.get(f) ?? f.compiler;
   const text = f.compiler ? copyNeutral(f.compiler.message) : f.message;
-  return `${f.kind}|${f.file}|${f.line}:${f.column}-${f.endLine}:${f.endColumn}|${c ? `${c.line}:${c.column}` : ''}|${text}`;
+  // The compiler prints a value and its interface box with one text at one position (`[]string{...}`
+  // passed to assert.Equal: gin v1.10.0 errors_test.go:77): two allocations.
+  return `${f.kind}|${f.file}|${f.line}:${f.column}-${f.endLine}:${f.endColumn}|${c ? `${c.line}:${c.column}` : ''}|${text}${boxes.has(f) ? '|box' : ''}`;
 }
 
 /**
