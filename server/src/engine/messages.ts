@@ -33,7 +33,7 @@ const INTERNAL_NAMES: ReadonlyArray<{ pattern: RegExp; prose: (m: RegExpExecArra
   { pattern: /^\.autotmp_\d+$/, prose: () => 'a temporary' },
   { pattern: /^\{storage for func literal\}$/, prose: () => 'the memory of the closure' },
   { pattern: /^\{storage for \.\.\. argument\}$/, prose: () => 'the memory of the variadic arguments' },
-  { pattern: /^\{storage for (.*)\}$/s, prose: (m) => `the memory of ${subjectWords(m[1] ?? '')}` },
+  { pattern: /^\{storage for (.*)\}$/s, prose: (m) => `the memory of ${subjectWords(receiverForm(m[1] ?? ''))}` },
   { pattern: /^~[rR](\d+)$/, prose: (m, ctx) => resultName(Number(m[1]), ctx) },
   { pattern: /^#state\d*$/, prose: () => "the loop's state" },
   { pattern: /^#rv\d*$/, prose: () => 'the value the loop returns' },
@@ -407,7 +407,8 @@ export interface DecisionSite {
 
 /** The one-line message for a decision, with what its syntax says (`site`) about the decision. */
 export function decisionMessage(d: CompilerDecision, site: DecisionSite = {}): string {
-  const subject = site.asWritten ?? (site.inlinedFrom ? asInCallee(subjectOf(d), site.inlinedFrom) : subjectOf(d));
+  // Method expressions as calls (`(*Ctx).Protocol(c)` → `c.Protocol()`, 483 messages in fiber v2.52.5) where the source text could not be quoted.
+  const subject = site.asWritten ?? receiverForm(site.inlinedFrom ? asInCallee(subjectOf(d), site.inlinedFrom) : subjectOf(d));
   // What an inlined callee allocates is said as such, on the call the user wrote.
   const inside = site.inlinedFrom ? `inside ${functionWords(site.inlinedFrom)}, inlined here, ` : '';
   // The reason reads the explanation's flows (parsed on first read): only the escape kinds use it.
@@ -576,7 +577,7 @@ function blockTitle(ex: Explanation): string | null {
   }
   const e = ex.header.lastIndexOf(' escapes to heap');
   const subject = e > 0 ? ex.header.slice(0, e) : ex.header;
-  return `${subjectWords(subject)} escapes to the heap${inFunc}`;
+  return `${subjectWords(receiverForm(subject))} escapes to the heap${inFunc}`;
 }
 
 /**
