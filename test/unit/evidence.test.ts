@@ -162,6 +162,17 @@ test("join: a map literal's entries never grow its map; an assignment by index m
     out.map((f) => `${f.line} ${f.kind} ${f.evidence?.allocates}`),
     ['4 escape.heap yes', '8 alloc.map may'],
   );
+  // A small map on the heap gets its slots at its first insert, and only then (go1.26.8,
+  // -memprofilerate=1: about 200 bytes per call on the first entry's line, none on the second).
+  const small = [call('runtime.makemap_small', 4), call('runtime.mapassign_faststr', 5), call('runtime.mapassign_faststr', 6)];
+  const smallByLine = new Map<string, AllocCall[]>();
+  for (const c of small) smallByLine.set(lineKey(c.file, c.line), [...(smallByLine.get(lineKey(c.file, c.line)) ?? []), c]);
+  const heapSmall = joinEvidence([finding(decision('map[string]int{...}', 4))], { byLine: smallByLine, filesRead: new Set(['/m/a.go']), problems: [] }, new SourceCache(new Map([['/m/a.go', text]])));
+  assert.deepEqual(
+    heapSmall.map((f) => `${f.line} ${f.kind} ${f.evidence?.allocates}`),
+    ['4 escape.heap yes', '5 alloc.map yes'],
+  );
+  assert.match(heapSmall[1]?.message ?? '', /^the map's first entry allocates the map's slots on the heap/);
 });
 
 test('join: a value and its interface box, printed with one text, are two allocations each with its own call', () => {

@@ -249,24 +249,24 @@ function allocRange(sources: SourceCache, file: string, line: number, category: 
 }
 
 /**
- * Whether a line's code is inside a `map[…]{…}` literal (starting on it or above) and assigns
- * nothing by index there: the map inserts on it are the literal's own.
+ * The first line of the `map[…]{…}` literal a line's code is inside (starting on it or above), or
+ * null: none, or the line assigns by index.
  */
-function inMapLiteral(sources: SourceCache, file: string, line: number): boolean {
+function mapLiteralLine(sources: SourceCache, file: string, line: number): number | null {
   const src = sources.get(file);
-  if (src === null) return false;
+  if (src === null) return null;
   const row = line - 1;
-  if (row >= src.lines.lineCount) return false;
+  if (row >= src.lines.lineCount) return null;
   const start = src.lines.lineStart(row);
   const lineText = src.text.slice(start, src.lines.lineEnd(row));
   const first = start + firstNonBlank(lineText);
   const end = start + lineText.replace(/\s*\/\/.*$/, '').trimEnd().length;
-  if (nodesOnLine(src, line, ASSIGNMENT_NODES).some((n) => src.text.slice(n.start, n.reported).includes('['))) return false;
+  if (nodesOnLine(src, line, ASSIGNMENT_NODES).some((n) => src.text.slice(n.start, n.reported).includes('['))) return null;
   for (let l = line; l >= Math.max(1, line - MAX_LINES_UP); l--) {
     const around = nodesOnLine(src, l, MAP_LITERAL_NODES).filter((n) => n.start <= first && n.end >= end && src.text.startsWith('map[', n.start));
-    if (around.length > 0) return true;
+    if (around.length > 0) return l;
   }
-  return false;
+  return null;
 }
 
 const MAP_LITERAL_NODES: readonly string[] = ['composite_literal'];
@@ -361,20 +361,36 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
     );
   }
   // The calls no decision accounts for: one finding per line and kind.
-  const groups = new Map<string, { file: string; line: number; category: AllocCategory; calls: AllocCall[]; packagePath: string }>();
+  const groups = new Map<string, { file: string; line: number; category: AllocCategory; calls: AllocCall[]; packagePath: string; firstEntry?: boolean }>();
   const packageOf = new Map(findings.map((f) => [f.file, f.packagePath]));
+  // A map literal's entries go into a map made for all of them: a stack map of 8 slots, or one
+  // `runtime.makemap` sized by their count. They never grow it (gorilla/mux v1.8.1 mux_test.go:671
+  // and 2893, 0 allocations on each entry line). A small map on the heap (`runtime.makemap_small`
+  // on the literal's line) gets its slots at its first insert, and only then (go-toml v2.2.3
+  // internal/testsuite/json.go:173: 288 bytes on the first entry's line, none on the others).
+  const literalOf = new Map<AllocCall, string>();
+  const firstInsert = new Map<string, number>();
+  for (const calls of evidence.byLine.values()) {
+    for (const c of calls) {
+      if (claimed.has(c) || c.inlinedFrom !== null || !/^runtime\.mapassign/.test(c.fn)) continue;
+      const literal = mapLiteralLine(sources, c.file, c.line);
+      if (literal === null) continue;
+      const small = (evidence.byLine.get(lineKey(c.file, literal)) ?? []).some((x) => x.fn === 'runtime.makemap_small');
+      const key = `${c.file}:${literal}`;
+      literalOf.set(c, small ? key : '');
+      if (small) firstInsert.set(key, Math.min(firstInsert.get(key) ?? Infinity, c.line));
+    }
+  }
   for (const calls of evidence.byLine.values()) {
     for (const c of calls) {
       if (claimed.has(c) || !evidence.filesRead.has(c.file)) continue;
       const category = allocatorInfo(c.fn)?.category ?? 'object';
-      // A map literal's entries are inserted into a map made for all of them (the compiler passes
-      // their count, or the map is a stack map of 8 slots): they never grow it (gorilla/mux
-      // v1.8.1 mux_test.go:671 and 2893, 0 allocations measured on each entry line).
-      if (category === 'map' && c.inlinedFrom === null && /^runtime\.mapassign/.test(c.fn) && inMapLiteral(sources, c.file, c.line)) continue;
+      const literal = literalOf.get(c);
+      if (literal !== undefined && (literal === '' || firstInsert.get(literal) !== c.line)) continue;
       const key = `${c.file}:${c.line}:${CATEGORY_KIND[category]}`;
       const g = groups.get(key);
       if (g) g.calls.push(c);
-      else groups.set(key, { file: c.file, line: c.line, category, calls: [c], packagePath: packageOf.get(c.file) ?? '' });
+      else groups.set(key, { file: c.file, line: c.line, category, calls: [c], packagePath: packageOf.get(c.file) ?? '', ...(literal ? { firstEntry: true } : {}) });
     }
   }
   // The values a conversion to an interface on a line can be of: its one string or slice made there
@@ -398,7 +414,9 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
       file: g.file,
       severity: kindInfo(kind).defaultSeverity,
       kind,
-      message: allocMessage(g.category, g.calls),
+      message: g.firstEntry
+        ? `the map's first entry allocates the map's slots on the heap (${[...new Set(g.calls.map((c) => `\`${c.fn}\``))].join(', ')}): a small map gets them at its first insert`
+        : allocMessage(g.category, g.calls),
       compiler: null,
       related: g.calls
         .filter((c) => c.inlinedFrom !== null)
@@ -413,7 +431,7 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
       alloc: null,
       packagePath: g.packagePath,
       decision: null,
-      evidence: evidenceOf(g.calls, true),
+      evidence: g.firstEntry ? { allocates: 'yes', calls: [...new Set(g.calls.map((c) => c.fn))] } : evidenceOf(g.calls, true),
     });
   }
   return out;
