@@ -12,7 +12,7 @@ const spillDirs = (): string[] => readdirSync(os.tmpdir()).filter((d) => d.start
 
 test('findings read back from the spill are the findings written, with their steps and mapping marks, and close removes the file', () => {
   const before = new Set(spillDirs());
-  const spill = new FindingsSpill();
+  const spill = new FindingsSpill(0);
   const a = [testFinding({ message: 'größe 🙂', related: [{ file: '/x.go', line: 2, column: 3, message: 'step' }] }), testFinding({ line: 7 })];
   markMappedAt(a[1]!, { file: '/x.go', line: 9, column: 4 });
   const b = [testFinding({ kind: 'escape.moved', message: 'moved' })];
@@ -32,11 +32,25 @@ test('findings read back from the spill are the findings written, with their ste
   assert.equal(existsSync(path.join(os.tmpdir(), made[0]!)), false, 'removed by close');
 });
 
+test('below the bound, findings stay in memory and no file is made', () => {
+  const before = new Set(spillDirs());
+  const spill = new FindingsSpill(Number.MAX_SAFE_INTEGER);
+  const a = [testFinding({ message: 'small run' })];
+  const slot = spill.put(a);
+  assert.ok('findings' in slot);
+  assert.equal(spill.take(slot)[0], a[0]);
+  assert.deepEqual(
+    spillDirs().filter((d) => !before.has(d)),
+    [],
+  );
+  spill.close();
+});
+
 test('when the spill cannot be written the findings stay in memory: nothing is lost', () => {
   const tmpdir = process.env.TMPDIR;
   process.env.TMPDIR = path.join(os.tmpdir(), 'heapscope-no-such-dir', 'deeper');
   try {
-    const spill = new FindingsSpill();
+    const spill = new FindingsSpill(0);
     const a = [testFinding({ message: 'kept' })];
     const slot = spill.put(a);
     assert.ok('findings' in slot, 'kept in memory');
