@@ -221,21 +221,34 @@ interface StepWording {
    * the value ends up that says so; null or absent when the step does not say (an earlier one is tried).
    * `it` is `its address` when the address travels, `at` where the step happens (` at line 12`).
    */
-  why?: (it: string, at: string, edge: FlowEdge, step: FlowStep, calls?: CallsAsWritten) => string | null;
+  why?: (it: string, at: string, edge: FlowEdge, step: FlowStep, ctx: WhyContext) => string | null;
+}
+
+/** What a reason may read beyond the step: the file's calls as written, and what the decision is about. */
+export interface WhyContext {
+  calls?: CallsAsWritten;
+  subject?: string;
 }
 
 /** The one table of step wordings, by the compiler's reason. */
 const STEP_WORDINGS: Readonly<Record<string, StepWording>> = {
   'address-of': { step: 'its address is taken' },
-  return: { step: 'it is returned', why: (it, at) => `${it} is returned${at}` },
+  return: {
+    step: 'it is returned',
+    // Returned through a variable: escape analysis does not follow branches, so the return the
+    // compiler names may be one this value never reaches (viper v1.19.0 viper.go:2092: `shadow =
+    // make(...)` only when `shadow` was nil, "returned at line 2089" where it was not). What holds
+    // is that the variable is returned there.
+    why: (it, at, edge, _step, ctx) => (/^[A-Za-z_]\w*$/.test(edge.from) && edge.from !== ctx.subject ? `${it} is assigned to ${code(edge.from)}, which is returned${at}` : `${it} is returned${at}`),
+  },
   spill: { step: 'it is stored in a temporary' },
   'call parameter': {
     step: (step, calls) => {
       const to = passedTo(step, calls);
       return to ? `it is passed to ${to.callee}${to.inner}` : 'it is passed as an argument to a function value';
     },
-    why: (it, at, edge, step, calls) => {
-      const to = passedTo(step, calls);
+    why: (it, at, edge, step, ctx) => {
+      const to = passedTo(step, ctx.calls);
       const target = edge.to === '{heap}' ? 'which lets it escape' : 'which keeps it';
       return to ? `${it} is passed to ${to.callee}${at}${to.inner}, ${target}` : `${it} is passed as an argument to a function value${at}, ${target}`;
     },
@@ -293,17 +306,12 @@ function wordingOf(reason: string): StepWording | undefined {
 }
 
 /** Why a value escapes, from the step of the chain that is closest to where it ends up. */
-function reasonFromStep(step: FlowStep, edge: FlowEdge, at: CompilerPos, calls?: CallsAsWritten, subject?: string): string | null {
+function reasonFromStep(step: FlowStep, edge: FlowEdge, at: CompilerPos, ctx: WhyContext): string | null {
   const why = wordingOf(step.reason)?.why;
   if (why === undefined) return null;
   // `flow: ~r0 ← &x` means the address of x travels, not a copy of its value.
   const it = edge.from.startsWith('&') && !edge.from.startsWith('&{storage for') ? 'its address' : 'it';
-  // Returned through a variable: escape analysis does not follow branches, so the return the
-  // compiler names may be one this value never reaches (viper v1.19.0 viper.go:2092: `shadow =
-  // make(...)` only when `shadow` was nil, "returned at line 2089" where it was not). What holds
-  // is that the variable is returned there.
-  if (step.reason === 'return' && /^[A-Za-z_]\w*$/.test(edge.from) && edge.from !== subject) return `${it} is assigned to ${code(edge.from)}, which is returned${where(step.pos, at)}`;
-  return why(it, where(step.pos, at), edge, step, calls);
+  return why(it, where(step.pos, at), edge, step, ctx);
 }
 
 /**
@@ -320,21 +328,15 @@ function describeSink(to: string, at: string): string {
   return `it flows into ${locationName(to)}${at}, which escapes`;
 }
 
-/** What an explanation is about, as its header names it (`x` of `x escapes to heap in F:`). */
-function headerSubject(ex: Explanation): string {
-  const m = /^(.*?) (?:escapes to heap|does not escape)\b/.exec(ex.header) ?? /^moved to heap: (.*)$/.exec(ex.header);
-  return (m?.[1] ?? '').trim();
-}
-
 /** The most telling reason across an explanation's chain, or null when there is no chain. */
-export function escapeReason(explanations: readonly Explanation[], at: CompilerPos, calls?: CallsAsWritten): string | null {
+export function escapeReason(explanations: readonly Explanation[], at: CompilerPos, ctx: WhyContext = {}): string | null {
   for (const ex of explanations) {
     // The compiler prints the edges from the value towards where it ends up; the last edge's
     // steps say what finally lets it out, so search from the end.
     for (let i = ex.flows.length - 1; i >= 0; i--) {
       const edge = ex.flows[i] as FlowEdge;
       for (let j = edge.steps.length - 1; j >= 0; j--) {
-        const r = reasonFromStep(edge.steps[j] as FlowStep, edge, at, calls, headerSubject(ex));
+        const r = reasonFromStep(edge.steps[j] as FlowStep, edge, at, ctx);
         if (r) return r;
       }
     }
@@ -414,7 +416,7 @@ export function decisionMessage(d: CompilerDecision, site: DecisionSite = {}): s
   // The reason reads the explanation's flows (parsed on first read): only the escape kinds use it.
   // Without one (the compiler gave none, or ran without -m=2) the message says nothing more.
   const because = (): string => {
-    const why = escapeReason(d.explanations, d.pos, site.calls);
+    const why = escapeReason(d.explanations, d.pos, { calls: site.calls, subject: subjectOf(d) });
     return why ? `: ${why}` : '';
   };
   switch (d.kind) {
