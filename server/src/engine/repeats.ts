@@ -38,11 +38,6 @@ export function dropRepeats(findings: readonly Finding[]): Finding[] {
   return out;
 }
 
-/**
- * What a finding and its repeats share (dropRepeats). `heapscope check` writes each package as go
- * compiles it and remembers these keys, so a generic function instantiated or a function inlined
- * in several packages is still reported once.
- */
 /** Findings the compiled-code join found to be an interface box of a value another decision at the same position is about (evidenceJoin.ts). */
 const boxes = new WeakSet<Finding>();
 
@@ -51,6 +46,11 @@ export function markBox(f: Finding): void {
   boxes.add(f);
 }
 
+/**
+ * What a finding and its repeats share (dropRepeats). `heapscope check` writes each package as go
+ * compiles it and remembers these keys, so a generic function instantiated or a function inlined
+ * in several packages is still reported once.
+ */
 export function repeatKey(f: Finding): string {
   // Two lines at different positions are two allocations even on one node (`string(b)` copies
   // the bytes at its `(` and is boxed for an interface at its operand), unless one was mapped
