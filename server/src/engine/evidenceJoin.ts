@@ -131,9 +131,10 @@ export function evidenceText(f: Finding): string | null {
 }
 
 /** Messages of the `alloc.*` findings made from calls no decision accounts for. */
-function allocMessage(category: AllocCategory, calls: readonly AllocCall[]): string {
+function allocMessage(category: AllocCategory, calls: readonly AllocCall[], firstEntry = false): string {
   const fns = [...new Set(calls.map((c) => c.fn))];
   const named = fns.map((f) => `\`${f}\``).join(', ');
+  if (firstEntry) return `the map's first entry allocates the map's slots on the heap (${named}): a small map gets them at its first insert`;
   const info = allocatorInfo(fns[0] ?? '');
   const may = evidenceOf(calls, true).allocates === 'may';
   const depends = may && info?.dependsOn ? `: ${info.dependsOn}` : '';
@@ -291,11 +292,18 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
   const boxes = interfaceBoxes(findings);
   // And the lines with a value boxed into an interface: their `convT*` is that value's.
   const boxingLines = new Set<string>();
+  // The values a conversion to an interface on a line can be of: its one string or slice made there
+  // (`t.Fatal(msg + "short write")`: the concatenation's decision takes its `concatstring2`, the
+  // boxing's `convTstring` is left, compress v1.17.11 fuzz_test.go:85).
+  const madeOnLine = new Map<string, Finding[]>();
   for (const f of findings) {
     // A free decision (a constant, a zero-sized value) takes no call and leaves the others theirs.
     if (f.compiler === null || f.kind !== 'escape.heap' || freeReason(f.decision) !== null) continue;
-    if (writesObject(f.decision) && !boxes.has(f)) objectLines.add(lineKey(f.file, f.compiler.line));
-    else if (decisionCategories(f.decision).has('convert')) boxingLines.add(lineKey(f.file, f.compiler.line));
+    const line = lineKey(f.file, f.compiler.line);
+    const made = decisionCategories(f.decision);
+    if (writesObject(f.decision) && !boxes.has(f)) objectLines.add(line);
+    else if (made.has('convert')) boxingLines.add(line);
+    if (f.endLine === f.line && (made.has('concat') || made.has('bytes') || made.has('slice'))) madeOnLine.set(line, [...(madeOnLine.get(line) ?? []), f]);
   }
   for (const f of findings) {
     if (f.compiler === null || !evidence.filesRead.has(f.file)) {
@@ -361,51 +369,47 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
     );
   }
   // The calls no decision accounts for: one finding per line and kind.
-  const groups = new Map<string, { file: string; line: number; category: AllocCategory; calls: AllocCall[]; packagePath: string; firstEntry?: boolean }>();
+  const groups = new Map<string, { file: string; line: number; category: AllocCategory; calls: AllocCall[]; packagePath: string }>();
   const packageOf = new Map(findings.map((f) => [f.file, f.packagePath]));
   // A map literal's entries go into a map made for all of them: a stack map of 8 slots, or one
   // `runtime.makemap` sized by their count. They never grow it (gorilla/mux v1.8.1 mux_test.go:671
   // and 2893, 0 allocations on each entry line). A small map on the heap (`runtime.makemap_small`
   // on the literal's line) gets its slots at its first insert, and only then (go-toml v2.2.3
   // internal/testsuite/json.go:173: 288 bytes on the first entry's line, none on the others).
-  const literalOf = new Map<AllocCall, string>();
-  const firstInsert = new Map<string, number>();
+  const notGrowth = new Set<AllocCall>();
+  const firstEntries = new Set<AllocCall>();
+  const smallLiterals = new Map<string, AllocCall[]>();
   for (const calls of evidence.byLine.values()) {
     for (const c of calls) {
       if (claimed.has(c) || c.inlinedFrom !== null || !/^runtime\.mapassign/.test(c.fn)) continue;
       const literal = mapLiteralLine(sources, c.file, c.line);
       if (literal === null) continue;
-      const small = (evidence.byLine.get(lineKey(c.file, literal)) ?? []).some((x) => x.fn === 'runtime.makemap_small');
-      const key = `${c.file}:${literal}`;
-      literalOf.set(c, small ? key : '');
-      if (small) firstInsert.set(key, Math.min(firstInsert.get(key) ?? Infinity, c.line));
+      if ((evidence.byLine.get(lineKey(c.file, literal)) ?? []).some((x) => x.fn === 'runtime.makemap_small')) {
+        const key = lineKey(c.file, literal);
+        const inserts = smallLiterals.get(key);
+        if (inserts) inserts.push(c);
+        else smallLiterals.set(key, [c]);
+      } else notGrowth.add(c);
     }
+  }
+  for (const inserts of smallLiterals.values()) {
+    const first = inserts.reduce((min, c) => Math.min(min, c.line), Infinity);
+    for (const c of inserts) (c.line === first ? firstEntries : notGrowth).add(c);
   }
   for (const calls of evidence.byLine.values()) {
     for (const c of calls) {
-      if (claimed.has(c) || !evidence.filesRead.has(c.file)) continue;
+      if (claimed.has(c) || notGrowth.has(c) || !evidence.filesRead.has(c.file)) continue;
       const category = allocatorInfo(c.fn)?.category ?? 'object';
-      const literal = literalOf.get(c);
-      if (literal !== undefined && (literal === '' || firstInsert.get(literal) !== c.line)) continue;
       const key = `${c.file}:${c.line}:${CATEGORY_KIND[category]}`;
       const g = groups.get(key);
       if (g) g.calls.push(c);
-      else groups.set(key, { file: c.file, line: c.line, category, calls: [c], packagePath: packageOf.get(c.file) ?? '', ...(literal ? { firstEntry: true } : {}) });
+      else groups.set(key, { file: c.file, line: c.line, category, calls: [c], packagePath: packageOf.get(c.file) ?? '' });
     }
-  }
-  // The values a conversion to an interface on a line can be of: its one string or slice made there
-  // (`t.Fatal(msg + "short write")`: the concatenation's decision takes its `concatstring2`, the
-  // boxing's `convTstring` is left, compress v1.17.11 fuzz_test.go:85).
-  const madeOnLine = new Map<string, Finding[]>();
-  for (const f of out) {
-    if (f.kind !== 'escape.heap' || f.compiler === null || f.endLine !== f.line) continue;
-    const made = decisionCategories(f.decision);
-    if (!made.has('concat') && !made.has('bytes') && !made.has('slice')) continue;
-    const k = lineKey(f.file, f.compiler.line);
-    madeOnLine.set(k, [...(madeOnLine.get(k) ?? []), f]);
   }
   for (const g of groups.values()) {
     const kind = CATEGORY_KIND[g.category];
+    // A small heap map's first entry is an allocation of its own (the map's slots), not a growth.
+    const firstEntry = g.calls.every((c) => firstEntries.has(c));
     // One value, however many decisions the compiler printed for it (one per flow, or per compiled copy).
     const boxed = g.category === 'convert' ? [...new Map((madeOnLine.get(lineKey(g.file, g.line)) ?? []).map((f) => [`${f.column}:${f.endColumn}`, f])).values()] : [];
     const range = boxed.length === 1 ? { line: boxed[0]!.line, column: boxed[0]!.column, endLine: boxed[0]!.endLine, endColumn: boxed[0]!.endColumn } : allocRange(sources, g.file, g.line, g.category);
@@ -414,9 +418,7 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
       file: g.file,
       severity: kindInfo(kind).defaultSeverity,
       kind,
-      message: g.firstEntry
-        ? `the map's first entry allocates the map's slots on the heap (${[...new Set(g.calls.map((c) => `\`${c.fn}\``))].join(', ')}): a small map gets them at its first insert`
-        : allocMessage(g.category, g.calls),
+      message: allocMessage(g.category, g.calls, firstEntry),
       compiler: null,
       related: g.calls
         .filter((c) => c.inlinedFrom !== null)
@@ -431,7 +433,7 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
       alloc: null,
       packagePath: g.packagePath,
       decision: null,
-      evidence: g.firstEntry ? { allocates: 'yes', calls: [...new Set(g.calls.map((c) => c.fn))] } : evidenceOf(g.calls, true),
+      evidence: firstEntry ? { ...evidenceOf(g.calls, true), allocates: 'yes' } : evidenceOf(g.calls, true),
     });
   }
   return out;
