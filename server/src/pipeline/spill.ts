@@ -2,7 +2,7 @@
 // package's findings until go's package list names its export archive, and go prints that list
 // only once every package is compiled. Held in memory, the waiting findings (and the compiler's
 // sections their explanations are read from) grew with the module: x/tools v0.30.0's 324
-// packages peaked at 845 MB. Spilled, memory holds an offset and a length per package. Only past
+// packages peaked at 842–845 MB. Spilled, memory holds an offset and a length per package. Only past
 // SPILL_ABOVE_BYTES: a run that stays small keeps them in memory and pays nothing.
 //
 // The file is created in a new private temporary directory (mkdtemp: mode 0700) and removed by
@@ -33,7 +33,7 @@ export class FindingsSpill {
   /** @param aboveBytes spill only while the process holds more than this (0: always) */
   constructor(private readonly aboveBytes = SPILL_ABOVE_BYTES) {}
 
-  /** Writes findings to the spill file; returns where they are (in memory when the write failed or memory is low). */
+  /** Writes findings to the spill file; returns where they are (in memory below the bound, or when the write failed). */
   put(findings: Finding[]): SpilledFindings {
     if (findings.length === 0 || process.memoryUsage.rss() < this.aboveBytes) return { findings };
     try {

@@ -60,7 +60,8 @@ export async function streamPipeline(
   let queue = Promise.resolve();
   let failure: { err: unknown } | null = null;
   // Packages waiting for their export archives (with the compiled code read), without their sources.
-  // They wait on disk (spill.ts), and without their section: memory stays flat as the module grows.
+  // They wait without their section, on disk once the process is past spill.ts's bound: memory no
+  // longer holds every package of the module.
   const waiting: Array<{ run: CompilerRun; raw: SpilledFindings; cached: boolean }> | null = req.evidence ? [] : null;
   const spill = new FindingsSpill();
   const handOn = async (p: StreamedPackage): Promise<void> => {
