@@ -210,6 +210,25 @@ test('join: a value and its interface box, printed with one text, are two alloca
   assert.notEqual(repeatKey(out[0]!), repeatKey(out[1]!));
 });
 
+test('join: `string(r)` of a rune allocates exactly when it escapes', () => {
+  // runtime/string.go intstring: a 4-byte stack buffer when the string does not escape, else 4 new
+  // bytes whatever the rune (testing.AllocsPerRun, go1.26.8: 1 for 'a', 'é', '世' escaping; 0 not).
+  const call = (line: number): AllocCall => ({ fn: 'runtime.intstring', file: '/m/a.go', line, symbol: 'm.F', inlinedFrom: null });
+  const byLine = new Map([
+    [lineKey('/m/a.go', 3), [call(3)]],
+    [lineKey('/m/a.go', 4), [call(4)]],
+  ]);
+  const sources = new SourceCache(new Map([['/m/a.go', 'package m\n\nfunc F(r rune) { Sink = string(r) }\nfunc G(r rune) int { return len(string(r)) }\n']]));
+  const escaping = { ...finding(decision('string(r)', 3)), message: '`string(r)` is allocated on the heap: it is stored in heap memory at line 3' };
+  const out = joinEvidence([escaping], { byLine, filesRead: new Set(['/m/a.go']), problems: [] }, sources);
+  // Line 3: the decision, always allocating. Line 4 (no decision: it does not escape): nothing.
+  assert.deepEqual(
+    out.map((f) => [f.line, f.kind, f.evidence?.allocates]),
+    [[3, 'escape.heap', 'yes']],
+  );
+  assert.match(out[0]?.message ?? '', /^`string\(r\)` is allocated on the heap/);
+});
+
 test('join: a finding keeps the record of where it was mapped, and its explanation steps stay unmade', () => {
   // A generic function's shape instantiation reports at line 3, its dictionary wrapper at line 9,
   // mapped where the instantiation reports: one allocation (dropRepeats), before the join and after.

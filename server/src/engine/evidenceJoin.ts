@@ -150,7 +150,7 @@ function allocMessage(category: AllocCategory, calls: readonly AllocCall[], firs
     case 'convert':
       return `converting a value to an interface ${may ? 'may copy' : 'copies'} it to the heap (${named})${from}${depends}`;
     case 'bytes':
-      return fns.some((f) => /slicebytetostring|slicerunetostring|intstring/.test(f))
+      return fns.some((f) => /slicebytetostring|slicerunetostring/.test(f))
         ? `\`string(…)\` copies the bytes into a new string (${named})${from}${depends}`
         : `\`[]byte(s)\` copies the string (${named})${from}${depends}`;
     case 'map':
@@ -398,7 +398,8 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
   }
   for (const calls of evidence.byLine.values()) {
     for (const c of calls) {
-      if (claimed.has(c) || notGrowth.has(c) || !evidence.filesRead.has(c.file)) continue;
+      // A call that allocates only for an escaping value, which no decision claimed: it does not.
+      if (claimed.has(c) || notGrowth.has(c) || !evidence.filesRead.has(c.file) || allocatorInfo(c.fn)?.onlyEscaping) continue;
       const category = allocatorInfo(c.fn)?.category ?? 'object';
       const key = `${c.file}:${c.line}:${CATEGORY_KIND[category]}`;
       const g = groups.get(key);
