@@ -386,7 +386,7 @@ test('results cache: a hit writes what a miss wrote, a damaged entry is recomput
   const cache = path.join(tmp, 'cache-of-this-test');
   const env = { ...withoutTiming(), HEAPSCOPE_CACHE_DIR: cache };
   const entries = (): string[] =>
-    existsSync(path.join(cache, 'results-v2')) ? readdirSync(path.join(cache, 'results-v2'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json')) : [];
+    existsSync(path.join(cache, 'results-v3')) ? readdirSync(path.join(cache, 'results-v3'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.json')) : [];
   const check = async (args: string[] = []): Promise<string> => {
     const res = await heapscope(['check', '--json', '--all', ...args, './...'], dir, env);
     assert.equal(res.code, 0, res.stderr);
@@ -400,16 +400,30 @@ test('results cache: a hit writes what a miss wrote, a damaged entry is recomput
   assert.ok(written.length > 0, 'entries under HEAPSCOPE_CACHE_DIR');
   const hit = await check();
   assert.equal(hit, miss, 'a hit gives the same report');
+  // The findings joined with the compiled code have their own entries, which name the archives.
+  const joined = entries().filter((e) => e.endsWith('.joined.json'));
+  assert.ok(joined.length > 0 && joined.length < entries().length, `joined entries beside the compiled ones: ${entries().join(', ')}`);
+  // A joined entry whose archives are not those of go's list (another compile of the same output)
+  // is not used: the compiled entry is joined again, and the joined entry rewritten.
+  for (const e of joined) {
+    const file = path.join(cache, 'results-v3', e);
+    const [, head, ...body] = readFileSync(file, 'utf8').split('\n');
+    const stale = JSON.stringify({ ...(JSON.parse(head!) as object), exports: ['/elsewhere/archive-d'] });
+    const rest = [stale, ...body].join('\n');
+    writeFileSync(file, `${createHash('sha256').update(rest).digest('hex')}\n${rest}`);
+  }
+  assert.equal(await check(), miss, 'joined with other archives: joined again');
+  for (const e of joined) assert.doesNotMatch(readFileSync(path.join(cache, 'results-v3', e), 'utf8').split('\n')[1]!, /elsewhere/, `${e} rewritten`);
   // Damage every entry: one byte of its body changed, the length kept.
   for (const e of written) {
-    const file = path.join(cache, 'results-v2', e);
+    const file = path.join(cache, 'results-v3', e);
     const text = readFileSync(file, 'utf8');
     const at = text.lastIndexOf('"message":"') + 11;
     writeFileSync(file, text.slice(0, at) + (text[at] === 'X' ? 'Y' : 'X') + text.slice(at + 1));
   }
   assert.equal(await check(), miss, 'damaged entries are recomputed, not trusted');
   for (const e of entries()) {
-    const text = readFileSync(path.join(cache, 'results-v2', e), 'utf8');
+    const text = readFileSync(path.join(cache, 'results-v3', e), 'utf8');
     const nl = text.indexOf('\n');
     assert.equal(
       createHash('sha256')

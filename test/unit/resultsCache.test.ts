@@ -1,6 +1,7 @@
 // The results cache on its own: where it lives, what makes an entry a miss, and its bound.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
@@ -42,11 +43,11 @@ test('an entry is found under the same key, and missed when a file it is about c
   const c2 = new ResultsCache(dir, 'salt');
   assert.deepEqual(c2.get(key), value);
   // A damaged body: a miss, and the entry is gone.
-  const [sub] = readdirSync(path.join(dir, 'results-v2'));
-  const file = path.join(dir, 'results-v2', sub!, `${key}.json`);
+  const [sub] = readdirSync(path.join(dir, 'results-v3'));
+  const file = path.join(dir, 'results-v3', sub!, `${key}.json`);
   writeFileSync(file, '0'.repeat(64) + '\n{"deps":[],"findings":[],"problems":[]}');
   assert.equal(new ResultsCache(dir, 'salt').get(key), null);
-  assert.deepEqual(readdirSync(path.join(dir, 'results-v2', sub!)), []);
+  assert.deepEqual(readdirSync(path.join(dir, 'results-v3', sub!)), []);
 });
 
 test('past its bound the cache removes the least recently used entries', () => {
@@ -55,7 +56,7 @@ test('past its bound the cache removes the least recently used entries', () => {
   const keys = Array.from({ length: 6 }, (_, i) => c.key(`section ${i}`, [], ''));
   keys.forEach((k, i) => {
     c.put(k, { findings: [finding('/nonexistent.go', 'x'.repeat(800))], problems: [] });
-    const file = path.join(dir, 'results-v2', k.slice(0, 2), `${k}.json`);
+    const file = path.join(dir, 'results-v3', k.slice(0, 2), `${k}.json`);
     const t = new Date(Date.now() - (10 - i) * 60_000);
     utimesSync(file, t, t);
   });
@@ -84,4 +85,32 @@ test('a finding read back keeps where it was mapped, so repeats are still droppe
   assert.ok(back);
   assert.deepEqual(mappedAtOf(back.findings[1]!), { file: src, line: 1, column: 1 });
   assert.equal(dropRepeats(back.findings).length, 1);
+});
+
+test('a joined entry: has() checks it without reading its findings, get() returns them with their archives, a damaged head is a miss', () => {
+  const dir = path.join(tmp, 'joined');
+  const src = path.join(tmp, 'c.go');
+  writeFileSync(src, 'package c\n');
+  const c = new ResultsCache(dir, 'salt');
+  const key = c.key('# c\nsection', [src], '');
+  assert.equal(c.has(key, 'joined'), null);
+  c.put(key, { findings: [finding(src, 'compiled')], problems: [] });
+  assert.equal(c.has(key, 'joined'), null, 'the compiled entry is not the joined one');
+  const joined: CachedPackage = { findings: [finding(src, 'joined')], problems: [{ importPath: 'c', message: 'p' }], exports: ['/cache/ab-d'] };
+  c.put(key, joined, 'joined');
+  const fresh = new ResultsCache(dir, 'salt');
+  assert.deepEqual(fresh.has(key, 'joined'), { exports: ['/cache/ab-d'] });
+  assert.deepEqual(fresh.get(key, 'joined'), joined, 'read once, kept for get');
+  assert.equal(fresh.get(key)?.findings[0]?.message, 'compiled');
+  // A file it is about changed: a miss for both, found by the head alone.
+  writeFileSync(src, 'package c // changed\n');
+  assert.equal(new ResultsCache(dir, 'salt').has(key, 'joined'), null);
+  writeFileSync(src, 'package c\n');
+  // A head that is not one (its checksum made right): a miss, and the entry removed.
+  const file = path.join(dir, 'results-v3', key.slice(0, 2), `${key}.joined.json`);
+  const rest = `{"deps":"not pairs"}\n{"findings":[],"problems":[]}`;
+  writeFileSync(file, `${createHash('sha256').update(rest).digest('hex')}\n${rest}`);
+  assert.equal(new ResultsCache(dir, 'salt').has(key, 'joined'), null);
+  assert.ok(!existsSync(file));
+  assert.ok(new ResultsCache(dir, 'salt').get(key), 'the compiled entry stays');
 });

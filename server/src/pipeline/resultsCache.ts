@@ -7,10 +7,19 @@
 // and the export data — and, unlike the export file's name, which go prints only once every package
 // is compiled, it is known as each package arrives, so a warm run still streams.
 //
+// A package has two entries under its key: its findings as the compiler's output gives them
+// (`compiled`), and, with the compiled code read, the same findings joined with it (`joined`),
+// which also names the export archives it was joined with. The join needs go's package list,
+// which comes only when go exits: a warm run checks at once that the joined entry is there and
+// whole (`has`, which reads no findings), holds nothing while go replays the others, and reads
+// the entry at the end. Its archives are compared with go's list then: archives named by content
+// that differ fall back to the compiled entry and a new join.
+//
 // Entries are written to a temporary file and renamed into place (concurrent runs see a whole
 // entry or none), carry a SHA-256 of their body (a damaged entry is recomputed, never trusted),
-// and the files they depend on with their hashes (an entry whose files changed is a miss). The
-// cache is bounded: past its size, the least recently used entries are removed.
+// and, on their second line, the files they depend on with their hashes (an entry whose files
+// changed is a miss, found without parsing its findings). The cache is bounded: past its size,
+// the least recently used entries are removed.
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -18,15 +27,32 @@ import { mappedAtOf, markMappedAt } from '../engine/repeats';
 import type { CompilerPos, Finding } from '../engine/types';
 
 /** The entry layout's version: a change of layout starts a new directory. */
-const LAYOUT = 'results-v2';
+const LAYOUT = 'results-v3';
 
 /** The default bound of the cache's size. */
 export const DEFAULT_CACHE_MAX_BYTES = 512 * 1024 * 1024;
+
+/**
+ * How much of the entries `has` found a run keeps in memory for their `get` (their text, compact),
+ * instead of reading them again: a warm net/http, one 10 MB entry, reads and hashes it once.
+ */
+const HELD_BYTES = 64 * 1024 * 1024;
 
 /** What is stored per package. */
 export interface CachedPackage {
   findings: Finding[];
   problems: Array<{ importPath: string; message: string }>;
+  /** Of a joined entry: the export archives of its packages, in order, that its findings were joined with. */
+  exports?: string[];
+}
+
+/** Which of a package's entries: its findings from the compiler's output, or those joined with the compiled code. */
+export type EntryPart = 'compiled' | 'joined';
+
+/** An entry's second line: what it depends on, and (joined) the archives it was joined with. */
+interface EntryHead {
+  deps: Array<[string, string]>;
+  exports?: string[];
 }
 
 export { defaultCacheDir } from '../engine/cacheDir';
@@ -73,6 +99,9 @@ export class ResultsCache {
   private readonly root: string;
   /** File hashes of this run: a file is read and hashed once however many keys name it. */
   private readonly fileHashes = new Map<string, string | null>();
+  /** Entries checked by `has`, kept for the `get` that follows while they fit in HELD_BYTES: read and checked once. */
+  private readonly held = new Map<string, { head: EntryHead; body: string }>();
+  private heldBytes = 0;
   hits = 0;
   misses = 0;
 
@@ -115,54 +144,70 @@ export class ResultsCache {
     return h.digest('hex');
   }
 
-  private entryPath(key: string): string {
-    return path.join(this.root, key.slice(0, 2), `${key}.json`);
+  private entryPath(key: string, part: EntryPart): string {
+    return path.join(this.root, key.slice(0, 2), part === 'joined' ? `${key}.joined.json` : `${key}.json`);
   }
 
-  /** Returns the package stored under `key`, or null: none, damaged (then removed), or a file it depends on changed. */
-  get(key: string): CachedPackage | null {
-    const file = this.entryPath(key);
+  /**
+   * Reads and checks an entry: its checksum, its head's shape and the files it depends on. Returns
+   * its head and body, or null (none; damaged, then removed; a file it depends on changed). A hit
+   * marks the entry used.
+   */
+  private open(key: string, part: EntryPart): { head: EntryHead; body: string } | null {
+    const file = this.entryPath(key, part);
     let text: string;
     try {
       text = fs.readFileSync(file, 'utf8');
     } catch {
-      this.misses++;
       return null;
     }
-    const value = this.verify(text);
-    if (value === null) {
-      this.misses++;
+    const first = text.indexOf('\n');
+    const second = first < 0 ? -1 : text.indexOf('\n', first + 1);
+    const head = second < 0 || text.slice(0, first) !== sha256(text.slice(first + 1)) ? null : parseHead(text.slice(first + 1, second));
+    if (head === null) {
       fs.rmSync(file, { force: true });
       return null;
     }
-    if (value.deps.some(([f, h]) => this.fileHash(f) !== h)) {
-      this.misses++;
-      return null;
-    }
+    if (head.deps.some(([f, h]) => this.fileHash(f) !== h)) return null;
     // Recently used entries are the last to go (trim removes the oldest first).
     const now = new Date();
     try {
       fs.utimesSync(file, now, now);
     } catch {
-      // Removed by a concurrent trim: the value read is still whole.
+      // Removed by a concurrent trim: the text read is still whole.
     }
-    this.hits++;
-    return { findings: withMappedAt(value.findings, value.mapped), problems: value.problems };
+    return { head, body: text.slice(second + 1) };
   }
 
-  /** The entry's value when its checksum and shape hold; null otherwise. */
-  private verify(text: string): { deps: Array<[string, string]>; findings: Finding[]; problems: CachedPackage['problems']; mapped?: Array<[number, CompilerPos]> } | null {
-    const nl = text.indexOf('\n');
-    if (nl < 0) return null;
-    const body = text.slice(nl + 1);
-    if (text.slice(0, nl) !== sha256(body)) return null;
-    try {
-      const v = JSON.parse(body) as { deps?: unknown; findings?: unknown; problems?: unknown };
-      if (!Array.isArray(v.deps) || !Array.isArray(v.findings) || !Array.isArray(v.problems)) return null;
-      return v as { deps: Array<[string, string]>; findings: Finding[]; problems: CachedPackage['problems']; mapped?: Array<[number, CompilerPos]> };
-    } catch {
+  /** Whether an entry is there, whole, with its files unchanged: its findings are not read. Returns the archives of a joined entry. */
+  has(key: string, part: EntryPart): { exports: string[] } | null {
+    const entry = this.open(key, part);
+    if (entry === null) return null;
+    if (this.heldBytes + entry.body.length <= HELD_BYTES) {
+      this.held.set(`${part} ${key}`, entry);
+      this.heldBytes += entry.body.length;
+    }
+    return { exports: entry.head.exports ?? [] };
+  }
+
+  /** Returns the package stored under `key`, or null: none, damaged (then removed), or a file it depends on changed. */
+  get(key: string, part: EntryPart = 'compiled'): CachedPackage | null {
+    const id = `${part} ${key}`;
+    const kept = this.held.get(id);
+    if (kept !== undefined) {
+      this.held.delete(id);
+      this.heldBytes -= kept.body.length;
+    }
+    const entry = kept ?? this.open(key, part);
+    const value = entry === null ? null : parseBody(entry.body);
+    if (entry === null || value === null) {
+      if (entry !== null) fs.rmSync(this.entryPath(key, part), { force: true });
+      this.misses++;
       return null;
     }
+    this.hits++;
+    const found: CachedPackage = { findings: withMappedAt(value.findings, value.mapped), problems: value.problems };
+    return entry.head.exports === undefined ? found : { ...found, exports: entry.head.exports };
   }
 
   /**
@@ -170,7 +215,7 @@ export class ResultsCache {
    * and their hashes. Written to a temporary file and renamed into place; a failure to write
    * costs the entry, not the run.
    */
-  put(key: string, value: CachedPackage): void {
+  put(key: string, value: CachedPackage, part: EntryPart = 'compiled'): void {
     const files = new Set<string>();
     for (const f of value.findings) {
       files.add(f.file);
@@ -183,12 +228,13 @@ export class ResultsCache {
       // A finding about a file that cannot be read (generated, <autogenerated>) depends on no text.
       if (h !== null) deps.push([f, h]);
     }
-    const body = JSON.stringify({ deps, findings: value.findings, problems: value.problems, mapped: mappedOf(value.findings) });
-    const file = this.entryPath(key);
+    const head: EntryHead = value.exports === undefined ? { deps } : { deps, exports: value.exports };
+    const rest = `${JSON.stringify(head)}\n${JSON.stringify({ findings: value.findings, problems: value.problems, mapped: mappedOf(value.findings) })}`;
+    const file = this.entryPath(key, part);
     const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
       fs.mkdirSync(path.dirname(file), { recursive: true });
-      fs.writeFileSync(tmp, `${sha256(body)}\n${body}`);
+      fs.writeFileSync(tmp, `${sha256(rest)}\n${rest}`);
       fs.renameSync(tmp, file);
     } catch {
       fs.rmSync(tmp, { force: true });
@@ -237,5 +283,28 @@ export class ResultsCache {
       fs.rmSync(e.file, { force: true });
       total -= e.size;
     }
+  }
+}
+
+/** An entry's head, or null when it is not one. */
+function parseHead(line: string): EntryHead | null {
+  try {
+    const v = JSON.parse(line) as { deps?: unknown; exports?: unknown };
+    const pairs = Array.isArray(v.deps) && v.deps.every((d) => Array.isArray(d) && d.length === 2 && typeof d[0] === 'string' && typeof d[1] === 'string');
+    const exports = v.exports === undefined || (Array.isArray(v.exports) && v.exports.every((e) => typeof e === 'string'));
+    return pairs && exports ? (v as EntryHead) : null;
+  } catch {
+    return null;
+  }
+}
+
+/** An entry's findings, or null when its body does not have their shape. */
+function parseBody(body: string): { findings: Finding[]; problems: CachedPackage['problems']; mapped?: Array<[number, CompilerPos]> } | null {
+  try {
+    const v = JSON.parse(body) as { findings?: unknown; problems?: unknown };
+    if (!Array.isArray(v.findings) || !Array.isArray(v.problems)) return null;
+    return v as { findings: Finding[]; problems: CachedPackage['problems']; mapped?: Array<[number, CompilerPos]> };
+  } catch {
+    return null;
   }
 }

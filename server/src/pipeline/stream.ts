@@ -62,11 +62,15 @@ export async function streamPipeline(
   // Packages waiting for their export archives (with the compiled code read), without their sources.
   // They wait without their section, on disk once the process is past spill.ts's bound: memory no
   // longer holds every package of the module.
-  const waiting: Array<{ run: CompilerRun; raw: SpilledFindings; cached: boolean }> | null = req.evidence ? [] : null;
+  // A package whose joined entry is in the results cache waits with its key alone: its findings
+  // are read at the end, when go's list tells whether they were joined with the same archives.
+  // `problems` are the package's own, already reported, which its joined entry keeps.
+  const waiting: Array<{ run: CompilerRun; raw: SpilledFindings | null; cached: boolean; key: string | null; problems: Analysis['problems'] }> | null = req.evidence ? [] : null;
   const spill = new FindingsSpill();
-  const handOn = async (p: StreamedPackage): Promise<void> => {
+  const handOn = async (p: StreamedPackage, key: string | null, own: Analysis['problems']): Promise<void> => {
+    problems.push(...own);
     if (waiting === null || p.run.packages.every((x) => x.error !== null)) return onPackage(p);
-    waiting.push({ run: { ...p.run, output: '' }, raw: spill.put(p.raw), cached: p.cached });
+    waiting.push({ run: { ...p.run, output: '' }, raw: spill.put(p.raw), cached: p.cached, key, problems: own });
     spilled();
   };
 
@@ -83,17 +87,20 @@ export async function streamPipeline(
           JSON.stringify([base.workingDir, base.module, base.workModules]),
         )
       : null;
+    if (key !== null && waiting !== null && cache!.has(key, 'joined') !== null) {
+      mark('found in the cache');
+      waiting.push({ run: { ...run, output: '' }, raw: null, cached: true, key, problems: [] });
+      return;
+    }
     const hit = key !== null ? cache!.get(key) : null;
     if (hit !== null) {
       mark('read from the cache');
-      problems.push(...hit.problems);
-      await handOn({ run, sources, raw: hit.findings, cached: true });
+      await handOn({ run, sources, raw: hit.findings, cached: true }, key, hit.problems);
       return;
     }
     const stages = await packageStages(run, req, sources, checkCancelled);
-    problems.push(...stages.analysis.problems);
     if (key !== null) cache!.put(key, { findings: stages.raw, problems: stages.analysis.problems });
-    await handOn({ run, sources, raw: stages.raw, cached: false });
+    await handOn({ run, sources, raw: stages.raw, cached: false }, key, stages.analysis.problems);
   };
 
   const onSection = (section: CompilerSection, where: RunPlace): Promise<void> => {
@@ -182,15 +189,38 @@ export async function streamPipeline(
         const packages = w.run.packages.map((p) => ({ ...p, exportFile: exports.get(p.importPath) ?? p.exportFile }));
         const pkgRun: CompilerRun = { ...w.run, packages, goVersion: run.goVersion, goBinary: run.goBinary };
         const sources = new SourceCache(req.compile.overlay);
+        const archives = packages.map((p) => p.exportFile ?? '');
+        const joined = w.key !== null && w.raw === null ? cache!.get(w.key, 'joined') : null;
+        if (joined !== null && sameArchives(joined.exports, archives)) {
+          mark('read from the cache');
+          problems.push(...joined.problems);
+          await onPackage({ run: pkgRun, sources, raw: joined.findings, cached: true });
+          continue;
+        }
+        // Not joined before, joined with other archives, or the joined entry went meanwhile.
+        const compiled = w.raw !== null ? { findings: spill.take(w.raw), problems: w.problems } : cache!.get(w.key!);
+        if (compiled === null) {
+          problems.push({ importPath: w.run.packages[0]?.importPath ?? '', message: 'its results were removed from the results cache during the run (by another run?): run again' });
+          continue;
+        }
         const evidence = await readCompiledCode(pkgRun, req);
         problems.push(...evidence.problems);
-        await onPackage({ run: pkgRun, sources, raw: joinCompiledCode(spill.take(w.raw), evidence, sources, req), cached: w.cached });
+        if (w.raw === null) problems.push(...compiled.problems);
+        const found = joinCompiledCode(compiled.findings, evidence, sources, req);
+        // Joined with every archive read: what the next run with the same archives reads instead.
+        if (w.key !== null && evidence.problems.length === 0 && archives.every((a) => a !== '')) cache!.put(w.key, { findings: found, problems: compiled.problems, exports: archives }, 'joined');
+        await onPackage({ run: pkgRun, sources, raw: found, cached: w.cached });
       }
     }
     const broken = run.packages.filter((p) => p.error !== null);
     if (broken.length > 0) await analyse(null, broken, base);
     return { run, problems };
   }
+}
+
+/** Whether a joined entry's archives are those of go's list (names by content: the same name, the same code). */
+function sameArchives(stored: readonly string[] | undefined, now: readonly string[]): boolean {
+  return stored !== undefined && stored.length === now.length && stored.every((a, i) => a !== '' && a === now[i]);
 }
 
 /** The package a section is about, as the listing tells it (its files as selectPackages takes them); null when not listed. */
