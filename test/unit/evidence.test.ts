@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { allocatorInfo, creditCalls, lineKey, type AllocCall, type RunEvidence } from '../../server/src/engine/evidence';
-import { decisionCategories, evidenceText, joinEvidence, freeReason, inlinedName, mayMessage } from '../../server/src/engine/evidenceJoin';
+import { decisionCategories, evidenceText, frameMayBe, joinEvidence, freeReason, inlinedName, mayMessage } from '../../server/src/engine/evidenceJoin';
 import { objectFilesOfArchive, pcValue, readObjectCalls } from '../../server/src/engine/goObject';
 import { SourceCache } from '../../server/src/engine/analyze';
 import type { CompilerDecision, Explanation, Finding } from '../../server/src/engine/types';
@@ -90,7 +90,7 @@ function finding(d: CompilerDecision): Finding {
 }
 
 test('join: confirmed, free with a reason, and calls no decision announces', () => {
-  const call = (fn: string, line: number): AllocCall => ({ fn, file: '/m/a.go', line, symbol: 'm.F', inlinedFrom: null });
+  const call = (fn: string, line: number): AllocCall => ({ fn, file: '/m/a.go', line, symbol: 'm.F', inlinedFrom: null, inlinedVia: [] });
   const calls = [call('runtime.newobject', 3), call('runtime.growslice', 5), call('runtime.convT64', 7)];
   const byLine = new Map<string, AllocCall[]>();
   for (const c of calls) byLine.set(lineKey(c.file, c.line), [...(byLine.get(lineKey(c.file, c.line)) ?? []), c]);
@@ -110,7 +110,7 @@ test('join: confirmed, free with a reason, and calls no decision announces', () 
 test("join: an append never takes the line's other calls (a concatenation's); without its growslice it stays 'may'", () => {
   // cobra v1.10.2 doc/yaml_docs.go:132 `result = append(result, child.CommandPath()+" - "+child.Short)`
   // (Go 1.26): the line's only call is the concatenation's; the append's growslice sits elsewhere.
-  const byLine = new Map([[lineKey('/m/a.go', 3), [{ fn: 'runtime.concatstring3', file: '/m/a.go', line: 3, symbol: 'm.F', inlinedFrom: null }]]]);
+  const byLine = new Map([[lineKey('/m/a.go', 3), [{ fn: 'runtime.concatstring3', file: '/m/a.go', line: 3, symbol: 'm.F', inlinedFrom: null, inlinedVia: [] }]]]);
   const sources = new SourceCache(new Map([['/m/a.go', 'package m\n\nfunc F(r []string, a, b string) []string { return append(r, a+" - "+b) }\n']]));
   const append = { ...finding(decision('append', 3)), message: 'the backing array grown by this `append` is allocated on the heap: it is returned at line 3' };
   const out = joinEvidence([append, finding(decision('a + " - " + b', 3))], { byLine, filesRead: new Set(['/m/a.go']), problems: [] }, sources);
@@ -129,7 +129,7 @@ test("join: a value boxed on a line that also writes an object does not take tha
   // compress v1.17.11, x/tools: `return fmt.Errorf("bad %d", n)` (Go 1.26). The inlined
   // `&errors.errorString{...}` is the line's `runtime.newobject`; `n` is its `runtime.convT64`,
   // which does not allocate for 0 to 255 (testing.AllocsPerRun: 2 allocations for n = 5, 3 for 1000).
-  const call = (fn: string): AllocCall => ({ fn, file: '/m/a.go', line: 3, symbol: 'm.F', inlinedFrom: null });
+  const call = (fn: string): AllocCall => ({ fn, file: '/m/a.go', line: 3, symbol: 'm.F', inlinedFrom: null, inlinedVia: [] });
   const byLine = new Map([[lineKey('/m/a.go', 3), [call('runtime.convT64'), call('runtime.newobject')]]]);
   const sources = new SourceCache(new Map([['/m/a.go', 'package m\n\nfunc F(n int) error { return fmt.Errorf("bad %d", n) }\n']]));
   const evidence: RunEvidence = { byLine, filesRead: new Set(['/m/a.go']), problems: [] };
@@ -153,7 +153,7 @@ test("join: a map literal's entries never grow its map; an assignment by index m
   // (testing.AllocsPerRun); a 12-entry literal that escapes has all its allocations on its first
   // line (-memprofilerate=1: 4 objects per call at line 6, none on the entry lines).
   const text = 'package m\n\nfunc F(k string) map[string]int {\n\tm := map[string]int{\n\t\t"a": 1,\n\t\t"b": 2,\n\t}\n\tm[k] = 3\n\treturn m\n}\n';
-  const call = (fn: string, line: number): AllocCall => ({ fn, file: '/m/a.go', line, symbol: 'm.F', inlinedFrom: null });
+  const call = (fn: string, line: number): AllocCall => ({ fn, file: '/m/a.go', line, symbol: 'm.F', inlinedFrom: null, inlinedVia: [] });
   const calls = [call('runtime.makemap', 4), call('runtime.mapassign_faststr', 5), call('runtime.mapassign_faststr', 6), call('runtime.mapassign_faststr', 8)];
   const byLine = new Map<string, AllocCall[]>();
   for (const c of calls) byLine.set(lineKey(c.file, c.line), [...(byLine.get(lineKey(c.file, c.line)) ?? []), c]);
@@ -193,7 +193,7 @@ test('join: a value and its interface box, printed with one text, are two alloca
     ...finding({ ...decision('string(b)', 3), explanations: [flow('{heap}', 'call parameter')] }),
     message: '`string(b)` is allocated on the heap: it is passed to `assert.Equal` at line 3, which lets it escape',
   };
-  const call = (fn: string): AllocCall => ({ fn, file: '/m/a.go', line: 3, symbol: 'm.F', inlinedFrom: null });
+  const call = (fn: string): AllocCall => ({ fn, file: '/m/a.go', line: 3, symbol: 'm.F', inlinedFrom: null, inlinedVia: [] });
   const byLine = new Map([[lineKey('/m/a.go', 3), [call('runtime.slicebytetostring'), call('runtime.convTstring')]]]);
   const sources = new SourceCache(new Map([['/m/a.go', 'package m\n\nfunc F(b []byte) { assert.Equal(t, "x", string(b)) }\n']]));
   const out = joinEvidence([box, data], { byLine, filesRead: new Set(['/m/a.go']), problems: [] }, sources);
@@ -213,7 +213,7 @@ test('join: a value and its interface box, printed with one text, are two alloca
 test('join: `string(r)` of a rune allocates exactly when it escapes', () => {
   // runtime/string.go intstring: a 4-byte stack buffer when the string does not escape, else 4 new
   // bytes whatever the rune (testing.AllocsPerRun, go1.26.8: 1 for 'a', 'é', '世' escaping; 0 not).
-  const call = (line: number): AllocCall => ({ fn: 'runtime.intstring', file: '/m/a.go', line, symbol: 'm.F', inlinedFrom: null });
+  const call = (line: number): AllocCall => ({ fn: 'runtime.intstring', file: '/m/a.go', line, symbol: 'm.F', inlinedFrom: null, inlinedVia: [] });
   const byLine = new Map([
     [lineKey('/m/a.go', 3), [call(3)]],
     [lineKey('/m/a.go', 4), [call(4)]],
@@ -238,7 +238,7 @@ test('join: a finding keeps the record of where it was mapped, and its explanati
   let made = 0;
   Object.defineProperty(instantiation, 'related', { get: () => (made++, []), enumerable: true, configurable: true });
   assert.equal(dropRepeats([instantiation, wrapper]).length, 1);
-  const byLine = new Map([3, 9].map((line) => [lineKey('/m/a.go', line), [{ fn: 'runtime.newobject', file: '/m/a.go', line, symbol: 'm.F', inlinedFrom: null }]]));
+  const byLine = new Map([3, 9].map((line) => [lineKey('/m/a.go', line), [{ fn: 'runtime.newobject', file: '/m/a.go', line, symbol: 'm.F', inlinedFrom: null, inlinedVia: [] }]]));
   const sources = new SourceCache(new Map([['/m/a.go', 'package m\n\nvar p = &Point{}\n']]));
   const out = joinEvidence([instantiation, wrapper], { byLine, filesRead: new Set(['/m/a.go']), problems: [] }, sources);
   assert.deepEqual(
@@ -297,7 +297,7 @@ test('join: an allocation on a line of punctuation alone sits on the expression 
   // chi middleware/request_id_test.go:25: the `}{` between a literal's type and its elements. (A
   // map literal's inserts there are its own and never grow it: no finding, see the test above.)
   const text = 'package m\n\nvar Sink any\n\nfunc F() {\n\ttests := []struct {\n\t\ta string\n\t}{\n\t\t{"y"},\n\t}\n\tSink = tests\n}\n';
-  const byLine = new Map([[lineKey('/m/a.go', 8), [{ fn: 'runtime.newobject', file: '/m/a.go', line: 8, symbol: 'm.F', inlinedFrom: null }]]]);
+  const byLine = new Map([[lineKey('/m/a.go', 8), [{ fn: 'runtime.newobject', file: '/m/a.go', line: 8, symbol: 'm.F', inlinedFrom: null, inlinedVia: [] }]]]);
   const out = joinEvidence([], { byLine, filesRead: new Set(['/m/a.go']), problems: [] }, new SourceCache(new Map([['/m/a.go', text]])));
   assert.deepEqual(
     out.map((f) => [f.kind, f.line, f.column, f.endLine, f.endColumn]),
@@ -330,7 +330,7 @@ test('join: a moved variable whose line has no allocator call is still on the he
     kind: 'escape.moved',
     decision: { ...decision(subject, line), kind: 'escape.moved', text: `moved to heap: ${subject}` },
   });
-  const byLine = new Map([[lineKey('/m/a.go', 3), [{ fn: 'runtime.mallocgc', file: '/m/a.go', line: 3, symbol: 'm.F', inlinedFrom: null }]]]);
+  const byLine = new Map([[lineKey('/m/a.go', 3), [{ fn: 'runtime.mallocgc', file: '/m/a.go', line: 3, symbol: 'm.F', inlinedFrom: null, inlinedVia: [] }]]]);
   const sources = new SourceCache(new Map([['/m/a.go', 'package m\n\nvar mu int\nvar total int\n']]));
   const out = joinEvidence([moved('mu', 3), moved('total', 4)], { byLine, filesRead: new Set(['/m/a.go']), problems: [] }, sources);
   assert.deepEqual(
@@ -341,4 +341,104 @@ test('join: a moved variable whose line has no allocator call is still on the he
     ],
   );
   assert.match(evidenceText(out[1]!) ?? '', /allocated with other variables of the function in one call/);
+});
+
+test('join: a typed constant boxed next to a variable takes no call (the compiler prints `logrus.Level(3)` for `WarnLevel`)', () => {
+  // logrus v1.10.2 logrus_test.go:575 `assert.Equal(t, WarnLevel, l)`: one `convT32`, for `l`;
+  // the constant is boxed from static data (go1.26.8: `LEAQ ..stmp_454(SB)`, AllocsPerRun 1 for l = 300).
+  const call: AllocCall = { fn: 'runtime.convT32', file: '/m/a.go', line: 3, symbol: 'm.F', inlinedFrom: null, inlinedVia: [] };
+  const byLine = new Map([[lineKey('/m/a.go', 3), [call]]]);
+  const sources = new SourceCache(new Map([['/m/a.go', 'package m\n\nfunc F(l Level) { use(Warn, l) }\n']]));
+  const named = { ...finding(decision('logrus.Level(3)', 3)), nodeType: 'identifier' };
+  const predeclared = { ...finding(decision('int64(1)', 3)), nodeType: 'call_expression' };
+  const aCall = { ...finding(decision('Level(3)', 3)), nodeType: 'call_expression' };
+  const variable = { ...finding(decision('l', 3)), column: 29, endColumn: 30, nodeType: 'identifier' };
+  const out = joinEvidence([named, predeclared, aCall, variable], { byLine, filesRead: new Set(['/m/a.go']), problems: [] }, sources);
+  assert.deepEqual(
+    out.map((f) => `${f.decision?.details.subject} ${f.kind} ${f.evidence?.calls.join(',')}`),
+    // A call `Level(3)` of a function could return anything: it keeps the line's call.
+    ['logrus.Level(3) escape.free ', 'int64(1) escape.free ', 'Level(3) escape.heap runtime.convT32', 'l escape.heap runtime.convT32'],
+  );
+  assert.equal(freeReason(decision('"{\\"obj\\":{\\"member\\":\\...', 3)), 'a constant boxed into an interface points at read-only data', 'a long string cut short inside an escape');
+});
+
+test("join: a decision inside an inlined callee takes only calls inlined through it, not another call's on the line", () => {
+  // echo v4.16.5 bind_test.go:231, zerolog hlog.go:30: `context.Background()`'s zero-sized
+  // `backgroundCtx{}` took the `newobject` of `strings.NewReader`'s `&Reader{...}` (go1.26.8:
+  // AllocsPerRun 1 for `return context.Background(), strings.NewReader(s)`). The object file names
+  // another package's inlined function by its package path only.
+  const call: AllocCall = {
+    fn: 'runtime.newobject',
+    file: '/m/a.go',
+    line: 3,
+    symbol: 'm.B',
+    inlinedFrom: { func: 'strings', file: '/goroot/src/strings/reader.go', line: 156 },
+    inlinedVia: ['strings'],
+  };
+  const byLine = new Map([[lineKey('/m/a.go', 3), [call]]]);
+  const sources = new SourceCache(new Map([['/m/a.go', 'package m\n\nfunc B(s string) (any, any) { return context.Background(), strings.NewReader(s) }\n']]));
+  const ctx = { ...finding(decision('context.backgroundCtx{}', 3)), inlinedAt: ['context.Background'] };
+  const reader = { ...finding(decision('&strings.Reader{...}', 3)), column: 60, inlinedAt: ['strings.NewReader'] };
+  const out = joinEvidence([ctx, reader], { byLine, filesRead: new Set(['/m/a.go']), problems: [] }, sources);
+  assert.deepEqual(
+    out.map((f) => `${f.decision?.details.subject} ${f.kind} ${f.evidence?.calls.join(',')}`),
+    ['context.backgroundCtx{} escape.free ', '&strings.Reader{...} escape.heap runtime.newobject'],
+  );
+  assert.match(out[0]!.message, /the calls on this line are in code inlined from other functions/);
+  // Frames name functions of the compiled package in full, others by package path (a path whose last element is not a name may be any).
+  assert.equal(frameMayBe('example.com/m.(*T).helper', '(*T).helper'), true);
+  assert.equal(frameMayBe('example.com/m.other', '(*T).helper'), false);
+  assert.equal(frameMayBe('github.com/labstack/echo/v4', 'echo.New'), true);
+  assert.equal(frameMayBe('gopkg.in/yaml.v3', 'yaml.Marshal'), true);
+  assert.equal(frameMayBe('net/http/httptest', 'context.Background'), false);
+  assert.equal(frameMayBe('github.com/mattn/go-isatty', 'isatty.IsTerminal'), true);
+});
+
+test("join: the values boxed on one line share its conversion calls, one each, by where they end; a closure takes only an object's call", () => {
+  // logrus v1.10.2 / gjson v1.20.4 (`fmt.Sprintf("%s", fmt.Sprintf("%d", x))`): both values took
+  // convT64 and convTstring and both conditions. The inner `x` is boxed first.
+  const call = (fn: string): AllocCall => ({ fn, file: '/m/a.go', line: 3, symbol: 'm.C', inlinedFrom: null, inlinedVia: [] });
+  const byLine = new Map([[lineKey('/m/a.go', 3), [call('runtime.convT64'), call('runtime.convTstring')]]]);
+  const sources = new SourceCache(new Map([['/m/a.go', 'package m\n\nfunc C(x uint64) string { return fmt.Sprintf("%s", fmt.Sprintf("%d", x)) }\n']]));
+  const inner = { ...finding(decision('fmt.Sprintf("%d", x)', 3)), column: 52, endColumn: 72 };
+  const x = { ...finding(decision('x', 3)), column: 70, endColumn: 71 };
+  const out = joinEvidence([inner, x], { byLine, filesRead: new Set(['/m/a.go']), problems: [] }, sources);
+  assert.deepEqual(
+    out.map((f) => `${f.decision?.details.subject} ${f.evidence?.calls.join(',')}`),
+    ['fmt.Sprintf("%d", x) runtime.convTstring', 'x runtime.convT64'],
+  );
+  assert.doesNotMatch(out[1]!.message, /empty string/);
+  // A pairing that cannot be (a string given an integer's conversion) keeps the line's calls.
+  const wrong = new Map([[lineKey('/m/a.go', 3), [call('runtime.convTstring'), call('runtime.convT64')]]]);
+  const kept = joinEvidence([inner, x], { byLine: wrong, filesRead: new Set(['/m/a.go']), problems: [] }, sources);
+  assert.deepEqual(
+    kept.map((f) => f.evidence?.calls.length),
+    [2, 2],
+  );
+  // zerolog v1.35.1 log.go:411: `func(msg string) { panic(msg) }` captures nothing (AllocsPerRun 0).
+  const closureDecision: CompilerDecision = { ...decision('func literal', 3), kind: 'escape.closure' };
+  const lone = joinEvidence(
+    [{ ...finding(closureDecision), kind: 'escape.closure' }],
+    { byLine: new Map([[lineKey('/m/a.go', 3), [call('runtime.convTstring')]]]), filesRead: new Set(['/m/a.go']), problems: [] },
+    sources,
+  );
+  assert.deepEqual(
+    lone.map((f) => `${f.kind} ${f.evidence?.allocates}`),
+    ['escape.free no', 'alloc.convert may'],
+  );
+});
+
+test('join: make of zero-sized elements calls makeslice and allocates nothing; []byte(a + b) allocates unless empty', () => {
+  // go1.26.8: AllocsPerRun(make([]struct{}, n) escaping) = 0.
+  const call: AllocCall = { fn: 'runtime.makeslice', file: '/m/a.go', line: 3, symbol: 'm.C', inlinedFrom: null, inlinedVia: [] };
+  const sources = new SourceCache(new Map([['/m/a.go', 'package m\n\nfunc C(n int) { sink = make([]struct{}, n) }\n']]));
+  const out = joinEvidence([finding(decision('make([]struct {}, n)', 3))], { byLine: new Map([[lineKey('/m/a.go', 3), [call]]]), filesRead: new Set(['/m/a.go']), problems: [] }, sources);
+  assert.deepEqual(
+    out.map((f) => `${f.kind} ${f.evidence?.allocates}`),
+    ['escape.free no'],
+    'no alloc.* finding for its makeslice',
+  );
+  // runtime/string.go concatbytes: `[]byte{}` for an empty result, a new array otherwise (echo v4.16.5 context.go:517).
+  assert.equal(allocatorInfo('runtime.concatbyte2')?.escaping, 'not when the result is empty');
+  assert.match(allocatorInfo('runtime.concatstring2')?.escaping ?? '', /one of its operands/);
 });

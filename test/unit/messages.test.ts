@@ -113,6 +113,9 @@ for (const version of versions) {
 
 test('calleeOf finds the called function, also for method expressions', () => {
   assert.equal(calleeOf('fmt.Sprintf("%d,%d", ... argument...)'), 'fmt.Sprintf');
+  // A parenthesis inside a string literal is not the call's (echo v4.16.5 context.go:517).
+  assert.equal(calleeOf('(*Response).Write(c.response, ([]byte)(callback + "("))'), '(*Response).Write');
+  assert.equal(calleeOf("f(')')"), 'f');
   assert.equal(calleeOf('(*sync.WaitGroup).Add(wg, 1)'), '(*sync.WaitGroup).Add');
   assert.equal(calleeOf('f(g(x))'), 'f');
   assert.equal(calleeOf('x'), null);

@@ -45,8 +45,18 @@ const ALLOCATOR_RULES: ReadonlyArray<{ match: RegExp } & AllocatorInfo> = [
   { match: /^runtime\.makeslice(64|copy)?$/, category: 'slice', always: true, dependsOn: null },
   { match: /^runtime\.growslice$/, category: 'growslice', always: false, dependsOn: 'only when the capacity is too small for the new elements' },
   { match: /^runtime\.moveSlice\w*$/, category: 'growslice', always: false, dependsOn: 'only when the slice still uses the stack buffer `append` started it in' },
+  // `[]byte(a + b)` (Go 1.22+): a new array unless the result is empty (runtime/string.go
+  // concatbytes returns `[]byte{}`); it has no operand to return as it is (echo v4.16.5
+  // context.go:517 said "or is one of its operands").
   {
-    match: /^runtime\.concat(string|byte)(s|\d)$/,
+    match: /^runtime\.concatbyte(s|\d)$/,
+    category: 'concat',
+    always: false,
+    dependsOn: 'not when the result is empty, or fits a 32-byte stack buffer and does not escape',
+    escaping: 'not when the result is empty',
+  },
+  {
+    match: /^runtime\.concatstring(s|\d)$/,
     category: 'concat',
     always: false,
     dependsOn: 'not when the result is empty, or fits a 32-byte stack buffer and does not escape',
@@ -119,6 +129,8 @@ export interface AllocCall {
   symbol: string;
   /** Where the code came from when it was inlined: the innermost frame; null when it was not. */
   inlinedFrom: { func: string; file: string; line: number } | null;
+  /** The functions inlined on the way to the call, innermost first (the frames but the outermost); [] when it was not inlined. */
+  inlinedVia: string[];
 }
 
 /** What the evidence stage produces for a run. */
@@ -225,6 +237,7 @@ export function creditCalls(calls: readonly ObjectCall[], goroot: string): Alloc
       line: outer.line,
       symbol: c.symbol,
       inlinedFrom: c.frames.length > 1 ? { func: inner.func, file: localPath(inner.file, goroot), line: inner.line } : null,
+      inlinedVia: c.frames.slice(0, -1).map((f) => f.func),
     });
   }
   return out;

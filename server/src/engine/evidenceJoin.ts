@@ -1,7 +1,7 @@
 // Joins escape analysis with the compiled code (evidence.ts): a heap decision with an allocator
 // call at its line is confirmed; one without is free (kind `escape.free`, hidden by default, its
 // message says why); an allocator call no heap decision accounts for becomes an `alloc.*` finding.
-import type { SourceCache } from './analyze';
+import { lastName, type SourceCache } from './analyze';
 import { allocatorInfo, lineKey, type AllocCall, type AllocCategory, type RunEvidence } from './evidence';
 import { kindInfo } from './kinds';
 import { nodesOnLine } from './nodeMapping';
@@ -12,18 +12,84 @@ import type { ByteRange, CodeEvidence, CompilerDecision, Finding } from './types
 /** The heap kinds whose findings the compiled code must confirm. */
 const HEAP_DECISION_KINDS: ReadonlySet<string> = new Set(['escape.moved', 'escape.heap', 'escape.closure', 'loopvar.heap']);
 
-/** What a free heap decision is, in words, or null when the subject gives no reason. */
-export function freeReason(d: CompilerDecision | null): string | null {
+/** A constant as the compiler prints it: a number, a string (cut short: `"aaaa…aaa...` with no closing quote), a rune, a boolean. */
+const CONSTANT = String.raw`-?[0-9][0-9a-fA-FxXoObB_.eEpP+-]*i?|"(?:[^"\\]|\\.)*"|"(?:[^"\\]|\\.)*\\?\.\.\.|\`[^\`]*\`|'(?:[^'\\]|\\.)+'|true|false`;
+const CONSTANT_ALONE = new RegExp(`^(?:${CONSTANT}|nil)$`);
+/** A constant converted to a type: `int64(1)`, `logrus.Level(3)` (how the compiler prints a typed named constant). */
+const CONSTANT_CONVERTED = new RegExp(`^([A-Za-z_][\\w.]*)\\((?:${CONSTANT})\\)$`);
+const PREDECLARED_TYPES: ReadonlySet<string> = new Set('bool byte complex64 complex128 float32 float64 int int8 int16 int32 int64 rune string uint uint8 uint16 uint32 uint64 uintptr'.split(' '));
+
+/**
+ * What a free heap decision is, in words, or null when the subject gives no reason. `nodeType` is
+ * the syntax the decision was mapped onto: the compiler prints a typed constant as a conversion of
+ * its value (`logrus.Level(3)` for `WarnLevel`, logrus v1.10.2 logrus_test.go:575), which reads
+ * like a call `F(3)` whose result is boxed; it is a constant where the user wrote a name, not a
+ * call, or where the type is predeclared (`int64(1)`, echo v4.16.5 bind_test.go:196).
+ */
+export function freeReason(d: CompilerDecision | null, nodeType?: string | null): string | null {
   const subject = d?.details.subject?.trim();
   if (d?.kind !== 'escape.heap' || subject === undefined) return null;
-  // The compiler cuts a long string constant short: `"aaaa…aaa...` with no closing quote.
-  if (/^(-?[0-9][0-9a-fA-FxXoObB_.eEpP+-]*i?|"(?:[^"\\]|\\.)*"|"(?:[^"\\]|\\.)*\.\.\.|`[^`]*`|'(?:[^'\\]|\\.)+'|true|false|nil)$/.test(subject)) {
+  const converted = CONSTANT_CONVERTED.exec(subject);
+  if (
+    CONSTANT_ALONE.test(subject) ||
+    (converted && (PREDECLARED_TYPES.has(converted[1]!) || (typeof nodeType === 'string' && /^(identifier|selector_expression|qualified_type|field_identifier)$/.test(nodeType))))
+  ) {
     return 'a constant boxed into an interface points at read-only data';
   }
   // `[]interface {}{}` too (zap v1.27.0 array_test.go:61): the compiler prints `interface {}` with a space.
   // `&struct {}{}` too: the address of a zero-sized value is the runtime's zerobase (zap v1.27.0 json_encoder_test.go:100).
   if (/^&?(struct ?\{\}\{\}|\[0?\](?:[\w.*[\]]|(?:interface|struct) ?\{\})+\{\})$/.test(subject)) return 'a zero-sized value needs no memory (it points at the runtime’s zerobase)';
+  // `make([]struct{}, n)`: makeslice of zero-sized elements returns the zerobase (AllocsPerRun 0, go1.26.8).
+  if (/^make\(\[\](?:struct ?\{\}|\[0\][^,]+),/.test(subject)) return 'a slice of zero-sized elements needs no memory (it points at the runtime’s zerobase)';
   return null;
+}
+
+/** Whether an allocator call was inlined through one of these functions (as the compiler's "inlining call to" names them). */
+function throughOneOf(c: AllocCall, funcs: readonly string[]): boolean {
+  return c.inlinedVia.some((frame) => funcs.some((g) => frameMayBe(frame, g)));
+}
+
+/**
+ * Whether a frame of the compiled code may be the function the compiler names `g`
+ * (`strings.NewReader`, `httptest.NewRequest`, `(*Context).Redirect`). A frame names its function
+ * in full when it is of the compiled package (`example.com/p.(*T).M`: compared by last name), and
+ * only by its package path when it is of another (`strings`, `github.com/labstack/echo/v4`: the
+ * object file does not list its name), compared with `g`'s package qualifier. A package path whose
+ * last element is not the package's name (`go-isatty`) may be anything.
+ */
+export function frameMayBe(frame: string, g: string): boolean {
+  const tail = frame.slice(frame.lastIndexOf('/') + 1);
+  if (tail.includes('.') && !/\.v\d+$/.test(tail)) return lastName(frame) === lastName(g);
+  const parts = frame.split('/');
+  const last = (/^v\d+$/.test(tail) && parts.length > 1 ? parts[parts.length - 2]! : tail).replace(/\.v\d+$/, '');
+  if (!/^[A-Za-z_]\w*$/.test(last)) return true;
+  return /^([A-Za-z_]\w*)\./.exec(g)?.[1] === last;
+}
+
+/**
+ * The package whose code writes a value of an unexported type of another package, as the compiler
+ * prints it: `context` of `context.backgroundCtx{}`. Only that package can write it; an exported
+ * type (`new(bytes.Buffer)` in `httptest.NewRecorder`) may be written anywhere.
+ */
+function qualifierOf(subject: string): string | undefined {
+  return /^(?:&|new\()?([a-z_]\w*)\.[a-z_]\w*(?:\{|\)|\[)/.exec(subject.trim())?.[1];
+}
+
+/** Whether a frame's function is of the package named `q` (a package path whose last element is not a name may be anything). */
+export function frameInPackage(frame: string, q: string): boolean {
+  const slash = frame.lastIndexOf('/');
+  const tail = frame.slice(slash + 1);
+  const full = tail.includes('.') && !/\.v\d+$/.test(tail);
+  const pkgPath = full ? frame.slice(0, slash + 1) + tail.slice(0, tail.indexOf('.')) : frame;
+  const parts = pkgPath.split('/');
+  const lastPart = parts[parts.length - 1] ?? '';
+  const last = (/^v\d+$/.test(lastPart) && parts.length > 1 ? parts[parts.length - 2]! : lastPart).replace(/\.v\d+$/, '');
+  return !/^[A-Za-z_]\w*$/.test(last) || last === q;
+}
+
+/** Whether a decision is about a closure (its `newobject`, or nothing when it captures no variables). */
+function closure(d: CompilerDecision | null): boolean {
+  return d?.kind === 'escape.closure' || d?.details.subject === 'func literal';
 }
 
 /** Whether a heap decision is about an object the code writes: `&T{...}`, `new(T)`, a composite literal, a closure, a variadic call's slice. */
@@ -69,10 +135,13 @@ function boxMessage(f: Finding): string {
 
 /** The allocator categories that can carry out a heap decision. */
 export function decisionCategories(d: CompilerDecision | null): ReadonlySet<AllocCategory> {
+  if (d?.kind === 'escape.closure') return new Set(['object']);
   if (d === null || d.kind !== 'escape.heap') return new Set(['object', 'convert']);
   const s = (d.details.subject ?? '').trim();
   if (/^make\(map\b|^map\[/.test(s)) return new Set(['map']);
   if (/^make\(chan\b/.test(s)) return new Set(['object']);
+  // A closure is its captured variables' struct (`newobject`); one that captures nothing is static.
+  if (s === 'func literal') return new Set(['object']);
   // `make(Map)` of a named map type reads like a slice's: either.
   if (/^make\(/.test(s)) return new Set(['slice', 'object', 'map']);
   if (/^append\b/.test(s)) return new Set(['growslice']);
@@ -278,6 +347,49 @@ const ENCLOSING_NODES: readonly string[] = ['composite_literal', 'call_expressio
 /** How far up an enclosing expression is looked for. */
 const MAX_LINES_UP = 200;
 
+/** Whether a boxed value is plainly a string (its box must be `convTstring` or `convT`). */
+function plainlyString(subject: string): boolean {
+  return /^"|^string\(|^fmt\.Sprint|^strconv\.(Itoa|Format|Quote)|\.String\(\)$| \+ "|" \+ /.test(subject);
+}
+
+/**
+ * The conversion calls of a line shared out among the values boxed there, one each, when they pair
+ * up: as many values (each printed once per flow: one per range) as `convT*` calls, all in one
+ * function and none inlined. The compiled code boxes them in the order they are evaluated, inner
+ * values before the calls that take them (`fmt.Sprintf("%s", fmt.Sprintf("%d", x))`: `x`'s
+ * `convT64`, then the inner result's `convTstring`), so by where each value ends. Without a
+ * split, every value of the line took every call and all their conditions (shopspring/decimal
+ * v1.6.0 decimal_test.go:1671: an `int32` "is allocated" because the `Decimal` beside it is boxed
+ * by `convT`; logrus v1.10.2 text_formatter.go:280: strings "not for an integer from 0 to 255").
+ * A line that does not pair up (a byte-sized value boxed from static data, a literal boxed by
+ * `newobject`) keeps the line's calls for each value.
+ */
+function boxedValueCalls(findings: readonly Finding[], evidence: RunEvidence, boxes: ReadonlySet<Finding>): Map<Finding, AllocCall> {
+  const values = new Map<string, Map<string, Finding[]>>();
+  for (const f of findings) {
+    if (f.compiler === null || f.kind !== 'escape.heap' || f.inlinedAt !== undefined || freeReason(f.decision, f.nodeType) !== null) continue;
+    if (!boxes.has(f) && (writesObject(f.decision) || !decisionCategories(f.decision).has('convert'))) continue;
+    const line = lineKey(f.file, f.compiler.line);
+    const byRange = values.get(line) ?? new Map<string, Finding[]>();
+    values.set(line, byRange);
+    const k = `${f.line}:${f.column}:${f.endLine}:${f.endColumn}`;
+    byRange.set(k, [...(byRange.get(k) ?? []), f]);
+  }
+  const shares = new Map<Finding, AllocCall>();
+  for (const [line, byRange] of values) {
+    if (byRange.size < 2) continue;
+    const calls = (evidence.byLine.get(line) ?? []).filter((c) => allocatorInfo(c.fn)?.category === 'convert');
+    if (calls.length !== byRange.size || calls.some((c) => c.inlinedFrom !== null || c.symbol !== calls[0]!.symbol)) continue;
+    const ordered = [...byRange.values()].sort((a, b) => a[0]!.endLine - b[0]!.endLine || a[0]!.endColumn - b[0]!.endColumn || b[0]!.column - a[0]!.column);
+    const plausible = ordered.every((group, i) => !plainlyString(group[0]!.decision?.details.subject ?? '') || /^runtime\.convT(string|noptr)?$/.test(calls[i]!.fn));
+    if (!plausible) continue;
+    ordered.forEach((group, i) => {
+      for (const f of group) shares.set(f, calls[i]!);
+    });
+  }
+  return shares;
+}
+
 /**
  * The findings with their `evidence`: heap decisions confirmed or turned free, and an `alloc.*`
  * finding for each line and kind of allocator call no heap decision accounts for (only in the
@@ -296,9 +408,10 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
   // (`t.Fatal(msg + "short write")`: the concatenation's decision takes its `concatstring2`, the
   // boxing's `convTstring` is left, compress v1.17.11 fuzz_test.go:85).
   const madeOnLine = new Map<string, Finding[]>();
+  const shares = boxedValueCalls(findings, evidence, boxes);
   for (const f of findings) {
     // A free decision (a constant, a zero-sized value) takes no call and leaves the others theirs.
-    if (f.compiler === null || f.kind !== 'escape.heap' || freeReason(f.decision) !== null) continue;
+    if (f.compiler === null || f.kind !== 'escape.heap' || freeReason(f.decision, f.nodeType) !== null) continue;
     const line = lineKey(f.file, f.compiler.line);
     const made = decisionCategories(f.decision);
     if (writesObject(f.decision) && !boxes.has(f)) objectLines.add(line);
@@ -314,8 +427,17 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
       out.push(withFields(f, { evidence: { allocates: 'no', calls: [] } }));
       continue;
     }
-    const onLine = evidence.byLine.get(lineKey(f.file, f.compiler.line)) ?? [];
-    const reason = freeReason(f.decision);
+    // What an inlined callee allocates is done by code inlined through it: not by another call's
+    // inlined code on the line (echo v4.16.5 bind_test.go:231: `context.Background()`'s zero-sized
+    // `backgroundCtx{}` took the `newobject` of `strings.NewReader`'s `&Reader{...}`).
+    const lineCalls = evidence.byLine.get(lineKey(f.file, f.compiler.line)) ?? [];
+    // And a value of another package's unexported type (`context.backgroundCtx{}`) is written by
+    // that package's code: not by `net/http`'s `new(Request)` beside it (zerolog v1.35.1
+    // hlog.go:30, `r.WithContext(r.Context())`).
+    const owner = f.inlinedAt === undefined ? undefined : qualifierOf(f.decision?.details.subject ?? '');
+    const onLine =
+      f.inlinedAt === undefined ? lineCalls : lineCalls.filter((c) => throughOneOf(c, f.inlinedAt!) && (owner === undefined || c.inlinedVia.some((frame) => frameInPackage(frame, owner))));
+    const reason = freeReason(f.decision, f.nodeType);
     // The box takes its conversion call; without one on its line it is read as any decision.
     const box = boxes.has(f) && onLine.some((c) => allocatorInfo(c.fn)?.category === 'convert');
     const categories = box ? BOX_CATEGORIES : decisionCategories(f.decision);
@@ -335,7 +457,10 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
     // compiler may carry it out with another routine (a boxed struct through newobject). Not an
     // `append`: a concatenation or a boxing is never its growth (cobra v1.10.2 yaml_docs.go:132
     // took the line's concatenation and its "not when the result is empty").
-    const mine = reason !== null ? [] : matching.length > 0 ? matching : categories.has('growslice') ? [] : onLine;
+    // Nor a closure: it is allocated by `newobject` or not at all (zerolog v1.35.1 log.go:411, a
+    // closure capturing nothing, took the line's `convTstring` and its "not for the empty string").
+    const share = shares.get(f);
+    const mine = share !== undefined ? [share] : reason !== null ? [] : matching.length > 0 ? matching : categories.has('growslice') || closure(f.decision) ? [] : onLine;
     if (mine.length > 0) {
       for (const c of mine) claimed.add(c);
       const e = evidenceOf(mine);
@@ -358,7 +483,13 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
       out.push(withFields(f, { evidence: { allocates: 'yes', calls: [] } }));
       continue;
     }
-    const why = reason ?? 'the compiled code has no allocator call on this line (the value is in static data, or the compiler removed the allocation)';
+    // `make([]struct{}, n)` still calls `makeslice`, which returns the zerobase: the call is its, and allocates nothing.
+    if (reason !== null && /^make\(/.test(f.decision?.details.subject?.trim() ?? '')) for (const c of matching) claimed.add(c);
+    const why =
+      reason ??
+      (lineCalls.length > onLine.length
+        ? 'the compiled code has no allocator call for it (the calls on this line are in code inlined from other functions)'
+        : 'the compiled code has no allocator call on this line (the value is in static data, or the compiler removed the allocation)');
     out.push(
       withFields(f, {
         kind: 'escape.free',

@@ -136,10 +136,13 @@ export function calleeOf(expr: string): string | null {
   const text = plainCode(expr).trim();
   if (!text.endsWith(')')) return null;
   // Walk back to the '(' that matches the final ')': method expressions print as
-  // `(*sync.WaitGroup).Add(wg, 1)`, so the first '(' is not the call's.
+  // `(*sync.WaitGroup).Add(wg, 1)`, so the first '(' is not the call's. Parentheses inside string
+  // and rune literals do not count (`(*Response).Write(c.response, ([]byte)(callback + "("))`,
+  // echo v4.16.5 context.go:517, read as a call of a function value).
+  const masked = text.replace(/"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*'/g, (lit) => '_'.repeat(lit.length));
   let depth = 0;
-  for (let i = text.length - 1; i >= 0; i--) {
-    const c = text[i];
+  for (let i = masked.length - 1; i >= 0; i--) {
+    const c = masked[i];
     if (c === ')') depth++;
     else if (c === '(' && --depth === 0) {
       const callee = text.slice(0, i).trim();

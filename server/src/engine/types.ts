@@ -219,6 +219,12 @@ export interface Finding extends ByteRange {
    * the fields it prints).
    */
   nodeType?: string | null;
+  /**
+   * When the decision is about something inside a function inlined at the node (the message says
+   * "inside `F`, inlined here"): the functions inlined at the decision's position. The compiled-code
+   * join gives such a decision only allocator calls inlined through one of them. Internal.
+   */
+  inlinedAt?: string[];
 }
 
 /** A package as `go list` described it, with the outcome of compiling it. */
