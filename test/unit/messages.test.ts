@@ -10,6 +10,7 @@ import {
   inlinedCallNote,
   decisionMessage,
   receiverForm,
+  valueReceiverForm,
   escapeReason,
   explanationSteps,
   functionWords,
@@ -496,4 +497,14 @@ test('a value returned through a variable says the variable is returned there, n
     'escape.heap',
   );
   assert.match(decisionMessage(direct), /: it is returned at line 4$/);
+});
+
+test('valueReceiverForm: a value-receiver method expression as a call on its receiver (a candidate, compared with the source)', () => {
+  // gjson v1.20.4 gjson_test.go:1326, logrus v1.10.2 text_formatter.go:226.
+  assert.equal(valueReceiverForm('Result.String(Result.Get(Parse(json), "name"))'), 'Parse(json).Get("name").String()');
+  assert.equal(valueReceiverForm('time.Time.Format(entry.Time, "2006-01-02T15:04:05Z07:00")'), 'entry.Time.Format("2006-01-02T15:04:05Z07:00")');
+  assert.equal(valueReceiverForm('R.Str(r)'), 'r.Str()');
+  // A package's function and a method already called on its receiver are left as they are.
+  assert.equal(valueReceiverForm('fmt.Sprintf("%d", x)'), 'fmt.Sprintf("%d", x)');
+  assert.equal(valueReceiverForm('r.Str()'), 'r.Str()');
 });

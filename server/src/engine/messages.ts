@@ -596,6 +596,34 @@ export function receiverForm(expr: string): string {
   if (!m) return expr;
   // The receiver: the call's first argument, up to a comma or the closing parenthesis at depth 0.
   const open = m.index + m[0].length;
+  const end = argumentEnd(expr, open);
+  const receiver = expr.slice(open, end).trim();
+  // A receiver the compiler made up (`.this`, `.autotmp_3`, `~r0`) reads worse than the method expression.
+  if (end >= expr.length || receiver === '' || /^[.~{]|autotmp|\.this\b/.test(receiver)) return expr;
+  const rest = expr[end] === ',' ? expr.slice(end + 1).replace(/^\s+/, '') : expr.slice(end);
+  // The rest is rewritten too: an argument may be a method expression as well.
+  return `${expr.slice(0, m.index)}${receiver}.${m[1]!}(${receiverForm(rest)}`;
+}
+
+/**
+ * `T.M(recv, args)` → `recv.M(args)`: a method expression with a value receiver, as the compiler
+ * prints a call of a method of a value (`Result.String(Result.Get(Parse(json), "name"))`,
+ * `time.Time.Format(entry.Time, layout)`). `T` is an exported type, `Name` or `pkg.Name`; a call
+ * `pkg.F(x)` reads the same, so the result is only a candidate, to compare with the source.
+ */
+export function valueReceiverForm(expr: string): string {
+  const m = /(?<![\w.)\]])((?:[a-z_]\w*\.)?[A-Z]\w*)\.([A-Za-z_]\w*)\(/.exec(expr);
+  if (!m) return expr;
+  const open = m.index + m[0].length;
+  const end = argumentEnd(expr, open);
+  const receiver = expr.slice(open, end).trim();
+  if (end >= expr.length || receiver === '' || /^[.~{]|autotmp|\.this\b/.test(receiver)) return expr;
+  const rest = expr[end] === ',' ? expr.slice(end + 1).replace(/^\s+/, '') : expr.slice(end);
+  return `${expr.slice(0, m.index)}${valueReceiverForm(receiver)}.${m[2]!}(${valueReceiverForm(rest)}`;
+}
+
+/** Where the argument that starts at `open` ends: the comma or closing parenthesis at depth 0 (string and rune literals skipped). */
+function argumentEnd(expr: string, open: number): number {
   let depth = 0;
   let end = open;
   for (; end < expr.length; end++) {
@@ -608,12 +636,7 @@ export function receiverForm(expr: string): string {
       depth--;
     } else if (c === ',' && depth === 0) break;
   }
-  const receiver = expr.slice(open, end).trim();
-  // A receiver the compiler made up (`.this`, `.autotmp_3`, `~r0`) reads worse than the method expression.
-  if (end >= expr.length || receiver === '' || /^[.~{]|autotmp|\.this\b/.test(receiver)) return expr;
-  const rest = expr[end] === ',' ? expr.slice(end + 1).replace(/^\s+/, '') : expr.slice(end);
-  // The rest is rewritten too: an argument may be a method expression as well.
-  return `${expr.slice(0, m.index)}${receiver}.${m[1]!}(${receiverForm(rest)}`;
+  return end;
 }
 
 /** A flow step in words: `its address is taken: \`&p\``; an expression that is only an internal name in prose. */

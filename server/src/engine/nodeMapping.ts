@@ -30,6 +30,8 @@ export interface SyntaxAnchor {
    * says whether a decision is about an inlined call.
    */
   callee?: string;
+  /** The whole call when the range is its method's own text in a chain (ownCallStart): what the user wrote for the value. */
+  whole?: ByteRange;
 }
 
 /**
@@ -44,6 +46,7 @@ export function anchorForDecision(file: GoSourceFile, d: CompilerDecision, atInl
   // A range that is not a whole node is tracked through edits by its offsets (documents.ts).
   const nodeType = node.type === 'ERROR' || node.end <= node.start || start !== node.start ? null : node.type;
   const anchor: SyntaxAnchor = { range: file.byteRange(start, node.end), nodeType };
+  if (start !== node.start) anchor.whole = file.byteRange(node.start, node.end);
   if (node.part && CALL_TYPES.includes(node.type) && d.pos.column > 0 && node.reported === file.lines.byteToOffset(d.pos.line, d.pos.column)) {
     anchor.callee = file.text.slice(node.part.start, node.part.end);
   }

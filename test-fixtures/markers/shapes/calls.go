@@ -16,3 +16,21 @@ func Wrapf(n int) error {
 func Report(t *testing.T, name string) { // want leak.param:"t" "leaks to the heap" leak.param:"name" "leaks into a copy of it"
 	t.Errorf("bad %s", name) // want escape.heap:"name" "passed to `t\\.Errorf` at line 17, which lets it escape"
 }
+
+// Label: value-receiver methods called on a chain. The compiler prints the call as method
+// expressions, `Label.Text(Label.With(MakeLabel(s), "x"))`; the message quotes the chain as written,
+// and the range is the last call's own part.
+type Label struct{ s string }
+
+//go:noinline
+func MakeLabel(s string) Label { return Label{s} }
+
+//go:noinline
+func (l Label) With(x string) Label { return Label{l.s + x} } // want escape.heap:"l.s + x" "is allocated on the heap"
+
+//go:noinline
+func (l Label) Text() string { return l.s }
+
+func Show(s string) {
+	fmt.Println(MakeLabel(s).With("x").Text()) // want escape.heap:"Text()" "^`MakeLabel\\(s\\)\\.With\\(\"x\"\\)\\.Text\\(\\)` is allocated on the heap"
+}
