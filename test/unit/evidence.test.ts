@@ -10,7 +10,7 @@ import { decisionCategories, evidenceText, frameMayBe, joinEvidence, freeReason,
 import { objectFilesOfArchive, pcValue, readObjectCalls } from '../../server/src/engine/goObject';
 import { SourceCache } from '../../server/src/engine/analyze';
 import type { CompilerDecision, Explanation, Finding } from '../../server/src/engine/types';
-import { dropRepeats, markMappedAt, repeatKey } from '../../server/src/engine/repeats';
+import { dropRepeats, eraseShapes, markMappedAt, repeatKey } from '../../server/src/engine/repeats';
 import { assertSnapshot } from '../helpers/snapshot';
 
 const root = path.resolve(__dirname, '../..');
@@ -441,4 +441,21 @@ test('join: make of zero-sized elements calls makeslice and allocates nothing; [
   // runtime/string.go concatbytes: `[]byte{}` for an empty result, a new array otherwise (echo v4.16.5 context.go:517).
   assert.equal(allocatorInfo('runtime.concatbyte2')?.escaping, 'not when the result is empty');
   assert.match(allocatorInfo('runtime.concatstring2')?.escaping ?? '', /one of its operands/);
+});
+
+test('inlinedName: closures, range-over-func loop bodies and generic instantiations in words, never the compiler’s names', () => {
+  // echo v4.16.5 extractor_test.go:557, gjson v1.20.4 gjson.go:3638, logrus v1.10.2 entry.go:185.
+  assert.equal(inlinedName('github.com/labstack/echo/v4/middleware.TestValuesFromForm.func2'), 'a closure in `TestValuesFromForm`');
+  assert.equal(inlinedName('github.com/tidwall/gjson.Result.Path-range1'), 'the body of a loop over a function in `Result.Path`');
+  assert.equal(inlinedName('maps.Copy[go.shape.map[string]interface {},go.shape.map[string]interface {}]'), '`Copy`');
+  assert.equal(inlinedName('example.com/p.(*List[go.shape.*example.com/q.T]).Push'), '`(*List).Push`');
+});
+
+test("each allocation once: a generic function's shape instantiations are one finding, quoted as written", () => {
+  // hashicorp/golang-lru v2.0.7 lru.go:239: `make([]V, len(c.items))` reported once per shape (`[]int`, `[]int64`, `[]…`).
+  assert.equal(eraseShapes('make([]go.shape.int, n) escapes to heap', 'S'), 'make([]S, n) escapes to heap');
+  assert.equal(eraseShapes('f[go.shape.map[string]interface {},go.shape.struct {}](x)', 'S'), 'f[S,S](x)');
+  const copy = (shape: string): Finding => ({ ...finding(decision(`make([]go.shape.${shape}, n)`, 4)), compiler: { line: 4, column: 9, message: `make([]go.shape.${shape}, n) escapes to heap` } });
+  assert.equal(dropRepeats([copy('int'), copy('int64'), copy('*uint8')]).length, 1);
+  assert.equal(dropRepeats([copy('int'), { ...finding(decision('make([]int, m)', 4)), compiler: { line: 4, column: 9, message: 'make([]int, m) escapes to heap' } }]).length, 2, 'another allocation');
 });

@@ -10,7 +10,7 @@ import { kindInfo } from './kinds';
 import { decisionMessage, explanationSteps, receiverForm, valueReceiverForm, type CallsAsWritten, type DecisionSite } from './messages';
 import { anchorForDecision, isFunctionNameAt, type SyntaxAnchor } from './nodeMapping';
 import { GoSourceFile } from './sourceFile';
-import { markMappedAt } from './repeats';
+import { eraseShapes, markMappedAt } from './repeats';
 import { mark } from './timing';
 import type { ByteRange, CompilerDecision, CompilerPos, Finding, PackageResult, ParsedOutput } from './types';
 
@@ -284,8 +284,10 @@ function withAsWritten(site: DecisionSite, d: CompilerDecision, anchor: SyntaxAn
   // Method expressions with a value receiver print as `T.M(recv, args)`, which reads like a call of
   // `pkg.F` (`Result.String(Result.Get(Parse(json), "name"))` for `Parse(json).Get("name").String()`,
   // gjson v1.20.4: 44 messages): taken for one where the source has that shape.
+  // A generic instantiation's shapes stand where the source names a type parameter (`make([]V, n)`).
   const shape = shapeOf(text);
-  if (shape !== shapeOf(receiverForm(subject)) && shape !== shapeOf(valueReceiverForm(subject))) return site;
+  const printed = eraseShapes(subject, 'T');
+  if (shape !== shapeOf(receiverForm(printed)) && shape !== shapeOf(valueReceiverForm(printed))) return site;
   return { ...site, asWritten: text };
 }
 

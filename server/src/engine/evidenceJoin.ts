@@ -2,6 +2,7 @@
 // call at its line is confirmed; one without is free (kind `escape.free`, hidden by default, its
 // message says why); an allocator call no heap decision accounts for becomes an `alloc.*` finding.
 import { lastName, type SourceCache } from './analyze';
+import { functionWords, plainCode } from './messages';
 import { allocatorInfo, lineKey, type AllocCall, type AllocCategory, type RunEvidence } from './evidence';
 import { kindInfo } from './kinds';
 import { nodesOnLine } from './nodeMapping';
@@ -39,8 +40,11 @@ export function freeReason(d: CompilerDecision | null, nodeType?: string | null)
   // `[]interface {}{}` too (zap v1.27.0 array_test.go:61): the compiler prints `interface {}` with a space.
   // `&struct {}{}` too: the address of a zero-sized value is the runtime's zerobase (zap v1.27.0 json_encoder_test.go:100).
   if (/^&?(struct ?\{\}\{\}|\[0?\](?:[\w.*[\]]|(?:interface|struct) ?\{\})+\{\})$/.test(subject)) return 'a zero-sized value needs no memory (it points at the runtime’s zerobase)';
-  // `make([]struct{}, n)`: makeslice of zero-sized elements returns the zerobase (AllocsPerRun 0, go1.26.8).
-  if (/^make\(\[\](?:struct ?\{\}|\[0\][^,]+),/.test(subject)) return 'a slice of zero-sized elements needs no memory (it points at the runtime’s zerobase)';
+  // `make([]struct{}, n)`: makeslice of zero-sized elements returns the zerobase (AllocsPerRun 0,
+  // go1.26.8); the compiler says so of a generic one's instantiation with its reason `zero-sized
+  // element` (`make([]V, n)` with V = struct{}, hashicorp/golang-lru v2.0.7 lru.go:239).
+  const zeroSized = d.explanations.some((ex) => ex.flows.some((fl) => fl.steps.some((st) => st.reason === 'zero-sized element')));
+  if (zeroSized || /^make\(\[\](?:struct ?\{\}|\[0\][^,]+),/.test(subject)) return 'a slice of zero-sized elements needs no memory (it points at the runtime’s zerobase)';
   return null;
 }
 
@@ -240,13 +244,29 @@ function allocMessage(category: AllocCategory, calls: readonly AllocCall[], firs
  * `textproto` package".
  */
 export function inlinedName(sym: string): string {
-  const rest = sym.slice(sym.lastIndexOf('/') + 1);
+  // Type arguments are the compiler's shapes (`maps.Copy[go.shape.map[string]interface {},…]`,
+  // logrus v1.10.2 entry.go:185), and may hold paths: the function's own name without them.
+  const bare = withoutTypeArguments(sym);
+  const rest = bare.slice(bare.lastIndexOf('/') + 1);
   const dot = rest.indexOf('.');
-  if (dot >= 0) return `\`${rest.slice(dot + 1)}\``;
+  // A closure (`TestValuesFromForm.func2`), a range-over-func loop body (`Result.Path-range1`) in words.
+  if (dot >= 0) return functionWords(rest.slice(dot + 1));
   // A module's major version is not the package's name: `github.com/labstack/echo/v4` is echo.
   const parts = sym.split('/');
   const name = /^v\d+$/.test(rest) && parts.length > 1 ? (parts[parts.length - 2] as string) : rest;
   return `the \`${name}\` package`;
+}
+
+/** A compiler's symbol without its bracketed type arguments: `maps.Copy[go.shape.…]` → `maps.Copy`. */
+function withoutTypeArguments(sym: string): string {
+  let out = '';
+  let depth = 0;
+  for (const c of sym) {
+    if (c === '[') depth++;
+    else if (c === ']') depth = Math.max(0, depth - 1);
+    else if (depth === 0) out += c;
+  }
+  return out;
 }
 
 const CATEGORY_KIND: Record<AllocCategory, string> = {
@@ -494,7 +514,7 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
       withFields(f, {
         kind: 'escape.free',
         severity: kindInfo('escape.free').defaultSeverity,
-        message: `${f.decision?.details.subject ? `\`${f.decision.details.subject}\`` : 'this value'} is not allocated, although the compiler says it escapes: ${why}`,
+        message: `${f.decision?.details.subject ? `\`${plainCode(f.decision.details.subject)}\`` : 'this value'} is not allocated, although the compiler says it escapes: ${why}`,
         evidence: { allocates: 'no', calls: [] },
       }),
     );

@@ -525,6 +525,8 @@ function leakHeaderDestination(ex: Explanation): string | null {
  * initialisation is `init` (`init.func3`), an `init` function `init.0`.
  */
 export function functionWords(func: string): string {
+  // The body of a `for range` over a function is compiled as a closure named `F-rangeN`.
+  if (/-range\d+/.test(func)) return `the body of a loop over a function in ${functionWords(func.replace(/-range\d+/g, ''))}`;
   const fm = func.lastIndexOf('-fm.');
   const f = plainCode(fm >= 0 ? func.slice(fm + 4) : func);
   if (f.endsWith('-fm')) return `the method value ${code(f.slice(0, -3))}`;

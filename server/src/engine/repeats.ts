@@ -82,8 +82,36 @@ function copyNeutral(message: string): string {
     } else if (depth === 0) out += ch;
   }
   if (depth !== 0) out = message;
+  // And each instantiation's shape where the code names its type parameter (`make([]go.shape.int, n)`
+  // and `make([]go.shape.int64, n)` are one `make([]V, n)`: shopspring/… lru v2.0.7 lru.go:239).
+  out = eraseShapes(out, 'go.shape');
   const qualifier = /^([a-z][a-z0-9_]*)\.[A-Za-z_(]/.exec(out)?.[1];
   return qualifier === undefined ? out : withoutQualifier(out, qualifier);
+}
+
+/**
+ * Code with each shape type (`go.shape.int`, `go.shape.struct {}`, `go.shape.map[string]interface {}`)
+ * replaced by `name`: a shape runs to the next `,`, `)` or `]` outside its own brackets and braces.
+ */
+export function eraseShapes(code: string, name: string): string {
+  const marker = 'go.shape.';
+  let out = '';
+  let i = 0;
+  for (let at = code.indexOf(marker); at >= 0; at = code.indexOf(marker, i)) {
+    out += code.slice(i, at) + name;
+    let depth = 0;
+    let j = at + marker.length;
+    for (; j < code.length; j++) {
+      const c = code[j]!;
+      if (c === '[' || c === '{' || c === '(') depth++;
+      else if (c === ']' || c === '}' || c === ')') {
+        if (depth === 0) break;
+        depth--;
+      } else if (c === ',' && depth === 0) break;
+    }
+    i = j;
+  }
+  return out + code.slice(i);
 }
 
 /**

@@ -42,3 +42,11 @@ func Größe(n int) []int {
 	größe := make([]int, n) // want escape.heap:"make([]int, n)" "is returned at line 43"
 	return größe
 }
+
+// Vals: a generic function instantiated twice. The compiler prints its make once per shape
+// (`make([]go.shape.int, n)`, `make([]go.shape.string, n)`): one finding, quoted as written.
+func Vals[V any](n int) []V {
+	return make([]V, n) // want escape.heap:"make([]V, n)" "^`make\\(\\[\\]V, n\\)` is allocated on the heap: it is returned"
+}
+
+func UseVals() int { return len(Vals[int](3)) + len(Vals[string](3)) }

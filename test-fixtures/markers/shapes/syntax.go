@@ -80,7 +80,7 @@ func Builder(s string) string {
 // Objects is generic: its dictionary wrapper reports the conversion at the function's name too,
 // which is the same allocation as the shape instantiation's (one finding, on the conversion).
 func Objects[T any](values []T) any {
-	return wrap[T](values) // want escape.heap:"wrap[T](values)" "^`wrap\\(values\\)` is allocated on the heap: it is returned at line 83"
+	return wrap[T](values) // want escape.heap:"wrap[T](values)" "^`wrap\\[T\\]\\(values\\)` is allocated on the heap: it is returned at line 83"
 }
 
 type wrap[T any] []T
