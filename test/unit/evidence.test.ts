@@ -459,3 +459,27 @@ test("each allocation once: a generic function's shape instantiations are one fi
   assert.equal(dropRepeats([copy('int'), copy('int64'), copy('*uint8')]).length, 1);
   assert.equal(dropRepeats([copy('int'), { ...finding(decision('make([]int, m)', 4)), compiler: { line: 4, column: 9, message: 'make([]int, m) escapes to heap' } }]).length, 2, 'another allocation');
 });
+
+test('join: a map literal of a named type, on one line or opened on it, is not a map assignment; an escaping one takes its makemap', () => {
+  // logrus v1.10.2 logrus_test.go:823 `l.WithFields(Fields{...}).Info("test")` (AllocsPerRun 0 for a
+  // non-escaping `take(Fields{"a": 1, "b": 2})`), example_basic_test.go:50, formatter_bench_test.go:93.
+  const text = 'package m\n\nfunc E() int { return take(Fields{"a": 1, "b": 2}) }\n\nfunc G() {\n\tlog.WithFields(Fields{\n\t\tKey: 1,\n\t})\n}\n\nfunc H() { keep(Fields{"foo": "bar"}) }\n';
+  const call = (fn: string, line: number): AllocCall => ({ fn, file: '/m/a.go', line, symbol: 'm.F', inlinedFrom: null, inlinedVia: [] });
+  const calls = [
+    call('runtime.mapassign_faststr', 3),
+    call('runtime.mapassign_faststr', 3),
+    call('runtime.mapassign_faststr', 6),
+    call('runtime.mapassign_faststr', 7),
+    call('runtime.makemap_small', 11),
+    call('runtime.newobject', 11),
+    call('runtime.mapassign_faststr', 11),
+  ];
+  const byLine = new Map<string, AllocCall[]>();
+  for (const c of calls) byLine.set(lineKey(c.file, c.line), [...(byLine.get(lineKey(c.file, c.line)) ?? []), c]);
+  const escaping = { ...finding(decision('Fields{...}', 11)), column: 17, endColumn: 35 };
+  const out = joinEvidence([escaping], { byLine, filesRead: new Set(['/m/a.go']), problems: [] }, new SourceCache(new Map([['/m/a.go', text]])));
+  assert.deepEqual(
+    out.map((f) => `${f.line} ${f.kind} ${f.evidence?.calls.join(',')}`),
+    ['11 escape.heap runtime.makemap_small,runtime.newobject,runtime.mapassign_faststr'],
+  );
+});
