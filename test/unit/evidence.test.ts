@@ -483,3 +483,31 @@ test('join: a map literal of a named type, on one line or opened on it, is not a
     ['11 escape.heap runtime.makemap_small,runtime.newobject,runtime.mapassign_faststr'],
   );
 });
+
+test("a range-over-func loop body's calls are credited to its own lines, not the `for`; inlined code's alloc finding is on the call it came from", () => {
+  // gjson v1.20.4 gjson.go:3638-3645: `for _, comp := range slices.Backward(comps) { … path = append(path, '.') … }`.
+  const [credited] = creditCalls(
+    [
+      {
+        target: 'runtime.growslice',
+        symbol: 'github.com/tidwall/gjson.Result.Path',
+        offset: 0,
+        frames: [
+          { file: '/m/gjson.go', line: 3644, func: 'github.com/tidwall/gjson.Result.Path-range1' },
+          { file: '$GOROOT/src/slices/iter.go', line: 32, func: 'github.com/tidwall/gjson.Result.Path.Backward[go.shape.[]string,go.shape.string].func1' },
+          { file: '/m/gjson.go', line: 3638, func: 'github.com/tidwall/gjson.Result.Path' },
+        ],
+      },
+    ],
+    '/goroot',
+  );
+  assert.deepEqual([credited?.line, credited?.inlinedFrom], [3644, null]);
+  // echo v4.16.5 extractor_test.go:557: a closure's concatenation, inlined at `n: mk(p)`.
+  const text = 'package m\n\nfunc F(p string) []tc {\n\treturn []tc{\n\t\t{name: "x", n: mk(p)},\n\t}\n}\n';
+  const call: AllocCall = { fn: 'runtime.concatstring2', file: '/m/a.go', line: 5, symbol: 'm.F', inlinedFrom: { func: 'm.F.func1', file: '/m/a.go', line: 2 }, inlinedVia: ['m.F.func1'] };
+  const out = joinEvidence([], { byLine: new Map([[lineKey('/m/a.go', 5), [call]]]), filesRead: new Set(['/m/a.go']), problems: [] }, new SourceCache(new Map([['/m/a.go', text]])));
+  assert.deepEqual(
+    out.map((f) => `${f.kind} ${f.line}:${f.column}-${f.endColumn}`),
+    ['alloc.concat 5:18-23'],
+  );
+});

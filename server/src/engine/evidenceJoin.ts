@@ -294,7 +294,7 @@ const CATEGORY_NODES: Record<AllocCategory, readonly string[]> = {
 };
 
 /** The range of an `alloc.*` finding: the expression on the line that allocates, else the line's code. */
-function allocRange(sources: SourceCache, file: string, line: number, category: AllocCategory): ByteRange {
+function allocRange(sources: SourceCache, file: string, line: number, category: AllocCategory, calls: readonly AllocCall[] = []): ByteRange {
   const src = sources.get(file);
   const whole: ByteRange = { line, column: 1, endLine: line, endColumn: 1 };
   if (src === null) return whole;
@@ -303,6 +303,10 @@ function allocRange(sources: SourceCache, file: string, line: number, category: 
   const start = src.lines.lineStart(row);
   const end = src.lines.lineEnd(row);
   const lineText = src.text.slice(start, end);
+  // Code inlined from a call is that call's: not an operator or literal of the line (echo v4.16.5
+  // extractor_test.go:557 put a closure's concatenation on `givenRequest: f(nil),` with its key and comma).
+  const inlined = calls.length > 0 && calls.every((c) => c.inlinedFrom !== null) ? inlinedCallOnLine(src, line, calls) : null;
+  if (inlined) return src.byteRange(inlined.start, inlined.end);
   const types = CATEGORY_NODES[category];
   if (types.length > 0) {
     const text = src.text;
@@ -339,6 +343,21 @@ function allocRange(sources: SourceCache, file: string, line: number, category: 
     }
   }
   return src.byteRange(start + first, start + code.length);
+}
+
+const CALL_NODES: readonly string[] = ['call_expression'];
+
+/**
+ * The call on a line that inlined code comes from: the one whose callee is named like the outermost
+ * function the calls were inlined from, else the line's one outermost call; null when neither tells.
+ */
+function inlinedCallOnLine(src: NonNullable<ReturnType<SourceCache['get']>>, line: number, calls: readonly AllocCall[]): { start: number; end: number } | null {
+  const onLine = nodesOnLine(src, line, CALL_NODES);
+  const names = new Set(calls.map((c) => lastName(c.inlinedVia[c.inlinedVia.length - 1] ?? '')));
+  const named = onLine.filter((n) => n.part !== null && names.has(lastName(src.text.slice(n.part.start, n.part.end))));
+  if (named.length === 1) return named[0]!;
+  const outermost = onLine.filter((n) => !onLine.some((m) => m !== n && m.start <= n.start && m.end >= n.end));
+  return named.length === 0 && outermost.length === 1 ? outermost[0]! : null;
 }
 
 /**
@@ -581,7 +600,8 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
     const firstEntry = g.calls.every((c) => firstEntries.has(c));
     // One value, however many decisions the compiler printed for it (one per flow, or per compiled copy).
     const boxed = g.category === 'convert' ? [...new Map((madeOnLine.get(lineKey(g.file, g.line)) ?? []).map((f) => [`${f.column}:${f.endColumn}`, f])).values()] : [];
-    const range = boxed.length === 1 ? { line: boxed[0]!.line, column: boxed[0]!.column, endLine: boxed[0]!.endLine, endColumn: boxed[0]!.endColumn } : allocRange(sources, g.file, g.line, g.category);
+    const range =
+      boxed.length === 1 ? { line: boxed[0]!.line, column: boxed[0]!.column, endLine: boxed[0]!.endLine, endColumn: boxed[0]!.endColumn } : allocRange(sources, g.file, g.line, g.category, g.calls);
     out.push({
       ...range,
       file: g.file,

@@ -445,6 +445,8 @@ export interface LineNode {
   start: number;
   end: number;
   reported: number;
+  /** A call's callee (a conversion's type); null for other types. */
+  part: { start: number; end: number } | null;
 }
 
 /** Nodes of the given types (a constant list: it keys a cache) that start on 1-based line `line1`, in document order; a cursor walk over the line only. */
