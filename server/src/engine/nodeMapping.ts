@@ -368,12 +368,14 @@ function nodeForDecision(file: GoSourceFile, d: CompilerDecision, atInlinedCall:
       // `&T{...}` reported at its `{` is still about the whole `&` expression.
       const parent = chain[i + 1];
       if (reported && shape === 'address' && reported.type === 'composite_literal' && parent && fitsShape(parent, 'address')) return parent;
-      if (reported) return reported;
       // 2. An enclosing node of the right shape whose text is the subject (`string(b)` is
-      //    reported at `b` when the converted value escapes).
+      //    reported at `b` when the converted value escapes; `string(append(b, s...))` at the
+      //    `(` of its operand, which is a call too: decimal v1.6.0 decimal.go:1232).
       const key = textKey(subject);
+      if (reported && (!subject || textKey(text.slice(reported.start, reported.end)) === key)) return reported;
       const same = subject ? chain.find((n) => fitsShape(n, shape) && textKey(text.slice(n.start, n.end)) === key) : undefined;
       if (same) return same;
+      if (reported) return reported;
       // 3. Conversions are reported at their operand (`[]byte(s)` at `s`): the nearest enclosing
       //    call with the same callee; Go ≥ 1.22 may print constants in the arguments as values.
       //    Without a subject (`zero-copy string->[]byte conversion`), the innermost call on the line.

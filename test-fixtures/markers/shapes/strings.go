@@ -46,3 +46,9 @@ func (n *named) Name() string {
 func MethodCall(n *named) any {
 	return n.Name() + "!" // want escape.heap:`n.Name() + "!"` "^`n\\.Name\\(\\) \\+ \"!\"` (may be|is) allocated on the heap"
 }
+
+// AppendVerb: the compiler reports the conversion at its operand's `(`, which is a call too; the
+// range is the conversion the message quotes, not the `append` inside it.
+func AppendVerb(b []byte, v rune) string {
+	return string(append(b, string(v)...)) // want escape.heap:"string(append(b, string(v)...))" "^`string\\(append\\(b, string\\(v\\)\\.\\.\\.\\)\\)` is allocated on the heap: it is returned"
+}
