@@ -511,3 +511,35 @@ test("a range-over-func loop body's calls are credited to its own lines, not the
     ['alloc.concat 5:18-23'],
   );
 });
+
+test('join: inside an inlined callee, an append without its growth call is removed code; more objects than allocations say may', () => {
+  // zerolog v1.35.1 log_example_test.go:461 `zerolog.New(os.Stdout).With()`: `append(l.context, …)`
+  // with a nil context is removed, the function has no growslice (48 findings said "may").
+  const append = { ...finding(decision('append', 3)), inlinedAt: ['zerolog.Logger.With'] };
+  const sources = new SourceCache(new Map([['/m/a.go', 'package m\n\nfunc F() { _ = zerolog.New(w).With() }\n']]));
+  const none = joinEvidence([append], { byLine: new Map(), filesRead: new Set(['/m/a.go']), problems: [] }, sources);
+  assert.deepEqual(
+    none.map((f) => `${f.kind} ${f.evidence?.allocates}`),
+    ['escape.free no'],
+  );
+  assert.match(none[0]!.message, /no `runtime\.growslice` for this inlined `append`/);
+  // Not inlined: its growth may be on another line (Go 1.26's stack buffer).
+  assert.equal(joinEvidence([finding(decision('append', 3))], { byLine: new Map(), filesRead: new Set(['/m/a.go']), problems: [] }, sources)[0]?.evidence?.allocates, 'may');
+  // shopspring/decimal v1.6.0 const.go:11 `big.NewInt(0)`: `&Int{...}` and `[]Word{...}`, one newobject (AllocsPerRun 1).
+  const call: AllocCall = {
+    fn: 'runtime.newobject',
+    file: '/m/a.go',
+    line: 3,
+    symbol: 'm.F',
+    inlinedFrom: { func: 'math/big', file: '/goroot/src/math/big/int.go', line: 91 },
+    inlinedVia: ['math/big'],
+  };
+  const int = { ...finding(decision('&big.Int{...}', 3)), message: 'inside `big.NewInt`, inlined here, `&Int{...}` is allocated on the heap', inlinedAt: ['big.NewInt'] };
+  const words = { ...finding(decision('[]big.Word{...}', 3)), column: 20, inlinedAt: ['big.NewInt'] };
+  const out = joinEvidence([int, words], { byLine: new Map([[lineKey('/m/a.go', 3), [call]]]), filesRead: new Set(['/m/a.go']), problems: [] }, sources);
+  assert.deepEqual(
+    out.map((f) => f.evidence?.allocates),
+    ['may', 'may'],
+  );
+  assert.match(out[0]!.message, /may be allocated on the heap \(the compiled code has fewer allocations here/);
+});

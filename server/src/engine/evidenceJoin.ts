@@ -465,6 +465,13 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
   // boxing's `convTstring` is left, compress v1.17.11 fuzz_test.go:85).
   const madeOnLine = new Map<string, Finding[]>();
   const shares = boxedValueCalls(findings, evidence, boxes);
+  // The objects written inside inlined callees on each line (by subject: one per flow or copy printed).
+  const inlinedObjects = new Map<string, Set<string>>();
+  for (const f of findings) {
+    if (f.compiler === null || f.kind !== 'escape.heap' || f.inlinedAt === undefined || !writesObject(f.decision) || freeReason(f.decision, f.nodeType) !== null) continue;
+    const line = lineKey(f.file, f.compiler.line);
+    inlinedObjects.set(line, (inlinedObjects.get(line) ?? new Set()).add(f.decision?.details.subject ?? ''));
+  }
   for (const f of findings) {
     // A free decision (a constant, a zero-sized value) takes no call and leaves the others theirs.
     if (f.compiler === null || f.kind !== 'escape.heap' || freeReason(f.decision, f.nodeType) !== null) continue;
@@ -519,16 +526,36 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
     const mine = share !== undefined ? [share] : reason !== null ? [] : matching.length > 0 ? matching : categories.has('growslice') || closure(f.decision) ? [] : onLine;
     if (mine.length > 0) {
       for (const c of mine) claimed.add(c);
-      const e = evidenceOf(mine);
+      // More objects inside an inlined callee than allocations for them: some are on paths the
+      // arguments rule out (shopspring/decimal v1.6.0 const.go:11 `big.NewInt(0)`: `&Int{...}` and
+      // `[]Word{...}` for one `newobject`, AllocsPerRun 1).
+      const outnumbered = object && f.inlinedAt !== undefined && (inlinedObjects.get(line)?.size ?? 0) > mine.filter((c) => allocatorInfo(c.fn)?.category === 'object').length;
+      const e = outnumbered ? { ...evidenceOf(mine), allocates: 'may' as const } : evidenceOf(mine);
       const said = box ? boxMessage(f) : f.message;
-      const joined = withFields(f, e.allocates === 'may' ? { evidence: e, message: mayMessage(said, mine) } : { evidence: e, message: said });
+      const joined = withFields(
+        f,
+        outnumbered
+          ? {
+              evidence: e,
+              message: mayMessage(said, []).replace(
+                / may be allocated on the heap/,
+                ' may be allocated on the heap (the compiled code has fewer allocations here than objects the inlined code writes: some are only on paths its arguments may rule out)',
+              ),
+            }
+          : e.allocates === 'may'
+            ? { evidence: e, message: mayMessage(said, mine) }
+            : { evidence: e, message: said },
+      );
       if (box) markBox(joined);
       out.push(joined);
       continue;
     }
     // An `append` grows its array only when the capacity is too small, and its `growslice` can sit
     // on another line (Go 1.26 appends into a stack buffer first, `moveSlice` later): never free.
-    if (reason === null && categories.has('growslice')) {
+    // Inside an inlined callee its growth is credited to this line: with none, the compiler removed
+    // that `append` (zerolog v1.35.1 log_example_test.go:461 `New(w).With()`: `l.context` is nil, the
+    // function has no `growslice`).
+    if (reason === null && categories.has('growslice') && f.inlinedAt === undefined) {
       out.push(withFields(f, { evidence: { allocates: 'may', calls: [] }, message: mayMessage(f.message, [{ fn: 'runtime.growslice' } as AllocCall]) }));
       continue;
     }
@@ -543,9 +570,11 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
     if (reason !== null && /^make\(/.test(f.decision?.details.subject?.trim() ?? '')) for (const c of matching) claimed.add(c);
     const why =
       reason ??
-      (lineCalls.length > onLine.length
-        ? 'the compiled code has no allocator call for it (the calls on this line are in code inlined from other functions)'
-        : 'the compiled code has no allocator call on this line (the value is in static data, or the compiler removed the allocation)');
+      (categories.has('growslice')
+        ? 'the compiled code has no `runtime.growslice` for this inlined `append`: the compiler removed it (a branch the arguments rule out)'
+        : lineCalls.length > onLine.length
+          ? 'the compiled code has no allocator call for it (the calls on this line are in code inlined from other functions)'
+          : 'the compiled code has no allocator call on this line (the value is in static data, or the compiler removed the allocation)');
     out.push(
       withFields(f, {
         kind: 'escape.free',
