@@ -508,3 +508,23 @@ test('valueReceiverForm: a value-receiver method expression as a call on its rec
   assert.equal(valueReceiverForm('fmt.Sprintf("%d", x)'), 'fmt.Sprintf("%d", x)');
   assert.equal(valueReceiverForm('r.Str()'), 'r.Str()');
 });
+
+test('"passed to" a callee inside the call written at the step: named with that call, once', () => {
+  // zerolog v1.35.1 event_test.go:697: `lg` flows through the receiver of `lg.Log()` (inlined) into `(*Lg).newEvent`.
+  const d = decisionOf(
+    [
+      './r7.go:15:2: lg escapes to heap in H:',
+      './r7.go:15:2:   flow: l ← &lg:',
+      './r7.go:15:2:     from lg (address-of) at ./r7.go:16:4',
+      './r7.go:15:2:     from l := lg (assign-pair) at ./r7.go:16:8',
+      './r7.go:15:2:   flow: {heap} ← l:',
+      './r7.go:15:2:     from (*Lg).newEvent(l) (call parameter) at ./r7.go:16:8',
+      './r7.go:15:2: moved to heap: lg',
+    ],
+    'escape.moved',
+  );
+  const calls = (pos: { line: number } | null) => (pos?.line === 16 ? { callee: 'lg.Log', holdsValue: false } : null);
+  assert.match(decisionMessage(d, { calls }), /passed to `\(\*Lg\)\.newEvent` at line 16, inside `lg\.Log` \(inlined\), which lets it escape$/);
+  // Said once when the decision is itself inside that callee.
+  assert.doesNotMatch(decisionMessage(d, { calls, inlinedFrom: '(*Lg).Log' }), /\(inlined\)/);
+});

@@ -203,6 +203,10 @@ function passedTo(step: FlowStep, calls?: CallsAsWritten): { callee: string; inn
   // when the value is one of the call's arguments (`p.X` inside an inlined `Describe(p)` is not
   // passed to `Describe`).
   if (written !== null && written.holdsValue) return { callee: code(written.callee), inner: `, inlined, which passes it to ${code(callee)}` };
+  // Not an argument (a receiver, or what it points to): the compiler's callee is still inside the
+  // call written there, which the user reads (zerolog v1.35.1 event_test.go:697 said "passed to
+  // `(*Logger).newEvent` at line 697" of a line that says `log.Log()`).
+  if (written !== null) return { callee: code(callee), inner: `, inside ${code(written.callee)} (inlined)` };
   return { callee: `${code(callee)}${inlinedCallNote(callee, step.expr)}`, inner: '' };
 }
 
@@ -420,7 +424,9 @@ export function decisionMessage(d: CompilerDecision, site: DecisionSite = {}): s
   // Without one (the compiler gave none, or ran without -m=2) the message says nothing more.
   const because = (): string => {
     const why = escapeReason(d.explanations, d.pos, { calls: site.calls, subject: subjectOf(d) });
-    return why ? `: ${why}` : '';
+    // "inside `Describe` (inlined)" says again what "inside `Describe`, inlined here" said.
+    const said = site.inlinedFrom ? why?.replace(/, inside `([^`]+)` \(inlined\)/g, (all, callee: string) => (ownName(callee) === ownName(site.inlinedFrom!) ? '' : all)) : why;
+    return said ? `: ${said}` : '';
   };
   switch (d.kind) {
     case 'escape.moved':
