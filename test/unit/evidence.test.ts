@@ -543,3 +543,27 @@ test('join: inside an inlined callee, an append without its growth call is remov
   );
   assert.match(out[0]!.message, /may be allocated on the heap \(the compiled code has fewer allocations here/);
 });
+
+test("join: fmt.Errorf's inlined errors.New is reached only with nothing to format (Go 1.26 fmt/errors.go)", () => {
+  // Masterminds/semver v3.5.0 constraints.go:586 (49 such findings): AllocsPerRun shows nothing at
+  // fmt/errors.go:31 for `fmt.Errorf("bad: %v", s)`; `fmt.Errorf("bad")` allocates there.
+  const text = 'package m\n\nfunc A(s string) error { return fmt.Errorf("bad: %v", s) }\nfunc B() error { return fmt.Errorf("100%") }\nfunc C() error { return fmt.Errorf("bad") }\n';
+  const sources = new SourceCache(new Map([['/m/a.go', text]]));
+  const byLine = new Map<string, AllocCall[]>();
+  const calls = [3, 4, 5].map((line): AllocCall => ({
+    fn: 'runtime.newobject',
+    file: '/m/a.go',
+    line,
+    symbol: 'm.F',
+    inlinedFrom: { func: 'errors', file: '/goroot/src/errors/errors.go', line: 65 },
+    inlinedVia: ['errors', 'fmt'],
+  }));
+  for (const c of calls) byLine.set(lineKey(c.file, c.line), [c]);
+  const at = (line: number, column: number, endColumn: number): Finding => ({ ...finding(decision('&errors.errorString{...}', line)), column, endColumn, inlinedAt: ['fmt.Errorf', 'errors.New'] });
+  const out = joinEvidence([at(3, 33, 57), at(4, 25, 43), at(5, 25, 42)], { byLine, filesRead: new Set(['/m/a.go']), problems: [] }, sources);
+  assert.deepEqual(
+    out.map((f) => `${f.line} ${f.kind} ${f.evidence?.allocates}`),
+    ['3 escape.free no', '4 escape.free no', '5 escape.heap yes'],
+    'and no alloc.object is left for the unreached call',
+  );
+});

@@ -96,6 +96,34 @@ function closure(d: CompilerDecision | null): boolean {
   return d?.kind === 'escape.closure' || d?.details.subject === 'func literal';
 }
 
+/**
+ * Why `fmt.Errorf`'s inlined `errors.New(format)` allocates nothing on this call, or null. Since Go
+ * 1.26 `fmt.Errorf` calls `fmt.errorf` and reaches `errors.New(format)` only when there is nothing to
+ * format: no arguments and no `%` in the format (fmt/errors.go). A call with arguments, or with a
+ * `%` in its literal format, never does; its error is made inside `fmt.errorf` (semver v3.5.0:
+ * 49 findings "`&errors.errorString{...}` is allocated"; AllocsPerRun and a profile show nothing at
+ * fmt/errors.go:31 for `fmt.Errorf("bad: %v", s)`).
+ */
+function unreachedErrorsNew(f: Finding, sources: SourceCache): string | null {
+  if (f.inlinedAt === undefined || !f.inlinedAt.some((g) => /(?:^|\.)fmt\.Errorf$/.test(g)) || !/^&errors\.errorString\{/.test(f.decision?.details.subject ?? '')) return null;
+  const src = sources.get(f.file);
+  if (src === null || f.line > src.lines.lineCount || f.endLine > src.lines.lineCount) return null;
+  const call = src.text.slice(src.lines.byteToOffset(f.line, f.column), src.lines.byteToOffset(f.endLine, f.endColumn));
+  const open = call.indexOf('(');
+  if (!/^[\w.]*Errorf\s*\(/.test(call) || !call.endsWith(')')) return null;
+  // The arguments at depth 0, strings skipped.
+  const args = call.slice(open + 1, -1).replace(/"(?:[^"\\]|\\.)*"|`[^`]*`|'(?:[^'\\]|\\.)*'/g, (lit) => (lit.includes('%') ? '"%"' : '""'));
+  let depth = 0;
+  let commas = 0;
+  for (const c of args) {
+    if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (c === ',' && depth === 0) commas++;
+  }
+  const formats = commas > 0 || /^\s*"%"\s*$/.test(args);
+  return formats ? '`fmt.Errorf` reaches its `errors.New` only when there is nothing to format; this call formats, and `fmt.errorf` makes its error in its own code' : null;
+}
+
 /** Whether a heap decision is about an object the code writes: `&T{...}`, `new(T)`, a composite literal, a closure, a variadic call's slice. */
 function writesObject(d: CompilerDecision | null): boolean {
   const s = (d?.details.subject ?? '').trim();
@@ -500,7 +528,8 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
     const owner = f.inlinedAt === undefined ? undefined : qualifierOf(f.decision?.details.subject ?? '');
     const onLine =
       f.inlinedAt === undefined ? lineCalls : lineCalls.filter((c) => throughOneOf(c, f.inlinedAt!) && (owner === undefined || c.inlinedVia.some((frame) => frameInPackage(frame, owner))));
-    const reason = freeReason(f.decision, f.nodeType);
+    const unreached = unreachedErrorsNew(f, sources);
+    const reason = freeReason(f.decision, f.nodeType) ?? unreached;
     // The box takes its conversion call; without one on its line it is read as any decision.
     const box = boxes.has(f) && onLine.some((c) => allocatorInfo(c.fn)?.category === 'convert');
     const categories = box ? BOX_CATEGORIES : decisionCategories(f.decision);
@@ -566,8 +595,9 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
       out.push(withFields(f, { evidence: { allocates: 'yes', calls: [] } }));
       continue;
     }
-    // `make([]struct{}, n)` still calls `makeslice`, which returns the zerobase: the call is its, and allocates nothing.
-    if (reason !== null && /^make\(/.test(f.decision?.details.subject?.trim() ?? '')) for (const c of matching) claimed.add(c);
+    // `make([]struct{}, n)` still calls `makeslice`, which returns the zerobase, and an unreached
+    // `errors.New` still has its `newobject`: the call is theirs, and allocates nothing.
+    if (reason !== null && (unreached !== null || /^make\(/.test(f.decision?.details.subject?.trim() ?? ''))) for (const c of matching) claimed.add(c);
     const why =
       reason ??
       (categories.has('growslice')

@@ -115,7 +115,9 @@ function plainShapes(s: string): string {
 }
 
 /** An expression of the compiler's as code the user reads: internal names elided (`…`), shape types as written. */
-export function plainCode(expr: string): string {
+export function plainCode(text: string): string {
+  // A conversion to a slice type as the user writes it: `[]byte(s)`, not the compiler's `([]byte)(s)`.
+  const expr = text.includes('([]') ? text.replace(/(?<![\w)\]])\(\[\]([A-Za-z_][\w.]*)\)\(/g, '[]$1(') : text;
   if (!/[~{#<]|\.autotmp_|go\.shape\.|func literal|\.\.\. argument|\.\.dict|\.this\b|nil\.\.\./.test(expr)) return expr;
   let out = expr.includes('go.shape.') ? plainShapes(expr) : expr;
   out = out.replace(/\{storage for ((?:[^{}]|\{[^{}]*\})*)\}/g, '$1');
