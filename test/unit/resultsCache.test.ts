@@ -5,9 +5,9 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, test } from 'node:test';
-import { defaultCacheDir, ResultsCache, type CachedPackage } from '../../server/src/pipeline/resultsCache';
+import { decodeFindings, defaultCacheDir, encodeFindings, ResultsCache, type CachedPackage } from '../../server/src/pipeline/resultsCache';
 import type { Finding } from '../../server/src/engine/types';
-import { dropRepeats, mappedAtOf, markMappedAt } from '../../server/src/engine/repeats';
+import { dropRepeats, mappedAtOf, markBox, markMappedAt } from '../../server/src/engine/repeats';
 import { testFinding } from '../helpers/finding';
 
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'heapscope-rcache-'));
@@ -113,4 +113,21 @@ test('a joined entry: has() checks it without reading its findings, get() return
   assert.equal(new ResultsCache(dir, 'salt').has(key, 'joined'), null);
   assert.ok(!existsSync(file));
   assert.ok(new ResultsCache(dir, 'salt').get(key), 'the compiled entry stays');
+});
+
+test('a finding read back keeps its interface-box mark, so a value and its box stay two findings (urfave/cli v2.27.7: a warm run dropped 153)', () => {
+  const dir = path.join(tmp, 'boxes');
+  const src = path.join(tmp, 'd.go');
+  writeFileSync(src, 'package d\n');
+  const value: Finding = { ...finding(src, 'm'), compiler: { line: 1, column: 1, message: '[]int{...} escapes to heap' } };
+  const box: Finding = { ...value };
+  markBox(box);
+  assert.equal(dropRepeats([value, box]).length, 2);
+  const c = new ResultsCache(dir, 'salt');
+  const key = c.key('# d\nsection', [src], '');
+  c.put(key, { findings: [value, box], problems: [], exports: ['/a-d'] }, 'joined');
+  const back = new ResultsCache(dir, 'salt').get(key, 'joined');
+  assert.ok(back);
+  assert.equal(dropRepeats(back.findings).length, 2);
+  assert.equal(dropRepeats(decodeFindings(encodeFindings([value, box]))).length, 2, 'the spill keeps it too');
 });

@@ -46,6 +46,11 @@ export function markBox(f: Finding): void {
   boxes.add(f);
 }
 
+/** Whether a finding was marked as an interface box (what the results cache and the spill keep). */
+export function isBox(f: Finding): boolean {
+  return boxes.has(f);
+}
+
 /**
  * What a finding and its repeats share (dropRepeats). `heapscope check` writes each package as go
  * compiles it and remembers these keys, so a generic function instantiated or a function inlined

@@ -23,7 +23,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { mappedAtOf, markMappedAt } from '../engine/repeats';
+import { isBox, mappedAtOf, markBox, markMappedAt } from '../engine/repeats';
 import type { CompilerPos, Finding } from '../engine/types';
 
 /** The entry layout's version: a change of layout starts a new directory. */
@@ -68,24 +68,37 @@ function mappedOf(findings: readonly Finding[]): Array<[number, CompilerPos]> {
   });
 }
 
-/** Findings read back from JSON with their mapping marks. */
-function withMappedAt(findings: Finding[], mapped: ReadonlyArray<[number, CompilerPos]> | undefined): Finding[] {
+/** The findings marked as interface boxes (the compiled-code join's mark, which dropRepeats reads), by index. */
+function boxesOf(findings: readonly Finding[]): number[] {
+  return findings.flatMap((f, i) => (isBox(f) ? [i] : []));
+}
+
+/**
+ * Findings read back from JSON with their marks: where each was mapped, and which are interface
+ * boxes (without that mark a box and its value read back from a joined entry were one repeat,
+ * and a warm run dropped one: urfave/cli v2.27.7 153 findings, tablewriter v1.1.5 381).
+ */
+function withMarks(findings: Finding[], mapped: ReadonlyArray<[number, CompilerPos]> | undefined, boxed: readonly number[] | undefined): Finding[] {
   for (const [i, pos] of mapped ?? []) {
     const f = findings[i];
     if (f !== undefined) markMappedAt(f, pos);
+  }
+  for (const i of boxed ?? []) {
+    const f = findings[i];
+    if (f !== undefined) markBox(f);
   }
   return findings;
 }
 
 /** Findings as JSON (their explanation steps made), with what JSON alone would lose. */
 export function encodeFindings(findings: readonly Finding[]): string {
-  return JSON.stringify({ findings, mapped: mappedOf(findings) });
+  return JSON.stringify({ findings, mapped: mappedOf(findings), boxes: boxesOf(findings) });
 }
 
 /** The findings of encodeFindings. */
 export function decodeFindings(text: string): Finding[] {
-  const v = JSON.parse(text) as { findings: Finding[]; mapped?: Array<[number, CompilerPos]> };
-  return withMappedAt(v.findings, v.mapped);
+  const v = JSON.parse(text) as { findings: Finding[]; mapped?: Array<[number, CompilerPos]>; boxes?: number[] };
+  return withMarks(v.findings, v.mapped, v.boxes);
 }
 
 /** Findings of packages on disk, keyed by everything that determines them. */
@@ -188,7 +201,7 @@ export class ResultsCache {
       return null;
     }
     this.hits++;
-    const found: CachedPackage = { findings: withMappedAt(value.findings, value.mapped), problems: value.problems };
+    const found: CachedPackage = { findings: withMarks(value.findings, value.mapped, value.boxes), problems: value.problems };
     return entry.head.exports === undefined ? found : { ...found, exports: entry.head.exports };
   }
 
@@ -211,7 +224,7 @@ export class ResultsCache {
       if (h !== null) deps.push([f, h]);
     }
     const head: EntryHead = value.exports === undefined ? { deps } : { deps, exports: value.exports };
-    const rest = `${JSON.stringify(head)}\n${JSON.stringify({ findings: value.findings, problems: value.problems, mapped: mappedOf(value.findings) })}`;
+    const rest = `${JSON.stringify(head)}\n${JSON.stringify({ findings: value.findings, problems: value.problems, mapped: mappedOf(value.findings), boxes: boxesOf(value.findings) })}`;
     const file = this.entryPath(key, part);
     const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {
@@ -281,11 +294,12 @@ function parseHead(line: string): EntryHead | null {
 }
 
 /** An entry's findings, or null when its body does not have their shape. */
-function parseBody(body: string): { findings: Finding[]; problems: CachedPackage['problems']; mapped?: Array<[number, CompilerPos]> } | null {
+function parseBody(body: string): { findings: Finding[]; problems: CachedPackage['problems']; mapped?: Array<[number, CompilerPos]>; boxes?: number[] } | null {
   try {
-    const v = JSON.parse(body) as { findings?: unknown; problems?: unknown };
+    const v = JSON.parse(body) as { findings?: unknown; problems?: unknown; boxes?: unknown };
     if (!Array.isArray(v.findings) || !Array.isArray(v.problems)) return null;
-    return v as { findings: Finding[]; problems: CachedPackage['problems']; mapped?: Array<[number, CompilerPos]> };
+    if (v.boxes !== undefined && !(Array.isArray(v.boxes) && v.boxes.every((i: unknown) => Number.isInteger(i)))) return null;
+    return v as { findings: Finding[]; problems: CachedPackage['problems']; mapped?: Array<[number, CompilerPos]>; boxes?: number[] };
   } catch {
     return null;
   }
