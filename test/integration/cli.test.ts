@@ -764,3 +764,43 @@ test('every fix check --json attaches is applied by fix or listed under refused 
   assert.deepEqual(all.applied.map(key).sort(), ['agree.go:35 copy-loop-var', 'agree.go:42 copy-loop-var']);
   assert.deepEqual(all.refused, []);
 });
+
+test("another package's copy of a module function (inlined there) is not shown: the owning package reports it with its compiled code, the same on every run", async () => {
+  // tablewriter v1.1.5: "`width` is allocated" from the tests package's copy, "may be" from its own,
+  // whichever go finished first; `"Option: …"` constants "allocated" from copies whose file the
+  // compiling package's code does not hold.
+  const dir = path.join(tmp, 'copies');
+  mkdirSync(path.join(dir, 'lib'), { recursive: true });
+  mkdirSync(path.join(dir, 'cmd'), { recursive: true });
+  writeFileSync(path.join(dir, 'go.mod'), 'module example.com/copies\n\ngo 1.22\n');
+  writeFileSync(
+    path.join(dir, 'lib', 'lib.go'),
+    'package lib\n\nimport "fmt"\n\ntype Option func(*T)\ntype T struct{ n int }\n\nfunc WithMax(width int) Option {\n\treturn func(t *T) {\n\t\tt.n = width\n\t\tfmt.Println("max", width)\n\t}\n}\n',
+  );
+  // A width not known where it is inlined (a constant would be free there too).
+  writeFileSync(path.join(dir, 'cmd', 'main.go'), 'package main\n\nimport (\n\t"os"\n\n\t"example.com/copies/lib"\n)\n\nfunc main() {\n\tvar t lib.T\n\tlib.WithMax(len(os.Args))(&t)\n}\n');
+  // lib is reported from its test variant, which go compiles after cmd (which needs only lib): cmd's copy comes first.
+  writeFileSync(path.join(dir, 'lib', 'lib_test.go'), 'package lib\n\nimport "testing"\n\nfunc TestT(t *testing.T) { _ = T{} }\n');
+  const env = { ...withoutTiming(), HEAPSCOPE_CACHE_DIR: path.join(tmp, 'cache-of-copies') };
+  const runs: string[] = [];
+  for (const args of [['--no-cache'], ['--no-cache'], [], []]) {
+    const res = await heapscope(['check', '--json', ...args, './...'], dir, env);
+    assert.equal(res.code, 0, res.stderr);
+    runs.push(res.stdout);
+  }
+  // The same findings (packages are written in the order go finishes them).
+  const findings = (r: string): string[] => (JSON.parse(r) as JsonReport).diagnostics.map((d) => JSON.stringify(d)).sort();
+  assert.ok(
+    runs.every((r) => JSON.stringify(findings(r)) === JSON.stringify(findings(runs[0]!))),
+    'every run, cached or not, reports the same findings',
+  );
+  const shown = (JSON.parse(runs[0]!) as JsonReport).diagnostics.filter((d) => d.file.endsWith(`lib${path.sep}lib.go`) && d.kind === 'escape.heap');
+  assert.deepEqual(
+    shown.map((d) => d.message.replace(/ \(.*?\)/, '').slice(0, 40)),
+    ['`width` may be allocated on the heap: it'],
+    'lib reports `width` once, as its own compiled code has it; the constant "max" is not allocated',
+  );
+  // --all keeps every compiler line, the copies' too.
+  const all = JSON.parse((await heapscope(['check', '--json', '--all', '--no-cache', './...'], dir, env)).stdout) as JsonReport;
+  assert.ok(all.diagnostics.some((d) => d.file.endsWith(`lib${path.sep}lib.go`) && d.message.startsWith('`"max"` is not allocated')));
+});

@@ -567,3 +567,16 @@ test("join: fmt.Errorf's inlined errors.New is reached only with nothing to form
     'and no alloc.object is left for the unreached call',
   );
 });
+
+test('rune conversions: []rune(s) has a stack buffer of 32 runes, string(runes) always allocates when it escapes; alloc messages quote the conversion as written', () => {
+  // tablewriter v1.1.5 sort.go:7 and tw/fn.go:36 (runtime/string.go stringtoslicerune, slicerunetostring).
+  assert.match(allocatorInfo('runtime.stringtoslicerune')?.dependsOn ?? '', /32 runes/);
+  assert.equal(allocatorInfo('runtime.slicerunetostring')?.escapingAlways, true);
+  assert.match(allocatorInfo('runtime.stringtoslicebyte')?.dependsOn ?? '', /32 bytes/);
+  const text = 'package m\n\nfunc F(chunk string) int { return len([]byte(chunk)) + len([]rune(chunk)) }\n';
+  const call = (fn: string): AllocCall => ({ fn, file: '/m/a.go', line: 3, symbol: 'm.F', inlinedFrom: null, inlinedVia: [] });
+  const one = (fn: string): string =>
+    joinEvidence([], { byLine: new Map([[lineKey('/m/a.go', 3), [call(fn)]]]), filesRead: new Set(['/m/a.go']), problems: [] }, new SourceCache(new Map([['/m/a.go', text]])))[0]?.message ?? '';
+  assert.match(one('runtime.stringtoslicebyte'), /^`\[\]byte\(chunk\)` copies the string/);
+  assert.match(one('runtime.stringtoslicerune'), /^`\[\]rune\(chunk\)` copies the string's runes into a new slice .*32 runes/);
+});

@@ -528,3 +528,31 @@ test('"passed to" a callee inside the call written at the step: named with that 
   // Said once when the decision is itself inside that callee.
   assert.doesNotMatch(decisionMessage(d, { calls, inlinedFrom: '(*Lg).Log' }), /\(inlined\)/);
 });
+
+test("a chained call is named as written where the compiler's callee is another function; the variadic slice is not a slice literal", () => {
+  // urfave/cli v2.27.7 flag_test.go:2334 `}).Run([]string{"run"})`: 384 messages named `(*App).RunContext`.
+  const d = decisionOf(
+    [
+      './f.go:9:14: []string{...} escapes to heap in T:',
+      './f.go:9:14:   flow: {heap} ← &{storage for []string{...}}:',
+      './f.go:9:14:     from []string{...} (spill) at ./f.go:9:14',
+      './f.go:9:14:     from (*App).RunContext(a, context.Background(), []string{...}) (call parameter) at ./f.go:9:9',
+      './f.go:9:14: []string{...} escapes to heap',
+    ],
+    'escape.heap',
+  );
+  const calls = (pos: { line: number } | null) => (pos?.line === 9 ? { callee: 'Run', holdsValue: true, chained: true } : null);
+  assert.match(decisionMessage(d, { calls }), /passed to `Run` at line 9, inlined, which passes it to `\(\*App\)\.RunContext`/);
+  // tablewriter v1.1.5 feature_test.go:269: the `...any` slice of `table.Append`.
+  const v = decisionOf(
+    [
+      './v.go:7:27: []string{...} escapes to heap in G:',
+      './v.go:7:27:   flow: {heap} ← &{storage for []string{...}}:',
+      './v.go:7:27:     from []string{...} (spill) at ./v.go:7:27',
+      './v.go:7:27:     from ... argument (slice-literal-element) at ./v.go:7:18',
+      './v.go:7:27: []string{...} escapes to heap',
+    ],
+    'escape.heap',
+  );
+  assert.match(decisionMessage(v), /it is put into the slice of a call's variadic arguments at line 7$/);
+});

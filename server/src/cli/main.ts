@@ -249,7 +249,13 @@ export async function runCheck(opts: CheckOptions, io: Io, signal?: AbortSignal,
   const userCodeOnly = (run: CompilerRun): PresentOptions => {
     const roots = moduleRoots(run);
     const dirs = new Set(run.packages.map((p) => p.dir));
-    return { ...present, isUserCode: (file: string) => dirs.has(path.dirname(file)) || roots.some((root) => isInside(file, root)) };
+    const own = new Set(run.packages.flatMap((p) => p.files));
+    return {
+      ...present,
+      isUserCode: (file: string) => dirs.has(path.dirname(file)) || roots.some((root) => isInside(file, root)),
+      // With the compiled code read, a compiler line in a file of another package was not joined with it.
+      isUnreadCopy: (f: Finding) => opts.evidence && f.compiler !== null && f.evidence === null && !own.has(f.file),
+    };
   };
   const writer = reportWriter(opts.format, { cwd: opts.cwd, toolVersion: toolVersion(), explain: opts.explain, sampleType: loaded ? opts.sampleType : undefined }, io.stdout);
   let shown = 0;

@@ -295,7 +295,7 @@ function withAsWritten(site: DecisionSite, d: CompilerDecision, anchor: SyntaxAn
  * The calls of one file as written, for the messages' "passed to": at a position where the
  * source has the `(` of a call, the callee text before it (`t.Errorf`, `v.ReadConfig`,
  * `pkg.F[int]`); null elsewhere, in other files, and after `)` or `]` (`f()(x)`, `a[i](x)`: the
- * compiler's name is clearer). Keeps the file's text and line index, not its syntax tree.
+ * compiler's name is clearer); after `).` or `].`, the method's name alone (`chained`). Keeps the file's text and line index, not its syntax tree.
  */
 function callsAsWritten(file: string, source: GoSourceFile, value: CompilerPos): CallsAsWritten {
   const { text, lines } = source;
@@ -308,9 +308,13 @@ function callsAsWritten(file: string, source: GoSourceFile, value: CompilerPos):
     const m = /(?:[A-Za-z_]\w*(?:\[[^\]\n]*\])?\.)*[A-Za-z_]\w*(?:\[[^\]\n]*\])?$/.exec(before);
     if (!m) return null;
     const prev = before[m.index - 1];
-    if (prev === ')' || prev === ']' || prev === '.') return null;
+    if (prev === ')' || prev === ']') return null;
     // A keyword is not a callee (`if (`, `switch (` never reach here with gofmt's space, but `func(` does).
-    return /^(func|interface|struct|map|chan)$/.test(m[0]) ? null : { callee: m[0], holdsValue: valueAt > at };
+    if (/^(func|interface|struct|map|chan)$/.test(m[0])) return null;
+    // A method called on a call's result or an element (`}).Run(args)`, urfave/cli v2.27.7: 384
+    // messages named `(*App).RunContext`): its name, which the user reads where the compiler's
+    // callee is another function, inlined.
+    return prev === '.' ? { callee: m[0], holdsValue: valueAt > at, chained: true } : { callee: m[0], holdsValue: valueAt > at };
   };
 }
 

@@ -67,11 +67,22 @@ const ALLOCATOR_RULES: ReadonlyArray<{ match: RegExp } & AllocatorInfo> = [
   { match: /^runtime\.convTslice$/, category: 'convert', always: false, dependsOn: 'not for a nil slice' },
   { match: /^runtime\.convT(noptr)?$/, category: 'convert', always: true, dependsOn: null },
   {
-    match: /^runtime\.(slicebytetostring|slicerunetostring)$/,
+    match: /^runtime\.slicebytetostring$/,
     category: 'bytes',
     always: false,
     dependsOn: 'not for results of 0 or 1 bytes, or up to 32 bytes that do not escape (a stack buffer)',
     escaping: 'not for results of 0 or 1 bytes',
+  },
+  // `string(runes)`: 3 bytes more than the encoding, from a 32-byte stack buffer when it fits and
+  // does not escape, else new memory, even for no runes (runtime/string.go slicerunetostring;
+  // tablewriter v1.1.5 tw/fn.go:36 said "not for results of 0 or 1 bytes": AllocsPerRun 1 for
+  // an escaping `string([]rune{})`).
+  {
+    match: /^runtime\.slicerunetostring$/,
+    category: 'bytes',
+    always: false,
+    dependsOn: 'not when its UTF-8 encoding, 3 bytes more, fits a 32-byte stack buffer and it does not escape',
+    escapingAlways: true,
   },
   // `string(r)` of a rune: a 4-byte stack buffer when the string does not escape (it always fits),
   // else 4 new bytes whatever the rune (runtime/string.go intstring; testing.AllocsPerRun on
@@ -85,10 +96,19 @@ const ALLOCATOR_RULES: ReadonlyArray<{ match: RegExp } & AllocatorInfo> = [
     onlyEscaping: true,
   },
   {
-    match: /^runtime\.(stringtoslicebyte|stringtoslicerune)$/,
+    match: /^runtime\.stringtoslicebyte$/,
     category: 'bytes',
     always: false,
     dependsOn: 'not for up to 32 bytes that do not escape (a stack buffer)',
+    escaping: 'not for an empty string',
+  },
+  // `[]rune(s)`: a stack buffer of 32 runes, not bytes (tablewriter v1.1.5 sort.go:7; AllocsPerRun
+  // 0 for a 40-byte, 10-rune string that does not escape).
+  {
+    match: /^runtime\.stringtoslicerune$/,
+    category: 'bytes',
+    always: false,
+    dependsOn: 'not for up to 32 runes that do not escape (a stack buffer)',
     escaping: 'not for an empty string',
   },
   {

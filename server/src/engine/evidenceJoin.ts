@@ -124,6 +124,28 @@ function unreachedErrorsNew(f: Finding, sources: SourceCache): string | null {
   return formats ? '`fmt.Errorf` reaches its `errors.New` only when there is nothing to format; this call formats, and `fmt.errorf` makes its error in its own code' : null;
 }
 
+/** The source text of a one-line range, or null. */
+function rangeText(sources: SourceCache, file: string, r: ByteRange): string | null {
+  const src = sources.get(file);
+  if (src === null || r.line !== r.endLine || r.line > src.lines.lineCount || r.endColumn <= r.column) return null;
+  return src.text.slice(src.lines.byteToOffset(r.line, r.column), src.lines.byteToOffset(r.endLine, r.endColumn));
+}
+
+/** Code in backquotes. */
+function code(text: string): string {
+  return '`' + text.replace(/`/g, "'") + '`';
+}
+
+/** A heap decision the compiled code carries out without allocating: the hidden kind `escape.free`, saying why. */
+function freeFinding(f: Finding, why: string): Finding {
+  return withFields(f, {
+    kind: 'escape.free',
+    severity: kindInfo('escape.free').defaultSeverity,
+    message: `${f.decision?.details.subject ? `\`${plainCode(f.decision.details.subject)}\`` : 'this value'} is not allocated, although the compiler says it escapes: ${why}`,
+    evidence: { allocates: 'no', calls: [] },
+  });
+}
+
 /** Whether a heap decision is about an object the code writes: `&T{...}`, `new(T)`, a composite literal, a closure, a variadic call's slice. */
 function writesObject(d: CompilerDecision | null): boolean {
   const s = (d?.details.subject ?? '').trim();
@@ -235,7 +257,7 @@ export function evidenceText(f: Finding): string | null {
 }
 
 /** Messages of the `alloc.*` findings made from calls no decision accounts for. */
-function allocMessage(category: AllocCategory, calls: readonly AllocCall[], firstEntry = false): string {
+function allocMessage(category: AllocCategory, calls: readonly AllocCall[], firstEntry = false, written: string | null = null): string {
   const fns = [...new Set(calls.map((c) => c.fn))];
   const named = fns.map((f) => `\`${f}\``).join(', ');
   if (firstEntry) return `the map's first entry allocates the map's slots on the heap (${named}): a small map gets them at its first insert`;
@@ -253,10 +275,14 @@ function allocMessage(category: AllocCategory, calls: readonly AllocCall[], firs
       return `string concatenation ${may ? 'may allocate' : 'allocates'} (${named})${from}${depends}`;
     case 'convert':
       return `converting a value to an interface ${may ? 'may copy' : 'copies'} it to the heap (${named})${from}${depends}`;
-    case 'bytes':
-      return fns.some((f) => /slicebytetostring|slicerunetostring/.test(f))
-        ? `\`string(…)\` copies the bytes into a new string (${named})${from}${depends}`
-        : `\`[]byte(s)\` copies the string (${named})${from}${depends}`;
+    case 'bytes': {
+      // The conversion as written on the line when the range is one (`[]byte(chunk)`, not a template).
+      const conv = (form: RegExp, otherwise: string): string => (written !== null && !from && written.length <= 60 && form.test(written) ? code(written) : otherwise);
+      if (fns.some((f) => f === 'runtime.slicerunetostring')) return `${conv(/^string\(/, '`string(…)`')} encodes the runes into a new string (${named})${from}${depends}`;
+      if (fns.some((f) => f === 'runtime.slicebytetostring')) return `${conv(/^string\(/, '`string(…)`')} copies the bytes into a new string (${named})${from}${depends}`;
+      if (fns.some((f) => f === 'runtime.stringtoslicerune')) return `${conv(/^\[\]rune\(/, '`[]rune(…)`')} copies the string's runes into a new slice (${named})${from}${depends}`;
+      return `${conv(/^\[\]byte\(/, '`[]byte(…)`')} copies the string (${named})${from}${depends}`;
+    }
     case 'map':
       return fns.every((f) => f.startsWith('runtime.mapassign'))
         ? `assigning to a map may grow it on the heap (${named})${from}${depends}`
@@ -346,7 +372,7 @@ function allocRange(sources: SourceCache, file: string, line: number, category: 
         case 'concat':
           return n.reported > n.start && text.startsWith('+', n.reported) && !text.startsWith('++', n.reported);
         case 'bytes':
-          return /^(\(?\[\](byte|rune)\)?|string)\(/.test(nodeText);
+          return conversionForm(calls).test(nodeText);
         case 'map':
           return n.type === 'assignment_statement' ? text.slice(n.start, n.reported).includes('[') : /^(make\(map|map\[)/.test(nodeText);
         case 'convert':
@@ -374,6 +400,15 @@ function allocRange(sources: SourceCache, file: string, line: number, category: 
 }
 
 const CALL_NODES: readonly string[] = ['call_expression'];
+
+/** The conversion a line's calls of the `bytes` category carry out: `[]rune(`, `[]byte(`, `string(` (any, when they are several kinds). */
+function conversionForm(calls: readonly AllocCall[]): RegExp {
+  const fns = new Set(calls.map((c) => c.fn));
+  if (fns.size === 1 && fns.has('runtime.stringtoslicerune')) return /^\(?\[\]rune\)?\(/;
+  if (fns.size === 1 && fns.has('runtime.stringtoslicebyte')) return /^\(?\[\]byte\)?\(/;
+  if (fns.size > 0 && [...fns].every((f) => /tostring$|intstring$/.test(f))) return /^string\(/;
+  return /^(\(?\[\](byte|rune)\)?|string)\(/;
+}
 
 /**
  * The call on a line that inlined code comes from: the one whose callee is named like the outermost
@@ -511,7 +546,10 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
   }
   for (const f of findings) {
     if (f.compiler === null || !evidence.filesRead.has(f.file)) {
-      out.push(f.compiler === null ? f : withFields(f, { evidence: null }));
+      // A constant or a zero-sized value is free whatever the code around it (`"max"` in a closure
+      // of another package inlined here, whose file this package's code does not hold).
+      const free = f.compiler === null || !HEAP_DECISION_KINDS.has(f.kind) ? null : freeReason(f.decision, f.nodeType);
+      out.push(f.compiler === null ? f : free !== null ? freeFinding(f, free) : withFields(f, { evidence: null }));
       continue;
     }
     if (!HEAP_DECISION_KINDS.has(f.kind)) {
@@ -605,14 +643,7 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
         : lineCalls.length > onLine.length
           ? 'the compiled code has no allocator call for it (the calls on this line are in code inlined from other functions)'
           : 'the compiled code has no allocator call on this line (the value is in static data, or the compiler removed the allocation)');
-    out.push(
-      withFields(f, {
-        kind: 'escape.free',
-        severity: kindInfo('escape.free').defaultSeverity,
-        message: `${f.decision?.details.subject ? `\`${plainCode(f.decision.details.subject)}\`` : 'this value'} is not allocated, although the compiler says it escapes: ${why}`,
-        evidence: { allocates: 'no', calls: [] },
-      }),
-    );
+    out.push(freeFinding(f, why));
   }
   // The calls no decision accounts for: one finding per line and kind.
   const groups = new Map<string, { file: string; line: number; category: AllocCategory; calls: AllocCall[]; packagePath: string }>();
@@ -666,7 +697,7 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
       file: g.file,
       severity: kindInfo(kind).defaultSeverity,
       kind,
-      message: allocMessage(g.category, g.calls, firstEntry),
+      message: allocMessage(g.category, g.calls, firstEntry, rangeText(sources, g.file, range)),
       compiler: null,
       related: g.calls
         .filter((c) => c.inlinedFrom !== null)

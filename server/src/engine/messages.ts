@@ -177,7 +177,7 @@ export function inlinedCallNote(callee: string, expr: string): string {
  * argument, not code of an inlined body reported at the call); null when the position is not
  * such a call in the file it can read.
  */
-export type CallsAsWritten = (pos: CompilerPos | null) => { callee: string; holdsValue: boolean } | null;
+export type CallsAsWritten = (pos: CompilerPos | null) => { callee: string; holdsValue: boolean; chained?: boolean } | null;
 
 /** A function's own name: `Errorf` of `(*testing.common).Errorf` and of `t.Errorf`. */
 function ownName(callee: string): string {
@@ -200,7 +200,8 @@ function passedTo(step: FlowStep, calls?: CallsAsWritten): { callee: string; inn
   const callee = calleeOf(step.expr);
   if (!callee) return null;
   const written = calls?.(step.pos) ?? null;
-  if (written !== null && ownName(written.callee) === ownName(callee)) return { callee: code(written.callee), inner: '' };
+  // A chained call's name alone says less than the compiler's `(*App).Run`.
+  if (written !== null && ownName(written.callee) === ownName(callee)) return { callee: code(written.chained ? callee : written.callee), inner: '' };
   // Another function: the compiler's callee is inside the written call, inlined; said so only
   // when the value is one of the call's arguments (`p.X` inside an inlined `Describe(p)` is not
   // passed to `Describe`).
@@ -279,7 +280,12 @@ const STEP_WORDINGS: Readonly<Record<string, StepWording>> = {
   'go func arg': { step: 'it is passed to a `go` statement', why: usedByGoroutine },
   'captured by a closure': { step: 'it is captured by a closure', why: (_it, at) => `it is captured by a closure${at}` },
   reference: { step: 'it is referenced' },
-  'slice-literal-element': { step: 'it is put in a slice literal', why: (_it, at) => `it is put into a slice literal${at}` },
+  // The slice of a call's variadic arguments is a slice literal to the compiler (`... argument`):
+  // the user wrote none (tablewriter v1.1.5, 379 messages on `table.Append([]string{...})`).
+  'slice-literal-element': {
+    step: (step) => (step.expr.startsWith('... argument') ? "it is put in the slice of a call's variadic arguments" : 'it is put in a slice literal'),
+    why: (_it, at, _edge, step) => (step.expr.startsWith('... argument') ? `it is put into the slice of a call's variadic arguments${at}` : `it is put into a slice literal${at}`),
+  },
   'slice-element': { step: 'it is stored in a slice', why: (_it, at) => `it is stored in a slice${at}` },
   'array-element': { step: 'it is stored in an array', why: (_it, at) => `it is stored in an array${at}` },
   'struct literal element': { step: 'it is stored in a struct literal', why: (_it, at) => `it is stored in a struct literal${at}` },
