@@ -107,22 +107,36 @@ test('join: confirmed, free with a reason, and calls no decision announces', () 
   assert.deepEqual([out[4]?.column, out[4]?.endColumn], [25, 38]);
 });
 
-test("join: an append never takes the line's other calls (a concatenation's); without its growslice it stays 'may'", () => {
+test("join: an append never takes the line's other calls (a concatenation's); Go 1.26's growsliceBuf is its growth; without one on its line only a moveSlice of its function keeps it 'may'", () => {
   // cobra v1.10.2 doc/yaml_docs.go:132 `result = append(result, child.CommandPath()+" - "+child.Short)`
-  // (Go 1.26): the line's only call is the concatenation's; the append's growslice sits elsewhere.
-  const byLine = new Map([[lineKey('/m/a.go', 3), [{ fn: 'runtime.concatstring3', file: '/m/a.go', line: 3, symbol: 'm.F', inlinedFrom: null, inlinedVia: [] }]]]);
-  const sources = new SourceCache(new Map([['/m/a.go', 'package m\n\nfunc F(r []string, a, b string) []string { return append(r, a+" - "+b) }\n']]));
-  const append = { ...finding(decision('append', 3)), message: 'the backing array grown by this `append` is allocated on the heap: it is returned at line 3' };
-  const out = joinEvidence([append, finding(decision('a + " - " + b', 3))], { byLine, filesRead: new Set(['/m/a.go']), problems: [] }, sources);
+  // (go1.26.8 -S: concatstring3 and growsliceBuf at 132, moveSlice at 134).
+  const call = (fn: string, line: number): AllocCall => ({ fn, file: '/m/a.go', line, symbol: 'm.F', inlinedFrom: null, inlinedVia: [] });
+  const text = 'package m\n\nfunc F(r []string, a, b string) []string {\n\tr = append(r, a+" - "+b)\n\treturn r\n}\n';
+  const sources = new SourceCache(new Map([['/m/a.go', text]]));
+  const append = { ...finding(decision('append', 4)), message: 'the backing array grown by this `append` is allocated on the heap: it is returned at line 5' };
+  const join = (calls: AllocCall[]): Finding[] => {
+    const byLine = new Map<string, AllocCall[]>();
+    for (const c of calls) byLine.set(lineKey(c.file, c.line), [...(byLine.get(lineKey(c.file, c.line)) ?? []), c]);
+    return joinEvidence([append, finding(decision('a + " - " + b', 4))], { byLine, filesRead: new Set(['/m/a.go']), problems: [] }, sources);
+  };
   assert.deepEqual(
-    out.map((f) => [f.kind, f.evidence?.allocates, f.evidence?.calls.join(',')]),
+    join([call('runtime.concatstring3', 4), call('runtime.growsliceBuf', 4), call('runtime.moveSlice', 5)]).map((f) => [f.kind, f.evidence?.allocates, f.evidence?.calls.join(',')]),
     [
-      ['escape.heap', 'may', ''],
+      ['escape.heap', 'may', 'runtime.growsliceBuf'],
       ['escape.heap', 'may', 'runtime.concatstring3'],
+      // Where the slice leaves the function: a hint of its own.
+      ['alloc.growslice', 'may', 'runtime.moveSlice'],
     ],
   );
-  assert.match(out[0]?.message ?? '', /may be allocated on the heap \(only when the capacity is too small for the new elements\)/);
-  assert.match(evidenceText(out[0]!) ?? '', /no `runtime\.growslice` on this line/);
+  // No growth call on its line: a moveSlice of the function may stand for it ...
+  const moved = join([call('runtime.concatstring3', 4), call('runtime.moveSlice', 5)]);
+  assert.deepEqual(moved.map((f) => [f.kind, f.evidence?.allocates, f.evidence?.calls.join(',')])[0], ['escape.heap', 'may', '']);
+  assert.match(moved[0]?.message ?? '', /may be allocated on the heap \(only when the capacity is too small for the new elements\)/);
+  assert.match(evidenceText(moved[0]!) ?? '', /no `runtime\.growslice` on this line/);
+  // ... and without one it never grows (xxhash v2.3.0 MarshalBinary: AllocsPerRun 1, the make).
+  const never = join([call('runtime.concatstring3', 4)]);
+  assert.deepEqual([never[0]?.kind, never[0]?.evidence?.allocates], ['escape.free', 'no']);
+  assert.match(never[0]?.message ?? '', /proved the capacity suffices/);
 });
 
 test("join: a value boxed on a line that also writes an object does not take that object's newobject", () => {
@@ -523,8 +537,10 @@ test('join: inside an inlined callee, an append without its growth call is remov
     ['escape.free no'],
   );
   assert.match(none[0]!.message, /no `runtime\.growslice` for this inlined `append`/);
-  // Not inlined: its growth may be on another line (Go 1.26's stack buffer).
-  assert.equal(joinEvidence([finding(decision('append', 3))], { byLine: new Map(), filesRead: new Set(['/m/a.go']), problems: [] }, sources)[0]?.evidence?.allocates, 'may');
+  // Not inlined: its growth may be a moveSlice on another line of its function (Go 1.26's stack buffer).
+  const moveSlice: AllocCall = { fn: 'runtime.moveSlice', file: '/m/a.go', line: 3, symbol: 'm.F', inlinedFrom: null, inlinedVia: [] };
+  const byMove = new Map([[lineKey('/m/a.go', 3), [moveSlice]]]);
+  assert.equal(joinEvidence([{ ...finding(decision('append', 3)), column: 12 }], { byLine: byMove, filesRead: new Set(['/m/a.go']), problems: [] }, sources)[0]?.evidence?.allocates, 'may');
   // shopspring/decimal v1.6.0 const.go:11 `big.NewInt(0)`: `&Int{...}` and `[]Word{...}`, one newobject (AllocsPerRun 1).
   const call: AllocCall = {
     fn: 'runtime.newobject',

@@ -43,7 +43,11 @@ const ALLOCATOR_RULES: ReadonlyArray<{ match: RegExp } & AllocatorInfo> = [
   { match: /^runtime\.makechan(64)?$/, category: 'object', always: true, dependsOn: null },
   { match: /^runtime\.newproc$/, category: 'object', always: false, dependsOn: 'a new goroutine reuses a free one when the scheduler has one' },
   { match: /^runtime\.makeslice(64|copy)?$/, category: 'slice', always: true, dependsOn: null },
-  { match: /^runtime\.growslice$/, category: 'growslice', always: false, dependsOn: 'only when the capacity is too small for the new elements' },
+  { match: /^runtime\.growslice(NoAlias)?$/, category: 'growslice', always: false, dependsOn: 'only when the capacity is too small for the new elements' },
+  // Go 1.26: an append into a stack buffer grows within it while the elements fit (runtime/slice.go
+  // growsliceBuf); `moveSlice` moves it to the heap where it leaves the function (cobra v1.10.2
+  // doc/yaml_docs.go:132, urfave/cli v2.27.7 command.go:364 had no growth call).
+  { match: /^runtime\.growsliceBuf(NoAlias)?$/, category: 'growslice', always: false, dependsOn: 'only when the elements no longer fit the stack buffer the slice starts in' },
   { match: /^runtime\.moveSlice\w*$/, category: 'growslice', always: false, dependsOn: 'only when the slice still uses the stack buffer `append` started it in' },
   // `[]byte(a + b)` (Go 1.22+): a new array unless the result is empty (runtime/string.go
   // concatbytes returns `[]byte{}`); it has no operand to return as it is (echo v4.16.5

@@ -5,7 +5,7 @@ import { lastName, type SourceCache } from './analyze';
 import { functionWords, plainCode } from './messages';
 import { allocatorInfo, lineKey, type AllocCall, type AllocCategory, type RunEvidence } from './evidence';
 import { kindInfo } from './kinds';
-import { nodesOnLine } from './nodeMapping';
+import { declarationLines, nodesOnLine } from './nodeMapping';
 import { firstNonBlank } from './positions';
 import { markBox, withFields } from './repeats';
 import type { ByteRange, CodeEvidence, CompilerDecision, Finding } from './types';
@@ -134,6 +134,23 @@ function rangeText(sources: SourceCache, file: string, r: ByteRange): string | n
 /** Code in backquotes. */
 function code(text: string): string {
   return '`' + text.replace(/`/g, "'") + '`';
+}
+
+/**
+ * Whether an `append` without a `growslice` on its line may still grow its array: an append's
+ * `growslice` is credited to its own line, but Go 1.26 starts some slices in a stack buffer and
+ * moves them to the heap with `runtime.moveSlice*` where they leave the function, on another line.
+ * True when the function around it has such a call (or may: a position outside a declaration, a
+ * file without its syntax).
+ */
+function growthInFunction(f: Finding, evidence: RunEvidence, sources: SourceCache): boolean {
+  const src = sources.get(f.file);
+  const lines = src === null || f.compiler === null ? null : declarationLines(src, f.compiler.line, f.compiler.column);
+  if (lines === null) return true;
+  for (let l = lines.line; l <= lines.endLine; l++) {
+    if ((evidence.byLine.get(lineKey(f.file, l)) ?? []).some((c) => c.fn.startsWith('runtime.moveSlice'))) return true;
+  }
+  return false;
 }
 
 /** A heap decision the compiled code carries out without allocating: the hidden kind `escape.free`, saying why. */
@@ -621,8 +638,11 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
     // on another line (Go 1.26 appends into a stack buffer first, `moveSlice` later): never free.
     // Inside an inlined callee its growth is credited to this line: with none, the compiler removed
     // that `append` (zerolog v1.35.1 log_example_test.go:461 `New(w).With()`: `l.context` is nil, the
-    // function has no `growslice`).
-    if (reason === null && categories.has('growslice') && f.inlinedAt === undefined) {
+    // function has no `growslice`). Elsewhere only a `moveSlice` of the function may stand for it:
+    // without one it never grows (xxhash v2.3.0 MarshalBinary's appends into `make([]byte, 0, 76)`,
+    // AllocsPerRun 1, the make).
+    const grows = f.inlinedAt === undefined && growthInFunction(f, evidence, sources);
+    if (reason === null && categories.has('growslice') && grows) {
       out.push(withFields(f, { evidence: { allocates: 'may', calls: [] }, message: mayMessage(f.message, [{ fn: 'runtime.growslice' } as AllocCall]) }));
       continue;
     }
@@ -639,7 +659,9 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
     const why =
       reason ??
       (categories.has('growslice')
-        ? 'the compiled code has no `runtime.growslice` for this inlined `append`: the compiler removed it (a branch the arguments rule out)'
+        ? f.inlinedAt === undefined
+          ? 'the compiled code has no `runtime.growslice` for this `append`: the compiler proved the capacity suffices'
+          : 'the compiled code has no `runtime.growslice` for this inlined `append`: the compiler removed it (a branch the arguments rule out)'
         : lineCalls.length > onLine.length
           ? 'the compiled code has no allocator call for it (the calls on this line are in code inlined from other functions)'
           : 'the compiled code has no allocator call on this line (the value is in static data, or the compiler removed the allocation)');

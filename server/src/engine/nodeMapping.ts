@@ -99,6 +99,13 @@ export function nodeAt(file: GoSourceFile, line1: number, byteCol1: number): Syn
   return { type: n.type, range: file.byteRange(n.start, n.end), text: file.text.slice(n.start, n.end) };
 }
 
+/** The lines (1-based, inclusive) of the top-level function or method declaration around a Go position; null outside one. */
+export function declarationLines(file: GoSourceFile, line1: number, byteCol1: number): { line: number; endLine: number } | null {
+  const at = file.lines.byteToOffset(line1, Math.max(1, byteCol1));
+  const decl = chainAt(walkOf(file), at).find((n) => n.type === 'function_declaration' || n.type === 'method_declaration');
+  return decl ? { line: rowOf(file, decl.start) + 1, endLine: rowOf(file, Math.max(decl.start, decl.end - 1)) + 1 } : null;
+}
+
 /** Node types that name something: tracking also compares their text. */
 export const IDENTIFIER_TYPES: readonly string[] = ['identifier', 'field_identifier', 'type_identifier', 'package_identifier'];
 const CALL_TYPES = ['call_expression', 'type_conversion_expression'];
