@@ -556,3 +556,22 @@ test("a chained call is named as written where the compiler's callee is another 
   );
   assert.match(decisionMessage(v), /it is put into the slice of a call's variadic arguments at line 7$/);
 });
+
+test('an assignment to a plain name is to a package-level variable; to a field, heap memory through a pointer', () => {
+  // humanize v1.1.0 bytes.go:35 and bigbytes.go:22 said "stored in heap memory" of `var x = …` globals.
+  const at = (target: string) =>
+    decisionMessage(
+      decisionOf(
+        [
+          './g.go:5:7: make([]byte, n) escapes to heap in F:',
+          './g.go:5:7:   flow: {heap} ← &{storage for make([]byte, n)}:',
+          './g.go:5:7:     from make([]byte, n) (spill) at ./g.go:5:7',
+          `./g.go:5:7:     from ${target} = make([]byte, n) (assign) at ./g.go:5:4`,
+          './g.go:5:7: make([]byte, n) escapes to heap',
+        ],
+        'escape.heap',
+      ),
+    );
+  assert.match(at('sink'), /it is assigned to the package-level variable `sink` at line 5$/);
+  assert.match(at('t.b'), /it is stored in heap memory at line 5$/);
+});

@@ -48,6 +48,19 @@ export function freeReason(d: CompilerDecision | null, nodeType?: string | null)
   return null;
 }
 
+/**
+ * The calls of a decision's line that the code of the callee it is inside may have made: inlined
+ * through one of the functions inlined at its position, and for a value of another package's
+ * unexported type, through that package.
+ */
+function inlinedCandidates(f: Finding, evidence: RunEvidence): readonly AllocCall[] {
+  if (f.compiler === null || f.inlinedAt === undefined) return [];
+  const owner = qualifierOf(f.decision?.details.subject ?? '');
+  return (evidence.byLine.get(lineKey(f.file, f.compiler.line)) ?? []).filter(
+    (c) => throughOneOf(c, f.inlinedAt!) && (owner === undefined || c.inlinedVia.some((frame) => frameInPackage(frame, owner))),
+  );
+}
+
 /** Whether an allocator call was inlined through one of these functions (as the compiler's "inlining call to" names them). */
 function throughOneOf(c: AllocCall, funcs: readonly string[]): boolean {
   return c.inlinedVia.some((frame) => funcs.some((g) => frameMayBe(frame, g)));
@@ -545,12 +558,14 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
   // boxing's `convTstring` is left, compress v1.17.11 fuzz_test.go:85).
   const madeOnLine = new Map<string, Finding[]>();
   const shares = boxedValueCalls(findings, evidence, boxes);
-  // The objects written inside inlined callees on each line (by subject: one per flow or copy printed).
-  const inlinedObjects = new Map<string, Set<string>>();
+  // The objects written inside inlined callees that can take each object allocation (by subject:
+  // one per flow or copy printed).
+  const competitors = new Map<AllocCall, Set<string>>();
   for (const f of findings) {
     if (f.compiler === null || f.kind !== 'escape.heap' || f.inlinedAt === undefined || !writesObject(f.decision) || freeReason(f.decision, f.nodeType) !== null) continue;
-    const line = lineKey(f.file, f.compiler.line);
-    inlinedObjects.set(line, (inlinedObjects.get(line) ?? new Set()).add(f.decision?.details.subject ?? ''));
+    for (const c of inlinedCandidates(f, evidence)) {
+      if (allocatorInfo(c.fn)?.category === 'object') competitors.set(c, (competitors.get(c) ?? new Set()).add(f.decision?.details.subject ?? ''));
+    }
   }
   for (const f of findings) {
     // A free decision (a constant, a zero-sized value) takes no call and leaves the others theirs.
@@ -580,9 +595,7 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
     // And a value of another package's unexported type (`context.backgroundCtx{}`) is written by
     // that package's code: not by `net/http`'s `new(Request)` beside it (zerolog v1.35.1
     // hlog.go:30, `r.WithContext(r.Context())`).
-    const owner = f.inlinedAt === undefined ? undefined : qualifierOf(f.decision?.details.subject ?? '');
-    const onLine =
-      f.inlinedAt === undefined ? lineCalls : lineCalls.filter((c) => throughOneOf(c, f.inlinedAt!) && (owner === undefined || c.inlinedVia.some((frame) => frameInPackage(frame, owner))));
+    const onLine = f.inlinedAt === undefined ? lineCalls : inlinedCandidates(f, evidence);
     const unreached = unreachedErrorsNew(f, sources);
     const reason = freeReason(f.decision, f.nodeType) ?? unreached;
     // The box takes its conversion call; without one on its line it is read as any decision.
@@ -613,7 +626,9 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
       // More objects inside an inlined callee than allocations for them: some are on paths the
       // arguments rule out (shopspring/decimal v1.6.0 const.go:11 `big.NewInt(0)`: `&Int{...}` and
       // `[]Word{...}` for one `newobject`, AllocsPerRun 1).
-      const outnumbered = object && f.inlinedAt !== undefined && (inlinedObjects.get(line)?.size ?? 0) > mine.filter((c) => allocatorInfo(c.fn)?.category === 'object').length;
+      const objects = mine.filter((c) => allocatorInfo(c.fn)?.category === 'object');
+      const rivals = new Set(objects.flatMap((c) => [...(competitors.get(c) ?? [])]));
+      const outnumbered = object && f.inlinedAt !== undefined && objects.length > 0 && rivals.size > objects.length;
       const e = outnumbered ? { ...evidenceOf(mine), allocates: 'may' as const } : evidenceOf(mine);
       const said = box ? boxMessage(f) : f.message;
       const joined = withFields(

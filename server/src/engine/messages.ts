@@ -306,9 +306,16 @@ const STEP_WORDINGS: Readonly<Record<string, StepWording>> = {
   'defer func': { why: (_it, at) => `it is used by a deferred call${at}` },
 };
 
-/** An assignment says why only when it stores into the heap. */
-function storedInHeap(it: string, at: string, edge: FlowEdge): string | null {
-  return edge.to === '{heap}' ? `${it} is stored in heap memory${at}` : null;
+/**
+ * An assignment says why only when it stores into the heap: into a package-level variable when
+ * the target is a plain name (`sink = x`; humanize v1.1.0 bytes.go:35 and bigbytes.go:22 said "heap
+ * memory"), else through a pointer or into something already on the heap.
+ */
+function storedInHeap(it: string, at: string, edge: FlowEdge, step: FlowStep): string | null {
+  if (edge.to !== '{heap}') return null;
+  // A plain name (`t.b = x` is a field, through a pointer).
+  const target = /^([A-Za-z_]\w*) = /.exec(step.expr)?.[1];
+  return target !== undefined && !target.includes('~') ? `${it} is assigned to the package-level variable ${code(target)}${at}` : `${it} is stored in heap memory${at}`;
 }
 
 function usedByGoroutine(_it: string, at: string): string {

@@ -22,8 +22,8 @@ func AddrLit(x int) *Point {
 // Literals stores slice and map literals in a global.
 func Literals(n int) {
 	s := []int{1, 2, n}         // want escape.heap:"[]int{1, 2, n}" "converted to an interface at line 26"
-	m := map[string]int{"a": n} // want escape.heap:`map[string]int{"a": n}` "stored in heap memory at line 27"
-	sink = s                    // want escape.heap:"s" "stored in heap memory"
+	m := map[string]int{"a": n} // want escape.heap:`map[string]int{"a": n}` "assigned to the package-level variable `sink` at line 27"
+	sink = s                    // want escape.heap:"s" "assigned to the package-level variable `sink`"
 	sink = m
 }
 

@@ -9,7 +9,7 @@ func Print(x int, s string) { // want leak.param:"s" "leaks into a copy of it on
 
 // ToAny converts to an interface explicitly.
 func ToAny(x int) {
-	sink = any(x) // want escape.heap:"any(x)" "stored in heap memory"
+	sink = any(x) // want escape.heap:"any(x)" "assigned to the package-level variable `sink`"
 }
 
 // Variadic passes a slice of interfaces on with `...`: no new allocation.
@@ -23,7 +23,7 @@ func Sum(xs ...int) int { // want leak.param:"xs" "leaks into a copy of it on th
 	for _, x := range xs {
 		t += x
 	}
-	sink = xs // want escape.heap:"xs" "stored in heap memory"
+	sink = xs // want escape.heap:"xs" "assigned to the package-level variable `sink`"
 	return t
 }
 
