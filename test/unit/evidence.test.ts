@@ -596,3 +596,21 @@ test('rune conversions: []rune(s) has a stack buffer of 32 runes, string(runes) 
   assert.match(one('runtime.stringtoslicebyte'), /^`\[\]byte\(chunk\)` copies the string/);
   assert.match(one('runtime.stringtoslicerune'), /^`\[\]rune\(chunk\)` copies the string's runes into a new slice .*32 runes/);
 });
+
+test('trial E: a module path need not end in its package name; a concatenation starting with a conversion; `s += …` ranged on the assignment', () => {
+  // json-iterator v1.1.12: github.com/json-iterator/go is package jsoniter (231 findings lost to "the `go` package").
+  assert.equal(frameMayBe('github.com/json-iterator/go', 'jsoniter.ParseString'), true);
+  assert.equal(frameMayBe('strings', 'context.Background'), false, 'a standard-library path is its name');
+  assert.equal(inlinedName('github.com/json-iterator/go'), 'the `github.com/json-iterator/go` package');
+  // go-runewidth v0.0.31 runewidth_test.go:810: `string(r) + "a"` is a concatenation, not a conversion.
+  assert.deepEqual([...decisionCategories(decision('string(r) + "a"', 3))], ['concat']);
+  assert.deepEqual([...decisionCategories(decision('string(a + b)', 3))], ['bytes']);
+  // runewidth.go:726 `prefix += strings.Repeat(" ", width+chWidth-w)`.
+  const text = 'package m\n\nfunc F(prefix string, a, b int) string {\n\tprefix += strings.Repeat(" ", a+b)\n\treturn prefix\n}\n';
+  const call: AllocCall = { fn: 'runtime.concatstring2', file: '/m/a.go', line: 4, symbol: 'm.F', inlinedFrom: null, inlinedVia: [] };
+  const out = joinEvidence([], { byLine: new Map([[lineKey('/m/a.go', 4), [call]]]), filesRead: new Set(['/m/a.go']), problems: [] }, new SourceCache(new Map([['/m/a.go', text]])));
+  assert.deepEqual(
+    out.map((f) => `${f.kind} ${f.line}:${f.column}-${f.endColumn}`),
+    ['alloc.concat 4:2-36'],
+  );
+});

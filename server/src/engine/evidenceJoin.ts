@@ -77,10 +77,22 @@ function throughOneOf(c: AllocCall, funcs: readonly string[]): boolean {
 export function frameMayBe(frame: string, g: string): boolean {
   const tail = frame.slice(frame.lastIndexOf('/') + 1);
   if (tail.includes('.') && !/\.v\d+$/.test(tail)) return lastName(frame) === lastName(g);
-  const parts = frame.split('/');
-  const last = (/^v\d+$/.test(tail) && parts.length > 1 ? parts[parts.length - 2]! : tail).replace(/\.v\d+$/, '');
-  if (!/^[A-Za-z_]\w*$/.test(last)) return true;
-  return /^([A-Za-z_]\w*)\./.exec(g)?.[1] === last;
+  const q = /^([A-Za-z_]\w*)\./.exec(g)?.[1];
+  return q !== undefined && mayBePackage(frame, q);
+}
+
+/**
+ * Whether a package path may be that of the package named `q`. A standard-library package is named
+ * by its last element (a major version aside: `math/rand/v2` is rand); a module's need not be
+ * (`github.com/json-iterator/go` is jsoniter: json-iterator v1.1.12 lost 231 findings to the
+ * comparison), so only a standard-library path rules a name out.
+ */
+function mayBePackage(pkgPath: string, q: string): boolean {
+  const parts = pkgPath.split('/');
+  const lastPart = parts[parts.length - 1] ?? '';
+  const last = (/^v\d+$/.test(lastPart) && parts.length > 1 ? parts[parts.length - 2]! : lastPart).replace(/\.v\d+$/, '');
+  const std = !(parts[0] ?? '').includes('.');
+  return last === q || !std || !/^[A-Za-z_]\w*$/.test(last);
 }
 
 /**
@@ -97,11 +109,7 @@ export function frameInPackage(frame: string, q: string): boolean {
   const slash = frame.lastIndexOf('/');
   const tail = frame.slice(slash + 1);
   const full = tail.includes('.') && !/\.v\d+$/.test(tail);
-  const pkgPath = full ? frame.slice(0, slash + 1) + tail.slice(0, tail.indexOf('.')) : frame;
-  const parts = pkgPath.split('/');
-  const lastPart = parts[parts.length - 1] ?? '';
-  const last = (/^v\d+$/.test(lastPart) && parts.length > 1 ? parts[parts.length - 2]! : lastPart).replace(/\.v\d+$/, '');
-  return !/^[A-Za-z_]\w*$/.test(last) || last === q;
+  return mayBePackage(full ? frame.slice(0, slash + 1) + tail.slice(0, tail.indexOf('.')) : frame, q);
 }
 
 /** Whether a decision is about a closure (its `newobject`, or nothing when it captures no variables). */
@@ -217,6 +225,21 @@ function boxMessage(f: Finding): string {
   return m ? `${m[1]}the copy of ${m[2]} that an interface holds ${f.message.slice(m[0].length)}` : f.message;
 }
 
+/** Whether an expression is a sum at its top level (` + ` outside parentheses, brackets, braces and literals). */
+function topLevelPlus(s: string): boolean {
+  let depth = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i]!;
+    if (c === '"' || c === "'" || c === '`') {
+      const close = c;
+      for (i++; i < s.length && s[i] !== close; i++) if (close !== '`' && s[i] === '\\') i++;
+    } else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (depth === 0 && c === '+' && s[i - 1] === ' ' && s[i + 1] === ' ') return true;
+  }
+  return false;
+}
+
 /** The allocator categories that can carry out a heap decision. */
 export function decisionCategories(d: CompilerDecision | null): ReadonlySet<AllocCategory> {
   if (d?.kind === 'escape.closure') return new Set(['object']);
@@ -229,6 +252,9 @@ export function decisionCategories(d: CompilerDecision | null): ReadonlySet<Allo
   // `make(Map)` of a named map type reads like a slice's: either.
   if (/^make\(/.test(s)) return new Set(['slice', 'object', 'map']);
   if (/^append\b/.test(s)) return new Set(['growslice']);
+  // A concatenation whose first operand is a conversion (`string(r) + "a"`, go-runewidth v0.0.31
+  // runewidth_test.go:810 took the operand's `intstring`) is a concatenation.
+  if (topLevelPlus(s)) return new Set(['concat']);
   if (/^\(?\[\](byte|rune)\)?\(|^string\(/.test(s)) return new Set(['bytes']);
   if (/ \+ /.test(s)) return new Set(['concat']);
   if (/^\[\]/.test(s)) return new Set(['slice', 'object']);
@@ -338,11 +364,17 @@ export function inlinedName(sym: string): string {
   const dot = rest.indexOf('.');
   // A closure (`TestValuesFromForm.func2`), a range-over-func loop body (`Result.Path-range1`) in words.
   if (dot >= 0) return functionWords(rest.slice(dot + 1));
-  // A module's major version is not the package's name: `github.com/labstack/echo/v4` is echo.
+  // A module's major version is not the package's name: `github.com/labstack/echo/v4` is echo. A
+  // last element that cannot be a name (`github.com/json-iterator/go`, whose package is jsoniter)
+  // leaves the path whole.
   const parts = sym.split('/');
   const name = /^v\d+$/.test(rest) && parts.length > 1 ? (parts[parts.length - 2] as string) : rest;
-  return `the \`${name}\` package`;
+  return GO_KEYWORDS.has(name) || !/^[A-Za-z_]\w*$/.test(name) ? `the \`${bare}\` package` : `the \`${name}\` package`;
 }
+
+const GO_KEYWORDS: ReadonlySet<string> = new Set(
+  'break case chan const continue default defer else fallthrough for func go goto if import interface map package range return select struct switch type var'.split(' '),
+);
 
 /** A compiler's symbol without its bracketed type arguments: `maps.Copy[go.shape.…]` → `maps.Copy`. */
 function withoutTypeArguments(sym: string): string {
@@ -369,7 +401,7 @@ const CATEGORY_KIND: Record<AllocCategory, string> = {
 /** Tree-sitter node types an allocation of each category is written as, most specific first. */
 const CATEGORY_NODES: Record<AllocCategory, readonly string[]> = {
   growslice: ['call_expression'],
-  concat: ['binary_expression'],
+  concat: ['assignment_statement', 'binary_expression'],
   convert: [],
   bytes: ['call_expression', 'type_conversion_expression'],
   map: ['assignment_statement', 'call_expression', 'composite_literal'],
@@ -400,6 +432,8 @@ function allocRange(sources: SourceCache, file: string, line: number, category: 
         case 'growslice':
           return nodeText.startsWith('append(');
         case 'concat':
+          // `s += strings.Repeat(" ", a+b)`: the assignment, not the integer sum inside it (go-runewidth v0.0.31 runewidth.go:726).
+          if (n.type === 'assignment_statement') return text.startsWith('+=', n.reported);
           return n.reported > n.start && text.startsWith('+', n.reported) && !text.startsWith('++', n.reported);
         case 'bytes':
           return conversionForm(calls).test(nodeText);
