@@ -575,3 +575,20 @@ test('an assignment to a plain name is to a package-level variable; to a field, 
   assert.match(at('sink'), /it is assigned to the package-level variable `sink` at line 5$/);
   assert.match(at('t.b'), /it is stored in heap memory at line 5$/);
 });
+
+test('passed to a call through a variable: the variable is named, since escape analysis does not follow the order of statements', () => {
+  // gorilla/websocket v1.5.3 x_net_proxy.go:459 said "passed to `conn.Write` at line 368" of a buffer made later.
+  const d = decisionOf(
+    [
+      './f.go:8:8: make([]byte, n) escapes to heap in F:',
+      './f.go:8:8:   flow: buf ← &{storage for make([]byte, n)}:',
+      './f.go:8:8:     from make([]byte, n) (spill) at ./f.go:8:8',
+      './f.go:8:8:     from buf = make([]byte, n) (assign) at ./f.go:8:6',
+      './f.go:8:8:   flow: {heap} ← buf:',
+      './f.go:8:8:     from w.Write(buf) (call parameter) at ./f.go:7:9',
+      './f.go:8:8: make([]byte, n) escapes to heap',
+    ],
+    'escape.heap',
+  );
+  assert.match(decisionMessage(d), /it is assigned to `buf`, which is passed to `w\.Write` at line 7, which lets it escape$/);
+});

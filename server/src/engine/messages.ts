@@ -260,7 +260,12 @@ const STEP_WORDINGS: Readonly<Record<string, StepWording>> = {
     why: (it, at, edge, step, ctx) => {
       const to = passedTo(step, ctx.calls);
       const target = edge.to === '{heap}' ? 'which lets it escape' : 'which keeps it';
-      return to ? `${it} is passed to ${to.callee}${at}${to.inner}, ${target}` : `${it} is passed as an argument to a function value${at}, ${target}`;
+      // Passed through a variable: escape analysis follows the variable, not the order of
+      // statements, so the call may run before this value is assigned to it (go-websocket v1.5.3
+      // x_net_proxy.go:459 "passed to `conn.Write` at line 368"). What holds is that the variable
+      // is passed there. Not for a call written around an inlined one (its parameters are the callee's).
+      const via = to !== null && to.inner === '' && /^[A-Za-z_]\w*$/.test(edge.from) && edge.from !== ctx.subject ? ` assigned to ${code(edge.from)}, which is` : '';
+      return to ? `${it} is${via} passed to ${to.callee}${at}${to.inner}, ${target}` : `${it} is passed as an argument to a function value${at}, ${target}`;
     },
   },
   assign: { step: 'it is assigned', why: storedInHeap },
