@@ -614,3 +614,16 @@ test('trial E: a module path need not end in its package name; a concatenation s
     ['alloc.concat 4:2-36'],
   );
 });
+
+test('join: a literal over many lines takes an allocation at its last element, on a line with no decision of its own; an elided element literal is mapped on itself', () => {
+  // mapstructure v2.5.0 decode_hooks_test.go:1882-1973 (go1.26.8 -S: the array's newobject at 1973; AllocsPerRun 1).
+  const text = 'package m\n\nvar sink []tc\n\nfunc Build() {\n\tsink = []tc{\n\t\t{"a0", 0},\n\t\t{"a1", 1},\n\t}\n}\n';
+  const call: AllocCall = { fn: 'runtime.newobject', file: '/m/a.go', line: 8, symbol: 'm.Build', inlinedFrom: null, inlinedVia: [] };
+  const literal = { ...finding(decision('[]tc{...}', 6)), endLine: 9, endColumn: 3 };
+  const out = joinEvidence([literal], { byLine: new Map([[lineKey('/m/a.go', 8), [call]]]), filesRead: new Set(['/m/a.go']), problems: [] }, new SourceCache(new Map([['/m/a.go', text]])));
+  assert.deepEqual(
+    out.map((f) => `${f.line} ${f.kind} ${f.evidence?.allocates}`),
+    ['6 escape.heap yes'],
+    'and no alloc.object at line 8',
+  );
+});

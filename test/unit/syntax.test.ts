@@ -363,3 +363,13 @@ test('gotoChildEndingAfter steps over the hidden "\\n" terminators the native cu
   // Past the last child: the cursor stays where it was.
   assert.equal(at(20), 'stayed on source_file');
 });
+
+test('an element literal with its type elided is mapped on its own braces, not on the literal around it', () => {
+  // mapstructure v2.5.0 mapstructure_benchmark_test.go:191-192: both inner maps took the outer range (two identical findings).
+  const f = GoSourceFile.parse('package p\n\nfunc F() any {\n\treturn map[string]any{\n\t\t"v": []map[string]any{\n\t\t\t{"a": 1},\n\t\t\t{"b": 2},\n\t\t},\n\t}\n}\n');
+  const inner = rangeForDecision(f, decision('escape.heap', 6, 4, 'map[string]any{...}'));
+  assert.equal(textOf(f, inner), '{"a": 1}');
+  assert.equal(textOf(f, rangeForDecision(f, decision('escape.heap', 7, 4, 'map[string]any{...}'))), '{"b": 2}');
+  // The outer literal, reported at its own `{`, is still the whole literal.
+  assert.match(textOf(f, rangeForDecision(f, decision('escape.heap', 4, 23, 'map[string]any{...}'))), /^map\[string\]any\{\n/);
+});

@@ -174,6 +174,17 @@ function growthInFunction(f: Finding, evidence: RunEvidence, sources: SourceCach
   return false;
 }
 
+/** The allocator calls not yet claimed on the lines after a decision's first, within its range, where no heap decision is. */
+function spanCalls(f: Finding, evidence: RunEvidence, decisionLines: ReadonlySet<string>, claimed: ReadonlySet<AllocCall>): AllocCall[] {
+  const out: AllocCall[] = [];
+  for (let l = f.line + 1; l <= f.endLine; l++) {
+    const key = lineKey(f.file, l);
+    if (decisionLines.has(key)) continue;
+    for (const c of evidence.byLine.get(key) ?? []) if (!claimed.has(c) && c.inlinedFrom === null) out.push(c);
+  }
+  return out;
+}
+
 /** A heap decision the compiled code carries out without allocating: the hidden kind `escape.free`, saying why. */
 function freeFinding(f: Finding, why: string): Finding {
   return withFields(f, {
@@ -592,6 +603,8 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
   // boxing's `convTstring` is left, compress v1.17.11 fuzz_test.go:85).
   const madeOnLine = new Map<string, Finding[]>();
   const shares = boxedValueCalls(findings, evidence, boxes);
+  // The lines with a heap decision of their own (a literal's calls are looked for on the others).
+  const decisionLines = new Set(findings.filter((f) => f.compiler !== null && HEAP_DECISION_KINDS.has(f.kind)).map((f) => lineKey(f.file, f.compiler!.line)));
   // The objects written inside inlined callees that can take each object allocation (by subject:
   // one per flow or copy printed).
   const competitors = new Map<AllocCall, Set<string>>();
@@ -643,10 +656,17 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
     const line = lineKey(f.file, f.compiler.line);
     const object = f.kind === 'escape.heap' && writesObject(f.decision) && !box;
     const notMine = f.kind !== 'escape.heap' || !categories.has('convert') ? null : object ? (boxingLines.has(line) ? 'convert' : null) : objectLines.has(line) ? 'object' : null;
-    const matching = onLine.filter((c) => {
+    const onItsLine = onLine.filter((c) => {
       const category = allocatorInfo(c.fn)?.category ?? 'object';
       return categories.has(category) && category !== notMine;
     });
+    // A literal over many lines may be allocated at its last element's line (mapstructure v2.5.0
+    // decode_hooks_test.go:1882-1973: the `newobject` of a 79-element array at 1973, and the
+    // literal said free): its calls on lines where no other heap decision is.
+    const matching =
+      onItsLine.length === 0 && onLine.length === 0 && f.endLine > f.line && /\{\.\.\.\}$/.test(f.decision?.details.subject ?? '')
+        ? spanCalls(f, evidence, decisionLines, claimed).filter((c) => categories.has(allocatorInfo(c.fn)?.category ?? 'object'))
+        : onItsLine;
     // A decision whose own kind of allocator is absent still owns the line's other calls: the
     // compiler may carry it out with another routine (a boxed struct through newobject). Not an
     // `append`: a concatenation or a boxing is never its growth (cobra v1.10.2 yaml_docs.go:132

@@ -368,6 +368,11 @@ function nodeForDecision(file: GoSourceFile, d: CompilerDecision, atInlinedCall:
       if (fn && rowOf(file, fn.start) === row) return fn.part ? { ...fn.part, reported: fn.part.start, operator: null, part: null } : fn;
     } else if (shape === 'identifier') {
       if (leaf && IDENTIFIER_TYPES.includes(leaf.type) && (!subject || !IDENT_RE.test(subject) || text.slice(leaf.start, leaf.end) === subject)) return leaf;
+    } else if (shape === 'composite' && chain[1]?.type === 'literal_value' && chain[1].start === at && (chain[2]?.type === 'literal_element' || chain[2]?.type === 'keyed_element')) {
+      // An element whose type is elided (`{"a": 1}` in `[]map[string]any{{"a": 1}}`) is reported at
+      // its `{`: that literal, not the outer one whose text the subject also reads like
+      // (mapstructure v2.5.0 mapstructure_benchmark_test.go:191-192: two findings on the outer range).
+      return chain[1];
     } else if (shape !== 'token') {
       // 1. A node of the right shape that the compiler reports at exactly this point.
       const i = chain.findIndex((n) => fitsShape(n, shape) && n.reported === at);
