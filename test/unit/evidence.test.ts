@@ -627,3 +627,19 @@ test('join: a literal over many lines takes an allocation at its last element, o
     'and no alloc.object at line 8',
   );
 });
+
+test("join (trial G): an inlined callee's moved parameter is allocated by the caller at the call; []byte of a constant is a newobject", () => {
+  // fatih/color v1.19.0 color.go:502 `boolPtr(true)`: the newobject has no inlined frame.
+  const sources = new SourceCache(new Map([['/m/a.go', 'package m\n\nfunc F() { sink = boolPtr(true) }\n']]));
+  const plain = (fn: string): AllocCall => ({ fn, file: '/m/a.go', line: 3, symbol: 'm.F', inlinedFrom: null, inlinedVia: [] });
+  const moved = { ...finding({ ...decision('v', 3), kind: 'escape.moved' }), kind: 'escape.moved', inlinedAt: ['boolPtr'] };
+  const out = joinEvidence([moved], { byLine: new Map([[lineKey('/m/a.go', 3), [plain('runtime.newobject')]]]), filesRead: new Set(['/m/a.go']), problems: [] }, sources);
+  assert.deepEqual(
+    out.map((f) => `${f.kind} ${f.evidence?.calls.join(',')}`),
+    ['escape.moved runtime.newobject'],
+    'and no anonymous alloc.object',
+  );
+  // color_test.go:644 `fmt.Sprint([]byte(msg), []byte(s))`: the constant's array is a newobject, `[]byte(s)` the stringtoslicebyte.
+  assert.deepEqual([...decisionCategories(decision('([]byte)("hello, world")', 3))], ['object']);
+  assert.deepEqual([...decisionCategories(decision('([]byte)(s)', 3))], ['bytes']);
+});

@@ -289,7 +289,8 @@ function withAsWritten(site: DecisionSite, d: CompilerDecision, anchor: SyntaxAn
   // gjson v1.20.4: 44 messages): taken for one where the source has that shape.
   // A generic instantiation's shapes stand where the source names a type parameter (`make([]V, n)`).
   const shape = shapeOf(text);
-  const printed = eraseShapes(subject, 'T');
+  // And a conversion to a slice type is printed `([]byte)(s)`.
+  const printed = eraseShapes(subject, 'T').replace(/(?<![\w)\]])\(\[\]([A-Za-z_][\w.]*)\)\(/g, '[]$1(');
   if (shape !== shapeOf(receiverForm(printed)) && shape !== shapeOf(valueReceiverForm(printed))) return site;
   return { ...site, asWritten: text };
 }

@@ -266,6 +266,9 @@ export function decisionCategories(d: CompilerDecision | null): ReadonlySet<Allo
   // A concatenation whose first operand is a conversion (`string(r) + "a"`, go-runewidth v0.0.31
   // runewidth_test.go:810 took the operand's `intstring`) is a concatenation.
   if (topLevelPlus(s)) return new Set(['concat']);
+  // `[]byte("…")` of a constant: an array of a known size (`newobject`), then a copy (fatih/color
+  // v1.19.0 color_test.go:644 took the `stringtoslicebyte` of `[]byte(result)` beside it).
+  if (/^\(?\[\]byte\)?\((?:"|`)/.test(s)) return new Set(['object']);
   if (/^\(?\[\](byte|rune)\)?\(|^string\(/.test(s)) return new Set(['bytes']);
   if (/ \+ /.test(s)) return new Set(['concat']);
   if (/^\[\]/.test(s)) return new Set(['slice', 'object']);
@@ -642,7 +645,10 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
     // And a value of another package's unexported type (`context.backgroundCtx{}`) is written by
     // that package's code: not by `net/http`'s `new(Request)` beside it (zerolog v1.35.1
     // hlog.go:30, `r.WithContext(r.Context())`).
-    const onLine = f.inlinedAt === undefined ? lineCalls : inlinedCandidates(f, evidence);
+    // Not a variable moved to the heap: an inlined callee's parameter is allocated by the caller's
+    // code at the call (fatih/color v1.19.0 color.go:502 `boolPtr(true)`: its `newobject` was an
+    // anonymous hint and the moved parameter said "allocated with other variables").
+    const onLine = f.inlinedAt === undefined || f.kind === 'escape.moved' ? lineCalls : inlinedCandidates(f, evidence);
     const unreached = unreachedErrorsNew(f, sources);
     const reason = freeReason(f.decision, f.nodeType) ?? unreached;
     // The box takes its conversion call; without one on its line it is read as any decision.
