@@ -643,3 +643,13 @@ test("join (trial G): an inlined callee's moved parameter is allocated by the ca
   assert.deepEqual([...decisionCategories(decision('([]byte)("hello, world")', 3))], ['object']);
   assert.deepEqual([...decisionCategories(decision('([]byte)(s)', 3))], ['bytes']);
 });
+
+test('a float boxed through convT64 is free only for zero (its static table holds small integers bit patterns)', () => {
+  // golang-jwt/jwt v5.3.1 map_claims_test.go:117: AllocsPerRun 0 for float64(0), 1 for 1, 100 and 255.
+  const call: AllocCall = { fn: 'runtime.convT64', file: '/m/a.go', line: 3, symbol: 'm.F', inlinedFrom: null, inlinedVia: [] };
+  const sources = new SourceCache(new Map([['/m/a.go', 'package m\n\nfunc F(n int64) { use(float64(n)) }\n']]));
+  const f = { ...finding(decision('float64(n)', 3)), message: '`float64(n)` is allocated on the heap: it is passed to `use` at line 3' };
+  const out = joinEvidence([f], { byLine: new Map([[lineKey('/m/a.go', 3), [call]]]), filesRead: new Set(['/m/a.go']), problems: [] }, sources);
+  assert.match(out[0]!.message, /^`float64\(n\)` may be allocated on the heap \(not for zero\)/);
+  assert.match(mayMessage('`n` is allocated on the heap', [call], 'n'), /integer from 0 to 255/);
+});
