@@ -88,7 +88,7 @@ function copyNeutral(message: string): string {
   }
   if (depth !== 0) out = message;
   // And each instantiation's shape where the code names its type parameter (`make([]go.shape.int, n)`
-  // and `make([]go.shape.int64, n)` are one `make([]V, n)`: shopspring/… lru v2.0.7 lru.go:239).
+  // and `make([]go.shape.int64, n)` are one `make([]V, n)`: hashicorp/golang-lru v2.0.7 lru.go:239).
   out = eraseShapes(out, 'go.shape');
   const qualifier = /^([a-z][a-z0-9_]*)\.[A-Za-z_(]/.exec(out)?.[1];
   return qualifier === undefined ? out : withoutQualifier(out, qualifier);
@@ -96,7 +96,7 @@ function copyNeutral(message: string): string {
 
 /**
  * Code with each shape type (`go.shape.int`, `go.shape.struct {}`, `go.shape.map[string]interface {}`)
- * replaced by `name`: a shape runs to the next `,`, `)` or `]` outside its own brackets and braces.
+ * replaced by `name`.
  */
 export function eraseShapes(code: string, name: string): string {
   const marker = 'go.shape.';
@@ -104,19 +104,27 @@ export function eraseShapes(code: string, name: string): string {
   let i = 0;
   for (let at = code.indexOf(marker); at >= 0; at = code.indexOf(marker, i)) {
     out += code.slice(i, at) + name;
-    let depth = 0;
-    let j = at + marker.length;
-    for (; j < code.length; j++) {
-      const c = code[j]!;
-      if (c === '[' || c === '{' || c === '(') depth++;
-      else if (c === ']' || c === '}' || c === ')') {
-        if (depth === 0) break;
-        depth--;
-      } else if (c === ',' && depth === 0) break;
-    }
-    i = j;
+    i = shapeEnd(code, at + marker.length);
   }
   return out + code.slice(i);
+}
+
+/** The end of a shape type's text from `start` (after `go.shape.`): balanced brackets, `struct {…}` and `interface {…}` included. */
+export function shapeEnd(s: string, start: number): number {
+  let depth = 0;
+  for (let i = start; i < s.length; i++) {
+    const c = s[i] as string;
+    // At the top level, braces open only a struct or interface type and parentheses a func type (`go.shape.int(x)` is a conversion).
+    const opens = c === '[' || (depth > 0 && (c === '(' || c === '{')) || (c === '{' && /(?:struct|interface) ?$/.test(s.slice(start, i))) || (c === '(' && /func$/.test(s.slice(start, i)));
+    if (opens) depth++;
+    else if (depth === 0 && (c === '{' || c === '(')) return i;
+    else if (c === ']' || c === ')' || c === '}') {
+      if (depth === 0) return i;
+      depth--;
+    } else if (depth === 0 && (c === ',' || c === ';')) return i;
+    else if (depth === 0 && c === ' ' && !/(?:struct|interface|func|chan)$/.test(s.slice(start, i))) return i;
+  }
+  return s.length;
 }
 
 /**
