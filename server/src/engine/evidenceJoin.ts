@@ -2,7 +2,7 @@
 // call at its line is confirmed; one without is free (kind `escape.free`, hidden by default, its
 // message says why); an allocator call no heap decision accounts for becomes an `alloc.*` finding.
 import { lastName, type SourceCache } from './analyze';
-import { functionWords, plainCode } from './messages';
+import { functionWords, plainCode, withoutTypeArguments } from './messages';
 import { allocatorInfo, lineKey, type AllocCall, type AllocCategory, type RunEvidence } from './evidence';
 import { kindInfo } from './kinds';
 import { declarationLines, nodesOnLine } from './nodeMapping';
@@ -394,18 +394,6 @@ export function inlinedName(sym: string): string {
 const GO_KEYWORDS: ReadonlySet<string> = new Set(
   'break case chan const continue default defer else fallthrough for func go goto if import interface map package range return select struct switch type var'.split(' '),
 );
-
-/** A compiler's symbol without its bracketed type arguments: `maps.Copy[go.shape.…]` → `maps.Copy`. */
-function withoutTypeArguments(sym: string): string {
-  let out = '';
-  let depth = 0;
-  for (const c of sym) {
-    if (c === '[') depth++;
-    else if (c === ']') depth = Math.max(0, depth - 1);
-    else if (depth === 0) out += c;
-  }
-  return out;
-}
 
 const CATEGORY_KIND: Record<AllocCategory, string> = {
   growslice: 'alloc.growslice',

@@ -522,6 +522,18 @@ function leakHeaderDestination(ex: Explanation): string | null {
   return to;
 }
 
+/** A compiler's symbol without its bracketed type arguments: `maps.Copy[go.shape.…]` → `maps.Copy`. */
+export function withoutTypeArguments(sym: string): string {
+  let out = '';
+  let depth = 0;
+  for (const c of sym) {
+    if (c === '[') depth++;
+    else if (c === ']') depth = Math.max(0, depth - 1);
+    else if (depth === 0) out += c;
+  }
+  return out;
+}
+
 /**
  * A function the compiler names (Go 1.25+ block headers) in the user's words: closures
  * (`F.func1`, `F.func1.2`) are "a closure in `F`", a `go`/`defer` statement's wrapper (`F.gowrap1`,

@@ -7,6 +7,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { goParser } from '../engine/goParser';
+import { withoutTypeArguments } from '../engine/messages';
 import { chosenValue, type CallPath, type CostPair, type ProfileAttribution } from './attribute';
 import type { ProfileSampleType } from '../protocol/settings';
 
@@ -129,7 +130,7 @@ export interface ProfileFunctionName {
 export function parseFunctionName(symbol: string): ProfileFunctionName {
   // A method value's wrapper (`T.M-fm`) is generated code standing for the method.
   const methodValue = symbol.endsWith('-fm');
-  const plain = stripTypeArgs(methodValue ? symbol.slice(0, -3) : symbol);
+  const plain = withoutTypeArguments(methodValue ? symbol.slice(0, -3) : symbol);
   const slash = plain.lastIndexOf('/');
   const dot = plain.indexOf('.', slash + 1);
   if (dot < 0) return { packagePath: plain, receiver: null, name: null, part: 'declared' };
@@ -150,18 +151,6 @@ export function parseFunctionName(symbol: string): ProfileFunctionName {
     return { packagePath, receiver: first, name: second, part };
   }
   return { packagePath, receiver: null, name: first, part };
-}
-
-/** Returns a symbol with every bracketed type-argument list removed. */
-function stripTypeArgs(s: string): string {
-  let out = '';
-  let depth = 0;
-  for (const ch of s) {
-    if (ch === '[') depth++;
-    else if (ch === ']') depth = Math.max(0, depth - 1);
-    else if (depth === 0) out += ch;
-  }
-  return out;
 }
 
 /** Returns a module-cache path with `!x` unescaped to `X` and `@version` removed from path elements. */
