@@ -5,7 +5,8 @@ import { shapeEnd, withoutQualifier } from './repeats';
 import type { CompilerDecision, CompilerPos, Explanation, FlowEdge, FlowStep, RelatedLocation } from './types';
 
 /** Wraps code in backticks for messages, in the user's words (plainCode). */
-function code(text: string): string {
+/** Code as a message quotes it: in backquotes, as the user writes it (plainCode). */
+export function code(text: string): string {
   return '`' + plainCode(text).replace(/`/g, "'") + '`';
 }
 
@@ -96,10 +97,14 @@ function plainShapes(s: string): string {
   return out;
 }
 
+/** Conversions to a slice type as the user writes them: `[]byte(s)`, not the compiler's `([]byte)(s)`. */
+export function slicesAsWritten(expr: string): string {
+  return expr.includes('([]') ? expr.replace(/(?<![\w)\]])\(\[\]([A-Za-z_][\w.]*)\)\(/g, '[]$1(') : expr;
+}
+
 /** An expression of the compiler's as code the user reads: internal names elided (`…`), shape types as written. */
 export function plainCode(text: string): string {
-  // A conversion to a slice type as the user writes it: `[]byte(s)`, not the compiler's `([]byte)(s)`.
-  const expr = text.includes('([]') ? text.replace(/(?<![\w)\]])\(\[\]([A-Za-z_][\w.]*)\)\(/g, '[]$1(') : text;
+  const expr = slicesAsWritten(text);
   if (!/[~{#<]|\.autotmp_|go\.shape\.|func literal|\.\.\. argument|\.\.dict|\.this\b|nil\.\.\./.test(expr)) return expr;
   let out = expr.includes('go.shape.') ? plainShapes(expr) : expr;
   out = out.replace(/\{storage for ((?:[^{}]|\{[^{}]*\})*)\}/g, '$1');
@@ -615,16 +620,7 @@ function blockTitle(ex: Explanation): string | null {
  */
 export function receiverForm(expr: string): string {
   const m = /\(\*?[A-Za-z_][\w.]*(?:\[[^\]()]*\])?\)\.([A-Za-z_]\w*)\(/.exec(expr);
-  if (!m) return expr;
-  // The receiver: the call's first argument, up to a comma or the closing parenthesis at depth 0.
-  const open = m.index + m[0].length;
-  const end = argumentEnd(expr, open);
-  const receiver = expr.slice(open, end).trim();
-  // A receiver the compiler made up (`.this`, `.autotmp_3`, `~r0`) reads worse than the method expression.
-  if (end >= expr.length || receiver === '' || /^[.~{]|autotmp|\.this\b/.test(receiver)) return expr;
-  const rest = expr[end] === ',' ? expr.slice(end + 1).replace(/^\s+/, '') : expr.slice(end);
-  // The rest is rewritten too: an argument may be a method expression as well.
-  return `${expr.slice(0, m.index)}${receiver}.${m[1]!}(${receiverForm(rest)}`;
+  return m ? withReceiverFirst(expr, m, m[1]!, (s) => s, receiverForm) : expr;
 }
 
 /**
@@ -635,17 +631,26 @@ export function receiverForm(expr: string): string {
  */
 export function valueReceiverForm(expr: string): string {
   const m = /(?<![\w.)\]])((?:[a-z_]\w*\.)?[A-Z]\w*)\.([A-Za-z_]\w*)\(/.exec(expr);
-  if (!m) return expr;
+  return m ? withReceiverFirst(expr, m, m[2]!, valueReceiverForm, valueReceiverForm) : expr;
+}
+
+/**
+ * A method expression `X.M(recv, args)` matched by `m` (which ends at its `(`) as `recv.M(args)`,
+ * the receiver and the rest rewritten by `receiver` and `rest` (an argument may be a method
+ * expression as well). Unchanged when the call has no receiver to take, or one the compiler made
+ * up (`.this`, `.autotmp_3`, `~r0`), which reads worse than the method expression.
+ */
+function withReceiverFirst(expr: string, m: RegExpExecArray, method: string, receiver: (s: string) => string, rest: (s: string) => string): string {
   const open = m.index + m[0].length;
   const end = argumentEnd(expr, open);
-  const receiver = expr.slice(open, end).trim();
-  if (end >= expr.length || receiver === '' || /^[.~{]|autotmp|\.this\b/.test(receiver)) return expr;
-  const rest = expr[end] === ',' ? expr.slice(end + 1).replace(/^\s+/, '') : expr.slice(end);
-  return `${expr.slice(0, m.index)}${valueReceiverForm(receiver)}.${m[2]!}(${valueReceiverForm(rest)}`;
+  const recv = expr.slice(open, end).trim();
+  if (end >= expr.length || recv === '' || /^[.~{]|autotmp|\.this\b/.test(recv)) return expr;
+  const after = expr[end] === ',' ? expr.slice(end + 1).replace(/^\s+/, '') : expr.slice(end);
+  return `${expr.slice(0, m.index)}${receiver(recv)}.${method}(${rest(after)}`;
 }
 
 /** Where the argument that starts at `open` ends: the comma or closing parenthesis at depth 0 (string and rune literals skipped). */
-function argumentEnd(expr: string, open: number): number {
+export function argumentEnd(expr: string, open: number): number {
   let depth = 0;
   let end = open;
   for (; end < expr.length; end++) {

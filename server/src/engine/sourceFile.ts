@@ -115,6 +115,11 @@ export class GoSourceFile {
     return { line: s.line, column: s.column, endLine: e.line, endColumn: e.column };
   }
 
+  /** The text a ByteRange covers (byteRange's inverse). */
+  textOf(r: ByteRange): string {
+    return this.text.slice(this.lines.byteToOffset(r.line, r.column), this.lines.byteToOffset(r.endLine, r.endColumn));
+  }
+
   /** Converts a ByteRange to an LSP range (0-based, UTF-16). */
   lspRange(r: ByteRange): { start: LspPosition; end: LspPosition } {
     return this.lines.lspRange(r);
