@@ -2,7 +2,7 @@
 // call at its line is confirmed; one without is free (kind `escape.free`, hidden by default, its
 // message says why); an allocator call no heap decision accounts for becomes an `alloc.*` finding.
 import { lastName, type SourceCache } from './analyze';
-import { functionWords, plainCode, withoutTypeArguments } from './messages';
+import { argumentEnd, code, functionWords, withoutTypeArguments } from './messages';
 import { allocatorInfo, lineKey, type AllocCall, type AllocCategory, type RunEvidence } from './evidence';
 import { kindInfo } from './kinds';
 import { declarationLines, nodesOnLine } from './nodeMapping';
@@ -128,33 +128,21 @@ function closure(d: CompilerDecision | null): boolean {
 function unreachedErrorsNew(f: Finding, sources: SourceCache): string | null {
   if (f.inlinedAt === undefined || !f.inlinedAt.some((g) => /(?:^|\.)fmt\.Errorf$/.test(g)) || !/^&errors\.errorString\{/.test(f.decision?.details.subject ?? '')) return null;
   const src = sources.get(f.file);
-  if (src === null || f.line > src.lines.lineCount || f.endLine > src.lines.lineCount) return null;
-  const call = src.text.slice(src.lines.byteToOffset(f.line, f.column), src.lines.byteToOffset(f.endLine, f.endColumn));
-  const open = call.indexOf('(');
+  if (src === null || f.endLine > src.lines.lineCount) return null;
+  const call = src.textOf(f);
   if (!/^[\w.]*Errorf\s*\(/.test(call) || !call.endsWith(')')) return null;
-  // The arguments at depth 0, strings skipped.
-  const args = call.slice(open + 1, -1).replace(/"(?:[^"\\]|\\.)*"|`[^`]*`|'(?:[^'\\]|\\.)*'/g, (lit) => (lit.includes('%') ? '"%"' : '""'));
-  let depth = 0;
-  let commas = 0;
-  for (const c of args) {
-    if (c === '(' || c === '[' || c === '{') depth++;
-    else if (c === ')' || c === ']' || c === '}') depth--;
-    else if (c === ',' && depth === 0) commas++;
-  }
-  const formats = commas > 0 || /^\s*"%"\s*$/.test(args);
+  // The format is the first argument: more after it, or a `%` in a literal one, is something to format.
+  const open = call.indexOf('(') + 1;
+  const end = argumentEnd(call, open);
+  const format = call.slice(open, end).trim();
+  const formats = call[end] === ',' || (/^["`]/.test(format) && format.includes('%'));
   return formats ? '`fmt.Errorf` reaches its `errors.New` only when there is nothing to format; this call formats, and `fmt.errorf` makes its error in its own code' : null;
 }
 
 /** The source text of a one-line range, or null. */
 function rangeText(sources: SourceCache, file: string, r: ByteRange): string | null {
   const src = sources.get(file);
-  if (src === null || r.line !== r.endLine || r.line > src.lines.lineCount || r.endColumn <= r.column) return null;
-  return src.text.slice(src.lines.byteToOffset(r.line, r.column), src.lines.byteToOffset(r.endLine, r.endColumn));
-}
-
-/** Code in backquotes. */
-function code(text: string): string {
-  return '`' + text.replace(/`/g, "'") + '`';
+  return src === null || r.line !== r.endLine || r.line > src.lines.lineCount || r.endColumn <= r.column ? null : src.textOf(r);
 }
 
 /**
@@ -164,14 +152,10 @@ function code(text: string): string {
  * True when the function around it has such a call (or may: a position outside a declaration, a
  * file without its syntax).
  */
-function growthInFunction(f: Finding, evidence: RunEvidence, sources: SourceCache): boolean {
+function growthInFunction(f: Finding, moves: ReadonlyMap<string, readonly number[]>, sources: SourceCache): boolean {
   const src = sources.get(f.file);
   const lines = src === null || f.compiler === null ? null : declarationLines(src, f.compiler.line, f.compiler.column);
-  if (lines === null) return true;
-  for (let l = lines.line; l <= lines.endLine; l++) {
-    if ((evidence.byLine.get(lineKey(f.file, l)) ?? []).some((c) => c.fn.startsWith('runtime.moveSlice'))) return true;
-  }
-  return false;
+  return lines === null || (moves.get(f.file) ?? []).some((l) => l >= lines.line && l <= lines.endLine);
 }
 
 /** The allocator calls not yet claimed on the lines after a decision's first, within its range, where no heap decision is. */
@@ -190,7 +174,7 @@ function freeFinding(f: Finding, why: string): Finding {
   return withFields(f, {
     kind: 'escape.free',
     severity: kindInfo('escape.free').defaultSeverity,
-    message: `${f.decision?.details.subject ? `\`${plainCode(f.decision.details.subject)}\`` : 'this value'} is not allocated, although the compiler says it escapes: ${why}`,
+    message: `${f.decision?.details.subject ? code(f.decision.details.subject) : 'this value'} is not allocated, although the compiler says it escapes: ${why}`,
     evidence: { allocates: 'no', calls: [] },
   });
 }
@@ -313,10 +297,14 @@ export function mayMessage(message: string, calls: readonly AllocCall[], subject
         .filter((d): d is string => !!d),
     ),
   ].join('; ');
-  const note = depends ? ` (${depends})` : '';
+  return mayWith(message, depends);
+}
+
+/** A heap decision's message with "is allocated on the heap" made "may be allocated on the heap (condition)". */
+function mayWith(message: string, condition: string): string {
   const m = / is (allocated on|moved to) the heap/.exec(message);
   if (!m) return message;
-  return `${message.slice(0, m.index)} may be ${m[1]} the heap${note}${message.slice(m.index + m[0].length)}`;
+  return `${message.slice(0, m.index)} may be ${m[1]} the heap${condition ? ` (${condition})` : ''}${message.slice(m.index + m[0].length)}`;
 }
 
 /** The sentence `check --explain` and the hover show under a finding: what the compiled code does. */
@@ -554,10 +542,10 @@ function plainlyString(subject: string): boolean {
  * A line that does not pair up (a byte-sized value boxed from static data, a literal boxed by
  * `newobject`) keeps the line's calls for each value.
  */
-function boxedValueCalls(findings: readonly Finding[], evidence: RunEvidence, boxes: ReadonlySet<Finding>): Map<Finding, AllocCall> {
+function boxedValueCalls(findings: readonly Finding[], evidence: RunEvidence, boxes: ReadonlySet<Finding>, freeOf: (f: Finding) => string | null): Map<Finding, AllocCall> {
   const values = new Map<string, Map<string, Finding[]>>();
   for (const f of findings) {
-    if (f.compiler === null || f.kind !== 'escape.heap' || f.inlinedAt !== undefined || freeReason(f.decision, f.nodeType) !== null) continue;
+    if (f.compiler === null || f.kind !== 'escape.heap' || f.inlinedAt !== undefined || freeOf(f) !== null) continue;
     if (!boxes.has(f) && (writesObject(f.decision) || !decisionCategories(f.decision).has('convert'))) continue;
     const line = lineKey(f.file, f.compiler.line);
     const byRange = values.get(line) ?? new Map<string, Finding[]>();
@@ -586,6 +574,9 @@ function boxedValueCalls(findings: readonly Finding[], evidence: RunEvidence, bo
  * files whose compiled code was read).
  */
 export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence, sources: SourceCache): Finding[] {
+  // Each decision's reason to be free, once (the passes below all ask; it reads the explanation's flows).
+  const free = new Map(findings.map((f) => [f, freeReason(f.decision, f.nodeType)] as const));
+  const freeOf = (f: Finding): string | null => free.get(f) ?? null;
   const claimed = new Set<AllocCall>();
   const out: Finding[] = [];
   // The lines with a heap decision about an object the code writes (`&T{...}`, `new(T)`, a
@@ -598,21 +589,26 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
   // (`t.Fatal(msg + "short write")`: the concatenation's decision takes its `concatstring2`, the
   // boxing's `convTstring` is left, compress v1.17.11 fuzz_test.go:85).
   const madeOnLine = new Map<string, Finding[]>();
-  const shares = boxedValueCalls(findings, evidence, boxes);
+  const shares = boxedValueCalls(findings, evidence, boxes, freeOf);
+  // The lines of each file with a `moveSlice` (growthInFunction).
+  const moveLines = new Map<string, number[]>();
+  for (const calls of evidence.byLine.values()) {
+    for (const c of calls) if (c.fn.startsWith('runtime.moveSlice')) moveLines.set(c.file, [...(moveLines.get(c.file) ?? []), c.line]);
+  }
   // The lines with a heap decision of their own (a literal's calls are looked for on the others).
   const decisionLines = new Set(findings.filter((f) => f.compiler !== null && HEAP_DECISION_KINDS.has(f.kind)).map((f) => lineKey(f.file, f.compiler!.line)));
   // The objects written inside inlined callees that can take each object allocation (by subject:
   // one per flow or copy printed).
   const competitors = new Map<AllocCall, Set<string>>();
   for (const f of findings) {
-    if (f.compiler === null || f.kind !== 'escape.heap' || f.inlinedAt === undefined || !writesObject(f.decision) || freeReason(f.decision, f.nodeType) !== null) continue;
+    if (f.compiler === null || f.kind !== 'escape.heap' || f.inlinedAt === undefined || !writesObject(f.decision) || freeOf(f) !== null) continue;
     for (const c of inlinedCandidates(f, evidence)) {
       if (allocatorInfo(c.fn)?.category === 'object') competitors.set(c, (competitors.get(c) ?? new Set()).add(f.decision?.details.subject ?? ''));
     }
   }
   for (const f of findings) {
     // A free decision (a constant, a zero-sized value) takes no call and leaves the others theirs.
-    if (f.compiler === null || f.kind !== 'escape.heap' || freeReason(f.decision, f.nodeType) !== null) continue;
+    if (f.compiler === null || f.kind !== 'escape.heap' || freeOf(f) !== null) continue;
     const line = lineKey(f.file, f.compiler.line);
     const made = decisionCategories(f.decision);
     if (writesObject(f.decision) && !boxes.has(f)) objectLines.add(line);
@@ -623,27 +619,24 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
     if (f.compiler === null || !evidence.filesRead.has(f.file)) {
       // A constant or a zero-sized value is free whatever the code around it (`"max"` in a closure
       // of another package inlined here, whose file this package's code does not hold).
-      const free = f.compiler === null || !HEAP_DECISION_KINDS.has(f.kind) ? null : freeReason(f.decision, f.nodeType);
-      out.push(f.compiler === null ? f : free !== null ? freeFinding(f, free) : withFields(f, { evidence: null }));
+      const reason = f.compiler === null || !HEAP_DECISION_KINDS.has(f.kind) ? null : freeOf(f);
+      out.push(f.compiler === null ? f : reason !== null ? freeFinding(f, reason) : withFields(f, { evidence: null }));
       continue;
     }
     if (!HEAP_DECISION_KINDS.has(f.kind)) {
       out.push(withFields(f, { evidence: { allocates: 'no', calls: [] } }));
       continue;
     }
-    // What an inlined callee allocates is done by code inlined through it: not by another call's
-    // inlined code on the line (echo v4.16.5 bind_test.go:231: `context.Background()`'s zero-sized
-    // `backgroundCtx{}` took the `newobject` of `strings.NewReader`'s `&Reader{...}`).
+    // What an inlined callee allocates is done by code inlined through it (inlinedCandidates), not
+    // by another call's inlined code on the line (echo v4.16.5 bind_test.go:231:
+    // `context.Background()`'s zero-sized `backgroundCtx{}` took the `newobject` of
+    // `strings.NewReader`'s `&Reader{...}`). Not a variable moved to the heap: an inlined callee's
+    // parameter is allocated by the caller's code at the call (fatih/color v1.19.0 color.go:502
+    // `boolPtr(true)`: its `newobject` was an anonymous hint).
     const lineCalls = evidence.byLine.get(lineKey(f.file, f.compiler.line)) ?? [];
-    // And a value of another package's unexported type (`context.backgroundCtx{}`) is written by
-    // that package's code: not by `net/http`'s `new(Request)` beside it (zerolog v1.35.1
-    // hlog.go:30, `r.WithContext(r.Context())`).
-    // Not a variable moved to the heap: an inlined callee's parameter is allocated by the caller's
-    // code at the call (fatih/color v1.19.0 color.go:502 `boolPtr(true)`: its `newobject` was an
-    // anonymous hint and the moved parameter said "allocated with other variables").
     const onLine = f.inlinedAt === undefined || f.kind === 'escape.moved' ? lineCalls : inlinedCandidates(f, evidence);
     const unreached = unreachedErrorsNew(f, sources);
-    const reason = freeReason(f.decision, f.nodeType) ?? unreached;
+    const reason = freeOf(f) ?? unreached;
     // The box takes its conversion call; without one on its line it is read as any decision.
     const box = boxes.has(f) && onLine.some((c) => allocatorInfo(c.fn)?.category === 'convert');
     const categories = box ? BOX_CATEGORIES : decisionCategories(f.decision);
@@ -689,10 +682,7 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
         outnumbered
           ? {
               evidence: e,
-              message: mayMessage(said, []).replace(
-                / may be allocated on the heap/,
-                ' may be allocated on the heap (the compiled code has fewer allocations here than objects the inlined code writes: some are only on paths its arguments may rule out)',
-              ),
+              message: mayWith(said, 'the compiled code has fewer allocations here than objects the inlined code writes: some are only on paths its arguments may rule out'),
             }
           : e.allocates === 'may'
             ? { evidence: e, message: mayMessage(said, mine, f.decision?.details.subject) }
@@ -709,7 +699,7 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
     // function has no `growslice`). Elsewhere only a `moveSlice` of the function may stand for it:
     // without one it never grows (xxhash v2.3.0 MarshalBinary's appends into `make([]byte, 0, 76)`,
     // AllocsPerRun 1, the make).
-    const grows = f.inlinedAt === undefined && growthInFunction(f, evidence, sources);
+    const grows = f.inlinedAt === undefined && growthInFunction(f, moveLines, sources);
     if (reason === null && categories.has('growslice') && grows) {
       out.push(withFields(f, { evidence: { allocates: 'may', calls: [] }, message: mayMessage(f.message, [{ fn: 'runtime.growslice' } as AllocCall]) }));
       continue;
