@@ -64,12 +64,14 @@ export async function streamPipeline(
   // longer holds every package of the module.
   // A package whose joined entry is in the results cache waits with its key alone: its findings
   // are read at the end, when go's list tells whether they were joined with the same archives.
-  // `problems` are the package's own, already reported, which its joined entry keeps.
+  // `problems` are the package's own, reported when it is handed on (a joined entry keeps them).
   const waiting: Array<{ run: CompilerRun; raw: SpilledFindings | null; cached: boolean; key: string | null; problems: Analysis['problems'] }> | null = req.evidence ? [] : null;
   const spill = new FindingsSpill();
   const handOn = async (p: StreamedPackage, key: string | null, own: Analysis['problems']): Promise<void> => {
-    problems.push(...own);
-    if (waiting === null || p.run.packages.every((x) => x.error !== null)) return onPackage(p);
+    if (waiting === null || p.run.packages.every((x) => x.error !== null)) {
+      problems.push(...own);
+      return onPackage(p);
+    }
     waiting.push({ run: { ...p.run, output: '' }, raw: spill.put(p.raw), cached: p.cached, key, problems: own });
     spilled();
   };
@@ -204,8 +206,7 @@ export async function streamPipeline(
           continue;
         }
         const evidence = await readCompiledCode(pkgRun, req);
-        problems.push(...evidence.problems);
-        if (w.raw === null) problems.push(...compiled.problems);
+        problems.push(...compiled.problems, ...evidence.problems);
         const found = joinCompiledCode(compiled.findings, evidence, sources, req);
         // Joined with every archive read: what the next run with the same archives reads instead.
         if (w.key !== null && evidence.problems.length === 0 && archives.every((a) => a !== '')) cache!.put(w.key, { findings: found, problems: compiled.problems, exports: archives }, 'joined');
