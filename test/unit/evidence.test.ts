@@ -66,6 +66,13 @@ test('allocators: which always allocate, Go 1.27 size-specialised mallocgc, non-
   assert.equal(allocatorInfo('runtime.morestack_noctxt'), null);
 });
 
+/** The evidence of a run whose compiled code made these calls, in /m/a.go. */
+function runEvidence(calls: readonly AllocCall[]): RunEvidence {
+  const byLine = new Map<string, AllocCall[]>();
+  for (const c of calls) byLine.set(lineKey(c.file, c.line), [...(byLine.get(lineKey(c.file, c.line)) ?? []), c]);
+  return { byLine, filesRead: new Set(['/m/a.go']), problems: [] };
+}
+
 function decision(subject: string, line: number): CompilerDecision {
   return { kind: 'escape.heap', pos: { file: '/m/a.go', line, column: 9 }, text: `${subject} escapes to heap`, details: { subject }, explanations: [], packagePath: 'm' };
 }
@@ -92,9 +99,7 @@ function finding(d: CompilerDecision): Finding {
 test('join: confirmed, free with a reason, and calls no decision announces', () => {
   const call = (fn: string, line: number): AllocCall => ({ fn, file: '/m/a.go', line, symbol: 'm.F', inlinedFrom: null, inlinedVia: [] });
   const calls = [call('runtime.newobject', 3), call('runtime.growslice', 5), call('runtime.convT64', 7)];
-  const byLine = new Map<string, AllocCall[]>();
-  for (const c of calls) byLine.set(lineKey(c.file, c.line), [...(byLine.get(lineKey(c.file, c.line)) ?? []), c]);
-  const evidence: RunEvidence = { byLine, filesRead: new Set(['/m/a.go']), problems: [] };
+  const evidence = runEvidence(calls);
   const findings = [finding(decision('&Point{...}', 3)), finding(decision('42', 4)), finding(decision('x', 6)), finding(decision('n', 7))];
   const sources = new SourceCache(new Map([['/m/a.go', 'package m\n\nvar p = &Point{}\nvar a any = 42\nfunc f(xs []int) { xs = append(xs, 1) }\nvar b any = x\nvar c any = n\n']]));
   const out = joinEvidence(findings, evidence, sources);
@@ -115,9 +120,7 @@ test("join: an append never takes the line's other calls (a concatenation's); Go
   const sources = new SourceCache(new Map([['/m/a.go', text]]));
   const append = { ...finding(decision('append', 4)), message: 'the backing array grown by this `append` is allocated on the heap: it is returned at line 5' };
   const join = (calls: AllocCall[]): Finding[] => {
-    const byLine = new Map<string, AllocCall[]>();
-    for (const c of calls) byLine.set(lineKey(c.file, c.line), [...(byLine.get(lineKey(c.file, c.line)) ?? []), c]);
-    return joinEvidence([append, finding(decision('a + " - " + b', 4))], { byLine, filesRead: new Set(['/m/a.go']), problems: [] }, sources);
+    return joinEvidence([append, finding(decision('a + " - " + b', 4))], runEvidence(calls), sources);
   };
   assert.deepEqual(
     join([call('runtime.concatstring3', 4), call('runtime.growsliceBuf', 4), call('runtime.moveSlice', 5)]).map((f) => [f.kind, f.evidence?.allocates, f.evidence?.calls.join(',')]),
@@ -169,9 +172,7 @@ test("join: a map literal's entries never grow its map; an assignment by index m
   const text = 'package m\n\nfunc F(k string) map[string]int {\n\tm := map[string]int{\n\t\t"a": 1,\n\t\t"b": 2,\n\t}\n\tm[k] = 3\n\treturn m\n}\n';
   const call = (fn: string, line: number): AllocCall => ({ fn, file: '/m/a.go', line, symbol: 'm.F', inlinedFrom: null, inlinedVia: [] });
   const calls = [call('runtime.makemap', 4), call('runtime.mapassign_faststr', 5), call('runtime.mapassign_faststr', 6), call('runtime.mapassign_faststr', 8)];
-  const byLine = new Map<string, AllocCall[]>();
-  for (const c of calls) byLine.set(lineKey(c.file, c.line), [...(byLine.get(lineKey(c.file, c.line)) ?? []), c]);
-  const out = joinEvidence([finding(decision('map[string]int{...}', 4))], { byLine, filesRead: new Set(['/m/a.go']), problems: [] }, new SourceCache(new Map([['/m/a.go', text]])));
+  const out = joinEvidence([finding(decision('map[string]int{...}', 4))], runEvidence(calls), new SourceCache(new Map([['/m/a.go', text]])));
   assert.deepEqual(
     out.map((f) => `${f.line} ${f.kind} ${f.evidence?.allocates}`),
     ['4 escape.heap yes', '8 alloc.map may'],
@@ -179,9 +180,7 @@ test("join: a map literal's entries never grow its map; an assignment by index m
   // A small map on the heap gets its slots at its first insert, and only then (go1.26.8,
   // -memprofilerate=1: about 200 bytes per call on the first entry's line, none on the second).
   const small = [call('runtime.makemap_small', 4), call('runtime.mapassign_faststr', 5), call('runtime.mapassign_faststr', 6)];
-  const smallByLine = new Map<string, AllocCall[]>();
-  for (const c of small) smallByLine.set(lineKey(c.file, c.line), [...(smallByLine.get(lineKey(c.file, c.line)) ?? []), c]);
-  const heapSmall = joinEvidence([finding(decision('map[string]int{...}', 4))], { byLine: smallByLine, filesRead: new Set(['/m/a.go']), problems: [] }, new SourceCache(new Map([['/m/a.go', text]])));
+  const heapSmall = joinEvidence([finding(decision('map[string]int{...}', 4))], runEvidence(small), new SourceCache(new Map([['/m/a.go', text]])));
   assert.deepEqual(
     heapSmall.map((f) => `${f.line} ${f.kind} ${f.evidence?.allocates}`),
     ['4 escape.heap yes', '5 alloc.map yes'],
@@ -488,10 +487,8 @@ test('join: a map literal of a named type, on one line or opened on it, is not a
     call('runtime.newobject', 11),
     call('runtime.mapassign_faststr', 11),
   ];
-  const byLine = new Map<string, AllocCall[]>();
-  for (const c of calls) byLine.set(lineKey(c.file, c.line), [...(byLine.get(lineKey(c.file, c.line)) ?? []), c]);
   const escaping = { ...finding(decision('Fields{...}', 11)), column: 17, endColumn: 35 };
-  const out = joinEvidence([escaping], { byLine, filesRead: new Set(['/m/a.go']), problems: [] }, new SourceCache(new Map([['/m/a.go', text]])));
+  const out = joinEvidence([escaping], runEvidence(calls), new SourceCache(new Map([['/m/a.go', text]])));
   assert.deepEqual(
     out.map((f) => `${f.line} ${f.kind} ${f.evidence?.calls.join(',')}`),
     ['11 escape.heap runtime.makemap_small,runtime.newobject,runtime.mapassign_faststr'],
@@ -565,7 +562,6 @@ test("join: fmt.Errorf's inlined errors.New is reached only with nothing to form
   // fmt/errors.go:31 for `fmt.Errorf("bad: %v", s)`; `fmt.Errorf("bad")` allocates there.
   const text = 'package m\n\nfunc A(s string) error { return fmt.Errorf("bad: %v", s) }\nfunc B() error { return fmt.Errorf("100%") }\nfunc C() error { return fmt.Errorf("bad") }\n';
   const sources = new SourceCache(new Map([['/m/a.go', text]]));
-  const byLine = new Map<string, AllocCall[]>();
   const calls = [3, 4, 5].map((line): AllocCall => ({
     fn: 'runtime.newobject',
     file: '/m/a.go',
@@ -574,9 +570,8 @@ test("join: fmt.Errorf's inlined errors.New is reached only with nothing to form
     inlinedFrom: { func: 'errors', file: '/goroot/src/errors/errors.go', line: 65 },
     inlinedVia: ['errors', 'fmt'],
   }));
-  for (const c of calls) byLine.set(lineKey(c.file, c.line), [c]);
   const at = (line: number, column: number, endColumn: number): Finding => ({ ...finding(decision('&errors.errorString{...}', line)), column, endColumn, inlinedAt: ['fmt.Errorf', 'errors.New'] });
-  const out = joinEvidence([at(3, 33, 57), at(4, 25, 43), at(5, 25, 42)], { byLine, filesRead: new Set(['/m/a.go']), problems: [] }, sources);
+  const out = joinEvidence([at(3, 33, 57), at(4, 25, 43), at(5, 25, 42)], runEvidence(calls), sources);
   assert.deepEqual(
     out.map((f) => `${f.line} ${f.kind} ${f.evidence?.allocates}`),
     ['3 escape.free no', '4 escape.free no', '5 escape.heap yes'],
