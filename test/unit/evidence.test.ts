@@ -9,7 +9,7 @@ import { allocatorInfo, creditCalls, lineKey, type AllocCall, type RunEvidence }
 import { decisionCategories, evidenceText, frameMayBe, joinEvidence, freeReason, inlinedName, mayMessage } from '../../server/src/engine/evidenceJoin';
 import { objectFilesOfArchive, pcValue, readObjectCalls } from '../../server/src/engine/goObject';
 import { SourceCache } from '../../server/src/engine/analyze';
-import type { CompilerDecision, Explanation, Finding } from '../../server/src/engine/types';
+import type { CompilerDecision, Explanation, Finding, FlowStep } from '../../server/src/engine/types';
 import { dropRepeats, eraseShapes, markMappedAt, repeatKey } from '../../server/src/engine/repeats';
 import { assertSnapshot } from '../helpers/snapshot';
 
@@ -647,4 +647,26 @@ test('a float boxed through convT64 is free only for zero (its static table hold
   const out = joinEvidence([f], { byLine: new Map([[lineKey('/m/a.go', 3), [call]]]), filesRead: new Set(['/m/a.go']), problems: [] }, sources);
   assert.match(out[0]!.message, /^`float64\(n\)` may be allocated on the heap \(not for zero\)/);
   assert.match(mayMessage('`n` is allocated on the heap', [call], 'n'), /integer from 0 to 255/);
+});
+
+test("join: a value made as panic's argument is allocated only on the path that panics", () => {
+  // gorilla/schema v1.4.1 converter.go:156 (reflect.Value.Float inlined): AllocsPerRun 0 for `v.Float()`
+  // of a float value, and for `if bad { panic(&myErr{"x"}) }` with bad = false (go1.26.8).
+  const step = (expr: string, reason: string): FlowStep => ({ expr, reason, pos: { file: '/m/a.go', line: 3, column: 9 } });
+  const ex = (steps: FlowStep[]): Explanation => ({ header: '', func: 'F', derefs: null, flows: [{ to: '{heap}', from: '&{storage for &myErr{...}}', steps }], lines: [] });
+  const panicked = {
+    ...finding({ ...decision('&myErr{...}', 3), explanations: [ex([step('&myErr{...}', 'spill'), step('&myErr{...}', 'interface-converted'), step('panic(&myErr{...})', 'call parameter')])] }),
+    message: '`&myErr{...}` is allocated on the heap: it is passed to `panic` at line 3, which lets it escape',
+  };
+  const call: AllocCall = { fn: 'runtime.newobject', file: '/m/a.go', line: 3, symbol: 'm.G', inlinedFrom: null, inlinedVia: [] };
+  const sources = new SourceCache(new Map([['/m/a.go', 'package m\n\nfunc G() { panic(&myErr{"x"}) }\n']]));
+  const [out] = joinEvidence([panicked], runEvidence([call]), sources);
+  assert.equal(out?.evidence?.allocates, 'may');
+  assert.match(out?.message ?? '', /may be allocated on the heap \(only on the path that panics\)/);
+  // Made earlier and passed to panic through a variable: allocated where it is made.
+  const earlier = {
+    ...panicked,
+    decision: { ...decision('&myErr{...}', 3), explanations: [ex([step('&myErr{...}', 'spill'), step('err := &myErr{...}', 'assign'), step('panic(err)', 'call parameter')])] },
+  };
+  assert.equal(joinEvidence([earlier], runEvidence([call]), sources)[0]?.evidence?.allocates, 'yes');
 });

@@ -169,6 +169,25 @@ function spanCalls(f: Finding, evidence: RunEvidence, decisionLines: ReadonlySet
   return out;
 }
 
+/**
+ * Whether a value escapes only as the argument `panic` is called with, written there: every flow
+ * to the heap is `panic(<the value>)`, with nothing but its spill and interface conversion before.
+ * Such a value is made in the branch that panics (a value made earlier and passed to `panic` later
+ * is not: it is allocated where it is made, whatever the branch).
+ */
+function forPanicOnly(d: CompilerDecision | null): boolean {
+  const subject = d?.details.subject;
+  if (d === null || !subject || d.explanations.length === 0) return false;
+  return d.explanations.every((ex) =>
+    ex.flows.every(
+      (fl) =>
+        fl.to === '{heap}' &&
+        fl.steps.length > 0 &&
+        fl.steps.every((st, i, all) => (i === all.length - 1 ? st.reason === 'call parameter' && st.expr === `panic(${subject})` : st.reason === 'spill' || st.reason === 'interface-converted')),
+    ),
+  );
+}
+
 /** A heap decision the compiled code carries out without allocating: the hidden kind `escape.free`, saying why. */
 function freeFinding(f: Finding, why: string): Finding {
   return withFields(f, {
@@ -672,6 +691,15 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
       // More objects inside an inlined callee than allocations for them: some are on paths the
       // arguments rule out (shopspring/decimal v1.6.0 const.go:11 `big.NewInt(0)`: `&Int{...}` and
       // `[]Word{...}` for one `newobject`, AllocsPerRun 1).
+      // A value made as `panic`'s argument is allocated only on the path that panics (gorilla/schema
+      // v1.4.1 converter.go:156: `reflect.Value.Float`'s `panic(&ValueError{...})`, inlined, said "is").
+      if (forPanicOnly(f.decision)) {
+        const said = box ? boxMessage(f) : f.message;
+        const joined = withFields(f, { evidence: { ...evidenceOf(mine), allocates: 'may' }, message: mayWith(said, 'only on the path that panics') });
+        if (box) markBox(joined);
+        out.push(joined);
+        continue;
+      }
       const objects = mine.filter((c) => allocatorInfo(c.fn)?.category === 'object');
       const rivals = new Set(objects.flatMap((c) => [...(competitors.get(c) ?? [])]));
       const outnumbered = object && f.inlinedAt !== undefined && objects.length > 0 && rivals.size > objects.length;
