@@ -670,3 +670,16 @@ test("join: a value made as panic's argument is allocated only on the path that 
   };
   assert.equal(joinEvidence([earlier], runEvidence([call]), sources)[0]?.evidence?.allocates, 'yes');
 });
+
+test("join: a named literal stored by index into a map does not take that assignment's mapassign", () => {
+  // gorilla/schema v1.4.1 decoder.go:96 `errors[path] = UnknownKeyError{key: path}`: the struct's box is
+  // its convTstring; the mapassign is the assignment's ("only when the map is full and grows" was said of the struct).
+  const call = (fn: string): AllocCall => ({ fn, file: '/m/a.go', line: 3, symbol: 'm.F', inlinedFrom: null, inlinedVia: [] });
+  const sources = new SourceCache(new Map([['/m/a.go', 'package m\n\nfunc F(errors map[string]error, path string) { errors[path] = UnknownKeyError{key: path} }\n']]));
+  const literal = { ...finding(decision('UnknownKeyError{...}', 3)), column: 64, endColumn: 90, message: '`UnknownKeyError{...}` is allocated on the heap' };
+  const out = joinEvidence([literal], runEvidence([call('runtime.mapassign_faststr'), call('runtime.convTstring')]), sources);
+  assert.deepEqual(
+    out.map((f) => `${f.kind} ${f.evidence?.calls.join(',')}`),
+    ['escape.heap runtime.convTstring', 'alloc.map runtime.mapassign_faststr'],
+  );
+});

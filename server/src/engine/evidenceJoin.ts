@@ -514,7 +514,7 @@ function mapLiteralLine(sources: SourceCache, file: string, line: number): numbe
   const lineText = src.text.slice(start, src.lines.lineEnd(row));
   const first = start + firstNonBlank(lineText);
   const end = start + lineText.replace(/\s*\/\/.*$/, '').trimEnd().length;
-  if (nodesOnLine(src, line, ASSIGNMENT_NODES).some((n) => src.text.slice(n.start, n.reported).includes('['))) return null;
+  if (assignsByIndex(sources, file, line)) return null;
   for (let l = line; l >= Math.max(1, line - MAX_LINES_UP); l--) {
     // The entries' lines of a literal, or (on its own line) a literal written on one line
     // (`take(Fields{"a": 1, "b": 2})`, logrus v1.10.2 logrus_test.go:823: 0 allocations) or
@@ -534,6 +534,12 @@ function mapLiteralLine(sources: SourceCache, file: string, line: number): numbe
  */
 function mapLiteral(text: string): boolean {
   return text.startsWith('map[') || /^[\w.]+(?:\[[^\]]*\])?\s*\{[^]*:/.test(text);
+}
+
+/** Whether a line assigns by index (`m[k] = v`, `m[k]++`): its `mapassign` is that assignment's. */
+function assignsByIndex(sources: SourceCache, file: string, line: number): boolean {
+  const src = sources.get(file);
+  return src !== null && line <= src.lines.lineCount && nodesOnLine(src, line, ASSIGNMENT_NODES).some((n) => src.text.slice(n.start, n.reported).includes('['));
 }
 
 const MAP_LITERAL_NODES: readonly string[] = ['composite_literal'];
@@ -667,9 +673,13 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
     const line = lineKey(f.file, f.compiler.line);
     const object = f.kind === 'escape.heap' && writesObject(f.decision) && !box;
     const notMine = f.kind !== 'escape.heap' || !categories.has('convert') ? null : object ? (boxingLines.has(line) ? 'convert' : null) : objectLines.has(line) ? 'object' : null;
+    // A literal of a named type does not take the `mapassign` of the line's assignment by index
+    // (gorilla/schema v1.4.1 decoder.go:96, `errors[path] = UnknownKeyError{...}`, said "only when
+    // the map is full and grows" of the struct).
+    const byIndex = /^[\w.]+(?:\[[^\]]*\])?\{\.\.\.\}$/.test(f.decision?.details.subject?.trim() ?? '') && assignsByIndex(sources, f.file, f.compiler.line);
     const onItsLine = onLine.filter((c) => {
       const category = allocatorInfo(c.fn)?.category ?? 'object';
-      return categories.has(category) && category !== notMine;
+      return categories.has(category) && category !== notMine && !(byIndex && c.fn.startsWith('runtime.mapassign'));
     });
     // A literal over many lines may be allocated at its last element's line (mapstructure v2.5.0
     // decode_hooks_test.go:1882-1973: the `newobject` of a 79-element array at 1973, and the
