@@ -1,6 +1,6 @@
 // Precision and recall of the default output against the run-time truth: a package's benchmarks
 // run with -memprofilerate=1 (every allocation recorded, with its line) and with a coverage
-// profile (which lines ran), and `heapscope check`'s pipeline on the same package.
+// profile (which lines the benchmarks ran, beyond package initialisation), and `heapscope check`'s pipeline on the same package.
 //
 // A line "really allocated" when it is the line of the compiled function in the leaf Location of
 // some sample (the outermost inline frame: code inlined from elsewhere counts at the call the user
@@ -121,14 +121,26 @@ function cached<T>(fn: (dir: string) => T): (dir: string) => T {
   };
 }
 
-/** `file:line` of every line a coverage profile saw run (a block's lines, start to end). */
-export function coveredLines(coverProfile: string, dir: string, modulePath: string): Set<string> {
+/**
+ * `file:line` of every line a coverage profile (`-covermode=count`) saw run (a block's lines, start
+ * to end). With `before`, the profile of a run that only initialised the package: a block counts
+ * when it ran more often than that, so code run only by package initialisation (which the compiler
+ * may turn into static data: zap v1.27.0 global.go:42 `_globalL = NewNop()`) is not code the
+ * benchmarks ran.
+ */
+export function coveredLines(coverProfile: string, dir: string, modulePath: string, before = ''): Set<string> {
+  const block = /^((.+):(\d+)\.\d+,(\d+)\.\d+) \d+ (\d+)$/;
+  const initial = new Map<string, number>();
+  for (const l of before.split('\n').slice(1)) {
+    const m = block.exec(l);
+    if (m) initial.set(m[1] as string, Math.max(initial.get(m[1] as string) ?? 0, Number(m[5])));
+  }
   const lines = new Set<string>();
   for (const l of coverProfile.split('\n').slice(1)) {
-    const m = /^(.+):(\d+)\.\d+,(\d+)\.\d+ \d+ (\d+)$/.exec(l);
-    if (!m || m[4] === '0') continue;
-    const file = path.join(dir, (m[1] as string).slice(modulePath.length + 1));
-    for (let n = Number(m[2]); n <= Number(m[3]); n++) lines.add(`${file}:${n}`);
+    const m = block.exec(l);
+    if (!m || Number(m[5]) <= (initial.get(m[1] as string) ?? 0)) continue;
+    const file = path.join(dir, (m[2] as string).slice(modulePath.length + 1));
+    for (let n = Number(m[3]); n <= Number(m[4]); n++) lines.add(`${file}:${n}`);
   }
   return lines;
 }
@@ -155,9 +167,13 @@ export async function measureTruth(t: TruthTarget): Promise<TruthReport> {
     const memEnv = { ...env, GODEBUG: [env.GODEBUG, 'memprofilerate=1'].filter(Boolean).join(',') };
     await run(bin, [...bench, '-test.memprofile', mem, '-test.memprofilerate=1'], { cwd: pkgDir, env: memEnv, maxBuffer: 64 << 20 });
     // Coverage in a separate run: its counters change what the compiler inlines.
-    await run('go', ['test', '-run', '^$', '-bench', t.bench ?? '.', '-benchtime', t.benchtime ?? '20x', '-coverprofile', cover, t.pkg], { cwd: t.dir, env, maxBuffer: 64 << 20 });
+    // Counted, and once more with nothing run but the package's initialisation.
+    const coverInit = path.join(tmp, 'cover-init.out');
+    const covered = ['-covermode', 'count', '-coverprofile'];
+    await run('go', ['test', '-run', '^$', '-bench', t.bench ?? '.', '-benchtime', t.benchtime ?? '20x', ...covered, cover, t.pkg], { cwd: t.dir, env, maxBuffer: 64 << 20 });
+    await run('go', ['test', '-run', '^$', '-bench', '^$', ...covered, coverInit, t.pkg], { cwd: t.dir, env, maxBuffer: 64 << 20 });
     const modulePath = /^module\s+(\S+)/m.exec(readFileSync(path.join(t.dir, 'go.mod'), 'utf8'))?.[1] ?? '';
-    const ran = coveredLines(readFileSync(cover, 'utf8'), t.dir, modulePath);
+    const ran = coveredLines(readFileSync(cover, 'utf8'), t.dir, modulePath, readFileSync(coverInit, 'utf8'));
     const truth = allocatingLines(readFileSync(mem));
     // An evidence cache of its own: the figures never depend on what an earlier run left.
     const result = await runPipeline({ compile: { cwd: t.dir, patterns: [t.pkg], tests: true, env: { ...t.env, HEAPSCOPE_CACHE_DIR: path.join(tmp, 'cache') } }, evidence: true });

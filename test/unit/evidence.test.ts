@@ -3,9 +3,11 @@
 // release, and the join of calls with findings.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { allocatorInfo, creditCalls, lineKey, type AllocCall, type RunEvidence } from '../../server/src/engine/evidence';
+import { branchAround, branchWords } from '../../server/src/engine/nodeMapping';
 import { decisionCategories, evidenceText, frameMayBe, joinEvidence, freeReason, inlinedName, mayMessage } from '../../server/src/engine/evidenceJoin';
 import { objectFilesOfArchive, pcValue, readObjectCalls } from '../../server/src/engine/goObject';
 import { SourceCache } from '../../server/src/engine/analyze';
@@ -682,4 +684,149 @@ test("join: a named literal stored by index into a map does not take that assign
     out.map((f) => `${f.kind} ${f.evidence?.calls.join(',')}`),
     ['escape.heap runtime.convTstring', 'alloc.map runtime.mapassign_faststr'],
   );
+});
+
+test('branchAround: a line on some paths through its function only (if, else, loop, case, &&, after a return), or on all', () => {
+  const text = [
+    'package m', // 1
+    '', // 2
+    'func bufApp(buf *[]byte, s string, w int, c byte) {', // 3
+    '\tb := *buf', // 4
+    '\tif len(b) == 0 {', // 5
+    '\t\tif s[w] == c {', // 6
+    '\t\t\tb = nil', // 7
+    '\t\t}', // 8
+    '\t\t*buf = make([]byte, len(s))', // 9
+    '\t} else {', // 10
+    '\t\tb = append(b, c)', // 11
+    '\t}', // 12
+    '\tfor i := range b {', // 13
+    '\t\t_ = new(int)', // 14
+    '\t}', // 15
+    '\tswitch w {', // 16
+    '\tcase 1:', // 17
+    '\t\t_ = new(int)', // 18
+    '\t}', // 19
+    '\t_ = w > 0 && f(new(int))', // 20
+    '\t_ = func() int { return 1 }()', // 21
+    '}', // 22
+    '', // 23
+    'func NewNop() *T {', // 24
+    '\tdefer func() { return }()', // 25
+    '\treturn &T{', // 26
+    '\t\tcore: nil,', // 27
+    '\t}', // 28
+    '}', // 29
+    '', // 30
+    'func Dir(root string, listing bool) *fs {', // 31
+    '\tif listing {', // 32
+    '\t\treturn &fs{}', // 33
+    '\t}', // 34
+    '\treturn &only{}', // 35
+    '}', // 36
+    '', // 37
+  ].join('\n');
+  const src = new SourceCache(new Map([['/m/a.go', text]])).get('/m/a.go')!;
+  const at = (line: number): string | null => {
+    const b = branchAround(src, line);
+    return b === null ? null : `${branchWords(b)} @${b.line}`;
+  };
+  assert.equal(at(4), null, 'the first statement runs on every path');
+  assert.equal(at(5), null, 'an if statement itself runs; its condition too');
+  assert.equal(at(9), 'inside an `if` @5');
+  assert.equal(at(11), 'inside an `if` @5', 'the else block');
+  assert.equal(at(14), 'inside a loop @13');
+  assert.equal(at(18), 'in a `switch` case @17');
+  assert.equal(at(20), null, 'the line starts on every path; its && is within');
+  assert.equal(at(26), null, "a closure's return is not its function's");
+  assert.equal(at(27), null, 'inside the returned literal');
+  assert.equal(at(33), 'inside an `if` @32');
+  assert.equal(at(35), 'after the `return` at line 33 @33');
+  assert.equal(at(99), null, 'past the end');
+});
+
+test('join: an allocation on a branch of inlined code may happen, and says on which (gin v1.10.0 path.go:97, bufApp)', () => {
+  // gin v1.10.0 path.go:97 `bufApp(&buf, p, w, '/')`: bufApp's `make` (line 141) runs only when the
+  // path needs cleaning and is longer than the stack buffer. The truth tier found it never allocated there.
+  const text = [
+    'package m',
+    '',
+    'func cleanPath(p string) string {',
+    '\tbuf := make([]byte, 0, 128)',
+    "\tbufApp(&buf, p, 1, '/')",
+    '\treturn string(buf)',
+    '}',
+    '',
+    'func bufApp(buf *[]byte, s string, w int, c byte) {',
+    '\tif len(*buf) == 0 {',
+    '\t\t*buf = make([]byte, len(s))',
+    '\t}',
+    '}',
+    '',
+    'func always() *T { return &T{} }',
+  ].join('\n');
+  const sources = new SourceCache(new Map([['/m/a.go', text]]));
+  const call = (line: number, func: string): AllocCall => ({
+    fn: 'runtime.makeslice',
+    file: '/m/a.go',
+    line: 5,
+    symbol: 'm.cleanPath',
+    inlinedFrom: { func: `m.${func}`, file: '/m/a.go', line },
+    inlinedVia: [`m.${func}`],
+    inlinedLines: [{ file: '/m/a.go', line }],
+  });
+  const made = { ...finding(decision('make([]byte, len(s))', 5)), inlinedAt: ['m.bufApp'], message: 'inside `bufApp`, inlined here, `make([]byte, len(s))` is allocated on the heap' };
+  const [out] = joinEvidence([made], runEvidence([call(11, 'bufApp')]), sources);
+  assert.equal(out?.evidence?.allocates, 'may');
+  assert.equal(out?.message, 'inside `bufApp`, inlined here, `make([]byte, len(s))` may be allocated on the heap (only on some paths through `bufApp`: the allocation at a.go:11 is inside an `if`)');
+  // Code that runs whenever the call returns still is allocated.
+  const [plain] = joinEvidence([{ ...made, inlinedAt: ['m.always'] }], runEvidence([{ ...call(15, 'always'), fn: 'runtime.newobject' }]), sources);
+  assert.equal(plain?.evidence?.allocates, 'yes');
+  assert.match(plain?.message ?? '', / is allocated on the heap$/);
+});
+
+test("join: another package's inlined code is read for its function around the line (line numbers of the file)", (t) => {
+  // gin v1.10.0 fs.go:29 `Dir`: `&onlyFilesFS{...}` comes after the `return` at line 27.
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'heapscope-branch-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const other = path.join(dir, 'other', 'fs.go');
+  mkdirSync(path.dirname(other));
+  const lines = [
+    'package other',
+    '',
+    'var x = 1',
+    '',
+    'func Before() {',
+    '\treturn',
+    '}',
+    '',
+    'func Dir(root string, listing bool) FS {',
+    '\tfs := Open(root)',
+    '\tif listing {',
+    '\t\treturn fs',
+    '\t}',
+    '\treturn &onlyFiles{fs}',
+    '}',
+    '',
+  ];
+  writeFileSync(other, lines.join('\n'));
+  const sources = new SourceCache(new Map([['/m/a.go', 'package m\n\nfunc F() { use(other.Dir("x", false)) }\n']]));
+  const call: AllocCall = {
+    fn: 'runtime.newobject',
+    file: '/m/a.go',
+    line: 3,
+    symbol: 'm.F',
+    inlinedFrom: { func: 'example.com/other.Dir', file: other, line: 14 },
+    inlinedVia: ['example.com/other.Dir'],
+    inlinedLines: [{ file: other, line: 14 }],
+  };
+  const made = { ...finding(decision('&onlyFiles{...}', 3)), inlinedAt: ['other.Dir'], message: 'inside `other.Dir`, inlined here, `&onlyFiles{...}` is allocated on the heap' };
+  const [out] = joinEvidence([made], runEvidence([call]), sources);
+  assert.equal(
+    out?.message,
+    'inside `other.Dir`, inlined here, `&onlyFiles{...}` may be allocated on the heap (only on some paths through `Dir`: the allocation at other/fs.go:14 is after the `return` at line 12)',
+  );
+  // A line outside any function (a top-level var) is no branch.
+  const [top] = joinEvidence([made], runEvidence([{ ...call, inlinedLines: [{ file: other, line: 3 }] }]), sources);
+  assert.equal(top?.evidence?.allocates, 'yes');
 });

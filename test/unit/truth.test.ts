@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { Function as PFunction, Line, Location, Profile, Sample, StringTable, ValueType } from 'pprof-format';
-import { allocatingLines, initializerFile, packageVarLines } from '../../bench/truth';
+import { allocatingLines, coveredLines, initializerFile, packageVarLines } from '../../bench/truth';
 
 function ginLikePackage(t: { after: (fn: () => void) => void }): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'heapscope-truth-unit-'));
@@ -52,4 +52,14 @@ test('allocating lines: the initialiser’s frames in their own file, other func
   const { outer, any } = allocatingLines(profile.encode());
   assert.deepEqual([...outer].sort(), [`${path.join(dir, 'context.go')}:5`, `${path.join(dir, 'routergroup.go')}:5`]);
   assert.ok(any.has('/usr/local/go/src/strings/replace.go:36'));
+});
+
+test('lines the benchmarks ran: blocks counted more often than by package initialisation alone', () => {
+  // zap v1.27.0 logger.go:87-93 `NewNop` runs in the initialiser (`_globalL = NewNop()`, made static
+  // data by the compiler) and never in the benchmarks; logger.go:71 runs in both, more in the benchmarks.
+  const head = 'mode: count\n';
+  const bench = `${head}go.uber.org/zap/logger.go:87.26,93.2 1 1\ngo.uber.org/zap/logger.go:70.17,72.3 1 41\ngo.uber.org/zap/sugar.go:10.1,11.2 1 0\n`;
+  const init = `${head}go.uber.org/zap/logger.go:87.26,93.2 1 1\ngo.uber.org/zap/logger.go:70.17,72.3 1 1\ngo.uber.org/zap/sugar.go:10.1,11.2 1 0\n`;
+  assert.deepEqual([...coveredLines(bench, '/z', 'go.uber.org/zap', init)], ['/z/logger.go:70', '/z/logger.go:71', '/z/logger.go:72']);
+  assert.deepEqual([...coveredLines(bench, '/z', 'go.uber.org/zap')].length, 10, 'without a baseline every counted line');
 });

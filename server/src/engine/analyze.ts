@@ -30,6 +30,11 @@ export class SourceCache {
 
   constructor(private readonly overlay?: ReadonlyMap<string, string>) {}
 
+  /** Whether the file's text is an unsaved editor's, not the file's on disk. */
+  overlaid(file: string): boolean {
+    return this.overlay?.has(file) ?? false;
+  }
+
   /** The parsed file, or null when it cannot be read (generated or missing files). */
   get(file: string): GoSourceFile | null {
     let f = this.files.get(file);

@@ -155,6 +155,11 @@ export interface AllocCall {
   inlinedFrom: { func: string; file: string; line: number } | null;
   /** The functions inlined on the way to the call, innermost first (the frames but the outermost); [] when it was not inlined. */
   inlinedVia: string[];
+  /**
+   * Where each of those functions' code is, by the same index: the call's own line in the innermost,
+   * then the line in each outer one that calls the one inside it. Absent where not recorded.
+   */
+  inlinedLines?: Array<{ file: string; line: number }>;
 }
 
 /** What the evidence stage produces for a run. */
@@ -271,6 +276,7 @@ export function creditCalls(calls: readonly ObjectCall[], goroot: string): Alloc
       symbol: c.symbol,
       inlinedFrom: frames.length > 1 ? { func: inner.func, file: localPath(inner.file, goroot), line: inner.line } : null,
       inlinedVia: frames.slice(0, -1).map((f) => f.func),
+      inlinedLines: frames.slice(0, -1).map((f) => ({ file: localPath(f.file, goroot), line: f.line })),
     });
   }
   return out;

@@ -1,11 +1,14 @@
 // Joins escape analysis with the compiled code (evidence.ts): a heap decision with an allocator
 // call at its line is confirmed; one without is free (kind `escape.free`, hidden by default, its
 // message says why); an allocator call no heap decision accounts for becomes an `alloc.*` finding.
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { lastName, type SourceCache } from './analyze';
 import { argumentEnd, code, functionWords, withoutTypeArguments } from './messages';
 import { allocatorInfo, lineKey, type AllocCall, type AllocCategory, type RunEvidence } from './evidence';
 import { kindInfo } from './kinds';
-import { declarationLines, nodesOnLine } from './nodeMapping';
+import { branchAround, branchWords, declarationLines, nodesOnLine, type Branch } from './nodeMapping';
+import { GoSourceFile } from './sourceFile';
 import { firstNonBlank } from './positions';
 import { markBox, withFields } from './repeats';
 import type { ByteRange, CodeEvidence, CompilerDecision, Finding } from './types';
@@ -188,6 +191,94 @@ function forPanicOnly(d: CompilerDecision | null): boolean {
   );
 }
 
+/**
+ * On what inlined code's allocation depends when the syntax of the functions it was inlined from
+ * puts it on a branch: "only on some paths through `bufApp`: the allocation at path.go:138 is
+ * inside an `if`". Null when one of the calls is not inlined or runs on every path (then the call
+ * the user wrote allocates whenever it returns). The user's line running says nothing of a branch
+ * inside the callee (gin v1.10.0 path.go:97, `bufApp(&buf, p, w, '/')`: its `make` runs only when
+ * the path needs cleaning and is longer than the stack buffer).
+ */
+function inlinedBranch(calls: readonly AllocCall[], sources: SourceCache, from: string): string | null {
+  let said: string | null = null;
+  for (const c of calls) {
+    const b = branchOfCall(c, sources, from);
+    if (b === null) return null;
+    said ??= b;
+  }
+  return said;
+}
+
+function branchOfCall(c: AllocCall, sources: SourceCache, from: string): string | null {
+  if (c.inlinedFrom === null) return null;
+  const lines = c.inlinedLines ?? [{ file: c.inlinedFrom.file, line: c.inlinedFrom.line }];
+  for (let i = 0; i < lines.length; i++) {
+    const at = lines[i]!;
+    // A file is read for its function around the line only, once per process (the join's sources
+    // are parsed anew, and the standard library's are large); an editor's unsaved text as it is.
+    const src = sources.overlaid(at.file) ? sources.get(at.file) : undefined;
+    const b = src === undefined ? branchInFile(at.file, at.line) : src === null ? null : branchAround(src, at.line);
+    if (b === null) continue;
+    // The object file names another package's function by its package only: then no name.
+    const name = (func: string | undefined): string | null => {
+      const n = func === undefined ? null : inlinedName(func);
+      return n === null || n.startsWith('the ') ? null : n;
+    };
+    const fn = name(c.inlinedVia[i] ?? (i === 0 ? c.inlinedFrom.func : undefined));
+    const inner = i === 0 ? null : name(c.inlinedVia[i - 1]);
+    const what = i === 0 ? 'the allocation' : inner === null ? 'the inlined call' : `its call of ${inner}`;
+    const where = path.dirname(at.file) === path.dirname(from) ? path.basename(at.file) : `${path.basename(path.dirname(at.file))}/${path.basename(at.file)}`;
+    return `only on some paths${fn === null ? '' : ` through ${fn}`}: ${what} at ${where}:${at.line} is ${branchWords(b)}`;
+  }
+  return null;
+}
+
+const branchMemo = new Map<string, { stamp: string; branch: Branch | null }>();
+/** The lines of the files read last (an inlined callee's calls come from a few files). */
+const recentFiles = new Map<string, { stamp: string; lines: string[] }>();
+
+/**
+ * branchAround for a line of a file outside the package: the top-level function around it, as
+ * gofmt writes one (from a line starting `func ` to a line `}`), parsed on its own. Remembered
+ * by file, line, size and modification time. Null when the file cannot be read.
+ */
+function branchInFile(file: string, line: number): Branch | null {
+  let stamp: string;
+  try {
+    const st = fs.statSync(file);
+    stamp = `${st.size}:${st.mtimeMs}`;
+  } catch {
+    return null;
+  }
+  const key = `${file}\0${line}`;
+  const hit = branchMemo.get(key);
+  if (hit !== undefined && hit.stamp === stamp) return hit.branch;
+  let branch: Branch | null = null;
+  try {
+    let lines = recentFiles.get(file)?.stamp === stamp ? recentFiles.get(file)!.lines : null;
+    if (lines === null) {
+      lines = fs.readFileSync(file, 'utf8').split('\n');
+      if (recentFiles.size >= 64) recentFiles.delete(recentFiles.keys().next().value as string);
+      recentFiles.set(file, { stamp, lines });
+    }
+    let start = line - 1;
+    while (start >= 0 && !/^func[ (]/.test(lines[start] ?? '')) start--;
+    let end = line - 1;
+    while (end < lines.length && lines[end] !== '}') end++;
+    // A `}` at the left margin between them closes another declaration: the line is not in this function.
+    const inside = start >= 0 && end < lines.length && !lines.slice(start, line - 1).some((l) => l === '}');
+    if (inside) {
+      const found = branchAround(GoSourceFile.parse(`package p\n${lines.slice(start, end + 1).join('\n')}\n`), line - start + 1);
+      branch = found === null ? null : { ...found, line: found.line + start - 1 };
+    }
+  } catch {
+    branch = null;
+  }
+  if (branchMemo.size >= 20_000) branchMemo.clear();
+  branchMemo.set(key, { stamp, branch });
+  return branch;
+}
+
 /** A heap decision the compiled code carries out without allocating: the hidden kind `escape.free`, saying why. */
 function freeFinding(f: Finding, why: string): Finding {
   return withFields(f, {
@@ -300,12 +391,17 @@ export function evidenceOf(calls: readonly AllocCall[], unannounced = false): Co
  * allocated", and on what it depends (`p.X` boxed by `runtime.convT64`, which small values skip).
  */
 export function mayMessage(message: string, calls: readonly AllocCall[], subject = ''): string {
+  return mayWith(message, dependsOf(calls, subject));
+}
+
+/** On what run-time values the allocator calls' allocating depends, for an escaping value (`subject`, as the compiler prints it). */
+function dependsOf(calls: readonly AllocCall[], subject: string): string {
   // A float converted for boxing goes through `convT64`/`convT32` too, whose static table holds
   // the bit patterns of small integers: for a float, only zero (golang-jwt/jwt v5.3.1
   // map_claims_test.go:117 `float64(…)`: AllocsPerRun 0 for 0, 1 for 1, 100 and 255).
   const float = /^float(32|64)\(/.test(subject.trim());
   // The message is a heap decision's: the value escapes, so only what holds for escaping values counts.
-  const depends = [
+  return [
     ...new Set(
       calls
         .map((c) => {
@@ -316,7 +412,6 @@ export function mayMessage(message: string, calls: readonly AllocCall[], subject
         .filter((d): d is string => !!d),
     ),
   ].join('; ');
-  return mayWith(message, depends);
 }
 
 /** A heap decision's message with "is allocated on the heap" made "may be allocated on the heap (condition)". */
@@ -713,8 +808,10 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
       const objects = mine.filter((c) => allocatorInfo(c.fn)?.category === 'object');
       const rivals = new Set(objects.flatMap((c) => [...(competitors.get(c) ?? [])]));
       const outnumbered = object && f.inlinedAt !== undefined && objects.length > 0 && rivals.size > objects.length;
-      const e = outnumbered ? { ...evidenceOf(mine), allocates: 'may' as const } : evidenceOf(mine);
+      const branch = !outnumbered && f.inlinedAt !== undefined ? inlinedBranch(mine, sources, f.file) : null;
+      const e = outnumbered || branch !== null ? { ...evidenceOf(mine), allocates: 'may' as const } : evidenceOf(mine);
       const said = box ? boxMessage(f) : f.message;
+      const depends = (): string => (evidenceOf(mine).allocates === 'may' ? dependsOf(mine, f.decision?.details.subject ?? '') : '');
       const joined = withFields(
         f,
         outnumbered
@@ -723,7 +820,7 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
               message: mayWith(said, 'the compiled code has fewer allocations here than objects the inlined code writes: some are only on paths its arguments may rule out'),
             }
           : e.allocates === 'may'
-            ? { evidence: e, message: mayMessage(said, mine, f.decision?.details.subject) }
+            ? { evidence: e, message: mayWith(said, [branch, depends()].filter(Boolean).join('; ')) }
             : { evidence: e, message: said },
       );
       if (box) markBox(joined);

@@ -6,6 +6,7 @@ import type Parser from 'tree-sitter';
 import type { ByteRange, CompilerDecision, NodeShape } from './types';
 import { decisionShape } from './kinds';
 import type { GoSourceFile } from './sourceFile';
+import { firstNonBlank } from './positions';
 import { gotoChildEndingAfter } from './treeCursor';
 
 /** A syntax node as plain data: its tree-sitter type, range and text. */
@@ -104,6 +105,88 @@ export function declarationLines(file: GoSourceFile, line1: number, byteCol1: nu
   const at = file.lines.byteToOffset(line1, Math.max(1, byteCol1));
   const decl = chainAt(walkOf(file), at).find((n) => n.type === 'function_declaration' || n.type === 'method_declaration');
   return decl ? { line: rowOf(file, decl.start) + 1, endLine: rowOf(file, Math.max(decl.start, decl.end - 1)) + 1 } : null;
+}
+
+/** Why a line of a function runs on some paths through it only: the construct, and the line that starts it. */
+export interface Branch {
+  construct: 'if' | 'loop' | 'switch' | 'select' | '&&' | '||' | 'return';
+  /** The 1-based line of the `if`, loop, case, operator's expression or `return`. */
+  line: number;
+}
+
+/** A branch in words, after "is": "inside an `if`", "after the `return` at line 12". */
+export function branchWords(b: Branch): string {
+  switch (b.construct) {
+    case 'if':
+      return 'inside an `if`';
+    case 'loop':
+      return 'inside a loop';
+    case 'switch':
+      return 'in a `switch` case';
+    case 'select':
+      return 'in a `select` case';
+    case 'return':
+      return `after the \`return\` at line ${b.line}`;
+    case '&&':
+    case '||':
+      return `on the right of \`${b.construct}\``;
+  }
+}
+
+/**
+ * Whether 1-based line `line1` of a function runs only on some paths through its function: it is
+ * inside an `if` or `else`, a loop body, a `switch` or `select` case, the right operand of `&&` or
+ * `||`, or after a `return` of the same function. Null when every call of the function that
+ * returns runs it (as far as the syntax tells: a `panic` or `goto` before it is not counted), or
+ * when the line is outside a function.
+ */
+export function branchAround(file: GoSourceFile, line1: number): Branch | null {
+  if (line1 < 1 || line1 > file.lines.lineCount) return null;
+  const row = line1 - 1;
+  const at = file.lines.lineStart(row) + firstNonBlank(file.lines.lineText(row));
+  const chain = chainAt(walkOf(file), at);
+  const lineOf = (n: { start: number }): number => rowOf(file, n.start) + 1;
+  for (let i = 1; i < chain.length; i++) {
+    const n = chain[i]!;
+    const child = chain[i - 1]!;
+    switch (n.type) {
+      case 'function_declaration':
+      case 'method_declaration':
+      case 'func_literal':
+        return returnBefore(file, n, at, lineOf);
+      case 'if_statement':
+        // The consequence and the alternative (a block, or `else if`), not the initializer or condition.
+        if (child.type === 'block' || child.type === 'if_statement') return { construct: 'if', line: lineOf(n) };
+        break;
+      case 'for_statement':
+        if (child.type === 'block') return { construct: 'loop', line: lineOf(n) };
+        break;
+      case 'expression_case':
+      case 'type_case':
+      case 'default_case':
+        return { construct: 'switch', line: lineOf(n) };
+      case 'communication_case':
+        return { construct: 'select', line: lineOf(n) };
+      case 'binary_expression': {
+        const op = /(&&|\|\|)\s*$/.exec(file.text.slice(n.start, child.start));
+        if (child.start > n.start && op) return { construct: op[1] as '&&' | '||', line: lineOf(n) };
+        break;
+      }
+    }
+  }
+  return null;
+}
+
+/** The last `return` of function node `fn` (not of a closure inside it) that ends before offset `at`. */
+function returnBefore(file: GoSourceFile, fn: NodeView, at: number, lineOf: (n: { start: number }) => number): Branch | null {
+  const node = file.tree.rootNode.descendantForIndex(fn.start, fn.end - 1);
+  const closures = node.descendantsOfType('func_literal').filter((l) => l.startIndex > fn.start && !(l.startIndex <= at && at < l.endIndex));
+  let last: Parser.SyntaxNode | null = null;
+  for (const r of node.descendantsOfType('return_statement')) {
+    if (r.endIndex > at) break;
+    if (!closures.some((l) => l.startIndex <= r.startIndex && r.endIndex <= l.endIndex)) last = r;
+  }
+  return last === null ? null : { construct: 'return', line: lineOf({ start: last.startIndex }) };
 }
 
 /** Node types that name something: tracking also compares their text. */
