@@ -92,7 +92,29 @@ function withMarks(findings: Finding[], mapped: ReadonlyArray<[number, CompilerP
 
 /** Findings as JSON (their explanation steps made), with what JSON alone would lose. */
 export function encodeFindings(findings: readonly Finding[]): string {
-  return JSON.stringify({ findings, mapped: mappedOf(findings), boxes: boxesOf(findings) });
+  return `{"findings":${findingsJSON(findings)},"mapped":${JSON.stringify(mappedOf(findings))},"boxes":${JSON.stringify(boxesOf(findings))}}`;
+}
+
+/** The JSON of findings' largest parts, by the object: a package's findings are written as its compiled entry, spilled, then written joined, and the join copies findings but shares these. */
+const partJSON = new WeakMap<object, string>();
+
+/** `JSON.stringify(findings)`, with each finding's decision and explanation steps stringified once per process. */
+function findingsJSON(findings: readonly Finding[]): string {
+  const shared = (v: object): string => {
+    let text = partJSON.get(v);
+    if (text === undefined) partJSON.set(v, (text = JSON.stringify(v)));
+    return text;
+  };
+  const parts = findings.map((f) => {
+    const { decision, related, ...rest } = f;
+    const head = JSON.stringify(rest);
+    const tail = [
+      ...(related === undefined ? [] : [`"related":${typeof related === 'object' && related !== null ? shared(related) : JSON.stringify(related)}`]),
+      ...(decision === undefined ? [] : [`"decision":${typeof decision === 'object' && decision !== null ? shared(decision) : JSON.stringify(decision)}`]),
+    ].join(',');
+    return tail === '' ? head : head === '{}' ? `{${tail}}` : `${head.slice(0, -1)},${tail}}`;
+  });
+  return `[${parts.join(',')}]`;
 }
 
 /** The findings of encodeFindings. */
@@ -224,7 +246,8 @@ export class ResultsCache {
       if (h !== null) deps.push([f, h]);
     }
     const head: EntryHead = value.exports === undefined ? { deps } : { deps, exports: value.exports };
-    const rest = `${JSON.stringify(head)}\n${JSON.stringify({ findings: value.findings, problems: value.problems, mapped: mappedOf(value.findings), boxes: boxesOf(value.findings) })}`;
+    const body = `{"findings":${findingsJSON(value.findings)},"problems":${JSON.stringify(value.problems)},"mapped":${JSON.stringify(mappedOf(value.findings))},"boxes":${JSON.stringify(boxesOf(value.findings))}}`;
+    const rest = `${JSON.stringify(head)}\n${body}`;
     const file = this.entryPath(key, part);
     const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
     try {

@@ -65,14 +65,21 @@ export async function streamPipeline(
   // A package whose joined entry is in the results cache waits with its key alone: its findings
   // are read at the end, when go's list tells whether they were joined with the same archives.
   // `problems` are the package's own, reported when it is handed on (a joined entry keeps them).
-  const waiting: Array<{ run: CompilerRun; raw: SpilledFindings | null; cached: boolean; key: string | null; problems: Analysis['problems'] }> | null = req.evidence ? [] : null;
+  const waiting: Waiting[] | null = req.evidence ? [] : null;
   const spill = new FindingsSpill();
+  // The package that waits last keeps its findings and parsed files in memory until the next one
+  // comes (then its findings are spilled): one package's at most. A run of one package (net/http)
+  // spilled and read back its findings and parsed its 60 files twice, 300 ms of a cold run.
+  let last: { entry: Waiting; sources: SourceCache } | null = null;
   const handOn = async (p: StreamedPackage, key: string | null, own: Analysis['problems']): Promise<void> => {
     if (waiting === null || p.run.packages.every((x) => x.error !== null)) {
       problems.push(...own);
       return onPackage(p);
     }
-    waiting.push({ run: { ...p.run, output: '' }, raw: spill.put(p.raw), cached: p.cached, key, problems: own });
+    if (last !== null && last.entry.raw !== null && 'findings' in last.entry.raw) last.entry.raw = spill.put(last.entry.raw.findings);
+    const entry = { run: { ...p.run, output: '' }, raw: { findings: p.raw } as SpilledFindings, cached: p.cached, key, problems: own };
+    waiting.push(entry);
+    last = { entry, sources: p.sources };
     spilled();
   };
 
@@ -190,7 +197,7 @@ export async function streamPipeline(
         checkCancelled();
         const packages = w.run.packages.map((p) => ({ ...p, exportFile: exports.get(p.importPath) ?? p.exportFile }));
         const pkgRun: CompilerRun = { ...w.run, packages, goVersion: run.goVersion, goBinary: run.goBinary };
-        const sources = new SourceCache(req.compile.overlay);
+        const sources = last?.entry === w ? last.sources : new SourceCache(req.compile.overlay);
         const archives = packages.map((p) => p.exportFile ?? '');
         const joined = w.key !== null && w.raw === null ? cache!.get(w.key, 'joined') : null;
         if (joined !== null && sameArchives(joined.exports, archives)) {
@@ -217,6 +224,15 @@ export async function streamPipeline(
     if (broken.length > 0) await analyse(null, broken, base);
     return { run, problems };
   }
+}
+
+/** A package waiting for its export archives: its findings (null: its joined entry is in the results cache, under `key`). */
+interface Waiting {
+  run: CompilerRun;
+  raw: SpilledFindings | null;
+  cached: boolean;
+  key: string | null;
+  problems: Analysis['problems'];
 }
 
 /** Whether a joined entry's archives are those of go's list (names by content: the same name, the same code). */
