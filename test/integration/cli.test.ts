@@ -202,6 +202,18 @@ test('default output is compiler-style lines with what an editor shows by defaul
   assert.match(res.stderr, /heapscope: \d+ findings in 1 package \(go1\.\d+/);
 });
 
+test("a generic method's dictionary wrapper is mapped in its own function, not onto another function's line of the same text", async () => {
+  // google/btree v1.1.3 btree_generic.go:117: `freeNode`'s append, free (no growslice: it appends below
+  // capacity), was shown with `insertAt`'s wrapper's "append escapes to heap", its explanation and growslice.
+  const res = await heapscope(['check', '--no-cache', '--cwd', 'test-fixtures/markers/shapes', '.']);
+  assert.equal(res.code, 0, res.stderr);
+  const lines = res.stdout.split('\n').filter((l) => l.startsWith('generics.go:'));
+  assert.deepEqual(
+    lines.filter((l) => l.includes('[escape.heap]')).map((l) => l.replace(/: information: .*stored in heap memory at (line \d+).*/, ' $1')),
+    ['generics.go:21:7 line 21', 'generics.go:27:40 line 27'],
+  );
+});
+
 test('HEAPSCOPE_TIMING=1 prints each phase once, in order, on stderr, and changes nothing else', async () => {
   // Without the results cache: a package read from it skips the parse, map and fix phases.
   const args = ['check', '--no-cache', '--cwd', 'test-fixtures/example', '.'];
