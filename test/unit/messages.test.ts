@@ -158,7 +158,15 @@ test("plain words: one table for the compiler's internal names, in prose and in 
   assert.equal(plainName('<node unsafe.String>'), '`unsafe.String(…)`');
   assert.equal(plainName('out'), '`out`');
   assert.equal(plainName('samename.~r0'), "a call's result");
-  assert.equal(plainCode('samename..dict, samename.level := &samename..dict.Entry[string], "warn"'), '…, samename.level := …, "warn"');
+  // A dictionary assigned or passed with the values is left out with its value (google/btree v1.1.3, trial H).
+  assert.equal(plainCode('samename..dict, samename.level := &samename..dict.Entry[string], "warn"'), 'samename.level := "warn"');
+  assert.equal(plainCode('t, .dict := b, &.dict.BTreeG[int]'), 't := b');
+  assert.equal(plainCode('tr.ReplaceOrInsert(&.dict.BTreeG[int], v)'), 'tr.ReplaceOrInsert(v)');
+  assert.equal(plainCode('.dict, degree, less, f := (*[3]uintptr)(.dict[0]), degree, less, ~r0'), 'degree, less, f := degree, less, …');
+  assert.equal(plainCode('items[go.shape.int].find(n.items, (*[12]uintptr)(.dict[12]), item, f("a,b"))'), 'items.find(n.items, item, f("a,b"))');
+  // Another package's names by its package name, not its import path; string literals as they are.
+  assert.equal(plainCode('(*items[*github.com/google/btree.node]).insertAt'), '(*items[*btree.node]).insertAt');
+  assert.equal(plainCode('f(github.com/labstack/echo/v4.Context(c), "image/png.x")'), 'f(echo.Context(c), "image/png.x")');
   assert.equal(plainCode('return samename.~r0'), 'return …');
   assert.equal(plainCode('"Basic realm=" + ~r0'), '"Basic realm=" + …');
   assert.equal(plainCode('(*reflect.rtype).Name(.autotmp_7.(*reflect.rtype))'), '(*reflect.rtype).Name(….(*reflect.rtype))');
@@ -591,4 +599,42 @@ test('passed to a call through a variable: the variable is named, since escape a
     'escape.heap',
   );
   assert.match(decisionMessage(d), /it is assigned to `buf`, which is passed to `w\.Write` at line 7, which lets it escape$/);
+});
+
+test('every reason cmd/compile/internal/escape gives an edge has a step in words (Go 1.21–1.27)', () => {
+  // `grep -ohE '(note|deref|addr|dotType|spill)\([^"]*"[^"]+"' cmd/compile/internal/escape/*.go`, go1.26.8 and go1.21.13,
+  // and the assignment reasons of (*escape).assignList.
+  const reasons = [
+    '//go:uintptrescapes',
+    'address-of',
+    'appended slice...',
+    'appendee slice',
+    'array literal element',
+    'call parameter',
+    'callee operand',
+    'captured by a closure',
+    'copied slice',
+    'dot of pointer',
+    'dot',
+    'fixed-array-index-of',
+    'indirection',
+    'interface-converted',
+    'range',
+    'range-deref',
+    'reference',
+    'reflect.Header.Data',
+    'slice',
+    'slice-literal-element',
+    'slice-to-array',
+    'spill',
+    'struct literal element',
+    'switch case',
+    'assign',
+    'assign-pair',
+    'return',
+  ];
+  for (const reason of reasons) {
+    const words = stepWords({ expr: 'x', reason, pos: null });
+    assert.ok(!words.startsWith(`${reason}:`), `${reason} → ${words}`);
+  }
 });

@@ -105,12 +105,27 @@ export function slicesAsWritten(expr: string): string {
 /** An expression of the compiler's as code the user reads: internal names elided (`…`), shape types as written. */
 export function plainCode(text: string): string {
   const expr = slicesAsWritten(text);
-  if (!/[~{#<]|\.autotmp_|go\.shape\.|func literal|\.\.\. argument|\.\.dict|\.this\b|nil\.\.\./.test(expr)) return expr;
+  if (!/[~{#<]|\.autotmp_|go\.shape\.|func literal|\.\.\. argument|(?<!\w)\.dict\b|\.\.dict|\.this\b|nil\.\.\.|\w\/\w/.test(expr)) return expr;
   let out = expr.includes('go.shape.') ? plainShapes(expr) : expr;
+  // A type or function of another package by its package's name, as the user writes it:
+  // `*github.com/google/btree.node` → `*btree.node`, `github.com/labstack/echo/v4.Context` → `echo.Context`.
+  // Not inside string literals.
+  out = out
+    .split(/("(?:[^"\\]|\\.)*"|`[^`]*`)/)
+    .map((part, i) =>
+      i % 2 === 1
+        ? part
+        : part.replace(/(?<![\w./])((?:[\w.~-]+\/)+)([A-Za-z_][\w-]*)(?=\.[A-Za-z_])/g, (_, prefix: string, last: string) =>
+            /^v\d+$/.test(last) ? (prefix.split('/').filter(Boolean).pop() ?? last) : last,
+          ),
+    )
+    .join('');
   out = out.replace(/\{storage for ((?:[^{}]|\{[^{}]*\})*)\}/g, '$1');
   out = out.replace(/<node unsafe\.(\w+)>/g, 'unsafe.$1(…)');
   out = out.replace(/\.\.\. argument(?:\.\.\.)?/g, '…').replace(/\bfunc literal\b/g, 'func(…) {…}');
-  // A generic body's dictionary (`samename..dict`, `&samename..dict.Entry[string]`) and package-qualified internal names go whole.
+  // A generic body's dictionary: passed or assigned with the values, left out with them; elsewhere
+  // (`samename..dict`, `&samename..dict.Entry[string]`) it goes whole.
+  out = withoutDictionaries(out);
   out = out.replace(/&?(?:\w+\.)?\.dict(?:\.\w+(?:\[[^\]]*\])?)?/g, '…');
   out = out.replace(/(?:\b\w+\.)?(?:<node \w+>|\{heap\}|\{temp\}|~[a-zA-Z]\d+\b|\.autotmp_\d+|#\w+)/g, '…');
   // A call that passes nothing to its variadic parameter prints it as `nil...`; the user wrote nothing.
@@ -118,6 +133,73 @@ export function plainCode(text: string): string {
   // A wrapper's receiver `.this` (never a field: a field's dot follows a name or a bracket).
   out = out.replace(/(?<![\w)\]])\.this\b/g, '…');
   return out;
+}
+
+/** A generic body's dictionary as the compiler prints it: `.dict`, `&.dict.BTreeG[int]` (a sub-dictionary `(*[3]uintptr)(.dict[0])` is made `.dict` first). */
+const DICTIONARY = /^&?(?:\w+\.)?\.dict(?:[.[][^]*)?$/;
+
+/**
+ * An expression without the generic dictionaries the compiler passes and assigns with the user's
+ * values (google/btree v1.1.3: `t, .dict := b, &.dict.BTreeG[int]` is `t := b`,
+ * `tr.ReplaceOrInsert(&.dict.BTreeG[int], v)` is `tr.ReplaceOrInsert(v)`).
+ */
+function withoutDictionaries(expr: string): string {
+  if (!/\.dict\b/.test(expr)) return expr;
+  // A sub-dictionary read from the dictionary is one too.
+  let out = expr.replace(/\(\*\[\d+\]uintptr\)\((?:\w+\.)?\.dict\[\d+\]\)/g, '.dict');
+  const assign = /^(.+?) (:?=) (.+)$/s.exec(out);
+  if (assign) {
+    const lhs = topLevelItems(assign[1] as string);
+    const rhs = topLevelItems(assign[3] as string);
+    const keep = lhs.map((l, i) => !DICTIONARY.test(l.trim()) && !DICTIONARY.test((rhs[i] ?? '').trim()));
+    if (lhs.length === rhs.length && keep.some((k) => !k) && keep.some(Boolean)) {
+      out = `${lhs
+        .filter((_, i) => keep[i])
+        .map((l) => l.trim())
+        .join(', ')} ${assign[2]} ${rhs
+        .filter((_, i) => keep[i])
+        .map((r) => r.trim())
+        .join(', ')}`;
+    }
+  }
+  // Arguments, innermost lists first: each `(…)` after a name, `]` or `)`.
+  for (let guard = 0; guard < 32; guard++) {
+    let changed = false;
+    out = out.replace(/(?<=[\w\])])\(([^()]*(?:\([^()]*\)[^()]*)*)\)/g, (whole, inner: string) => {
+      const args = topLevelItems(inner);
+      const kept = args.filter((a) => !DICTIONARY.test(a.trim()));
+      if (kept.length === args.length) return whole;
+      changed = true;
+      return `(${kept.map((a) => a.trim()).join(', ')})`;
+    });
+    if (!changed) break;
+  }
+  return out;
+}
+
+/** A comma-separated list's items, commas inside brackets, braces and string literals not counting. */
+function topLevelItems(text: string): string[] {
+  const items: string[] = [];
+  let depth = 0;
+  let start = 0;
+  let quote: string | null = null;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i] as string;
+    if (quote !== null) {
+      if (c === '\\') i++;
+      else if (c === quote) quote = null;
+      continue;
+    }
+    if (c === '"' || c === "'" || c === '`') quote = c;
+    else if (c === '(' || c === '[' || c === '{') depth++;
+    else if (c === ')' || c === ']' || c === '}') depth--;
+    else if (c === ',' && depth === 0) {
+      items.push(text.slice(start, i));
+      start = i + 1;
+    }
+  }
+  items.push(text.slice(start));
+  return items;
 }
 
 /** The callee of a call expression as the compiler prints it: `fmt.Sprintf("%d", ...)` → `fmt.Sprintf`. */
@@ -291,6 +373,17 @@ const STEP_WORDINGS: Readonly<Record<string, StepWording>> = {
   'dot-equals': { step: 'a field is assigned' },
   'star-dot-equals': { step: 'a field is assigned through a pointer' },
   indirection: { step: 'it is dereferenced' },
+  // The rest of the reasons cmd/compile/internal/escape gives an edge (Go 1.21–1.27).
+  'dot of pointer': { step: 'a field is read through a pointer' },
+  'array literal element': { step: 'it is put in an array literal', why: (_it, at) => `it is put into an array literal${at}` },
+  'appended slice...': { step: 'its elements are appended to a slice (`...`)', why: (_it, at) => `its elements are appended to a slice${at}` },
+  'copied slice': { step: 'its elements are copied into a slice' },
+  'callee operand': { step: 'it is the function called' },
+  'fixed-array-index-of': { step: 'an element of the array is read' },
+  slice: { step: 'it is sliced' },
+  'slice-to-array': { step: 'it is converted to an array' },
+  'reflect.Header.Data': { step: 'it is stored as the data pointer of a slice or string header' },
+  '//go:uintptrescapes': { step: 'it is passed as a `uintptr` to a function marked `//go:uintptrescapes`' },
   'too large for stack': { step: 'it is too large for the stack', why: () => 'it is too large for the stack' },
   'non-constant size': { step: 'its size is not known at compile time', why: () => 'its size is not known at compile time' },
   'go func': { why: usedByGoroutine },
