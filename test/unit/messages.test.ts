@@ -137,7 +137,7 @@ test('step wordings: one table gives the numbered step and the one-line reason, 
   assert.equal(escapeReason(explain('defer func'), at), 'it is used by a deferred call at line 9');
   assert.equal(escapeReason(explain('return'), at), 'its address is returned at line 9');
   // An assignment explains only a store into the heap; otherwise the sink does.
-  assert.equal(escapeReason(explain('assign', '{heap}'), at), 'its address is stored in heap memory at line 9');
+  assert.equal(escapeReason(explain('assign', '{heap}'), at), 'its address is stored through a pointer at line 9, which escape analysis takes for the heap');
   assert.equal(escapeReason(explain('assign'), at), 'it is returned at line 9');
   assert.equal(stepWords({ expr: 'x', reason: 'toString', pos: null }), 'toString: `x`');
 });
@@ -581,7 +581,7 @@ test('an assignment to a plain name is to a package-level variable; to a field, 
       ),
     );
   assert.match(at('sink'), /it is assigned to the package-level variable `sink` at line 5$/);
-  assert.match(at('t.b'), /it is stored in heap memory at line 5$/);
+  assert.match(at('t.b'), /it is stored through a pointer at line 5, which escape analysis takes for the heap$/);
 });
 
 test('passed to a call through a variable: the variable is named, since escape analysis does not follow the order of statements', () => {

@@ -400,7 +400,12 @@ function storedInHeap(it: string, at: string, edge: FlowEdge, step: FlowStep): s
   if (edge.to !== '{heap}') return null;
   // A plain name (`t.b = x` is a field, through a pointer).
   const target = /^([A-Za-z_]\w*) = /.exec(step.expr)?.[1];
-  return target !== undefined && !target.includes('~') ? `${it} is assigned to the package-level variable ${code(target)}${at}` : `${it} is stored in heap memory${at}`;
+  // Anything else is a store through a pointer (`*p = x`, `p.f = x`): escape analysis cannot tell
+  // where the pointer points and takes it for the heap, even where it points at a local
+  // (goldmark v1.8.7 util.go:641, an inlined `Write` appending to a stack buffer; trial H).
+  return target !== undefined && !target.includes('~')
+    ? `${it} is assigned to the package-level variable ${code(target)}${at}`
+    : `${it} is stored through a pointer${at}, which escape analysis takes for the heap`;
 }
 
 function usedByGoroutine(_it: string, at: string): string {

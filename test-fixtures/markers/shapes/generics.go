@@ -8,7 +8,7 @@ type freeList struct{ list []*int }
 
 func (f *freeList) add(n *int) bool { // want leak.param:"n" "leaks to the heap"
 	if len(f.list) < cap(f.list) {
-		f.list = append(f.list, n) // want escape.heap:"append(f.list, n)" "stored in heap memory at line 11$"
+		f.list = append(f.list, n) // want escape.heap:"append(f.list, n)" "stored through a pointer at line 11, which escape analysis takes for the heap$"
 		return true
 	}
 	return false
@@ -18,7 +18,7 @@ type items[T any] []T
 
 func (s *items[T]) insertAt(index int, item T) {
 	var zero T
-	*s = append(*s, zero) // want escape.heap:"append(*s, zero)" "stored in heap memory at line 21$"
+	*s = append(*s, zero) // want escape.heap:"append(*s, zero)" "stored through a pointer at line 21, which escape analysis takes for the heap$"
 	copy((*s)[index+1:], (*s)[index:])
 	(*s)[index] = item
 }
