@@ -334,6 +334,13 @@ test('usage errors exit 2 with the usage text', async () => {
     assert.equal(res.code, 2, args.join(' '));
     assert.match(res.stderr, /Usage: heapscope/);
   }
+  // Asking for help is not an error.
+  for (const args of [['check', '--help'], ['fix', '-h'], ['--help']]) {
+    const res = await heapscope(args);
+    assert.equal(res.code, 0, args.join(' '));
+    assert.match(res.stdout, /^Usage: heapscope/);
+    assert.equal(res.stderr, '');
+  }
 });
 
 test('--shard K/N: the shards are disjoint, their union is the unsharded run, a package and its tests share a shard', async () => {

@@ -779,6 +779,8 @@ test('join: an allocation on a branch of inlined code may happen, and says on wh
   const [out] = joinEvidence([made], runEvidence([call(11, 'bufApp')]), sources);
   assert.equal(out?.evidence?.allocates, 'may');
   assert.equal(out?.message, 'inside `bufApp`, inlined here, `make([]byte, len(s))` may be allocated on the heap (only on some paths through `bufApp`: the allocation at a.go:11 is inside an `if`)');
+  // makeslice always allocates: the "may" is the path's (trial I: "calls `runtime.newobject`, which may not allocate").
+  assert.equal(evidenceText(out!), 'compiled code: calls `runtime.makeslice` on some paths only');
   // Code that runs whenever the call returns still is allocated.
   const [plain] = joinEvidence([{ ...made, inlinedAt: ['m.always'] }], runEvidence([{ ...call(15, 'always'), fn: 'runtime.newobject' }]), sources);
   assert.equal(plain?.evidence?.allocates, 'yes');
@@ -829,4 +831,14 @@ test("join: another package's inlined code is read for its function around the l
   // A line outside any function (a top-level var) is no branch.
   const [top] = joinEvidence([made], runEvidence([{ ...call, inlinedLines: [{ file: other, line: 3 }] }]), sources);
   assert.equal(top?.evidence?.allocates, 'yes');
+});
+
+test('join: a `go` statement of a call allocates its call and arguments as a closure (the compiler prints no decision for it)', () => {
+  // google/btree v1.1.3 btree_generic_test.go:637 `go cloneTestG(t, b.Clone(), i+1, p, wg, trees, lock)`:
+  // `GoCall.gowrap1`'s newobject and the newproc, with only an explanation block and no summary line.
+  const sources = new SourceCache(new Map([['/m/a.go', 'package m\n\nfunc GoCall(done chan<- int, n int) {\n\tgo send(done, n)\n}\n']]));
+  const call = (fn: string): AllocCall => ({ fn, file: '/m/a.go', line: 4, symbol: 'm.GoCall', inlinedFrom: null, inlinedVia: [] });
+  const [out] = joinEvidence([], runEvidence([call('runtime.newobject'), call('runtime.newproc')]), sources);
+  assert.equal(out?.kind, 'alloc.object');
+  assert.match(out?.message ?? '', /^the `go` statement allocates its call and arguments on the heap, as a closure for the new goroutine \(`runtime\.newobject`, `runtime\.newproc`\)/);
 });

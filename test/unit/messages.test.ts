@@ -146,6 +146,9 @@ test("plain words: one table for the compiler's internal names, in prose and in 
   assert.equal(plainName('{heap}'), 'the heap');
   assert.equal(plainName('{temp}'), 'a temporary');
   assert.equal(plainName('.autotmp_7'), 'a temporary');
+  // A static temporary of package initialisation (gobwas/glob v0.2.3 runes_test.go, zap v1.27.0 global.go:42; trial I).
+  assert.equal(plainName('github.com/gobwas/glob/util/runes..stmp_2@360'), 'a temporary');
+  assert.equal(plainCode('[]rune(github.com/gobwas/glob/util/runes..stmp_2@360) = x'), '[]rune(…) = x');
   assert.equal(plainName('{storage for bools(bs)}'), 'the memory of `bools(bs)`');
   assert.equal(plainName('{storage for func literal}'), 'the memory of the closure');
   assert.equal(plainName('&{storage for &Mux{...}}'), 'the address of the memory of `&Mux{...}`');
@@ -637,4 +640,23 @@ test('every reason cmd/compile/internal/escape gives an edge has a step in words
     const words = stepWords({ expr: 'x', reason, pos: null });
     assert.ok(!words.startsWith(`${reason}:`), `${reason} → ${words}`);
   }
+});
+
+test('a parameter the summary says leaks to the heap is not said to leak "to a result" because its first flow is one', () => {
+  // gobwas/glob v0.2.3 compiler/compiler.go:15 (trial I): `leaking param: matcher`, flows to ~r0 and to {storage for m}.
+  const d = decisionOf(
+    [
+      './c.go:15:22: parameter matcher leaks to ~r0 for optimizeMatcher with derefs=0:',
+      './c.go:15:22:   flow: ~r0 ← matcher:',
+      './c.go:15:22:     from return matcher (return) at ./c.go:17:3',
+      './c.go:15:22: parameter matcher leaks to {heap} for optimizeMatcher with derefs=0:',
+      './c.go:15:22:   flow: {heap} ← matcher:',
+      './c.go:15:22:     from sink = matcher (assign) at ./c.go:19:2',
+      './c.go:15:22: leaking param: matcher',
+    ],
+    'leak.param',
+  );
+  assert.match(decisionMessage(d), /^parameter `matcher` leaks to the heap: callers must heap-allocate/);
+  // Without -m=2's flows the summary alone says where.
+  assert.match(decisionMessage(decisionOf(['./c.go:15:22: leaking param: matcher'], 'leak.param')), /^parameter `matcher` leaks to the heap:/);
 });

@@ -389,6 +389,11 @@ function releaseMemory(): void {
 /** Entry point: dispatches on the command; returns the exit status. `startedAt` (performance.now()) is when the command began. */
 export async function main(argv: string[], io: Io, cwd = process.cwd(), startedAt = performance.now()): Promise<number> {
   const [command, ...rest] = argv;
+  // `check --help` asks for the usage: not an unknown option (trial I).
+  if ((command === 'check' || command === 'fix') && rest.some((a) => a === '--help' || a === '-h')) {
+    io.stdout(USAGE);
+    return EXIT_OK;
+  }
   try {
     switch (command) {
       case 'check':

@@ -280,6 +280,17 @@ function siteOf(d: CompilerDecision, anchor: SyntaxAnchor | null, inlinedHere: r
 }
 
 /**
+ * Whether a closure is the function a `go` statement runs (`go func() {…}()`): the goroutine
+ * outlives the statement (fastjson v1.6.10 parser_test.go:1244 said only "it reaches the heap";
+ * trial H). The compiler prints no decision for the closure it makes of `go f(x)`.
+ */
+function runBy(d: CompilerDecision, source: GoSourceFile | null): Pick<DecisionSite, 'goStatement'> {
+  if (d.kind !== 'escape.closure' || source === null || d.pos.line < 1 || d.pos.line > source.lines.lineCount) return {};
+  const at = source.lines.byteToOffset(d.pos.line, d.pos.column) - source.lines.lineStart(d.pos.line - 1);
+  return /(?:^|[\s;{])go\s+$/.test(source.lines.lineText(d.pos.line - 1).slice(0, at)) ? { goStatement: true } : {};
+}
+
+/**
  * The site with the subject as the user wrote it, when the compiler printed the node's expression
  * rewritten: constants folded to their values (`colorize(c, 1, noColor)` for `colorize(c,
  * colorBold, noColor)`, zerolog v1.33.0 console.go:480). Only for a node on one line whose text
@@ -359,7 +370,7 @@ export function decisionFinding(d: CompilerDecision, sources: SourceCache, inlin
     ...(anchor ? anchor.range : fallbackRange(d.pos.line, d.pos.column, d.details.subject)),
     severity: kindInfo(d.kind).defaultSeverity,
     kind: d.kind,
-    message: decisionMessage(d, { ...withAsWritten(site, d, anchor, source), calls }),
+    message: decisionMessage(d, { ...withAsWritten(site, d, anchor, source), calls, ...runBy(d, source) }),
     compiler: { line: d.pos.line, column: d.pos.column, message: d.text },
     related: [],
     fixes: [],

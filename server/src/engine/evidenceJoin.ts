@@ -430,7 +430,10 @@ export function evidenceText(f: Finding): string | null {
     return 'compiled code: no `runtime.growslice` on this line: the array grows through a call positioned on another line (Go 1.26 appends into a stack buffer first)';
   if (e.calls.length === 0) return 'compiled code: allocated with other variables of the function in one call (no allocator call on this line)';
   const calls = e.calls.map((c) => `\`${c}\``).join(', ');
-  return e.allocates === 'yes' ? `compiled code: calls ${calls}` : `compiled code: calls ${calls}, which may not allocate`;
+  if (e.allocates === 'yes') return `compiled code: calls ${calls}`;
+  // Routines that always allocate: "may" is the path's, not theirs (brotli/pkg/errors, trial I).
+  const always = e.calls.every((c) => allocatorInfo(c)?.always === true || allocatorInfo(c)?.escapingAlways === true);
+  return always ? `compiled code: calls ${calls} on some paths only` : `compiled code: calls ${calls}, which may not allocate`;
 }
 
 /** Messages of the `alloc.*` findings made from calls no decision accounts for. */
@@ -468,6 +471,8 @@ function allocMessage(category: AllocCategory, calls: readonly AllocCall[], firs
       return `\`make\` allocates the slice on the heap when its size is not a small constant (${named})${from}: escape analysis keeps it on the stack, and Go 1.25+ uses a 32-byte stack buffer when the size fits`;
     case 'object':
       if (fns.every((f) => f.startsWith('runtime.makechan'))) return `\`make(chan …)\` allocates the channel on the heap (${named})${from}`;
+      // `go f(x)`: the compiler makes a closure of the call and its arguments (it prints no decision for it).
+      if (fns.includes('runtime.newproc')) return `the \`go\` statement allocates its call and arguments on the heap, as a closure for the new goroutine (${named})${from}`;
       return `the compiled code ${may ? 'may allocate' : 'allocates'} here (${named})${from}${depends}`;
   }
 }

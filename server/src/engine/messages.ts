@@ -32,6 +32,8 @@ const INTERNAL_NAMES: ReadonlyArray<{ pattern: RegExp; prose: (m: RegExpExecArra
   { pattern: /^\{heap\}$/, prose: () => 'the heap' },
   { pattern: /^\*?\{temp\}$/, prose: () => 'a temporary' },
   { pattern: /^\.autotmp_\d+$/, prose: () => 'a temporary' },
+  // A static temporary of a package's initialisation (`github.com/gobwas/glob/util/runes..stmp_2@360`).
+  { pattern: /^(?:[\w./~-]+)?\.\.stmp_\d+(?:@\d+)?$/, prose: () => 'a temporary' },
   { pattern: /^\{storage for func literal\}$/, prose: () => 'the memory of the closure' },
   { pattern: /^\{storage for \.\.\. argument\}$/, prose: () => 'the memory of the variadic arguments' },
   { pattern: /^\{storage for (.*)\}$/s, prose: (m) => `the memory of ${subjectWords(receiverForm(m[1] ?? ''))}` },
@@ -105,8 +107,9 @@ export function slicesAsWritten(expr: string): string {
 /** An expression of the compiler's as code the user reads: internal names elided (`…`), shape types as written. */
 export function plainCode(text: string): string {
   const expr = slicesAsWritten(text);
-  if (!/[~{#<]|\.autotmp_|go\.shape\.|func literal|\.\.\. argument|(?<!\w)\.dict\b|\.\.dict|\.this\b|nil\.\.\.|\w\/\w/.test(expr)) return expr;
+  if (!/[~{#<]|\.autotmp_|go\.shape\.|func literal|\.\.\. argument|(?<!\w)\.dict\b|\.\.dict|\.this\b|nil\.\.\.|\w\/\w|\.\.stmp_/.test(expr)) return expr;
   let out = expr.includes('go.shape.') ? plainShapes(expr) : expr;
+  out = out.replace(/(?:[\w./~-]+)?\.\.stmp_\d+(?:@\d+)?/g, '…');
   // A type or function of another package by its package's name, as the user writes it:
   // `*github.com/google/btree.node` → `*btree.node`, `github.com/labstack/echo/v4.Context` → `echo.Context`.
   // Not inside string literals.
@@ -517,6 +520,8 @@ export interface DecisionSite {
   asWritten?: string;
   /** The calls of the decision's file as written (analyze.ts): "passed to" names what the user wrote. */
   calls?: CallsAsWritten;
+  /** Of a closure: it is the function a `go` statement runs (`go func() {…}()`). */
+  goStatement?: boolean;
 }
 
 /** The one-line message for a decision, with what its syntax says (`site`) about the decision. */
@@ -542,14 +547,17 @@ export function decisionMessage(d: CompilerDecision, site: DecisionSite = {}): s
       const note = d.details.note ? `: ${d.details.note === 'non-constant size' ? 'its size is not known at compile time' : d.details.note}` : '';
       return `${inside}${subjectWords(subject)} is allocated on the heap${note || because()}`;
     }
-    case 'escape.closure':
+    case 'escape.closure': {
+      // A goroutine outlives the statement: its closure is always on the heap, whatever the flow says.
+      if (site.goStatement) return `${inside}this closure is allocated on the heap, with the variables it captures: the \`go\` statement runs it in a new goroutine`;
       return `${inside}${inside ? 'a' : 'this'} closure is allocated on the heap, with the variables it captures${because()}`;
+    }
     case 'noescape':
       return `${subjectWords(subject)} does not escape: it stays on the stack`;
     case 'noescape.zerocopy':
       return 'this conversion shares memory with its operand: no copy, no allocation';
     case 'leak.param': {
-      const dest = leakDestination(d.explanations, subject);
+      const dest = leakDestination(d.explanations, subject, / to result /.test(d.text)) || (/ to result /.test(d.text) ? '' : ' to the heap');
       return `parameter ${code(subject)} leaks${dest}: callers must heap-allocate what they pass to it`;
     }
     case 'leak.content':
@@ -590,10 +598,13 @@ export function decisionMessage(d: CompilerDecision, site: DecisionSite = {}): s
   }
 }
 
-function leakDestination(explanations: readonly Explanation[], param: string): string {
+function leakDestination(explanations: readonly Explanation[], param: string, toResult = true): string {
   for (const ex of explanations) {
     const to = leakHeaderDestination(ex);
     if (to === null) continue;
+    // The summary says the heap (`leaking param: matcher`): a flow to a result is not why (gobwas/glob
+    // v0.2.3 compiler.go:15 said "leaks to a result: callers must heap-allocate"; trial I).
+    if (!toResult && /^~r\d+$/.test(to)) continue;
     if (to === '{heap}') return ' to the heap';
     if (to.startsWith('{storage for func literal}')) return ' to a closure';
     if (/^~r\d+$/.test(to)) return ' to a result';

@@ -16,7 +16,7 @@ func OneLine(n int) func() int {
 
 // Go runs a closure as a goroutine.
 func Go(done chan<- int, n int) { // want leak.param:"done" "leaks to a closure"
-	go func() { done <- n }() // want escape.closure:"func() { done <- n }" "closure is allocated on the heap"
+	go func() { done <- n }() // want escape.closure:"func() { done <- n }" "closure is allocated on the heap, with the variables it captures: the `go` statement runs it in a new goroutine$"
 }
 
 // R has a pointer method.
