@@ -842,3 +842,47 @@ test('join: a `go` statement of a call allocates its call and arguments as a clo
   assert.equal(out?.kind, 'alloc.object');
   assert.match(out?.message ?? '', /^the `go` statement allocates its call and arguments on the heap, as a closure for the new goroutine \(`runtime\.newobject`, `runtime\.newproc`\)/);
 });
+
+test('join: of several calls inlined on a line, a decision takes those whose callee line writes its subject', () => {
+  // brotli v1.3.0 decode.go:2440 `decoderHuffmanTreeGroupInit(…)` inlines makeTreesBuffer and makeCodesBuffer (trial I).
+  const text = [
+    'package m',
+    '',
+    'func Init(g *group, n, m int) { initGroup(g, n, m) }',
+    '',
+    'func makeTrees(g *group, n int) {',
+    '\tif cap(g.trees) < n {',
+    '\t\tg.trees = make([][]code, n)',
+    '\t}',
+    '}',
+    '',
+    'func makeCodes(g *group, m int) {',
+    '\tif cap(g.codes) < m {',
+    '\t\tg.codes = make([]code, m)',
+    '\t}',
+    '}',
+  ].join('\n');
+  const sources = new SourceCache(new Map([['/m/a.go', text]]));
+  const call = (line: number, func: string): AllocCall => ({
+    fn: 'runtime.makeslice',
+    file: '/m/a.go',
+    line: 3,
+    symbol: 'm.Init',
+    inlinedFrom: { func: `m.${func}`, file: '/m/a.go', line },
+    inlinedVia: [`m.${func}`, 'm.initGroup'],
+    inlinedLines: [
+      { file: '/m/a.go', line },
+      { file: '/m/a.go', line: 3 },
+    ],
+  });
+  const made = (subject: string): Finding => ({
+    ...finding(decision(subject, 3)),
+    inlinedAt: ['m.initGroup', 'm.makeTrees', 'm.makeCodes'],
+    message: `inside \`initGroup\`, inlined here, \`${subject}\` is allocated on the heap`,
+  });
+  const out = joinEvidence([made('make([][]code, n)'), made('make([]code, m)')], runEvidence([call(7, 'makeTrees'), call(13, 'makeCodes')]), sources);
+  assert.deepEqual(
+    out.map((f) => /through (`\w+`): the allocation at (a\.go:\d+)/.exec(f.message)?.slice(1).join(' ')),
+    ['`makeTrees` a.go:7', '`makeCodes` a.go:13'],
+  );
+});

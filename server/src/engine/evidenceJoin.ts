@@ -243,40 +243,61 @@ const recentFiles = new Map<string, { stamp: string; lines: string[] }>();
  * by file, line, size and modification time. Null when the file cannot be read.
  */
 function branchInFile(file: string, line: number): Branch | null {
-  let stamp: string;
+  const text = fileLines(file);
+  if (text === null) return null;
+  const key = `${file}\0${line}`;
+  const hit = branchMemo.get(key);
+  if (hit !== undefined && hit.stamp === text.stamp) return hit.branch;
+  const lines = text.lines;
+  let branch: Branch | null = null;
+  let start = line - 1;
+  while (start >= 0 && !/^func[ (]/.test(lines[start] ?? '')) start--;
+  let end = line - 1;
+  while (end < lines.length && lines[end] !== '}') end++;
+  // A `}` at the left margin between them closes another declaration: the line is not in this function.
+  const inside = start >= 0 && end < lines.length && !lines.slice(start, line - 1).some((l) => l === '}');
+  if (inside) {
+    const found = branchAround(GoSourceFile.parse(`package p\n${lines.slice(start, end + 1).join('\n')}\n`), line - start + 1);
+    branch = found === null ? null : { ...found, line: found.line + start - 1 };
+  }
+  if (branchMemo.size >= 20_000) branchMemo.clear();
+  branchMemo.set(key, { stamp: text.stamp, branch });
+  return branch;
+}
+
+/** A file's lines as on disk, with its size and modification time; the last 64 files read are kept. Null when it cannot be read. */
+function fileLines(file: string): { stamp: string; lines: string[] } | null {
   try {
     const st = fs.statSync(file);
-    stamp = `${st.size}:${st.mtimeMs}`;
+    const stamp = `${st.size}:${st.mtimeMs}`;
+    const kept = recentFiles.get(file);
+    if (kept?.stamp === stamp) return kept;
+    const read = { stamp, lines: fs.readFileSync(file, 'utf8').split('\n') };
+    if (recentFiles.size >= 64) recentFiles.delete(recentFiles.keys().next().value as string);
+    recentFiles.set(file, read);
+    return read;
   } catch {
     return null;
   }
-  const key = `${file}\0${line}`;
-  const hit = branchMemo.get(key);
-  if (hit !== undefined && hit.stamp === stamp) return hit.branch;
-  let branch: Branch | null = null;
-  try {
-    let lines = recentFiles.get(file)?.stamp === stamp ? recentFiles.get(file)!.lines : null;
-    if (lines === null) {
-      lines = fs.readFileSync(file, 'utf8').split('\n');
-      if (recentFiles.size >= 64) recentFiles.delete(recentFiles.keys().next().value as string);
-      recentFiles.set(file, { stamp, lines });
-    }
-    let start = line - 1;
-    while (start >= 0 && !/^func[ (]/.test(lines[start] ?? '')) start--;
-    let end = line - 1;
-    while (end < lines.length && lines[end] !== '}') end++;
-    // A `}` at the left margin between them closes another declaration: the line is not in this function.
-    const inside = start >= 0 && end < lines.length && !lines.slice(start, line - 1).some((l) => l === '}');
-    if (inside) {
-      const found = branchAround(GoSourceFile.parse(`package p\n${lines.slice(start, end + 1).join('\n')}\n`), line - start + 1);
-      branch = found === null ? null : { ...found, line: found.line + start - 1 };
-    }
-  } catch {
-    branch = null;
-  }
-  if (branchMemo.size >= 20_000) branchMemo.clear();
-  branchMemo.set(key, { stamp, branch });
-  return branch;
+}
+
+/**
+ * Of several calls inlined on a line, those whose line in the inlined function writes the
+ * decision's subject (brotli v1.3.0 decode.go:2440: `make([][]huffmanCode, treesLen)` in
+ * `makeTreesBuffer` and `make([]huffmanCode, codesLen)` in `makeCodesBuffer`, one makeslice each,
+ * took both, and the second's branch; trial I). All of them when none or all do.
+ */
+function writingSubject(calls: readonly AllocCall[], subject: string, sources: SourceCache): readonly AllocCall[] {
+  const written = subject.replace(/\{\.\.\.\}$/, '{').replace(/\s+/g, '');
+  if (calls.length < 2 || written.length < 4) return calls;
+  const own = calls.filter((c) => {
+    if (c.inlinedFrom === null) return false;
+    const { file, line } = c.inlinedFrom;
+    const src = sources.overlaid(file) ? sources.get(file) : undefined;
+    const text = src === undefined ? fileLines(file)?.lines[line - 1] : src?.lines.lineText(line - 1);
+    return text !== undefined && text.replace(/\s+/g, '').includes(written);
+  });
+  return own.length > 0 ? own : calls;
 }
 
 /** A heap decision the compiled code carries out without allocating: the hidden kind `escape.free`, saying why. */
@@ -795,7 +816,18 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
     // Nor a closure: it is allocated by `newobject` or not at all (zerolog v1.35.1 log.go:411, a
     // closure capturing nothing, took the line's `convTstring` and its "not for the empty string").
     const share = shares.get(f);
-    const mine = share !== undefined ? [share] : reason !== null ? [] : matching.length > 0 ? matching : categories.has('growslice') || closure(f.decision) ? [] : onLine;
+    const mine =
+      share !== undefined
+        ? [share]
+        : reason !== null
+          ? []
+          : matching.length > 0
+            ? f.inlinedAt !== undefined
+              ? [...writingSubject(matching, f.decision?.details.subject ?? '', sources)]
+              : matching
+            : categories.has('growslice') || closure(f.decision)
+              ? []
+              : onLine;
     if (mine.length > 0) {
       for (const c of mine) claimed.add(c);
       // More objects inside an inlined callee than allocations for them: some are on paths the
