@@ -602,6 +602,11 @@ test('trial E: a module path need not end in its package name; a concatenation s
   // go-runewidth v0.0.31 runewidth_test.go:810: `string(r) + "a"` is a concatenation, not a conversion.
   assert.deepEqual([...decisionCategories(decision('string(r) + "a"', 3))], ['concat']);
   assert.deepEqual([...decisionCategories(decision('string(a + b)', 3))], ['bytes']);
+  // pkg/errors v0.9.1 format_test.go:503 (trial I): a sum with a number is a number, boxed.
+  assert.deepEqual([...decisionCategories(decision('n + 1', 3))], ['object', 'convert']);
+  assert.deepEqual([...decisionCategories(decision('x + 1.5e3', 3))], ['object', 'convert']);
+  assert.deepEqual([...decisionCategories(decision('s + "1"', 3))], ['concat']);
+  assert.deepEqual([...decisionCategories(decision('a + b', 3))], ['concat']);
   // runewidth.go:726 `prefix += strings.Repeat(" ", width+chWidth-w)`.
   const text = 'package m\n\nfunc F(prefix string, a, b int) string {\n\tprefix += strings.Repeat(" ", a+b)\n\treturn prefix\n}\n';
   const call: AllocCall = { fn: 'runtime.concatstring2', file: '/m/a.go', line: 4, symbol: 'm.F', inlinedFrom: null, inlinedVia: [] };

@@ -380,6 +380,10 @@ export function decisionCategories(d: CompilerDecision | null): ReadonlySet<Allo
   if (/^append\b/.test(s)) return new Set(['growslice']);
   // A concatenation whose first operand is a conversion (`string(r) + "a"`, go-runewidth v0.0.31
   // runewidth_test.go:810 took the operand's `intstring`) is a concatenation.
+  // A sum with a number (`n + 1`) is not a string: boxed into an interface (pkg/errors v0.9.1
+  // format_test.go:503 `t.Fatalf(…, n+1, i+1, format, …)`: seven values, seven conversions, not
+  // shared out while `n + 1` read as a concatenation; trial I).
+  if (topLevelPlus(s) && /(?:^|[\s(])[-+]?(?:\d[\d_]*(?:\.[\d_]*)?|\.\d[\d_]*)(?:[eE][-+]?\d+)?(?=$|[\s)])/.test(s) && !/["'`]/.test(s)) return new Set(['object', 'convert']);
   if (topLevelPlus(s)) return new Set(['concat']);
   // `[]byte("…")` of a constant: an array of a known size (`newobject`), then a copy (fatih/color
   // v1.19.0 color_test.go:644 took the `stringtoslicebyte` of `[]byte(result)` beside it).
