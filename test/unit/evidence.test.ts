@@ -7,7 +7,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { allocatorInfo, creditCalls, lineKey, type AllocCall, type RunEvidence } from '../../server/src/engine/evidence';
-import { branchAround, branchWords } from '../../server/src/engine/nodeMapping';
+import { branchAround, branchWords, loopKeeping } from '../../server/src/engine/nodeMapping';
 import { decisionCategories, evidenceText, frameMayBe, joinEvidence, freeReason, inlinedName, mayMessage } from '../../server/src/engine/evidenceJoin';
 import { objectFilesOfArchive, pcValue, readObjectCalls } from '../../server/src/engine/goObject';
 import { SourceCache } from '../../server/src/engine/analyze';
@@ -890,4 +890,29 @@ test('join: of several calls inlined on a line, a decision takes those whose cal
     out.map((f) => /through (`\w+`): the allocation at (a\.go:\d+)/.exec(f.message)?.slice(1).join(' ')),
     ['`makeTrees` a.go:7', '`makeCodes` a.go:13'],
   );
+});
+
+test('loopKeeping: the loop a value is kept past through a variable declared outside it', () => {
+  const text = [
+    'package m', // 1
+    '', // 2
+    'func F(in []string) (out []map[string]bool) {', // 3
+    '\tlines := map[string]bool{}', // 4
+    '\tfor _, l := range in {', // 5
+    '\t\tlines = map[string]bool{l: true}', // 6
+    '\t\tm := map[string]bool{}', // 7
+    '\t\tfor i, k := 0, l; i < 2; i++ {', // 8
+    '\t\t\tm = map[string]bool{k: true}', // 9
+    '\t\t}', // 10
+    '\t\tout = append(out, m)', // 11
+    '\t}', // 12
+    '\treturn out', // 13
+    '}', // 14
+  ].join('\n');
+  const src = new SourceCache(new Map([['/m/a.go', text]])).get('/m/a.go')!;
+  assert.equal(loopKeeping(src, 6, 11, 'lines'), 5, 'declared before the loop');
+  assert.equal(loopKeeping(src, 4, 11, 'lines'), null, 'not in a loop');
+  assert.equal(loopKeeping(src, 9, 8, 'm'), 8, 'declared in the outer loop, kept past the inner one');
+  assert.equal(loopKeeping(src, 9, 8, 'k'), null, 'declared by the inner loop');
+  assert.equal(loopKeeping(src, 11, 9, 'out'), 5, 'a named result');
 });

@@ -660,3 +660,22 @@ test('a parameter the summary says leaks to the heap is not said to leak "to a r
   // Without -m=2's flows the summary alone says where.
   assert.match(decisionMessage(decisionOf(['./c.go:15:22: leaking param: matcher'], 'leak.param')), /^parameter `matcher` leaks to the heap:/);
 });
+
+test('a flow that ends at a variable declared outside the loop the value is made in says so, not "which escapes"', () => {
+  // pkg/errors v0.9.1 format_test.go:442 (trial I): `lines = map[string]bool{}` in a loop; `lines` does not escape.
+  const d = decisionOf(
+    [
+      './f.go:442:27: map[string]bool{} escapes to heap in parseBlocks:',
+      './f.go:442:27:   flow: lines ← &{storage for map[string]bool{}}:',
+      './f.go:442:27:     from map[string]bool{} (spill) at ./f.go:442:27',
+      './f.go:442:27:     from lines = map[string]bool{} (assign) at ./f.go:442:10',
+      './f.go:442:27: map[string]bool{} escapes to heap',
+    ],
+    'escape.heap',
+  );
+  assert.match(
+    decisionMessage(d, { loopKeeping: (name, pos) => (name === 'lines' && pos.line === 442 ? 435 : null) }),
+    /: it is assigned to `lines` at line 442, declared outside the loop at line 435: a value made in a loop and kept past its iteration goes on the heap$/,
+  );
+  assert.match(decisionMessage(d, { loopKeeping: () => null }), /it flows into `lines` at line 442, which escapes$/);
+});

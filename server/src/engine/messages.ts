@@ -310,6 +310,8 @@ interface StepWording {
 export interface WhyContext {
   calls?: CallsAsWritten;
   subject?: string;
+  /** The line of the loop a value made at `pos` is kept past through variable `name` (declared outside it), or null (analyze.ts). */
+  loopKeeping?: (name: string, pos: CompilerPos) => number | null;
 }
 
 /** The one table of step wordings, by the compiler's reason. */
@@ -435,7 +437,12 @@ function reasonFromStep(step: FlowStep, edge: FlowEdge, at: CompilerPos, ctx: Wh
  * it, not where the variable escapes (`dest := map[string]int{}` at line 520 flows into `dest`,
  * whose address escapes at line 521: echo v4.12.0 bind_test.go).
  */
-function describeSink(to: string, at: string): string {
+function describeSink(to: string, at: string, made?: CompilerPos, ctx: WhyContext = {}): string {
+  // A flow that ends at a local variable escapes because the variable outlives the value: one
+  // declared outside the loop the value is made in (pkg/errors v0.9.1 format_test.go:442, `lines =
+  // map[string]bool{}` in a loop: "flows into `lines`, which escapes", though `lines` does not; trial I).
+  const loop = made !== undefined && /^[A-Za-z_]\w*$/.test(to) ? (ctx.loopKeeping?.(to, made) ?? null) : null;
+  if (loop !== null) return `it is assigned to ${code(to)}${at}, declared outside the loop at line ${loop}: a value made in a loop and kept past its iteration goes on the heap`;
   if (/^~r\d+$/.test(to) || /^~R\d+$/.test(to)) return `it is returned${at}`;
   if (to === '{heap}') return `it reaches the heap${at}`;
   if (to.startsWith('{storage for func literal}')) return `it is captured by a closure that escapes${at}`;
@@ -458,7 +465,7 @@ export function escapeReason(explanations: readonly Explanation[], at: CompilerP
     const last = ex.flows[ex.flows.length - 1];
     if (last) {
       const step = last.steps[last.steps.length - 1];
-      return describeSink(last.to, step ? where(step.pos, at) : '');
+      return describeSink(last.to, step ? where(step.pos, at) : '', at, ctx);
     }
     if (/non-constant size/.test(ex.header)) return 'its size is not known at compile time';
     if (/too large for stack/.test(ex.header)) return 'it is too large for the stack';
@@ -522,6 +529,8 @@ export interface DecisionSite {
   calls?: CallsAsWritten;
   /** Of a closure: it is the function a `go` statement runs (`go func() {…}()`). */
   goStatement?: boolean;
+  /** See WhyContext. */
+  loopKeeping?: WhyContext['loopKeeping'];
 }
 
 /** The one-line message for a decision, with what its syntax says (`site`) about the decision. */
@@ -533,7 +542,7 @@ export function decisionMessage(d: CompilerDecision, site: DecisionSite = {}): s
   // The reason reads the explanation's flows (parsed on first read): only the escape kinds use it.
   // Without one (the compiler gave none, or ran without -m=2) the message says nothing more.
   const because = (): string => {
-    const why = escapeReason(d.explanations, d.pos, { calls: site.calls, subject: subjectOf(d) });
+    const why = escapeReason(d.explanations, d.pos, { calls: site.calls, subject: subjectOf(d), loopKeeping: site.loopKeeping });
     // "inside `Describe` (inlined)" says again what "inside `Describe`, inlined here" said.
     const said = site.inlinedFrom ? why?.replace(/, inside `([^`]+)` \(inlined\)/g, (all, callee: string) => (ownName(callee) === ownName(site.inlinedFrom!) ? '' : all)) : why;
     return said ? `: ${said}` : '';

@@ -189,6 +189,25 @@ function returnBefore(file: GoSourceFile, fn: NodeView, at: number, lineOf: (n: 
   return last === null ? null : { construct: 'return', line: lineOf({ start: last.startIndex }) };
 }
 
+/**
+ * The loop a value made at a Go position (1-based line, byte column) is kept past, through a
+ * variable declared outside it: the 1-based line of the innermost `for` around the position whose
+ * text does not declare `name`. Escape analysis puts such a value on the heap (it must outlive its
+ * iteration). Null when no loop of the function is around the position, or `name` is declared in it.
+ */
+export function loopKeeping(file: GoSourceFile, line1: number, byteCol1: number, name: string): number | null {
+  if (line1 < 1 || line1 > file.lines.lineCount || !/^[A-Za-z_]\w*$/.test(name)) return null;
+  const at = file.lines.byteToOffset(line1, Math.max(1, byteCol1));
+  for (const n of chainAt(walkOf(file), at)) {
+    if (FUNCTION_TYPES.includes(n.type)) return null;
+    if (n.type !== 'for_statement') continue;
+    const text = file.text.slice(n.start, n.end);
+    const declared = new RegExp(`(?:^|[^\\w.])${name}\\s*(?:,\\s*[A-Za-z_]\\w*\\s*)*:=|(?:^|[^\\w.])(?:[A-Za-z_]\\w*\\s*,\\s*)+${name}\\s*:=|\\bvar\\s+${name}\\b`);
+    return declared.test(text) ? null : rowOf(file, n.start) + 1;
+  }
+  return null;
+}
+
 /** Node types that name something: tracking also compares their text. */
 export const IDENTIFIER_TYPES: readonly string[] = ['identifier', 'field_identifier', 'type_identifier', 'package_identifier'];
 const CALL_TYPES = ['call_expression', 'type_conversion_expression'];
