@@ -278,7 +278,7 @@ test('a heap decision whose allocator run-time values decide says "may" and on w
   const call = (fn: string) => ({ fn }) as unknown as AllocCall;
   assert.equal(
     mayMessage('`p.X` is allocated on the heap: it is passed to `fmt.Sprintf` at line 22, which lets it escape', [call('runtime.convT64')]),
-    '`p.X` may be allocated on the heap (not for an integer from 0 to 255 or a zero float, which come from the runtime’s static table): it is passed to `fmt.Sprintf` at line 22, which lets it escape',
+    '`p.X` may be allocated on the heap (not for an integer from 0 to 255 or a value with the same bits, such as a zero float or a struct holding such an integer: the runtime’s static table has them): it is passed to `fmt.Sprintf` at line 22, which lets it escape',
   );
   assert.equal(
     mayMessage('the backing array grown by this `append` is allocated on the heap: it is returned at line 31', [call('runtime.growslice')]),
@@ -915,4 +915,18 @@ test('loopKeeping: the loop a value is kept past through a variable declared out
   assert.equal(loopKeeping(src, 9, 8, 'm'), 8, 'declared in the outer loop, kept past the inner one');
   assert.equal(loopKeeping(src, 9, 8, 'k'), null, 'declared by the inner loop');
   assert.equal(loopKeeping(src, 11, 9, 'out'), 5, 'a named result');
+});
+
+test("join: a value boxed on a line with a closure does not take the closure's newobject", () => {
+  // bits-and-blooms/bitset v1.29.0 bitset_test.go:2449 `t.Run(fmt.Sprint(i), func(t *testing.T) {…})` (trial J):
+  // `i` said "is allocated" with the closure's newobject; AllocsPerRun of fmt.Sprint(3) is 0.
+  const sources = new SourceCache(new Map([['/m/a.go', 'package m\n\nfunc F(t *testing.T, i int) {\n\tt.Run(fmt.Sprint(i), func(t *testing.T) {})\n}\n']]));
+  const call = (fn: string): AllocCall => ({ fn, file: '/m/a.go', line: 4, symbol: 'm.F', inlinedFrom: null, inlinedVia: [] });
+  const value = { ...finding(decision('i', 4)), message: '`i` is allocated on the heap' };
+  const closure = { ...finding({ ...decision('func literal', 4), kind: 'escape.closure' }), kind: 'escape.closure' };
+  const out = joinEvidence([value, closure], runEvidence([call('runtime.convT64'), call('runtime.newobject')]), sources);
+  assert.deepEqual(
+    out.map((f) => `${f.kind} ${f.evidence?.allocates} ${f.evidence?.calls.join(',')}`),
+    ['escape.heap may runtime.convT64', 'escape.closure yes runtime.newobject'],
+  );
 });

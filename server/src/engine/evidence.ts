@@ -66,7 +66,12 @@ const ALLOCATOR_RULES: ReadonlyArray<{ match: RegExp } & AllocatorInfo> = [
     dependsOn: 'not when the result is empty, or fits a 32-byte stack buffer and does not escape',
     escaping: 'not when the result is empty or is one of its operands, the others empty',
   },
-  { match: /^runtime\.convT(16|32|64)$/, category: 'convert', always: false, dependsOn: 'not for an integer from 0 to 255 or a zero float, which come from the runtime’s static table' },
+  {
+    match: /^runtime\.convT(16|32|64)$/,
+    category: 'convert',
+    always: false,
+    dependsOn: 'not for an integer from 0 to 255 or a value with the same bits, such as a zero float or a struct holding such an integer: the runtime’s static table has them',
+  },
   { match: /^runtime\.convTstring$/, category: 'convert', always: false, dependsOn: 'not for the empty string' },
   { match: /^runtime\.convTslice$/, category: 'convert', always: false, dependsOn: 'not for a nil slice' },
   { match: /^runtime\.convT(noptr)?$/, category: 'convert', always: true, dependsOn: null },
