@@ -930,3 +930,30 @@ test("join: a value boxed on a line with a closure does not take the closure's n
     ['escape.heap may runtime.convT64', 'escape.closure yes runtime.newobject'],
   );
 });
+
+test('join: a value of the line does not take a call of code inlined there from another function', () => {
+  // vmihailenco/msgpack v5.4.1 decode.go:341 `fmt.Errorf("… code=%x …", c)` (trial J): the byte `c`,
+  // boxed from static data, took the newobject of fmt.Errorf's inlined errors.New and "is allocated".
+  const sources = new SourceCache(new Map([['/m/a.go', 'package m\n\nfunc F(c byte) error {\n\treturn fmt.Errorf("code=%x", c)\n}\n']]));
+  const inlined: AllocCall = {
+    fn: 'runtime.newobject',
+    file: '/m/a.go',
+    line: 4,
+    symbol: 'm.F',
+    inlinedFrom: { func: 'errors.New', file: '/go/src/errors/errors.go', line: 65 },
+    inlinedVia: ['errors.New', 'fmt.Errorf'],
+  };
+  const value = { ...finding(decision('c', 4)), message: '`c` is allocated on the heap' };
+  const made = {
+    ...finding(decision('&errors.errorString{...}', 4)),
+    column: 9,
+    endColumn: 34,
+    inlinedAt: ['fmt.Errorf', 'errors.New'],
+    message: 'inside `fmt.Errorf`, inlined here, `&errors.errorString{...}` is allocated on the heap',
+  };
+  const out = joinEvidence([made, value], runEvidence([inlined]), sources);
+  assert.deepEqual(
+    out.map((f) => f.kind),
+    ['escape.free', 'escape.free'],
+  );
+});

@@ -821,6 +821,8 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
     // took the line's concatenation and its "not when the result is empty").
     // Nor a closure: it is allocated by `newobject` or not at all (zerolog v1.35.1 log.go:411, a
     // closure capturing nothing, took the line's `convTstring` and its "not for the empty string").
+    // Nor code inlined from another function, or a call that is another decision's kind (msgpack v5.4.1
+    // decode.go:341: a byte boxed from static data took `fmt.Errorf`'s inlined `newobject`; trial J).
     const share = shares.get(f);
     const mine =
       share !== undefined
@@ -833,7 +835,7 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
               : matching
             : categories.has('growslice') || closure(f.decision)
               ? []
-              : onLine;
+              : onLine.filter((c) => (f.inlinedAt !== undefined || c.inlinedFrom === null) && (allocatorInfo(c.fn)?.category ?? 'object') !== notMine);
     if (mine.length > 0) {
       for (const c of mine) claimed.add(c);
       // More objects inside an inlined callee than allocations for them: some are on paths the
