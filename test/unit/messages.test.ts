@@ -679,3 +679,18 @@ test('a flow that ends at a variable declared outside the loop the value is made
   );
   assert.match(decisionMessage(d, { loopKeeping: () => null }), /it flows into `lines` at line 442, which escapes$/);
 });
+
+test("a value stored in a static temporary of the package's initialisation is part of a package-level variable's value", () => {
+  // expr-lang/expr v1.17.8 vm/func_types[generated].go:27 (trial J): `var FuncTypes = []any{17: new(func() map[string]interface{})}`.
+  const d = decisionOf(
+    [
+      './v.go:27:9: new(func() int32) escapes to heap in init:',
+      './v.go:27:9:   flow: {heap} ← &{storage for new(func() int32)}:',
+      './v.go:27:9:     from new(func() int32) (spill) at ./v.go:27:9',
+      './v.go:27:9:     from (*func() int32)(github.com/expr-lang/expr/vm..stmp_0@280) = new(func() int32) (assign) at ./v.go:27:9',
+      './v.go:27:9: new(func() int32) escapes to heap',
+    ],
+    'escape.heap',
+  );
+  assert.match(decisionMessage(d), /: it is part of a package-level variable's initial value at line 27, made once when the package is initialised$/);
+});

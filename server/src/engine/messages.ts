@@ -405,6 +405,9 @@ function storedInHeap(it: string, at: string, edge: FlowEdge, step: FlowStep): s
   if (edge.to !== '{heap}') return null;
   // A plain name (`t.b = x` is a field, through a pointer).
   const target = /^([A-Za-z_]\w*) = /.exec(step.expr)?.[1];
+  // A static temporary of the package's initialisation (`(*T)(pkg..stmp_0@280) = new(T)`): part of a
+  // package-level variable's value, made once (expr-lang/expr v1.17.8 vm/func_types[generated].go:27; trial J).
+  if (/\.\.stmp_\d+(?:@\d+)?\)? = /.test(step.expr)) return `${it} is part of a package-level variable's initial value${at}, made once when the package is initialised`;
   // Anything else is a store through a pointer (`*p = x`, `p.f = x`): escape analysis cannot tell
   // where the pointer points and takes it for the heap, even where it points at a local
   // (goldmark v1.8.7 util.go:641, an inlined `Write` appending to a stack buffer; trial H).
