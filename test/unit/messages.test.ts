@@ -694,3 +694,21 @@ test("a value stored in a static temporary of the package's initialisation is pa
   );
   assert.match(decisionMessage(d), /: it is part of a package-level variable's initial value at line 27, made once when the package is initialised$/);
 });
+
+test('a flow that ends in a variable moved to the heap names that variable, not a container on the way', () => {
+  // expr-lang/expr v1.17.8 vm/vm_test.go:657 (trial J): a table row's field; the row `tt` is captured by a `t.Run` closure.
+  const d = decisionOf(
+    [
+      './v.go:657:17: []any{...} escapes to heap in TestVM:',
+      './v.go:657:17:   flow: tt ← &{storage for []any{...}}:',
+      './v.go:657:17:     from []any{...} (spill) at ./v.go:657:17',
+      './v.go:657:17:     from struct { consts []any }{...} (struct literal element) at ./v.go:648:3',
+      './v.go:657:17:     from []struct { consts []any }{...} (slice-literal-element) at ./v.go:605:3',
+      './v.go:657:17:     from for loop (range-deref) at ./v.go:681:15',
+      './v.go:657:17: []any{...} escapes to heap',
+    ],
+    'escape.heap',
+  );
+  assert.match(decisionMessage(d, { movedHere: (name, pos) => name === 'tt' && pos.line === 681 }), /: it ends up in `tt` at line 681, which is moved to the heap$/);
+  assert.match(decisionMessage(d, { movedHere: () => false }), /: it is put into a slice literal at line 605$/);
+});

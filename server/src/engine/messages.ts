@@ -312,6 +312,8 @@ export interface WhyContext {
   subject?: string;
   /** The line of the loop a value made at `pos` is kept past through variable `name` (declared outside it), or null (analyze.ts). */
   loopKeeping?: (name: string, pos: CompilerPos) => number | null;
+  /** Whether variable `name`, declared at `pos`'s line, is moved to the heap (a decision of the same run says so; analyze.ts). */
+  movedHere?: (name: string, pos: CompilerPos) => boolean;
 }
 
 /** The one table of step wordings, by the compiler's reason. */
@@ -456,6 +458,14 @@ function describeSink(to: string, at: string, made?: CompilerPos, ctx: WhyContex
 /** The most telling reason across an explanation's chain, or null when there is no chain. */
 export function escapeReason(explanations: readonly Explanation[], at: CompilerPos, ctx: WhyContext = {}): string | null {
   for (const ex of explanations) {
+    // A flow that ends in a variable moved to the heap (declared on the line of the flow's last
+    // step) escapes because of that variable, whatever containers it went through (expr-lang/expr
+    // v1.17.8 vm_test.go:657: "put into a slice literal at line 605" of a test table whose row `tt`
+    // a `t.Run` closure captures; trial J).
+    const end = ex.flows[ex.flows.length - 1];
+    const endStep = end?.steps[end.steps.length - 1];
+    if (end && endStep?.pos && /^[A-Za-z_]\w*$/.test(end.to) && end.to !== ctx.subject && ctx.movedHere?.(end.to, endStep.pos))
+      return `it ends up in ${code(end.to)}${where(endStep.pos, at)}, which is moved to the heap`;
     // The compiler prints the edges from the value towards where it ends up; the last edge's
     // steps say what finally lets it out, so search from the end.
     for (let i = ex.flows.length - 1; i >= 0; i--) {
@@ -534,6 +544,8 @@ export interface DecisionSite {
   goStatement?: boolean;
   /** See WhyContext. */
   loopKeeping?: WhyContext['loopKeeping'];
+  /** See WhyContext. */
+  movedHere?: WhyContext['movedHere'];
 }
 
 /** The one-line message for a decision, with what its syntax says (`site`) about the decision. */
@@ -545,7 +557,7 @@ export function decisionMessage(d: CompilerDecision, site: DecisionSite = {}): s
   // The reason reads the explanation's flows (parsed on first read): only the escape kinds use it.
   // Without one (the compiler gave none, or ran without -m=2) the message says nothing more.
   const because = (): string => {
-    const why = escapeReason(d.explanations, d.pos, { calls: site.calls, subject: subjectOf(d), loopKeeping: site.loopKeeping });
+    const why = escapeReason(d.explanations, d.pos, { calls: site.calls, subject: subjectOf(d), loopKeeping: site.loopKeeping, movedHere: site.movedHere });
     // "inside `Describe` (inlined)" says again what "inside `Describe`, inlined here" said.
     const said = site.inlinedFrom ? why?.replace(/, inside `([^`]+)` \(inlined\)/g, (all, callee: string) => (ownName(callee) === ownName(site.inlinedFrom!) ? '' : all)) : why;
     return said ? `: ${said}` : '';
