@@ -605,7 +605,7 @@ test('passed to a call through a variable: the variable is named, since escape a
 });
 
 test('every reason cmd/compile/internal/escape gives an edge has a step in words (Go 1.21–1.27)', () => {
-  // `grep -ohE '(note|deref|addr|dotType|spill)\([^"]*"[^"]+"' cmd/compile/internal/escape/*.go`, go1.26.8 and go1.21.13,
+  // `grep -ohE '(note|deref|addr|dotType|spill|assignHeap)\([^"]*"[^"]+"' cmd/compile/internal/escape/*.go`, go1.26.8 and go1.21.13,
   // and the assignment reasons of (*escape).assignList.
   const reasons = [
     '//go:uintptrescapes',
@@ -635,6 +635,12 @@ test('every reason cmd/compile/internal/escape gives an edge has a step in words
     'assign',
     'assign-pair',
     'return',
+    // assignHeap's (expr-lang/expr v1.17.8 expr_test.go:1866: "map literal value", trial J).
+    'map literal key',
+    'map literal value',
+    'conversion to unsafe.Pointer',
+    'key of map put',
+    'send',
   ];
   for (const reason of reasons) {
     const words = stepWords({ expr: 'x', reason, pos: null });

@@ -382,6 +382,9 @@ const STEP_WORDINGS: Readonly<Record<string, StepWording>> = {
   indirection: { step: 'it is dereferenced' },
   // The rest of the reasons cmd/compile/internal/escape gives an edge (Go 1.21–1.27).
   'dot of pointer': { step: 'a field is read through a pointer' },
+  'map literal key': { step: 'it is a key of a map literal', why: (_it, at) => `it is used as a key of a map literal${at}` },
+  'map literal value': { step: 'it is stored in a map literal', why: (_it, at) => `it is stored in a map literal${at}` },
+  'conversion to unsafe.Pointer': { step: 'it is converted to `unsafe.Pointer`', why: (_it, at) => `it is converted to \`unsafe.Pointer\`${at}` },
   'array literal element': { step: 'it is put in an array literal', why: (_it, at) => `it is put into an array literal${at}` },
   'appended slice...': { step: 'its elements are appended to a slice (`...`)', why: (_it, at) => `its elements are appended to a slice${at}` },
   'copied slice': { step: 'its elements are copied into a slice' },
