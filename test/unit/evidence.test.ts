@@ -786,6 +786,12 @@ test('join: an allocation on a branch of inlined code may happen, and says on wh
   assert.equal(out?.message, 'inside `bufApp`, inlined here, `make([]byte, len(s))` may be allocated on the heap (only on some paths through `bufApp`: the allocation at a.go:11 is inside an `if`)');
   // makeslice always allocates: the "may" is the path's (trial I: "calls `runtime.newobject`, which may not allocate").
   assert.equal(evidenceText(out!), 'compiled code: calls `runtime.makeslice` on some paths only');
+  // growslice allocates whenever it is called: the condition is the call's (trial K).
+  assert.equal(
+    evidenceText({ ...out!, evidence: { allocates: 'may', calls: ['runtime.growslice'] } }),
+    'compiled code: calls `runtime.growslice`, only when the capacity is too small for the new elements',
+  );
+  assert.equal(evidenceText({ ...out!, evidence: { allocates: 'may', calls: ['runtime.convT64'] } }), 'compiled code: calls `runtime.convT64`, which may not allocate');
   // Code that runs whenever the call returns still is allocated.
   const [plain] = joinEvidence([{ ...made, inlinedAt: ['m.always'] }], runEvidence([{ ...call(15, 'always'), fn: 'runtime.newobject' }]), sources);
   assert.equal(plain?.evidence?.allocates, 'yes');

@@ -458,7 +458,12 @@ export function evidenceText(f: Finding): string | null {
   if (e.allocates === 'yes') return `compiled code: calls ${calls}`;
   // Routines that always allocate: "may" is the path's, not theirs (brotli/pkg/errors, trial I).
   const always = e.calls.every((c) => allocatorInfo(c)?.always === true || allocatorInfo(c)?.escapingAlways === true);
-  return always ? `compiled code: calls ${calls} on some paths only` : `compiled code: calls ${calls}, which may not allocate`;
+  if (always) return `compiled code: calls ${calls} on some paths only`;
+  // A growth routine allocates whenever it is called: what may not happen is the call (trial K:
+  // "calls `runtime.growslice`, which may not allocate").
+  const growth = e.calls.map((c) => allocatorInfo(c));
+  if (growth.every((i) => i?.category === 'growslice' && i.dependsOn)) return `compiled code: calls ${calls}, ${[...new Set(growth.map((i) => i?.dependsOn ?? ''))].join('; ')}`;
+  return `compiled code: calls ${calls}, which may not allocate`;
 }
 
 /** Messages of the `alloc.*` findings made from calls no decision accounts for. */
