@@ -837,7 +837,7 @@ test("join: another package's inlined code is read for its function around the l
   const [out] = joinEvidence([made], runEvidence([call]), sources);
   assert.equal(
     out?.message,
-    'inside `other.Dir`, inlined here, `&onlyFiles{...}` may be allocated on the heap (only on some paths through `Dir`: the allocation at other/fs.go:14 is after the `return` at line 12)',
+    'inside `other.Dir`, inlined here, `&onlyFiles{...}` may be allocated on the heap (only on some paths through `Dir`: the allocation at other/fs.go:14 is after the `return` at other/fs.go:12)',
   );
   // A line outside any function (a top-level var) is no branch.
   const [top] = joinEvidence([made], runEvidence([{ ...call, inlinedLines: [{ file: other, line: 3 }] }]), sources);

@@ -228,7 +228,8 @@ function branchOfCall(c: AllocCall, sources: SourceCache, from: string): string 
     const inner = i === 0 ? null : name(c.inlinedVia[i - 1]);
     const what = i === 0 ? 'the allocation' : inner === null ? 'the inlined call' : `its call of ${inner}`;
     const where = path.dirname(at.file) === path.dirname(from) ? path.basename(at.file) : `${path.basename(path.dirname(at.file))}/${path.basename(at.file)}`;
-    return `only on some paths${fn === null ? '' : ` through ${fn}`}: ${what} at ${where}:${at.line} is ${branchWords(b)}`;
+    // A line of another file is named with its file (trial J: "after the `return` at line 54" read as the user's line 54).
+    return `only on some paths${fn === null ? '' : ` through ${fn}`}: ${what} at ${where}:${at.line} is ${branchWords(b, at.file === from ? undefined : where)}`;
   }
   return null;
 }

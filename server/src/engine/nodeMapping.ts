@@ -114,8 +114,8 @@ export interface Branch {
   line: number;
 }
 
-/** A branch in words, after "is": "inside an `if`", "after the `return` at line 12". */
-export function branchWords(b: Branch): string {
+/** A branch in words, after "is": "inside an `if`", "after the `return` at line 12" (`file`: the line's file as the message names it, "bufio/bufio.go:54"). */
+export function branchWords(b: Branch, file?: string): string {
   switch (b.construct) {
     case 'if':
       return 'inside an `if`';
@@ -126,7 +126,7 @@ export function branchWords(b: Branch): string {
     case 'select':
       return 'in a `select` case';
     case 'return':
-      return `after the \`return\` at line ${b.line}`;
+      return `after the \`return\` at ${file === undefined ? 'line ' : `${file}:`}${b.line}`;
     case '&&':
     case '||':
       return `on the right of \`${b.construct}\``;
