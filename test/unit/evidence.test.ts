@@ -75,6 +75,20 @@ function runEvidence(calls: readonly AllocCall[]): RunEvidence {
   return { byLine, filesRead: new Set(['/m/a.go']), problems: [] };
 }
 
+/** An allocator call credited to `line` of /m/a.go in `symbol`, inlined through `frames` (innermost first: the function and its line there). */
+function inlinedCall(fn: string, line: number, symbol: string, frames: ReadonlyArray<{ func: string; line: number; file?: string }>): AllocCall {
+  const inner = frames[0]!;
+  return {
+    fn,
+    file: '/m/a.go',
+    line,
+    symbol,
+    inlinedFrom: { func: inner.func, file: inner.file ?? '/m/a.go', line: inner.line },
+    inlinedVia: frames.map((f) => f.func),
+    inlinedLines: frames.map((f) => ({ file: f.file ?? '/m/a.go', line: f.line })),
+  };
+}
+
 function decision(subject: string, line: number): CompilerDecision {
   return { kind: 'escape.heap', pos: { file: '/m/a.go', line, column: 9 }, text: `${subject} escapes to heap`, details: { subject }, explanations: [], packagePath: 'm' };
 }
@@ -771,15 +785,7 @@ test('join: an allocation on a branch of inlined code may happen, and says on wh
     'func always() *T { return &T{} }',
   ].join('\n');
   const sources = new SourceCache(new Map([['/m/a.go', text]]));
-  const call = (line: number, func: string): AllocCall => ({
-    fn: 'runtime.makeslice',
-    file: '/m/a.go',
-    line: 5,
-    symbol: 'm.cleanPath',
-    inlinedFrom: { func: `m.${func}`, file: '/m/a.go', line },
-    inlinedVia: [`m.${func}`],
-    inlinedLines: [{ file: '/m/a.go', line }],
-  });
+  const call = (line: number, func: string): AllocCall => inlinedCall('runtime.makeslice', 5, 'm.cleanPath', [{ func: `m.${func}`, line }]);
   const made = { ...finding(decision('make([]byte, len(s))', 5)), inlinedAt: ['m.bufApp'], message: 'inside `bufApp`, inlined here, `make([]byte, len(s))` is allocated on the heap' };
   const [out] = joinEvidence([made], runEvidence([call(11, 'bufApp')]), sources);
   assert.equal(out?.evidence?.allocates, 'may');
@@ -824,15 +830,7 @@ test("join: another package's inlined code is read for its function around the l
   ];
   writeFileSync(other, lines.join('\n'));
   const sources = new SourceCache(new Map([['/m/a.go', 'package m\n\nfunc F() { use(other.Dir("x", false)) }\n']]));
-  const call: AllocCall = {
-    fn: 'runtime.newobject',
-    file: '/m/a.go',
-    line: 3,
-    symbol: 'm.F',
-    inlinedFrom: { func: 'example.com/other.Dir', file: other, line: 14 },
-    inlinedVia: ['example.com/other.Dir'],
-    inlinedLines: [{ file: other, line: 14 }],
-  };
+  const call = inlinedCall('runtime.newobject', 3, 'm.F', [{ func: 'example.com/other.Dir', file: other, line: 14 }]);
   const made = { ...finding(decision('&onlyFiles{...}', 3)), inlinedAt: ['other.Dir'], message: 'inside `other.Dir`, inlined here, `&onlyFiles{...}` is allocated on the heap' };
   const [out] = joinEvidence([made], runEvidence([call]), sources);
   assert.equal(
@@ -874,18 +872,11 @@ test('join: of several calls inlined on a line, a decision takes those whose cal
     '}',
   ].join('\n');
   const sources = new SourceCache(new Map([['/m/a.go', text]]));
-  const call = (line: number, func: string): AllocCall => ({
-    fn: 'runtime.makeslice',
-    file: '/m/a.go',
-    line: 3,
-    symbol: 'm.Init',
-    inlinedFrom: { func: `m.${func}`, file: '/m/a.go', line },
-    inlinedVia: [`m.${func}`, 'm.initGroup'],
-    inlinedLines: [
-      { file: '/m/a.go', line },
-      { file: '/m/a.go', line: 3 },
-    ],
-  });
+  const call = (line: number, func: string): AllocCall =>
+    inlinedCall('runtime.makeslice', 3, 'm.Init', [
+      { func: `m.${func}`, line },
+      { func: 'm.initGroup', line: 3 },
+    ]);
   const made = (subject: string): Finding => ({
     ...finding(decision(subject, 3)),
     inlinedAt: ['m.initGroup', 'm.makeTrees', 'm.makeCodes'],

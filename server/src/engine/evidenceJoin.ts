@@ -216,22 +216,28 @@ function branchOfCall(c: AllocCall, sources: SourceCache, from: string): string 
     const at = lines[i]!;
     // A file is read for its function around the line only, once per process (the join's sources
     // are parsed anew, and the standard library's are large); an editor's unsaved text as it is.
-    const src = sources.overlaid(at.file) ? sources.get(at.file) : undefined;
+    const src = unsaved(sources, at.file);
     const b = src === undefined ? branchInFile(at.file, at.line) : src === null ? null : branchAround(src, at.line);
     if (b === null) continue;
-    // The object file names another package's function by its package only: then no name.
-    const name = (func: string | undefined): string | null => {
-      const n = func === undefined ? null : inlinedName(func);
-      return n === null || n.startsWith('the ') ? null : n;
-    };
-    const fn = name(c.inlinedVia[i] ?? (i === 0 ? c.inlinedFrom.func : undefined));
-    const inner = i === 0 ? null : name(c.inlinedVia[i - 1]);
+    const fn = functionName(c.inlinedVia[i] ?? (i === 0 ? c.inlinedFrom.func : undefined));
+    const inner = i === 0 ? null : functionName(c.inlinedVia[i - 1]);
     const what = i === 0 ? 'the allocation' : inner === null ? 'the inlined call' : `its call of ${inner}`;
     const where = path.dirname(at.file) === path.dirname(from) ? path.basename(at.file) : `${path.basename(path.dirname(at.file))}/${path.basename(at.file)}`;
     // A line of another file is named with its file (trial J: "after the `return` at line 54" read as the user's line 54).
     return `only on some paths${fn === null ? '' : ` through ${fn}`}: ${what} at ${where}:${at.line} is ${branchWords(b, at.file === from ? undefined : where)}`;
   }
   return null;
+}
+
+/** An inlined function as messages name it; null when the object file names it by its package only. */
+function functionName(func: string | undefined): string | null {
+  const n = func === undefined ? null : inlinedName(func);
+  return n === null || n.startsWith('the ') ? null : n;
+}
+
+/** An editor's unsaved text of a file (null when unreadable); undefined when the file on disk is what was compiled. */
+function unsaved(sources: SourceCache, file: string): GoSourceFile | null | undefined {
+  return sources.overlaid(file) ? sources.get(file) : undefined;
 }
 
 const branchMemo = new Map<string, { stamp: string; branch: Branch | null }>();
@@ -294,7 +300,7 @@ function writingSubject(calls: readonly AllocCall[], subject: string, sources: S
   const own = calls.filter((c) => {
     if (c.inlinedFrom === null) return false;
     const { file, line } = c.inlinedFrom;
-    const src = sources.overlaid(file) ? sources.get(file) : undefined;
+    const src = unsaved(sources, file);
     const text = src === undefined ? fileLines(file)?.lines[line - 1] : src?.lines.lineText(line - 1);
     return text !== undefined && text.replace(/\s+/g, '').includes(written);
   });
@@ -860,9 +866,10 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
       const rivals = new Set(objects.flatMap((c) => [...(competitors.get(c) ?? [])]));
       const outnumbered = object && f.inlinedAt !== undefined && objects.length > 0 && rivals.size > objects.length;
       const branch = !outnumbered && f.inlinedAt !== undefined ? inlinedBranch(mine, sources, f.file) : null;
-      const e = outnumbered || branch !== null ? { ...evidenceOf(mine), allocates: 'may' as const } : evidenceOf(mine);
+      const calls = evidenceOf(mine);
+      const e = outnumbered || branch !== null ? { ...calls, allocates: 'may' as const } : calls;
       const said = box ? boxMessage(f) : f.message;
-      const depends = (): string => (evidenceOf(mine).allocates === 'may' ? dependsOf(mine, f.decision?.details.subject ?? '') : '');
+      const depends = calls.allocates === 'may' ? dependsOf(mine, f.decision?.details.subject ?? '') : '';
       const joined = withFields(
         f,
         outnumbered
@@ -871,7 +878,7 @@ export function joinEvidence(findings: readonly Finding[], evidence: RunEvidence
               message: mayWith(said, 'the compiled code has fewer allocations here than objects the inlined code writes: some are only on paths its arguments may rule out'),
             }
           : e.allocates === 'may'
-            ? { evidence: e, message: mayWith(said, [branch, depends()].filter(Boolean).join('; ')) }
+            ? { evidence: e, message: mayWith(said, [branch, depends].filter(Boolean).join('; ')) }
             : { evidence: e, message: said },
       );
       if (box) markBox(joined);
