@@ -954,3 +954,28 @@ test('join: a value of the line does not take a call of code inlined there from 
     ['escape.free', 'escape.free'],
   );
 });
+
+test('join: a subject printed with constants folded is found on its callee line up to its first argument', () => {
+  // oklog/ulid v2.1.2 ulid.go:579 `bufio.NewReader(entropy)`: `make([]byte, max(size, minReadBufferSize))`
+  // is printed `make([]byte, max(size, 16))`, and took `new(Reader)`'s line for its branch.
+  const text = [
+    'package m',
+    '',
+    'func F(n int) *R { return newR(n) }',
+    '',
+    'func newR(n int) *R {',
+    '\tif n < 0 {',
+    '\t\treturn nil',
+    '\t}',
+    '\tr := new(R)',
+    '\tr.buf = make([]byte, max(n, minSize))',
+    '\treturn r',
+    '}',
+  ].join('\n');
+  const sources = new SourceCache(new Map([['/m/a.go', text]]));
+  const call = (fn: string, line: number): AllocCall => inlinedCall(fn, 3, 'm.F', [{ func: 'm.newR', line }]);
+  const made = { ...finding(decision('make([]byte, max(n, 16))', 3)), inlinedAt: ['m.newR'], message: 'inside `newR`, inlined here, `make([]byte, max(n, 16))` is allocated on the heap' };
+  const [out] = joinEvidence([made], runEvidence([call('runtime.newobject', 9), call('runtime.makeslice', 10)]), sources);
+  assert.deepEqual(out?.evidence?.calls, ['runtime.makeslice']);
+  assert.match(out?.message ?? '', /the allocation at a\.go:10 is after the `return` at line 7\)$/);
+});

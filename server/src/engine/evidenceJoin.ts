@@ -297,14 +297,21 @@ function fileLines(file: string): { stamp: string; lines: string[] } | null {
 function writingSubject(calls: readonly AllocCall[], subject: string, sources: SourceCache): readonly AllocCall[] {
   const written = subject.replace(/\{\.\.\.\}$/, '{').replace(/\s+/g, '');
   if (calls.length < 2 || written.length < 4) return calls;
-  const own = calls.filter((c) => {
-    if (c.inlinedFrom === null) return false;
+  const lineText = (c: AllocCall): string | undefined => {
+    if (c.inlinedFrom === null) return undefined;
     const { file, line } = c.inlinedFrom;
     const src = unsaved(sources, file);
-    const text = src === undefined ? fileLines(file)?.lines[line - 1] : src?.lines.lineText(line - 1);
-    return text !== undefined && text.replace(/\s+/g, '').includes(written);
-  });
-  return own.length > 0 ? own : calls;
+    return (src === undefined ? fileLines(file)?.lines[line - 1] : src?.lines.lineText(line - 1))?.replace(/\s+/g, '');
+  };
+  // The whole subject, else up to its first argument: the compiler prints constants folded
+  // (bufio.NewReaderSize's `make([]byte, max(size, minReadBufferSize))` is `make([]byte, max(size, 16))`,
+  // and took `new(Reader)`'s line 56 for its branch; oklog/ulid v2.1.2 ulid.go:579).
+  for (const part of [written, written.slice(0, written.indexOf(',') + 1)]) {
+    if (part.length < 5) continue;
+    const own = calls.filter((c) => lineText(c)?.includes(part) === true);
+    if (own.length > 0) return own;
+  }
+  return calls;
 }
 
 /** A heap decision the compiled code carries out without allocating: the hidden kind `escape.free`, saying why. */
